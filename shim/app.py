@@ -1,0 +1,94 @@
+"""create_app(): the gateway's Sanic application."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sanic import Request, Sanic, json
+from sanic.exceptions import SanicException
+from sanic.response import HTTPResponse
+
+from shim import api
+from shim.catalog import Catalog
+from shim.config import Settings
+from shim.errors import GatewayError
+from shim.pools import NodePools
+from shim.routing import REGION_HEADER, TENANT_HEADER, federation_context, federation_headers
+
+log = logging.getLogger("fedgate.app")
+
+_SANIC_CODES = {400: "FGW400", 404: "FGW404", 405: "FGW405", 408: "FGW408", 413: "FGW413",
+                416: "FGW416", 503: "FGW503"}
+
+
+def _error_response(err: GatewayError) -> HTTPResponse:
+    return json(err.body(), status=err.status, headers=err.headers)
+
+
+def create_app(settings: Settings) -> Sanic:
+    app = Sanic("fedgate")
+    app.config.REQUEST_MAX_SIZE = settings.max_body_bytes
+    app.config.REQUEST_TIMEOUT = 30
+    app.config.RESPONSE_TIMEOUT = max(30, int(settings.request_bound_seconds) + 5)
+    app.config.FALLBACK_ERROR_FORMAT = "json"
+    app.config.ACCESS_LOG = False
+    app.ctx.settings = settings
+    cors = {
+        "Access-Control-Allow-Origin": settings.cors_origin,
+        "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+        "Access-Control-Allow-Headers": f"Content-Type, Authorization, {TENANT_HEADER}, {REGION_HEADER}",
+        "Access-Control-Expose-Headers": "X-Federation-Node, X-Federation-Region, X-Federation-Reason, Retry-After",
+        "Access-Control-Max-Age": "600",
+    }
+
+    @app.before_server_start
+    async def open_resources(app: Sanic) -> None:
+        app.ctx.catalog = Catalog(settings.database_url, connect_timeout=settings.connect_timeout)
+        app.ctx.pools = NodePools(settings)
+        await app.ctx.catalog.open()
+
+    @app.after_server_stop
+    async def close_resources(app: Sanic) -> None:
+        await app.ctx.pools.close()
+        await app.ctx.catalog.close()
+
+    app.register_middleware(federation_context, "request")
+    app.register_middleware(federation_headers, "response")
+
+    @app.on_response
+    async def add_cors(_request: Request, response: HTTPResponse) -> None:
+        response.headers.update(cors)
+
+    @app.get("/healthz", name="healthz")
+    async def healthz(_request: Request) -> HTTPResponse:
+        return json({"status": "ok"})
+
+    @app.get("/readyz", name="readyz")
+    async def readyz(request: Request) -> HTTPResponse:
+        catalog: Catalog = request.app.ctx.catalog
+        if catalog.ready and await catalog.ping():
+            return json({"status": "ready", "nodes": len(catalog.nodes), "regions": sorted(catalog.regions)})
+        return json({"code": "FGW503", "message": "the federation catalog is not reachable",
+                     "details": None, "hint": None}, status=503, headers={"Retry-After": "2"})
+
+    api.register(app)
+
+    @app.exception(GatewayError)
+    async def on_gateway_error(_request: Request, err: GatewayError) -> HTTPResponse:
+        return _error_response(err)
+
+    @app.exception(SanicException)
+    async def on_sanic_error(_request: Request, err: SanicException) -> HTTPResponse:
+        status = getattr(err, "status_code", 500) or 500
+        code = _SANIC_CODES.get(status, "FGW500")
+        message = str(err) if status < 500 else "internal error"
+        return _error_response(GatewayError(status, code, message))
+
+    @app.exception(Exception)
+    async def on_unexpected(request: Request, err: Exception) -> HTTPResponse:
+        # Never echo the exception: driver messages can name hosts and users.
+        log.error("unhandled %s on %s %s", type(err).__name__, request.method, request.path)
+        return _error_response(GatewayError(500, "FGW500", "internal error"))
+
+    return app

@@ -1,0 +1,90 @@
+"""Gateway settings: read from the environment, overridden by CLI flags, validated once."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from typing import Mapping
+
+
+class ConfigError(ValueError):
+    """A setting has a value the gateway cannot run with."""
+
+
+def _env_int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be an integer, got {raw!r}") from exc
+
+
+def _env_float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from exc
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the gateway process needs. Picklable: Sanic workers rebuild the app from it."""
+
+    database_url: str = field(repr=False)
+    host: str = "127.0.0.1"
+    port: int = 8080
+    workers: int = 1
+    pool_max_size: int = 10          # connections per node pool
+    pool_total_max: int = 100        # connections over all node pools of one worker
+    pool_max_idle: float = 300.0     # seconds before an idle connection (and an idle pool) closes
+    connect_timeout: float = 3.0     # seconds to open a connection to a node
+    pool_timeout: float = 2.0        # seconds to wait for a free connection
+    statement_timeout_ms: int = 5000
+    api_role: str = "fedgate_api"
+    cors_origin: str = "*"
+    max_body_bytes: int = 1_048_576
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> "Settings":
+        env = os.environ if env is None else env
+        settings = cls(
+            database_url=env.get("FEDGATE_DATABASE_URL", ""),
+            host=env.get("FEDGATE_HOST", "127.0.0.1"),
+            port=_env_int(env, "FEDGATE_PORT", 8080),
+            workers=_env_int(env, "FEDGATE_WORKERS", 1),
+            pool_max_size=_env_int(env, "FEDGATE_POOL_MAX_SIZE", 10),
+            pool_total_max=_env_int(env, "FEDGATE_POOL_TOTAL_MAX", 100),
+            pool_max_idle=_env_float(env, "FEDGATE_POOL_MAX_IDLE", 300.0),
+            connect_timeout=_env_float(env, "FEDGATE_CONNECT_TIMEOUT", 3.0),
+            pool_timeout=_env_float(env, "FEDGATE_POOL_TIMEOUT", 2.0),
+            statement_timeout_ms=_env_int(env, "FEDGATE_STATEMENT_TIMEOUT_MS", 5000),
+            cors_origin=env.get("FEDGATE_CORS_ORIGIN", "*"),
+        )
+        given = {k: v for k, v in overrides.items() if v is not None}
+        return replace(settings, **given).validated()
+
+    def validated(self) -> "Settings":
+        if not self.database_url:
+            raise ConfigError("no control database: set FEDGATE_DATABASE_URL or pass --database-url")
+        if not 0 < self.port < 65536:
+            raise ConfigError(f"port must be 1-65535, got {self.port}")
+        if self.workers < 1:
+            raise ConfigError("workers must be at least 1")
+        if self.pool_max_size < 1 or self.pool_total_max < self.pool_max_size:
+            raise ConfigError("pool sizes: need 1 <= pool_max_size <= pool_total_max")
+        for name in ("connect_timeout", "pool_timeout", "pool_max_idle"):
+            if getattr(self, name) <= 0:
+                raise ConfigError(f"{name} must be positive")
+        if self.statement_timeout_ms < 1:
+            raise ConfigError("statement_timeout_ms must be positive")
+        return self
+
+    @property
+    def request_bound_seconds(self) -> float:
+        """The longest a routed request can take before the gateway answers 503/504."""
+        return self.connect_timeout + self.pool_timeout + self.statement_timeout_ms / 1000

@@ -1,0 +1,149 @@
+"""One connection pool per federation node: lazy, bounded, closed when idle or on shutdown.
+
+Connections run as the API role (``-c role=...`` in the startup packet) with
+a statement timeout, in autocommit: a request is one statement, one round
+trip, no BEGIN/COMMIT of its own. A node's ``database_url`` is resolved here,
+at connect time: ``self`` is the control database, ``env:VAR`` reads the
+variable from the gateway's environment, anything else (URL, key=value,
+``service=NAME``) goes to libpq as it is. It never leaves this module.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from contextlib import asynccontextmanager
+from typing import Any, AsyncIterator
+
+from uuid import UUID
+
+import psycopg
+from psycopg import AsyncConnection
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
+
+from shim.catalog import Node
+from shim.config import Settings
+from shim.errors import GatewayError, from_db_error, node_unavailable
+from shim.queries import call_api
+
+
+def resolve_dsn(reference: str, control_dsn: str) -> str:
+    """The libpq connection string a node's catalog reference stands for."""
+    if reference == "self":
+        return control_dsn
+    if reference.startswith("env:"):
+        value = os.environ.get(reference[4:], "")
+        if not value:
+            raise LookupError("connection reference names an unset environment variable")
+        return value
+    return reference
+
+
+class NodePools:
+    """The pool registry of one gateway process."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._pools: dict[str, tuple[str, AsyncConnectionPool]] = {}
+        self._last_used: dict[str, float] = {}
+        self._lock = asyncio.Lock()
+        self._in_use = asyncio.Semaphore(settings.pool_total_max)
+
+    def _new_pool(self, node: Node, dsn: str) -> AsyncConnectionPool:
+        s = self._settings
+        options = f"-c role={s.api_role} -c statement_timeout={s.statement_timeout_ms}"
+        return AsyncConnectionPool(
+            dsn, min_size=0, max_size=s.pool_max_size, open=False, name=f"node:{node.node_id}",
+            timeout=s.pool_timeout, max_idle=s.pool_max_idle,
+            kwargs={"autocommit": True, "connect_timeout": max(1, round(s.connect_timeout)),
+                    "options": options, "application_name": "fedgate"})
+
+    async def pool(self, node: Node) -> AsyncConnectionPool:
+        """The node's pool, opened on first use (and reopened if its DSN changed)."""
+        entry = self._pools.get(node.node_id)
+        if entry is not None and entry[0] == node.database_url:
+            return entry[1]
+        async with self._lock:
+            entry = self._pools.get(node.node_id)
+            if entry is not None and entry[0] == node.database_url:
+                return entry[1]
+            try:
+                dsn = resolve_dsn(node.database_url, self._settings.database_url)
+            except LookupError:
+                raise node_unavailable(node.node_id, "has no usable connection reference") from None
+            pool = self._new_pool(node, dsn)
+            await pool.open(wait=False)
+            self._pools[node.node_id] = (node.database_url, pool)
+            if entry is not None:
+                asyncio.create_task(entry[1].close())
+            return pool
+
+    @asynccontextmanager
+    async def connection(self, node: Node) -> AsyncIterator[AsyncConnection[Any]]:
+        """A connection to ``node``, or a 503 within the pool timeout."""
+        pool = await self.pool(node)
+        self._last_used[node.node_id] = time.monotonic()
+        try:
+            await asyncio.wait_for(self._in_use.acquire(), self._settings.pool_timeout)
+        except TimeoutError:
+            raise GatewayError(503, "FGW503", "the gateway is at its connection limit",
+                               hint="retry after the Retry-After delay") from None
+        try:
+            try:
+                conn = await pool.getconn(timeout=self._settings.pool_timeout)
+            except PoolTimeout:
+                raise node_unavailable(node.node_id) from None
+            try:
+                yield conn
+            finally:
+                await pool.putconn(conn)  # a broken connection is discarded, not reused
+        finally:
+            self._in_use.release()
+
+    async def call(self, node: Node, function: str, tenant: UUID | None, args: dict[str, Any]) -> str:
+        """Run one api handler function on ``node``: its JSON text, or a GatewayError."""
+        try:
+            async with self.connection(node) as conn:
+                return await call_api(conn, function, tenant, args)
+        except psycopg.Error as exc:
+            raise from_db_error(exc, node.node_id) from None
+
+    async def close_idle(self, idle_for: float) -> list[str]:
+        """Close the pools of nodes unused for ``idle_for`` seconds; their node ids."""
+        now = time.monotonic()
+        closed = [node_id for node_id, used in self._last_used.items() if now - used > idle_for]
+        for node_id in closed:
+            entry = self._pools.pop(node_id, None)
+            self._last_used.pop(node_id, None)
+            if entry is not None:
+                await entry[1].close()
+        return closed
+
+    async def forget_missing(self, known: set[str]) -> None:
+        """Close pools of nodes no longer in the catalog."""
+        for node_id in [n for n in self._pools if n not in known]:
+            _, pool = self._pools.pop(node_id)
+            self._last_used.pop(node_id, None)
+            await pool.close()
+
+    def open_pools(self) -> list[str]:
+        return sorted(self._pools)
+
+    async def close(self) -> None:
+        pools = [pool for _, pool in self._pools.values()]
+        self._pools.clear()
+        await asyncio.gather(*(p.close() for p in pools), return_exceptions=True)
+
+
+class NodeDB:
+    """The ``db`` of a routed request: one node, reached through the pool registry."""
+
+    __slots__ = ("_pools", "node")
+
+    def __init__(self, pools: NodePools, node: Node) -> None:
+        self._pools = pools
+        self.node = node
+
+    async def call(self, function: str, tenant: UUID | None, args: dict[str, Any]) -> str:
+        return await self._pools.call(self.node, function, tenant, args)

@@ -1,0 +1,50 @@
+"""Named SQL statements from queries.sql, and the one-round-trip handler call."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from psycopg import AsyncConnection, sql
+
+_HEADER = re.compile(r"^-- name: ([a-z_]+)\s*$", re.MULTILINE)
+
+
+def _load(path: Path) -> dict[str, str]:
+    text = path.read_text()
+    names = list(_HEADER.finditer(text))
+    found: dict[str, str] = {}
+    for i, match in enumerate(names):
+        end = names[i + 1].start() if i + 1 < len(names) else len(text)
+        body = "\n".join(line for line in text[match.end():end].splitlines()
+                         if line.strip() and not line.lstrip().startswith("--"))
+        found[match.group(1)] = body.strip().rstrip(";")
+    return found
+
+
+QUERIES: dict[str, str] = _load(Path(__file__).with_name("queries.sql"))
+_FUNCTION_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+_CALLS: dict[str, sql.Composed] = {}
+
+
+def handler_call(function: str) -> sql.Composed:
+    """``SELECT api.<function>(tenant, args)::text``, composed once per function."""
+    statement = _CALLS.get(function)
+    if statement is None:
+        if not _FUNCTION_NAME.match(function):
+            raise ValueError(f"not a handler function name: {function!r}")
+        statement = sql.SQL(QUERIES["call_handler"]).format(function=sql.Identifier(function))
+        _CALLS[function] = statement
+    return statement
+
+
+async def call_api(conn: AsyncConnection[Any], function: str, tenant: UUID | None,
+                   args: dict[str, Any]) -> str:
+    """Run one api handler function; its JSON result as text (not parsed: passed through)."""
+    cursor = await conn.execute(handler_call(function),
+                                (str(tenant) if tenant else None, json.dumps(args)))
+    row = await cursor.fetchone()
+    return row[0] if row and row[0] is not None else "null"

@@ -1,0 +1,40 @@
+-- Every SQL statement the gateway sends, by name (loaded by shim/queries.py).
+-- Python never writes SQL inline.
+
+-- name: load_nodes
+-- The node catalog, with the connection reference only the gateway reads.
+SELECT node_id, region, database_url, status FROM public.federation_nodes ORDER BY node_id;
+
+-- name: resolve_node
+-- One round trip per cold (tenant, region); warm ones are served from the cache.
+SELECT node_id, region, reason FROM public.resolve_node(%s::uuid, %s::text);
+
+-- name: call_handler
+-- One handler function per endpoint, JSON text out: one round trip per request.
+SELECT api.{function}(%s::uuid, %s::jsonb)::text;
+
+-- name: ping
+SELECT 1;
+
+-- name: listen
+LISTEN fedgate_catalog;
+
+-- name: add_node
+SELECT * FROM public.add_node(%s, %s, %s, %s, %s);
+
+-- name: add_route
+SELECT * FROM public.add_route(%s::uuid, %s, %s, %s, %s);
+
+-- name: set_node_status
+SELECT * FROM public.set_node_status(%s, %s);
+
+-- name: node_status
+SELECT node_id, region, status, health, serving, primary_tenants, last_check_at, last_error
+FROM public.federation_node_status ORDER BY region, node_id;
+
+-- name: explain_route
+SELECT ord, node_id, node_region, source, node_status, health, decision, why
+FROM public.explain_route(%s::uuid, %s::text);
+
+-- name: count_tenants
+SELECT count(*) FROM public.tenants;

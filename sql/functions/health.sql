@@ -1,0 +1,64 @@
+-- Node health as the gateway's monitor reports it.
+--
+--   health_state(healthy, checked_at)                     a report read against its staleness bound
+--   report_node_health(node, healthy, latency_ms, error)  upsert one report
+--   federation_node_status (view)                         what a DBA looks at
+
+CREATE OR REPLACE FUNCTION public.health_state(p_healthy boolean, p_checked_at timestamptz)
+RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE
+RETURN CASE
+    WHEN p_healthy IS NULL THEN 'unknown'
+    WHEN p_checked_at <= now() - coalesce(nullif(current_setting('fedgate.health_stale_after', true), ''),
+                                          '30 seconds')::interval THEN 'stale'
+    WHEN p_healthy THEN 'healthy'
+    ELSE 'unhealthy'
+END;
+COMMENT ON FUNCTION public.health_state(boolean, timestamptz) IS
+    'unknown (no report), stale (older than the fedgate.health_stale_after setting, default 30 seconds), healthy or unhealthy. Only unhealthy keeps a node from serving.';
+
+CREATE OR REPLACE FUNCTION public.report_node_health(p_node_id text, p_healthy boolean,
+                                                     p_latency_ms real DEFAULT NULL, p_error text DEFAULT NULL)
+RETURNS public.federation_node_health
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_row public.federation_node_health;
+BEGIN
+    IF p_healthy IS NULL THEN
+        RAISE EXCEPTION 'healthy must be true or false' USING ERRCODE = 'FG400';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM public.federation_nodes n WHERE n.node_id = p_node_id) THEN
+        RAISE EXCEPTION 'unknown node: %', p_node_id USING ERRCODE = 'FG404';
+    END IF;
+    INSERT INTO public.federation_node_health AS h
+        (node_id, healthy, latency_ms, last_error, consecutive_failures, checked_at, last_change_at)
+    VALUES (p_node_id, p_healthy, p_latency_ms,
+            CASE WHEN p_healthy THEN NULL ELSE left(p_error, 500) END,
+            CASE WHEN p_healthy THEN 0 ELSE 1 END, now(), now())
+    ON CONFLICT (node_id) DO UPDATE SET
+        healthy = EXCLUDED.healthy,
+        latency_ms = EXCLUDED.latency_ms,
+        last_error = CASE WHEN EXCLUDED.healthy THEN h.last_error ELSE EXCLUDED.last_error END,
+        consecutive_failures = CASE WHEN EXCLUDED.healthy THEN 0 ELSE h.consecutive_failures + 1 END,
+        checked_at = EXCLUDED.checked_at,
+        last_change_at = CASE WHEN h.healthy IS DISTINCT FROM EXCLUDED.healthy THEN EXCLUDED.checked_at
+                              ELSE h.last_change_at END
+    RETURNING h.* INTO v_row;
+    RETURN v_row;
+END
+$$;
+COMMENT ON FUNCTION public.report_node_health(text, boolean, real, text) IS
+    'Records one health check of a node (the gateway''s monitor calls it). Keeps the consecutive failure count and the last error (the caller passes it without secrets). A flip of healthy notifies the gateways.';
+
+CREATE OR REPLACE VIEW public.federation_node_status AS
+SELECT n.node_id, n.region, n.status, n.priority, n.placement_weight,
+       public.health_state(h.healthy, h.checked_at) AS health,
+       h.latency_ms, h.consecutive_failures, h.last_error, h.checked_at AS last_check_at, h.last_change_at,
+       (n.status IN ('active', 'draining') AND public.health_state(h.healthy, h.checked_at) <> 'unhealthy') AS serving,
+       (SELECT count(*) FROM public.tenant_federation_map m WHERE m.primary_node_id = n.node_id) AS primary_tenants
+FROM public.federation_nodes n
+LEFT JOIN public.federation_node_health h ON h.node_id = n.node_id;
+COMMENT ON VIEW public.federation_node_status IS
+    'One row per node: status, health (unknown/stale/healthy/unhealthy), last check, consecutive failures, last error, whether it serves, tenants placed on it. No database URL.';
+GRANT SELECT ON public.federation_node_status TO fedgate_api;
