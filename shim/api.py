@@ -72,11 +72,11 @@ async def dispatch(request: Request, **_path: str) -> HTTPResponse:
     route = request.route
     endpoint: Endpoint = route.ctx.endpoint
     args = _arguments(request, endpoint)
+    if endpoint.placement and isinstance(args.get("region"), str):
+        # The body's region must agree with the query/header and be a served region.
+        extract_region(request.args.getlist("region"), request.headers.getall("X-Region", []),
+                       request.app.ctx.catalog.regions, body_value=args["region"])
     if endpoint.placement and route.ctx.federated:
-        region = args.get("region")
-        if isinstance(region, str):  # the body's region must agree with query/header and be served
-            extract_region(request.args.getlist("region"), request.headers.getall("X-Region", []),
-                           request.app.ctx.catalog.regions, body_value=region)
         text, node = await create_federated_tenant(request.app.ctx.catalog, request.app.ctx.pools, args)
         set_node(request, node, "placement")
         return _json(text, endpoint.success)

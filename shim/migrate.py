@@ -86,10 +86,11 @@ class MigrationReport:
         return f"migrations applied: {done}; functions {'applied' if self.functions_applied else 'unchanged'}"
 
 
-def migrate(conninfo: str, *, connect_timeout: int = 10) -> MigrationReport:
+def migrate(conninfo: str, *, connect_timeout: int = 10, sql_dir: Path = SQL_DIR,
+            functions_dir: Path = FUNCTIONS_DIR) -> MigrationReport:
     """Bring one database up to date. Idempotent; safe to run concurrently."""
-    migrations = load_migrations()
-    script, functions_checksum = functions_bundle()
+    migrations = load_migrations(sql_dir)
+    script, functions_checksum = functions_bundle(functions_dir)
     applied: list[str] = []
     with psycopg.connect(conninfo, connect_timeout=connect_timeout, autocommit=True) as conn:
         for migration in migrations:

@@ -1,0 +1,43 @@
+# fedgate: `make run` starts the gateway on local throwaway clusters,
+# `make test` runs every test. Both install what they need, idempotently.
+
+SHELL := /bin/bash
+VENV := .venv
+PYTHON ?= python3
+DEB_PACKAGES := postgresql-15 postgresql-contrib postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl util-linux
+BENCH_DEB_PACKAGES := wrk postgresql-contrib
+
+.PHONY: install system-deps run test bench clean reset-dev
+
+install: system-deps $(VENV)/.installed
+
+# Debian packages, installed only when missing (apt-get update first, as root or through sudo).
+system-deps:
+	@missing=""; for p in $(DEB_PACKAGES) $(EXTRA_DEB_PACKAGES); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --disable-pip-version-check -e '.[test]'
+	touch $@
+
+run: install
+	$(VENV)/bin/fedgate serve --host 127.0.0.1 --port 8080
+
+test: install
+	$(VENV)/bin/pytest
+
+bench: EXTRA_DEB_PACKAGES = $(BENCH_DEB_PACKAGES)
+bench: install
+	$(VENV)/bin/python -m bench
+
+reset-dev: install
+	$(VENV)/bin/fedgate dev reset
+
+clean:
+	rm -rf $(VENV) .pytest_cache *.egg-info

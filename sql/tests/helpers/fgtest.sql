@@ -1,0 +1,70 @@
+-- Helpers of the pgTAP suites (schema fgtest), installed once into the test
+-- database by tests/test_pgtap.py. Every suite runs in a transaction that is
+-- rolled back, so what a helper writes never outlives its suite.
+
+CREATE SCHEMA IF NOT EXISTS fgtest;
+
+-- A node (database_url is never used by SQL).
+CREATE OR REPLACE FUNCTION fgtest.node(p_node_id text, p_region text, p_status text DEFAULT 'active',
+                                       p_placement_weight integer DEFAULT 100)
+RETURNS text LANGUAGE sql AS $$
+    INSERT INTO public.federation_nodes (node_id, region, database_url, status, placement_weight)
+    VALUES (p_node_id, p_region, 'postgresql://unused/' || p_node_id, p_status, p_placement_weight)
+    RETURNING node_id
+$$;
+
+-- A deterministic tenant id for a number.
+CREATE OR REPLACE FUNCTION fgtest.tid(p_n integer)
+RETURNS uuid LANGUAGE sql IMMUTABLE AS $$ SELECT md5('fgtest-tenant-' || p_n)::uuid $$;
+
+-- A registered tenant mapped to a primary node (with its primary rule), as place_tenant would.
+CREATE OR REPLACE FUNCTION fgtest.tenant(p_n integer, p_primary_node text, p_region text)
+RETURNS uuid LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO public.tenants (id, name, region) VALUES (fgtest.tid(p_n), 'fgtest tenant ' || p_n, p_region);
+    INSERT INTO public.tenant_federation_map (tenant_id, primary_node_id, primary_region)
+    VALUES (fgtest.tid(p_n), p_primary_node, p_region);
+    INSERT INTO public.federation_routing (tenant_id, region, node_id, is_primary)
+    VALUES (fgtest.tid(p_n), p_region, p_primary_node, true);
+    RETURN fgtest.tid(p_n);
+END
+$$;
+
+-- An unmapped (legacy) tenant.
+CREATE OR REPLACE FUNCTION fgtest.legacy_tenant(p_n integer)
+RETURNS uuid LANGUAGE sql AS $$
+    INSERT INTO public.tenants (id, name, region) VALUES (fgtest.tid(p_n), 'fgtest legacy ' || p_n, 'us-east')
+    RETURNING id
+$$;
+
+-- A health report of a given age.
+CREATE OR REPLACE FUNCTION fgtest.health(p_node_id text, p_healthy boolean, p_age interval DEFAULT '0 seconds')
+RETURNS void LANGUAGE sql AS $$
+    INSERT INTO public.federation_node_health (node_id, healthy, consecutive_failures, checked_at)
+    VALUES (p_node_id, p_healthy, CASE WHEN p_healthy THEN 0 ELSE 3 END, now() - p_age)
+    ON CONFLICT (node_id) DO UPDATE SET healthy = EXCLUDED.healthy,
+        consecutive_failures = EXCLUDED.consecutive_failures, checked_at = EXCLUDED.checked_at
+$$;
+
+-- The chosen node id alone.
+CREATE OR REPLACE FUNCTION fgtest.route(p_tenant uuid, p_region text DEFAULT NULL)
+RETURNS text LANGUAGE sql STABLE AS $$ SELECT node_id FROM public.resolve_node(p_tenant, p_region) $$;
+
+-- The chosen node and reason as 'node/reason'.
+CREATE OR REPLACE FUNCTION fgtest.route_reason(p_tenant uuid, p_region text DEFAULT NULL)
+RETURNS text LANGUAGE sql STABLE AS $$
+    SELECT node_id || '/' || reason FROM public.resolve_node(p_tenant, p_region)
+$$;
+
+-- Capture notifications instead of sending them: federation_emit is
+-- replaced for the rest of the (rolled back) transaction.
+CREATE OR REPLACE FUNCTION fgtest.capture_notifications()
+RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    CREATE TEMP TABLE IF NOT EXISTS fgtest_notices (id serial, payload jsonb) ON COMMIT DROP;
+    EXECUTE $f$
+        CREATE OR REPLACE FUNCTION public.federation_emit(p_payload jsonb) RETURNS void
+        LANGUAGE sql AS 'INSERT INTO fgtest_notices (payload) VALUES (p_payload)'
+    $f$;
+END
+$$;

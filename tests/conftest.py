@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from shim.devcluster import Cluster, start_clusters, stop_clusters
+from tests.federation import Federation, Gateway, make_federation, prepare_template, start_gateway
+
+
+@pytest.fixture(scope="session")
+def clusters() -> Iterator[list[Cluster]]:
+    """Three real PostgreSQL 15 clusters: control (us-east), eu-west, ap-south."""
+    started = start_clusters(3)
+    try:
+        for cluster in started:
+            prepare_template(cluster)
+        yield started
+    finally:
+        stop_clusters(started)
+
+
+@pytest.fixture(scope="module")
+def federation(clusters: list[Cluster]) -> Federation:
+    """A fresh federation shared by one test module."""
+    return make_federation(clusters)
+
+
+@pytest.fixture()
+def fresh_federation(clusters: list[Cluster]) -> Federation:
+    """A fresh federation for one test that changes nodes or routes."""
+    return make_federation(clusters)
+
+
+@pytest.fixture(scope="module")
+def gateway(federation: Federation, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
+    gw = start_gateway(federation.control_url, tmp_path_factory.mktemp("gateway"))
+    try:
+        yield gw
+    finally:
+        gw.stop()

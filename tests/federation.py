@@ -1,0 +1,129 @@
+"""Test harness: real clusters, fresh federations cloned from a migrated
+template, and real gateway processes. Shared by tests and benchmarks."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+import httpx
+import psycopg
+
+from shim.devcluster import Cluster
+from shim.migrate import migrate
+
+TEMPLATE_DB = "fedgate_template"
+REGIONS = (("default", "us-east"), ("eu-west-1", "eu-west"), ("ap-south-1", "ap-south"))
+
+
+def admin_url(cluster: Cluster, database: str = "postgres") -> str:
+    return cluster.url(database=database)
+
+
+def prepare_template(cluster: Cluster) -> None:
+    """A migrated template database on ``cluster``; fresh databases clone it."""
+    with psycopg.connect(admin_url(cluster), autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (TEMPLATE_DB,)).fetchone():
+            return
+        conn.execute(f"CREATE DATABASE {TEMPLATE_DB}")
+    migrate(admin_url(cluster, TEMPLATE_DB))
+
+
+def create_database(cluster: Cluster, name: str) -> str:
+    with psycopg.connect(admin_url(cluster), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE {TEMPLATE_DB}')
+    return admin_url(cluster, name)
+
+
+@dataclass
+class Federation:
+    """A control database and its regional nodes, each a database on its own cluster."""
+
+    name: str
+    clusters: Sequence[Cluster]
+    urls: dict[str, str] = field(default_factory=dict)  # node id -> URL
+
+    @property
+    def control_url(self) -> str:
+        return self.urls["default"]
+
+    def sql(self, node_id: str, query: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        with psycopg.connect(self.urls[node_id], autocommit=True) as conn:
+            cursor = conn.execute(query, params)
+            return cursor.fetchall() if cursor.description else []
+
+    def catalog(self, query: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return self.sql("default", query, params)
+
+
+def make_federation(clusters: Sequence[Cluster], name: str | None = None) -> Federation:
+    """Fresh databases on every cluster; the regional ones registered in the control catalog."""
+    name = name or f"fed_{uuid.uuid4().hex[:10]}"
+    fed = Federation(name, clusters)
+    for (node_id, _), cluster in zip(REGIONS, clusters):
+        fed.urls[node_id] = create_database(cluster, name)
+    for node_id, region in REGIONS[1:]:
+        fed.catalog("SELECT add_node(%s, %s, %s)", (node_id, region, fed.urls[node_id]))
+    return fed
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Gateway:
+    base_url: str
+    process: subprocess.Popen[bytes]
+    log_path: Path
+
+    def client(self, **kw: Any) -> httpx.Client:
+        return httpx.Client(base_url=self.base_url, timeout=kw.pop("timeout", 15), **kw)
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(5)
+
+
+def start_gateway(control_url: str, log_dir: Path, *, workers: int = 1,
+                  env: dict[str, str] | None = None, ready_timeout: float = 30) -> Gateway:
+    port = free_port()
+    log_path = log_dir / f"gateway-{port}.log"
+    cmd = [sys.executable, "-m", "shim.cli", "serve", "--database-url", control_url,
+           "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
+    if workers == 1:
+        cmd.append("--single-process")
+    full_env = {**os.environ, **(env or {})}
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=full_env)
+    gateway = Gateway(f"http://127.0.0.1:{port}", process, log_path)
+    deadline = time.monotonic() + ready_timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gateway exited with {process.returncode}:\n{gateway.log()}")
+        try:
+            if httpx.get(f"{gateway.base_url}/readyz", timeout=1).status_code == 200:
+                return gateway
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    gateway.stop()
+    raise RuntimeError(f"gateway not ready within {ready_timeout}s:\n{gateway.log()}")

@@ -1,0 +1,70 @@
+"""Bad input answers 400 in the error shape, never a 500, and writes nothing."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from tests.federation import Federation, Gateway
+
+FED = "/federation/api/onboarding"
+SHAPE = {"code", "message", "details", "hint"}
+
+
+def _assert_error(resp, status: int, code: str | None = None) -> None:
+    assert resp.status_code == status, resp.text
+    body = resp.json()
+    assert set(body) == SHAPE
+    if code:
+        assert body["code"] == code, body
+
+
+@pytest.mark.parametrize("path,headers,params,code", [
+    ("/tenants/not-a-uuid/status", {}, {}, "FGW101"),
+    (f"/tenants/{uuid.uuid4()}/status", {"X-Tenant-ID": str(uuid.uuid4())}, {}, "FGW102"),
+    (f"/tenants/{uuid.uuid4()}/status", {}, {"tenantId": "123"}, "FGW101"),
+    (f"/tenants/{uuid.uuid4()}/status", {"X-Region": "mars"}, {}, "FGW103"),
+    (f"/tenants/{uuid.uuid4()}/status", {"X-Region": "eu-west"}, {"region": "ap-south"}, "FGW104"),
+])
+def test_bad_tenant_or_region(gateway: Gateway, path: str, headers: dict, params: dict, code: str) -> None:
+    with gateway.client() as http:
+        _assert_error(http.get(FED + path, headers=headers, params=params), 400, code)
+
+
+@pytest.mark.parametrize("body,code", [
+    (b"", "FGW105"),
+    (b"not json", "FGW105"),
+    (b"[1, 2]", "FGW105"),
+    (b'{"name": "", "region": "eu-west"}', "FG400"),
+    (b'{"name": "   ", "region": "eu-west"}', "FG400"),
+    (b'{"region": "eu-west"}', "FG400"),
+    (b'{"name": 42, "region": "eu-west"}', "FG400"),
+    (b'{"name": "x", "region": "mars"}', "FGW103"),
+    (b'{"name": "x"}', "FG400"),
+    (b'{"name": "x", "region": "eu-west", "contactEmail": "nope"}', "FG400"),
+    (b'{"name": "x", "region": "eu-west", "metadata": [1]}', "FG400"),
+    (('{"name": "' + "x" * 5000 + '", "region": "eu-west"}').encode(), "FG400"),
+])
+@pytest.mark.parametrize("namespace", ["/federation/api/onboarding", "/api/onboarding"])
+def test_bad_tenant_bodies(gateway: Gateway, federation: Federation, body: bytes, code: str, namespace: str) -> None:
+    counts = [federation.sql(n, "SELECT count(*) FROM tenants") for n in federation.urls]
+    with gateway.client() as http:
+        resp = http.post(f"{namespace}/tenants", content=body, headers={"Content-Type": "application/json"})
+    if code == "FG400" and resp.status_code == 201:
+        pytest.fail(f"accepted bad body: {resp.text}")
+    _assert_error(resp, 400, code if namespace.startswith("/federation") or code.startswith("FGW105") else None)
+    assert [federation.sql(n, "SELECT count(*) FROM tenants") for n in federation.urls] == counts
+
+
+def test_unknown_route_and_method(gateway: Gateway) -> None:
+    with gateway.client() as http:
+        _assert_error(http.get("/federation/api/onboarding/nope"), 404, "FGW404")
+        _assert_error(http.delete(f"{FED}/tenants"), 405, "FGW405")
+
+
+def test_oversized_body_is_413(gateway: Gateway) -> None:
+    with gateway.client() as http:
+        resp = http.post(f"{FED}/tenants", content=b"{" + b" " * 2_000_000 + b"}",
+                         headers={"Content-Type": "application/json"})
+    assert resp.status_code == 413

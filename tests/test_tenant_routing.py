@@ -1,0 +1,112 @@
+"""A federated tenant lands on its region's node, and reads back through every tenant-id source."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from tests.federation import Federation, Gateway
+
+FED = "/federation/api/onboarding"
+LEGACY = "/api/onboarding"
+
+
+def _create(gateway: Gateway, region: str, name: str | None = None) -> dict:
+    with gateway.client() as http:
+        resp = http.post(f"{FED}/tenants", json={"name": name or f"t-{uuid.uuid4().hex[:8]}",
+                                                 "region": region, "contactEmail": "ops@example.com"})
+    assert resp.status_code == 201, resp.text
+    return resp.json() | {"_node": resp.headers["X-Federation-Node"]}
+
+
+def test_federated_tenant_lives_on_its_region_node_only(gateway: Gateway, federation: Federation) -> None:
+    tenant = _create(gateway, "eu-west")
+    tid = tenant["tenantId"]
+    assert tenant["_node"] == "eu-west-1"
+    assert tenant["region"] == "eu-west"
+
+    on_eu = federation.sql("eu-west-1", "SELECT name, contact_email, status FROM tenants WHERE id = %s", (tid,))
+    assert on_eu == [(tenant["name"], "ops@example.com", "active")]
+    assert federation.sql("eu-west-1", "SELECT count(*) FROM tenant_activity WHERE tenant_id = %s", (tid,)) == [(1,)]
+    assert federation.sql("ap-south-1", "SELECT count(*) FROM tenants WHERE id = %s", (tid,)) == [(0,)]
+    # The control database keeps only the registry row: no contact, no activity.
+    assert federation.catalog("SELECT contact_email, status FROM tenants WHERE id = %s", (tid,)) == [(None, "active")]
+    assert federation.catalog("SELECT count(*) FROM tenant_activity WHERE tenant_id = %s", (tid,)) == [(0,)]
+    assert federation.catalog(
+        "SELECT primary_node_id, primary_region FROM tenant_federation_map WHERE tenant_id = %s",
+        (tid,)) == [("eu-west-1", "eu-west")]
+    assert federation.catalog(
+        "SELECT region, node_id, is_primary FROM federation_routing WHERE tenant_id = %s",
+        (tid,)) == [("eu-west", "eu-west-1", True)]
+
+
+@pytest.mark.parametrize("source", ["path", "query", "header"])
+def test_status_reads_back_from_every_tenant_source(gateway: Gateway, source: str) -> None:
+    tenant = _create(gateway, "ap-south")
+    tid = tenant["tenantId"]
+    with gateway.client() as http:
+        if source == "path":
+            resp = http.get(f"{FED}/tenants/{tid}/status")
+        elif source == "query":
+            resp = http.get(f"{FED}/tenants/{tid}/status", params={"tenantId": tid})
+        else:
+            resp = http.get(f"{FED}/tenants/{tid}/status", headers={"X-Tenant-ID": tid.upper()})
+    assert resp.status_code == 200, resp.text
+    assert resp.json()["tenantId"] == tid
+    assert resp.json()["contactEmail"] == "ops@example.com"  # only the node has it
+    assert resp.headers["X-Federation-Node"] == "ap-south-1"
+    assert resp.headers["X-Federation-Region"] == "ap-south"
+    assert resp.headers["X-Federation-Reason"] == "tenant_primary"
+
+
+def test_legacy_routes_use_the_default_node(gateway: Gateway, federation: Federation) -> None:
+    with gateway.client() as http:
+        created = http.post(f"{LEGACY}/tenants", json={"name": f"legacy-{uuid.uuid4().hex[:6]}", "region": "eu-west"})
+        assert created.status_code == 201, created.text
+        tid = created.json()["tenantId"]
+        assert created.headers["X-Federation-Node"] == "default"
+        status = http.get(f"{LEGACY}/tenants/{tid}/status")
+        assert status.status_code == 200 and status.headers["X-Federation-Node"] == "default"
+        # Unmapped: the federated route sends it to the default node too.
+        federated = http.get(f"{FED}/tenants/{tid}/status", params={"region": "eu-west"})
+    assert federated.status_code == 200
+    assert federated.headers["X-Federation-Reason"] == "default_unmapped"
+    assert federation.catalog("SELECT count(*) FROM tenant_federation_map WHERE tenant_id = %s", (tid,)) == [(0,)]
+    assert federation.sql("eu-west-1", "SELECT count(*) FROM tenants WHERE id = %s", (tid,)) == [(0,)]
+
+
+def test_region_other_than_primary_without_rules_goes_to_primary(gateway: Gateway) -> None:
+    tid = _create(gateway, "eu-west")["tenantId"]
+    with gateway.client() as http:
+        resp = http.get(f"{FED}/tenants/{tid}/status", headers={"X-Region": "ap-south"})
+    assert resp.status_code == 200
+    assert resp.headers["X-Federation-Node"] == "eu-west-1"
+
+
+def test_unknown_tenant_is_404_in_the_error_shape(gateway: Gateway) -> None:
+    with gateway.client() as http:
+        resp = http.get(f"{FED}/tenants/{uuid.uuid4()}/status")
+    assert resp.status_code == 404
+    assert set(resp.json()) == {"code", "message", "details", "hint"}
+    assert resp.json()["code"] == "FG404"
+
+
+def test_duplicate_name_is_409_and_leaves_nothing_behind(gateway: Gateway, federation: Federation) -> None:
+    name = f"dup-{uuid.uuid4().hex[:8]}"
+    _create(gateway, "eu-west", name)
+    before = federation.catalog("SELECT count(*) FROM tenants")
+    with gateway.client() as http:
+        resp = http.post(f"{FED}/tenants", json={"name": name.upper(), "region": "ap-south"})
+    assert resp.status_code == 409
+    assert resp.json()["code"] == "23505"
+    assert federation.catalog("SELECT count(*) FROM tenants") == before
+
+
+def test_cors_preflight_allows_federation_headers(gateway: Gateway) -> None:
+    with gateway.client() as http:
+        resp = http.options(f"{FED}/tenants", headers={"Origin": "https://app.example",
+                                                       "Access-Control-Request-Method": "POST"})
+    assert resp.status_code == 204
+    allowed = resp.headers["Access-Control-Allow-Headers"]
+    assert "X-Tenant-ID" in allowed and "X-Region" in allowed
