@@ -9,12 +9,12 @@ from sanic import Request, Sanic, json
 from sanic.exceptions import SanicException
 from sanic.response import HTTPResponse
 
-from shim import api
+from shim import api, openapi
 from shim.catalog import Catalog
 from shim.config import Settings
 from shim.errors import GatewayError
 from shim.pools import NodePools
-from shim.routing import REGION_HEADER, TENANT_HEADER, federation_context, federation_headers
+from shim.routing import REGION_HEADER, TENANT_HEADER, federation_headers
 
 log = logging.getLogger("fedgate.app")
 
@@ -53,7 +53,6 @@ def create_app(settings: Settings) -> Sanic:
         await app.ctx.pools.close()
         await app.ctx.catalog.close()
 
-    app.register_middleware(federation_context, "request")
     app.register_middleware(federation_headers, "response")
 
     @app.on_response
@@ -73,6 +72,11 @@ def create_app(settings: Settings) -> Sanic:
                      "details": None, "hint": None}, status=503, headers={"Retry-After": "2"})
 
     api.register(app)
+    spec = openapi.document()
+
+    @app.get("/openapi.json", name="openapi")
+    async def openapi_json(_request: Request) -> HTTPResponse:
+        return json(spec)
 
     @app.exception(GatewayError)
     async def on_gateway_error(_request: Request, err: GatewayError) -> HTTPResponse:

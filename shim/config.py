@@ -48,6 +48,7 @@ class Settings:
     api_role: str = "fedgate_api"
     cors_origin: str = "*"
     max_body_bytes: int = 1_048_576
+    public_url: str = ""             # the gateway's URL as agents reach it (kits); default http://host:port
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> "Settings":
@@ -64,9 +65,13 @@ class Settings:
             pool_timeout=_env_float(env, "FEDGATE_POOL_TIMEOUT", 2.0),
             statement_timeout_ms=_env_int(env, "FEDGATE_STATEMENT_TIMEOUT_MS", 5000),
             cors_origin=env.get("FEDGATE_CORS_ORIGIN", "*"),
+            public_url=env.get("FEDGATE_PUBLIC_URL", ""),
         )
         given = {k: v for k, v in overrides.items() if v is not None}
-        return replace(settings, **given).validated()
+        settings = replace(settings, **given)
+        if not settings.public_url:
+            settings = replace(settings, public_url=f"http://{settings.host}:{settings.port}")
+        return settings.validated()
 
     def validated(self) -> "Settings":
         if not self.database_url:
@@ -80,6 +85,8 @@ class Settings:
         for name in ("connect_timeout", "pool_timeout", "pool_max_idle"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{name} must be positive")
+        if self.public_url and not self.public_url.startswith(("http://", "https://")):
+            raise ConfigError("FEDGATE_PUBLIC_URL must be an http:// or https:// URL")
         if self.statement_timeout_ms < 1:
             raise ConfigError("statement_timeout_ms must be positive")
         return self

@@ -101,11 +101,12 @@ class NodePools:
         finally:
             self._in_use.release()
 
-    async def call(self, node: Node, function: str, tenant: UUID | None, args: dict[str, Any]) -> str:
-        """Run one api handler function on ``node``: its JSON text, or a GatewayError."""
+    async def call(self, node: Node, function: str, tenant: UUID | None, args: dict[str, Any],
+                   *, procedure: bool = False) -> str:
+        """Run one api handler on ``node``: its JSON text, or a GatewayError."""
         try:
             async with self.connection(node) as conn:
-                return await call_api(conn, function, tenant, args)
+                return await call_api(conn, function, tenant, args, procedure=procedure)
         except psycopg.Error as exc:
             raise from_db_error(exc, node.node_id) from None
 
@@ -139,11 +140,14 @@ class NodePools:
 class NodeDB:
     """The ``db`` of a routed request: one node, reached through the pool registry."""
 
-    __slots__ = ("_pools", "node")
+    __slots__ = ("pools", "node")
 
     def __init__(self, pools: NodePools, node: Node) -> None:
-        self._pools = pools
+        self.pools = pools
         self.node = node
 
     async def call(self, function: str, tenant: UUID | None, args: dict[str, Any]) -> str:
-        return await self._pools.call(self.node, function, tenant, args)
+        return await self.pools.call(self.node, function, tenant, args)
+
+    async def call_procedure(self, function: str, tenant: UUID | None, args: dict[str, Any]) -> str:
+        return await self.pools.call(self.node, function, tenant, args, procedure=True)

@@ -27,24 +27,26 @@ def _load(path: Path) -> dict[str, str]:
 
 QUERIES: dict[str, str] = _load(Path(__file__).with_name("queries.sql"))
 _FUNCTION_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
-_CALLS: dict[str, sql.Composed] = {}
+_CALLS: dict[tuple[str, str], sql.Composed] = {}
 
 
-def handler_call(function: str) -> sql.Composed:
-    """``SELECT api.<function>(tenant, args)::text``, composed once per function."""
-    statement = _CALLS.get(function)
+def handler_call(function: str, kind: str = "call_handler") -> sql.Composed:
+    """``SELECT api.<function>(tenant, args)::text`` (or the CALL of a procedure), composed once."""
+    statement = _CALLS.get((function, kind))
     if statement is None:
         if not _FUNCTION_NAME.match(function):
             raise ValueError(f"not a handler function name: {function!r}")
-        statement = sql.SQL(QUERIES["call_handler"]).format(function=sql.Identifier(function))
-        _CALLS[function] = statement
+        statement = sql.SQL(QUERIES[kind]).format(function=sql.Identifier(function))
+        _CALLS[(function, kind)] = statement
     return statement
 
 
 async def call_api(conn: AsyncConnection[Any], function: str, tenant: UUID | None,
-                   args: dict[str, Any]) -> str:
-    """Run one api handler function; its JSON result as text (not parsed: passed through)."""
-    cursor = await conn.execute(handler_call(function),
-                                (str(tenant) if tenant else None, json.dumps(args)))
+                   args: dict[str, Any], *, procedure: bool = False) -> str:
+    """Run one api handler; its JSON result as text (not parsed: passed through)."""
+    statement = handler_call(function, "call_procedure" if procedure else "call_handler")
+    cursor = await conn.execute(statement, (str(tenant) if tenant else None, json.dumps(args)))
     row = await cursor.fetchone()
-    return row[0] if row and row[0] is not None else "null"
+    if row is None or row[0] is None:
+        return "null"
+    return row[0] if isinstance(row[0], str) else json.dumps(row[0])

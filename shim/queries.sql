@@ -13,6 +13,10 @@ SELECT node_id, region, reason FROM public.resolve_node(%s::uuid, %s::text);
 -- One handler function per endpoint, JSON text out: one round trip per request.
 SELECT api.{function}(%s::uuid, %s::jsonb)::text;
 
+-- name: call_procedure
+-- A handler that must commit its audit row before failing is a procedure.
+CALL api.{function}(%s::uuid, %s::jsonb, NULL);
+
 -- name: ping
 SELECT 1;
 

@@ -1,4 +1,4 @@
-"""Tenant and region extraction and the request context (Sanic middleware).
+"""Tenant and region extraction and the request context.
 
 Tenant id: URL parameter, else query ``tenantId``, else ``X-Tenant-ID``.
 Region: query ``region``, else ``X-Region``. Every source given must agree;
@@ -9,7 +9,8 @@ the spec's four context values: ``db`` (the node's pool), ``tenant_id``,
 
 from __future__ import annotations
 
-from typing import Iterable
+import json
+from typing import Any, Iterable
 from uuid import UUID
 
 from sanic import Request
@@ -35,17 +36,33 @@ def _one(values: Iterable[tuple[str, str]], what: str, code: str) -> str | None:
     return next(iter(seen), None)
 
 
-def extract_tenant(path_value: str | None, query_values: list[str], header_values: list[str]) -> UUID | None:
+def extract_tenant(path_value: str | None, query_values: list[str], header_values: list[str],
+                   body_value: Any = None) -> UUID | None:
     given: list[tuple[str, str]] = []
-    for source, raw in ([("path", path_value)] if path_value is not None else []) + \
-            [("query tenantId", v) for v in query_values] + [(TENANT_HEADER, v) for v in header_values]:
+    sources = ([("path", path_value)] if path_value is not None else []) + \
+        [("query tenantId", v) for v in query_values] + [(TENANT_HEADER, v) for v in header_values] + \
+        ([("body tenantId", body_value)] if body_value is not None else [])
+    for source, raw in sources:
         try:
             given.append((source, str(UUID(raw.strip()))))
         except (ValueError, AttributeError):
-            raise bad_request("FGW101", f"{source}: tenant id {raw[:80]!r} is not a UUID",
+            raise bad_request("FGW101", f"{source}: tenant id {str(raw)[:80]!r} is not a UUID",
                               details={"source": source}) from None
     value = _one(given, "tenant id", "FGW102")
     return UUID(value) if value else None
+
+
+def parse_body(raw: bytes | None) -> dict[str, Any]:
+    """A request body that must be a JSON object."""
+    if not raw:
+        raise bad_request("FGW105", "the request body must be a JSON object")
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise bad_request("FGW105", "the request body is not valid JSON") from None
+    if not isinstance(body, dict):
+        raise bad_request("FGW105", "the request body must be a JSON object")
+    return body
 
 
 def extract_region(query_values: list[str], header_values: list[str], known: frozenset[str],
@@ -75,28 +92,36 @@ async def resolve(catalog: Catalog, tenant: UUID | None, region: str | None) -> 
 
 
 async def federation_context(request: Request) -> None:
-    """on_request middleware: validate tenant and region, resolve the node, fill request.ctx."""
+    """Validate tenant and region, resolve the node and fill request.ctx (db, tenant_id, region, node_id).
+
+    Called first by the endpoint handler rather than as global middleware:
+    Sanic also runs request middleware on its error path (404, 413), where
+    there is no endpoint and no body to route on.
+    """
     route = request.route
-    endpoint = getattr(route.ctx, "endpoint", None) if route else None
-    if endpoint is None or request.method == "OPTIONS":
-        return
+    endpoint = route.ctx.endpoint
     catalog: Catalog = request.app.ctx.catalog
     federated: bool = route.ctx.federated
+    body = parse_body(request.body) if endpoint.request is not None else {}
+    request.ctx.body = body
     tenant = extract_tenant(request.match_info.get("tenantId"), request.args.getlist("tenantId"),
-                            request.headers.getall(TENANT_HEADER, []))
+                            request.headers.getall(TENANT_HEADER, []), body.get("tenantId"))
     region = extract_region(request.args.getlist("region"), request.headers.getall(REGION_HEADER, []),
                             catalog.regions)
+    if tenant is None and endpoint.tenant == "required":
+        raise bad_request("FGW106", "this endpoint needs a tenant id",
+                          hint="give it in the path, the tenantId query parameter or the X-Tenant-ID header")
     request.ctx.tenant_id = tenant
     request.ctx.region = region
     request.ctx.node = None
     request.ctx.node_id = None
     request.ctx.db = None
-    if endpoint.placement and federated:
+    if endpoint.flow == "create_tenant" and federated:
         return  # the node is chosen by placement, after registration
-    if federated:
+    if federated and endpoint.target == "tenant":
         found = await resolve(catalog, tenant, region)
     else:
-        found = Resolution(DEFAULT_NODE, None, "legacy")
+        found = Resolution(DEFAULT_NODE, None, "legacy" if not federated else "control")
     node = catalog.node(found.node_id) if found.node_id else None
     if node is None:
         raise GatewayError(503, "FGW503", f"node {found.node_id} is not in the node catalog",

@@ -67,4 +67,4 @@ def test_oversized_body_is_413(gateway: Gateway) -> None:
     with gateway.client() as http:
         resp = http.post(f"{FED}/tenants", content=b"{" + b" " * 2_000_000 + b"}",
                          headers={"Content-Type": "application/json"})
-    assert resp.status_code == 413
+    assert resp.status_code == 413, resp.text

@@ -61,3 +61,131 @@ END
 $$;
 COMMENT ON FUNCTION public.json_object(jsonb, text, integer) IS
     'Reads an object field of a JSON body (''{}'' when absent): FG400 when not an object or too large.';
+
+CREATE OR REPLACE FUNCTION public.api_enter(p_tenant uuid)
+RETURNS uuid
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    IF p_tenant IS NULL THEN
+        RAISE EXCEPTION 'a tenant id is required' USING ERRCODE = 'FG400',
+            DETAIL = jsonb_build_object('field', 'tenantId')::text,
+            HINT = 'give it in the path, the tenantId query parameter or the X-Tenant-ID header';
+    END IF;
+    PERFORM set_config('fedgate.tenant_id', p_tenant::text, true);
+    RETURN p_tenant;
+END
+$$;
+COMMENT ON FUNCTION public.api_enter(uuid) IS
+    'First act of every tenant handler: sets fedgate.tenant_id for this transaction (row-level security keys on it). FG400 without a tenant.';
+
+CREATE OR REPLACE FUNCTION public.api_require_tenant(p_tenant uuid)
+RETURNS public.tenants
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_row public.tenants;
+BEGIN
+    PERFORM public.api_enter(p_tenant);
+    SELECT * INTO v_row FROM public.tenants t WHERE t.id = p_tenant;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'tenant % not found', p_tenant USING ERRCODE = 'FG404';
+    END IF;
+    RETURN v_row;
+END
+$$;
+COMMENT ON FUNCTION public.api_require_tenant(uuid) IS
+    'api_enter, then the tenant''s row on this node, or FG404.';
+
+CREATE OR REPLACE FUNCTION public.api_page_limit(p_args jsonb, p_default integer DEFAULT 50, p_max integer DEFAULT 200)
+RETURNS integer
+LANGUAGE plpgsql IMMUTABLE
+AS $$
+DECLARE
+    v_raw text := p_args ->> 'limit';
+BEGIN
+    IF v_raw IS NULL THEN
+        RETURN p_default;
+    END IF;
+    IF v_raw !~ '^\s*[0-9]{1,6}\s*$' OR v_raw::integer < 1 THEN
+        RAISE EXCEPTION 'limit must be a whole number from 1 to %', p_max USING ERRCODE = 'FG400',
+            DETAIL = jsonb_build_object('field', 'limit')::text;
+    END IF;
+    RETURN least(v_raw::integer, p_max);
+END
+$$;
+COMMENT ON FUNCTION public.api_page_limit(jsonb, integer, integer) IS
+    'The page size of a paginated request: limit (default 50), capped (default 200); FG400 when not a positive integer.';
+
+CREATE OR REPLACE FUNCTION public.api_page_cursor(p_args jsonb)
+RETURNS bigint
+LANGUAGE plpgsql IMMUTABLE
+AS $$
+DECLARE
+    v_raw text := p_args ->> 'cursor';
+BEGIN
+    IF v_raw IS NULL OR v_raw = '' THEN
+        RETURN NULL;
+    END IF;
+    IF v_raw !~ '^[0-9]{1,18}$' THEN
+        RAISE EXCEPTION 'cursor is not one this API returned' USING ERRCODE = 'FG400',
+            DETAIL = jsonb_build_object('field', 'cursor')::text;
+    END IF;
+    RETURN v_raw::bigint;
+END
+$$;
+COMMENT ON FUNCTION public.api_page_cursor(jsonb) IS
+    'The cursor of a paginated request (the nextCursor of the previous page), or NULL for the first page.';
+
+CREATE OR REPLACE FUNCTION public.json_uuid(p_body jsonb, p_field text, p_required boolean)
+RETURNS uuid
+LANGUAGE plpgsql IMMUTABLE
+AS $$
+DECLARE
+    v_text text := public.json_text(p_body, p_field, p_required, 64);
+BEGIN
+    IF v_text IS NULL THEN
+        RETURN NULL;
+    END IF;
+    IF v_text !~* '^\s*[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}\s*$' THEN
+        RAISE EXCEPTION '% must be a UUID', p_field USING ERRCODE = 'FG400',
+            DETAIL = jsonb_build_object('field', p_field)::text;
+    END IF;
+    RETURN btrim(v_text)::uuid;
+END
+$$;
+COMMENT ON FUNCTION public.json_uuid(jsonb, text, boolean) IS 'Reads a UUID field of a JSON body: FG400 when malformed (or missing and required).';
+
+CREATE OR REPLACE FUNCTION public.json_text_array(p_body jsonb, p_field text, p_min integer, p_max integer, p_pattern text)
+RETURNS text[]
+LANGUAGE plpgsql IMMUTABLE
+AS $$
+DECLARE
+    v jsonb := p_body -> p_field;
+    v_items text[];
+BEGIN
+    IF v IS NULL OR jsonb_typeof(v) = 'null' THEN
+        IF p_min > 0 THEN
+            RAISE EXCEPTION '% is required', p_field USING ERRCODE = 'FG400',
+                DETAIL = jsonb_build_object('field', p_field)::text;
+        END IF;
+        RETURN NULL;
+    END IF;
+    IF jsonb_typeof(v) <> 'array' OR EXISTS (SELECT 1 FROM jsonb_array_elements(v) e WHERE jsonb_typeof(e) <> 'string') THEN
+        RAISE EXCEPTION '% must be an array of strings', p_field USING ERRCODE = 'FG400',
+            DETAIL = jsonb_build_object('field', p_field)::text;
+    END IF;
+    SELECT coalesce(array_agg(DISTINCT e ORDER BY e), '{}') INTO v_items FROM jsonb_array_elements_text(v) e;
+    IF cardinality(v_items) < p_min OR cardinality(v_items) > p_max THEN
+        RAISE EXCEPTION '% must hold % to % distinct items', p_field, p_min, p_max USING ERRCODE = 'FG400',
+            DETAIL = jsonb_build_object('field', p_field)::text;
+    END IF;
+    IF EXISTS (SELECT 1 FROM unnest(v_items) i WHERE i !~ p_pattern) THEN
+        RAISE EXCEPTION '% holds a malformed item', p_field USING ERRCODE = 'FG400',
+            DETAIL = jsonb_build_object('field', p_field)::text;
+    END IF;
+    RETURN v_items;
+END
+$$;
+COMMENT ON FUNCTION public.json_text_array(jsonb, text, integer, integer, text) IS
+    'Reads an array of strings (distinct, sorted): FG400 when not an array of strings, out of the size bounds or not matching the pattern.';

@@ -88,6 +88,7 @@ DECLARE
     v_metadata jsonb := public.json_object(p_body, 'metadata', 16384);
     v_row public.tenants;
 BEGIN
+    PERFORM public.api_enter(v_id);
     IF v_region !~ '^[a-z0-9][a-z0-9-]{0,62}$' THEN
         RAISE EXCEPTION 'region must be a lower-case region code' USING ERRCODE = 'FG400',
             DETAIL = jsonb_build_object('field', 'region')::text;
@@ -117,19 +118,16 @@ COMMENT ON FUNCTION api.create_tenant(uuid, jsonb) IS
 
 CREATE OR REPLACE FUNCTION api.tenant_status(p_tenant uuid, p_args jsonb DEFAULT '{}'::jsonb)
 RETURNS jsonb
-LANGUAGE plpgsql STABLE
+LANGUAGE plpgsql
 AS $$
 DECLARE
-    v_row public.tenants;
+    v_row public.tenants := public.api_require_tenant(p_tenant);
 BEGIN
-    SELECT * INTO v_row FROM public.tenants t WHERE t.id = p_tenant;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'tenant % not found', p_tenant USING ERRCODE = 'FG404';
-    END IF;
     RETURN public.tenant_json(v_row) || jsonb_build_object(
         'agents', (SELECT count(*) FROM public.agent_instances a WHERE a.tenant_id = p_tenant),
-        'kits', (SELECT count(*) FROM public.bootstrap_kits k WHERE k.tenant_id = p_tenant),
-        'lastActivityAt', (SELECT max(a.created_at) FROM public.tenant_activity a WHERE a.tenant_id = p_tenant));
+        'kits', (SELECT count(*) FROM public.bootstrap_kits k WHERE k.tenant_id = p_tenant AND k.sealed_at IS NOT NULL),
+        'lastActivityAt', (SELECT a.created_at FROM public.tenant_activity a WHERE a.tenant_id = p_tenant
+                           ORDER BY a.id DESC LIMIT 1));
 END
 $$;
 COMMENT ON FUNCTION api.tenant_status(uuid, jsonb) IS
