@@ -22,6 +22,7 @@ SQLSTATE_STATUS: dict[str, int] = {
     "FG004": 409,  # protected node (default node, node with tenants)
     "FG005": 503,  # no serving node for the tenant
     "FG401": 401,  # wrong credential (enrollment token)
+    "FG403": 403,  # not allowed (agent type not in the kit)
     "FG404": 404,  # not found
     "FG409": 409,  # conflict
     "FG410": 410,  # expired or revoked

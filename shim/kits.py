@@ -12,7 +12,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
-import json
 import shlex
 import tarfile
 import zipfile
@@ -29,10 +28,24 @@ KIT_VERSION = "1.0.0"
 CONTENT_TYPES = {"zip": "application/zip", "tar.gz": "application/gzip"}
 
 
+_YAML_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
 def yaml_str(value: Any) -> str:
-    """A YAML double-quoted scalar: JSON escaping, all non-ASCII as \\u escapes (YAML reads them back)."""
-    text = json.dumps(str(value), ensure_ascii=True)
-    return text
+    """A YAML double-quoted scalar in plain ASCII: any other character escaped (\\u or \\U, never a
+    surrogate pair, which YAML would read as two characters)."""
+    out = []
+    for char in str(value):
+        code = ord(char)
+        if char in _YAML_ESCAPES:
+            out.append(_YAML_ESCAPES[char])
+        elif 0x20 <= code < 0x7F:
+            out.append(char)
+        elif code <= 0xFFFF:
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(f"\\U{code:08x}")
+    return '"' + "".join(out) + '"'
 
 
 @lru_cache(maxsize=1)
