@@ -128,7 +128,7 @@ async def dispatch(request: Request, **_path: str) -> HTTPResponse:
     if endpoint.flow == "procedure":
         text = await db.call_procedure(endpoint.function, request.ctx.tenant_id, args)
     else:
-        text = await db.call(endpoint.function, request.ctx.tenant_id, args)
+        text = await db.call(endpoint.function, request.ctx.tenant_id, args, idempotent=endpoint.method == "GET")
     return _json(text, endpoint.success)
 
 

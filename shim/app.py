@@ -9,10 +9,11 @@ from sanic import Request, Sanic, json
 from sanic.exceptions import SanicException
 from sanic.response import HTTPResponse
 
-from shim import api, openapi
+from shim import api, openapi, redact
 from shim.catalog import Catalog
 from shim.config import Settings
 from shim.errors import GatewayError
+from shim.health import HealthMonitor
 from shim.pools import NodePools
 from shim.routing import REGION_HEADER, TENANT_HEADER, federation_headers
 
@@ -44,12 +45,22 @@ def create_app(settings: Settings) -> Sanic:
 
     @app.before_server_start
     async def open_resources(app: Sanic) -> None:
-        app.ctx.catalog = Catalog(settings.database_url, connect_timeout=settings.connect_timeout)
-        app.ctx.pools = NodePools(settings)
-        await app.ctx.catalog.open()
+        redact.install()
+        catalog = app.ctx.catalog = Catalog(settings.database_url, connect_timeout=settings.connect_timeout)
+        pools = app.ctx.pools = NodePools(settings)
+
+        async def nodes_changed(node_ids: list[str]) -> None:
+            for node_id in node_ids:  # a node came back or went away: drop its broken idle connections
+                await pools.recheck(node_id)
+
+        catalog.on_nodes_changed = nodes_changed
+        await catalog.open()
+        app.ctx.health = HealthMonitor(catalog, pools, settings)
+        app.ctx.health.start()
 
     @app.after_server_stop
     async def close_resources(app: Sanic) -> None:
+        await app.ctx.health.close()
         await app.ctx.pools.close()
         await app.ctx.catalog.close()
 

@@ -16,11 +16,11 @@ import json
 import logging
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Awaitable, Callable
 from uuid import UUID
 
 import psycopg
-from psycopg_pool import AsyncConnectionPool
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from shim.queries import QUERIES
 
@@ -65,6 +65,7 @@ class Catalog:
         self.regions: frozenset[str] = frozenset()
         self.listening = asyncio.Event()
         self.roundtrips = 0  # catalog queries made for resolutions (benchmarks count them)
+        self.on_nodes_changed: Callable[[list[str]], Awaitable[None]] | None = None
 
     # -- lifecycle -------------------------------------------------------
     async def open(self) -> None:
@@ -72,7 +73,7 @@ class Catalog:
             self._dsn, min_size=1, max_size=4, open=False, name="catalog",
             timeout=self._connect_timeout,
             kwargs={"autocommit": True, "connect_timeout": max(1, round(self._connect_timeout)),
-                    "application_name": "fedgate-catalog"})
+                    "application_name": "fedgate-catalog", "options": "-c statement_timeout=2000"})
         await self._pool.open(wait=False)
         # The listener loads the node list on every (re)connection; a gateway
         # started while the catalog is down comes up unready and heals.
@@ -98,17 +99,20 @@ class Catalog:
 
     # -- queries ---------------------------------------------------------
     async def _fetch(self, name: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        """One catalog query; a connection the catalog dropped (a restart) is retried once."""
         assert self._pool is not None, "catalog not open"
-        try:
-            async with self._pool.connection(timeout=self._connect_timeout) as conn:
-                cursor = await conn.execute(QUERIES[name], params)
-                return await cursor.fetchall()
-        except (psycopg.OperationalError, psycopg.errors.AdminShutdown, TimeoutError) as exc:
-            raise CatalogUnavailable(type(exc).__name__) from None
-        except Exception as exc:  # PoolTimeout and friends
-            if exc.__class__.__module__.startswith("psycopg_pool"):
-                raise CatalogUnavailable(type(exc).__name__) from None
-            raise
+        for attempt in (1, 2):
+            try:
+                async with asyncio.timeout(self._connect_timeout + 2.5):
+                    async with self._pool.connection(timeout=self._connect_timeout) as conn:
+                        cursor = await conn.execute(QUERIES[name], params)
+                        return await cursor.fetchall()
+            except psycopg.OperationalError:
+                if attempt == 2:
+                    raise CatalogUnavailable("connection") from None
+            except (TimeoutError, PoolTimeout):
+                raise CatalogUnavailable("timeout") from None
+        raise AssertionError("unreachable")
 
     async def ping(self) -> bool:
         try:
@@ -172,6 +176,8 @@ class Catalog:
             if table == "federation_nodes" or payload.get("all"):
                 await self.reload_nodes()
             self.forget()
+            if self.on_nodes_changed is not None:
+                await self.on_nodes_changed([str(n) for n in payload.get("node_ids") or []])
             return
         tenants: list[UUID] = []
         for raw in payload.get("tenant_ids") or []:

@@ -48,6 +48,10 @@ class Settings:
     api_role: str = "fedgate_api"
     cors_origin: str = "*"
     max_body_bytes: int = 1_048_576
+    health_interval: float = 1.0     # seconds between health rounds (and idle-pool sweeps)
+    health_timeout: float = 1.0      # seconds a node has to answer a health check
+    breaker_threshold: int = 2       # consecutive connection failures that open a node's breaker
+    breaker_reset: float = 1.0       # seconds an open breaker waits before a probe request
     public_url: str = ""             # the gateway's URL as agents reach it (kits); default http://host:port
 
     @classmethod
@@ -66,6 +70,10 @@ class Settings:
             statement_timeout_ms=_env_int(env, "FEDGATE_STATEMENT_TIMEOUT_MS", 5000),
             cors_origin=env.get("FEDGATE_CORS_ORIGIN", "*"),
             public_url=env.get("FEDGATE_PUBLIC_URL", ""),
+            health_interval=_env_float(env, "FEDGATE_HEALTH_INTERVAL", 1.0),
+            health_timeout=_env_float(env, "FEDGATE_HEALTH_TIMEOUT", 1.0),
+            breaker_threshold=_env_int(env, "FEDGATE_BREAKER_THRESHOLD", 2),
+            breaker_reset=_env_float(env, "FEDGATE_BREAKER_RESET", 1.0),
         )
         given = {k: v for k, v in overrides.items() if v is not None}
         settings = replace(settings, **given)
@@ -82,16 +90,25 @@ class Settings:
             raise ConfigError("workers must be at least 1")
         if self.pool_max_size < 1 or self.pool_total_max < self.pool_max_size:
             raise ConfigError("pool sizes: need 1 <= pool_max_size <= pool_total_max")
-        for name in ("connect_timeout", "pool_timeout", "pool_max_idle"):
+        for name in ("connect_timeout", "pool_timeout", "pool_max_idle", "health_interval", "health_timeout",
+                     "breaker_reset"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{name} must be positive")
         if self.public_url and not self.public_url.startswith(("http://", "https://")):
             raise ConfigError("FEDGATE_PUBLIC_URL must be an http:// or https:// URL")
+        if self.breaker_threshold < 1:
+            raise ConfigError("breaker_threshold must be at least 1")
         if self.statement_timeout_ms < 1:
             raise ConfigError("statement_timeout_ms must be positive")
         return self
 
     @property
+    def call_bound_seconds(self) -> float:
+        """The longest one handler call may take: a connection, then the statement, then 504."""
+        return self.pool_timeout + self.statement_timeout_ms / 1000 + 1.0
+
+    @property
     def request_bound_seconds(self) -> float:
-        """The longest a routed request can take before the gateway answers 503/504."""
-        return self.connect_timeout + self.pool_timeout + self.statement_timeout_ms / 1000
+        """The longest a routed request can take before the gateway answers 503/504 (a cold
+        resolution's catalog query, then one handler call)."""
+        return self.connect_timeout + self.call_bound_seconds

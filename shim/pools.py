@@ -2,8 +2,10 @@
 
 Connections run as the API role (``-c role=...`` in the startup packet) with
 a statement timeout, in autocommit: a request is one statement, one round
-trip, no BEGIN/COMMIT of its own. A node's ``database_url`` is resolved here,
-at connect time: ``self`` is the control database, ``env:VAR`` reads the
+trip, no BEGIN/COMMIT of its own. A connection that sat idle for a while is
+checked before use (a node may have restarted meanwhile); a busy one is not,
+so the hot path stays one round trip. A node's ``database_url`` is resolved
+here, at connect time: ``self`` is the control database, ``env:VAR`` reads the
 variable from the gateway's environment, anything else (URL, key=value,
 ``service=NAME``) goes to libpq as it is. It never leaves this module.
 """
@@ -15,7 +17,6 @@ import os
 import time
 from contextlib import asynccontextmanager
 from typing import Any, AsyncIterator
-
 from uuid import UUID
 
 import psycopg
@@ -25,7 +26,11 @@ from psycopg_pool import AsyncConnectionPool, PoolTimeout
 from shim.catalog import Node
 from shim.config import Settings
 from shim.errors import GatewayError, from_db_error, node_unavailable
-from shim.queries import call_api
+from shim.breaker import CircuitBreaker
+from shim.queries import QUERIES, call_api
+
+IDLE_CHECK_AFTER = 2.0  # seconds idle after which a pooled connection is checked before use
+_KEEPALIVES = {"keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2, "keepalives_count": 2}
 
 
 def resolve_dsn(reference: str, control_dsn: str) -> str:
@@ -40,6 +45,13 @@ def resolve_dsn(reference: str, control_dsn: str) -> str:
     return reference
 
 
+async def _check_if_idle(conn: AsyncConnection[Any]) -> None:
+    """Pool check callback: a round trip only for a connection idle long enough to have gone stale."""
+    returned = getattr(conn, "_fedgate_returned", None)
+    if returned is not None and time.monotonic() - returned > IDLE_CHECK_AFTER:
+        await conn.execute(QUERIES["ping"])
+
+
 class NodePools:
     """The pool registry of one gateway process."""
 
@@ -49,15 +61,16 @@ class NodePools:
         self._last_used: dict[str, float] = {}
         self._lock = asyncio.Lock()
         self._in_use = asyncio.Semaphore(settings.pool_total_max)
+        self.breaker = CircuitBreaker(settings.breaker_threshold, settings.breaker_reset)
 
     def _new_pool(self, node: Node, dsn: str) -> AsyncConnectionPool:
         s = self._settings
         options = f"-c role={s.api_role} -c statement_timeout={s.statement_timeout_ms}"
         return AsyncConnectionPool(
             dsn, min_size=0, max_size=s.pool_max_size, open=False, name=f"node:{node.node_id}",
-            timeout=s.pool_timeout, max_idle=s.pool_max_idle,
+            timeout=s.pool_timeout, max_idle=s.pool_max_idle, check=_check_if_idle,
             kwargs={"autocommit": True, "connect_timeout": max(1, round(s.connect_timeout)),
-                    "options": options, "application_name": "fedgate"})
+                    "options": options, "application_name": "fedgate", **_KEEPALIVES})
 
     async def pool(self, node: Node) -> AsyncConnectionPool:
         """The node's pool, opened on first use (and reopened if its DSN changed)."""
@@ -81,7 +94,9 @@ class NodePools:
 
     @asynccontextmanager
     async def connection(self, node: Node) -> AsyncIterator[AsyncConnection[Any]]:
-        """A connection to ``node``, or a 503 within the pool timeout."""
+        """A connection to ``node``; 503 at once while its breaker is open, or within the pool timeout."""
+        if not self.breaker.allow(node.node_id):
+            raise node_unavailable(node.node_id)
         pool = await self.pool(node)
         self._last_used[node.node_id] = time.monotonic()
         try:
@@ -93,22 +108,49 @@ class NodePools:
             try:
                 conn = await pool.getconn(timeout=self._settings.pool_timeout)
             except PoolTimeout:
+                self.breaker.failure(node.node_id)
                 raise node_unavailable(node.node_id) from None
             try:
                 yield conn
             finally:
+                conn._fedgate_returned = time.monotonic()  # type: ignore[attr-defined]
                 await pool.putconn(conn)  # a broken connection is discarded, not reused
         finally:
             self._in_use.release()
 
     async def call(self, node: Node, function: str, tenant: UUID | None, args: dict[str, Any],
-                   *, procedure: bool = False) -> str:
-        """Run one api handler on ``node``: its JSON text, or a GatewayError."""
+                   *, procedure: bool = False, idempotent: bool = False) -> str:
+        """Run one api handler on ``node``: its JSON text, or a GatewayError (503/504 within the bound).
+
+        A read that fails on a connection the node dropped is retried once on a fresh one.
+        """
+        attempts = 2 if idempotent else 1
         try:
-            async with self.connection(node) as conn:
-                return await call_api(conn, function, tenant, args, procedure=procedure)
+            async with asyncio.timeout(self._settings.call_bound_seconds):
+                for attempt in range(attempts):
+                    try:
+                        async with self.connection(node) as conn:
+                            text = await call_api(conn, function, tenant, args, procedure=procedure)
+                        self.breaker.success(node.node_id)
+                        return text
+                    except psycopg.OperationalError as exc:
+                        if exc.sqlstate is not None and exc.sqlstate[:2] not in ("08", "57"):
+                            raise  # the node answered: not a connection problem
+                        self.breaker.failure(node.node_id)
+                        if attempt + 1 == attempts:
+                            raise
+                raise AssertionError("unreachable")
+        except TimeoutError:
+            raise GatewayError(504, "FGW504", f"federation node {node.node_id} did not answer in time",
+                               hint="retry later") from None
         except psycopg.Error as exc:
             raise from_db_error(exc, node.node_id) from None
+
+    async def recheck(self, node_id: str) -> None:
+        """Drop the broken idle connections of a node (after a health flip)."""
+        entry = self._pools.get(node_id)
+        if entry is not None:
+            await entry[1].check()
 
     async def close_idle(self, idle_for: float) -> list[str]:
         """Close the pools of nodes unused for ``idle_for`` seconds; their node ids."""
@@ -146,8 +188,9 @@ class NodeDB:
         self.pools = pools
         self.node = node
 
-    async def call(self, function: str, tenant: UUID | None, args: dict[str, Any]) -> str:
-        return await self.pools.call(self.node, function, tenant, args)
+    async def call(self, function: str, tenant: UUID | None, args: dict[str, Any], *,
+                   idempotent: bool = False) -> str:
+        return await self.pools.call(self.node, function, tenant, args, idempotent=idempotent)
 
     async def call_procedure(self, function: str, tenant: UUID | None, args: dict[str, Any]) -> str:
         return await self.pools.call(self.node, function, tenant, args, procedure=True)

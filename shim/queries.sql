@@ -20,6 +20,15 @@ CALL api.{function}(%s::uuid, %s::jsonb, NULL);
 -- name: ping
 SELECT 1;
 
+-- name: try_checker_lock
+-- The deployment's health checker holds this session lock.
+SELECT pg_try_advisory_lock(%s);
+
+-- name: report_health
+-- Every node's check of one round, in one round trip.
+SELECT public.report_node_health(r.node_id, r.healthy, r.latency_ms, r.error)
+FROM unnest(%s::text[], %s::boolean[], %s::real[], %s::text[]) AS r(node_id, healthy, latency_ms, error);
+
 -- name: listen
 LISTEN fedgate_catalog;
 
