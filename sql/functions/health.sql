@@ -1,6 +1,8 @@
 -- Node health as the gateway's monitor reports it.
 --
 --   health_state(healthy, checked_at)                     a report read against its staleness bound
+--   node_serving(status, unhealthy_checked_at)            whether a node serves requests
+--   sync_node_health() (trigger)                          copies the serving state onto the node row
 --   report_node_health(node, healthy, latency_ms, error)  upsert one report
 --   federation_node_status (view)                         what a DBA looks at
 
@@ -16,6 +18,35 @@ RETURN CASE
 END;
 COMMENT ON FUNCTION public.health_state(boolean, timestamptz) IS
     'unknown (no report), stale (older than the fedgate.health_stale_after setting, default 30 seconds), healthy or unhealthy. Only unhealthy keeps a node from serving.';
+
+CREATE OR REPLACE FUNCTION public.node_serving(p_status text, p_unhealthy_checked_at timestamptz)
+RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE
+RETURN p_status IN ('active', 'draining')
+   AND (p_unhealthy_checked_at IS NULL
+        OR p_unhealthy_checked_at <= now() - coalesce(nullif(current_setting('fedgate.health_stale_after', true), ''),
+                                                      '30 seconds')::interval);
+COMMENT ON FUNCTION public.node_serving(text, timestamptz) IS
+    'A node serves when its status is active or draining and no fresh health report (younger than fedgate.health_stale_after) says unhealthy.';
+
+CREATE OR REPLACE FUNCTION public.sync_node_health()
+RETURNS trigger
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_node text := coalesce(NEW.node_id, OLD.node_id);
+    v_unhealthy_at timestamptz := CASE WHEN TG_OP <> 'DELETE' AND NOT NEW.healthy THEN NEW.checked_at END;
+BEGIN
+    UPDATE public.federation_nodes SET unhealthy_checked_at = v_unhealthy_at
+    WHERE node_id = v_node AND unhealthy_checked_at IS DISTINCT FROM v_unhealthy_at;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION public.sync_node_health() IS
+    'Trigger of federation_node_health: keeps federation_nodes.unhealthy_checked_at, the serving state resolve_node reads.';
+
+CREATE OR REPLACE TRIGGER federation_node_health_sync AFTER INSERT OR UPDATE OR DELETE ON public.federation_node_health
+    FOR EACH ROW EXECUTE FUNCTION public.sync_node_health();
 
 CREATE OR REPLACE FUNCTION public.report_node_health(p_node_id text, p_healthy boolean,
                                                      p_latency_ms real DEFAULT NULL, p_error text DEFAULT NULL)
@@ -55,7 +86,7 @@ CREATE OR REPLACE VIEW public.federation_node_status AS
 SELECT n.node_id, n.region, n.status, n.priority, n.placement_weight,
        public.health_state(h.healthy, h.checked_at) AS health,
        h.latency_ms, h.consecutive_failures, h.last_error, h.checked_at AS last_check_at, h.last_change_at,
-       (n.status IN ('active', 'draining') AND public.health_state(h.healthy, h.checked_at) <> 'unhealthy') AS serving,
+       public.node_serving(n.status, n.unhealthy_checked_at) AS serving,
        (SELECT count(*) FROM public.tenant_federation_map m WHERE m.primary_node_id = n.node_id) AS primary_tenants
 FROM public.federation_nodes n
 LEFT JOIN public.federation_node_health h ON h.node_id = n.node_id;

@@ -22,6 +22,14 @@ DECLARE
     v_nodes jsonb;
     v_payload jsonb;
 BEGIN
+    IF TG_TABLE_NAME = 'federation_nodes' AND TG_OP = 'UPDATE' THEN
+        IF NOT EXISTS (
+            SELECT 1 FROM changed c JOIN old_rows o ON o.id = c.id
+            WHERE (c.node_id, c.region, c.database_url, c.status, c.priority, c.placement_weight, c.metadata)
+                  IS DISTINCT FROM (o.node_id, o.region, o.database_url, o.status, o.priority, o.placement_weight, o.metadata)) THEN
+            RETURN NULL;  -- only the serving state copied from a health report: that table notifies
+        END IF;
+    END IF;
     SELECT coalesce(jsonb_agg(DISTINCT r.j -> 'tenant_id') FILTER (WHERE r.j ? 'tenant_id'), '[]'::jsonb),
            coalesce(jsonb_agg(DISTINCT coalesce(r.j -> 'node_id', r.j -> 'primary_node_id'))
                     FILTER (WHERE r.j ? 'node_id' OR r.j ? 'primary_node_id'), '[]'::jsonb)
@@ -64,7 +72,8 @@ BEGIN
         EXECUTE format('CREATE OR REPLACE TRIGGER %I AFTER INSERT ON public.%I REFERENCING NEW TABLE AS changed
                         FOR EACH STATEMENT EXECUTE FUNCTION public.federation_notify_statement()',
                        v_table || '_notify_ins', v_table);
-        EXECUTE format('CREATE OR REPLACE TRIGGER %I AFTER UPDATE ON public.%I REFERENCING NEW TABLE AS changed
+        EXECUTE format('CREATE OR REPLACE TRIGGER %I AFTER UPDATE ON public.%I
+                        REFERENCING OLD TABLE AS old_rows NEW TABLE AS changed
                         FOR EACH STATEMENT EXECUTE FUNCTION public.federation_notify_statement()',
                        v_table || '_notify_upd', v_table);
         EXECUTE format('CREATE OR REPLACE TRIGGER %I AFTER DELETE ON public.%I REFERENCING OLD TABLE AS changed

@@ -31,10 +31,9 @@ BEGIN
 
     SELECT n.node_id INTO v_node
     FROM public.federation_nodes n
-    LEFT JOIN public.federation_node_health h ON h.node_id = n.node_id
     WHERE n.region = p_region
       AND n.status = 'active'
-      AND public.health_state(h.healthy, h.checked_at) <> 'unhealthy'
+      AND public.node_serving(n.status, n.unhealthy_checked_at)
     ORDER BY public.rendezvous_score(p_tenant, p_region, n.node_id, n.placement_weight) DESC, n.node_id
     LIMIT 1;
     IF v_node IS NULL THEN

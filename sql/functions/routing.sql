@@ -64,8 +64,7 @@ AS $$
            d.score,
            n.status::text,
            public.health_state(h.healthy, h.checked_at),
-           coalesce(n.status IN ('active', 'draining')
-                    AND public.health_state(h.healthy, h.checked_at) <> 'unhealthy', false),
+           coalesce(public.node_serving(n.status, n.unhealthy_checked_at), false),
            CASE WHEN n.node_id IS NULL THEN 'node is not registered'
                 WHEN n.status = 'down' THEN 'node status is down'
                 WHEN public.health_state(h.healthy, h.checked_at) = 'unhealthy'
@@ -80,19 +79,116 @@ $$;
 COMMENT ON FUNCTION public.route_candidates(uuid, text) IS
     'Every node a (tenant, region) request may go to, in failover order, with its status, health and whether it serves. resolve_node takes the first that serves.';
 
-CREATE OR REPLACE FUNCTION public.resolve_node(p_tenant uuid, p_region text DEFAULT NULL)
+DO $$
+BEGIN
+    IF to_regtype('public.federation_resolution') IS NULL THEN
+        CREATE TYPE public.federation_resolution AS (node_id text, region text, reason text);
+    END IF;
+END
+$$;
+COMMENT ON TYPE public.federation_resolution IS 'One routing decision: the node, its region and the reason.';
+
+CREATE OR REPLACE FUNCTION public.resolve_node_full(p_tenant uuid, p_region text DEFAULT NULL)
 RETURNS TABLE (node_id text, region text, reason text)
 LANGUAGE plpgsql STABLE PARALLEL SAFE
 AS $$
 BEGIN
     RETURN QUERY
-    SELECT c.node_id, c.node_region,
-           CASE WHEN c.ord = 1 THEN c.source ELSE 'failover' END
+    SELECT c.node_id, c.node_region, CASE WHEN c.ord = 1 THEN c.source ELSE 'failover' END
     FROM public.route_candidates(p_tenant, p_region) c
     WHERE c.serving OR c.source = 'default_unmapped'
     ORDER BY c.ord
     LIMIT 1;
 END
+$$;
+COMMENT ON FUNCTION public.resolve_node_full(uuid, text) IS
+    'resolve_node the long way: the first serving candidate of route_candidates. resolve_node takes it when no fast path applies (a failover); pgTAP checks that both always agree.';
+
+CREATE OR REPLACE FUNCTION public.resolve_node_step(p_tenant uuid, p_region text)
+RETURNS public.federation_resolution
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+AS $$
+-- The common cases take two indexed lookups: the tenant's map row with the
+-- top-ranked rule of the requested region (if another region), then the
+-- chosen node's row. Whatever needs a failover takes resolve_node_full, the
+-- first serving candidate of route_candidates (what explain_route shows);
+-- pgTAP checks that both always agree. (Single-row lookups rather than joins:
+-- the planner hashes the small node table, which costs more than it saves.)
+DECLARE
+    v_primary text;
+    v_rule text;
+    v_rule_primary boolean;
+    v_candidate text;
+    v_region text;
+    v_serving boolean;
+    v_result public.federation_resolution;
+BEGIN
+    SELECT m.primary_node_id, top.node_id, top.is_primary, c.region, c.serving
+      INTO v_primary, v_rule, v_rule_primary, v_region, v_serving
+    FROM public.tenant_federation_map m
+    LEFT JOIN LATERAL (
+        SELECT r.node_id, r.is_primary
+        FROM public.federation_routing r
+        WHERE r.tenant_id = m.tenant_id AND r.region = p_region AND p_region <> m.primary_region
+        ORDER BY r.rank_score DESC, r.node_id
+        LIMIT 1
+    ) top ON true
+    LEFT JOIN LATERAL (
+        SELECT n.region, public.node_serving(n.status, n.unhealthy_checked_at) AS serving
+        FROM public.federation_nodes n
+        WHERE n.node_id = coalesce(top.node_id, m.primary_node_id)
+        OFFSET 0  -- keeps this a parameterized lookup: a hash of the node table costs more
+    ) c ON true
+    WHERE m.tenant_id = p_tenant;
+    IF NOT FOUND THEN  -- no tenant, or an unmapped one: the default node
+        SELECT n.node_id, n.region, 'default_unmapped' INTO v_result
+        FROM public.federation_nodes n WHERE n.node_id = 'default';
+        RETURN v_result;
+    END IF;
+    v_candidate := coalesce(v_rule, v_primary);
+    IF v_serving THEN
+        RETURN ROW(v_candidate, v_region, CASE WHEN v_rule IS NULL THEN 'tenant_primary'
+                                               WHEN v_rule_primary THEN 'region_route'
+                                               ELSE 'region_weighted' END)::public.federation_resolution;
+    END IF;
+    SELECT f.node_id, f.region, f.reason INTO v_result FROM public.resolve_node_full(p_tenant, p_region) f;
+    RETURN v_result;  -- all NULL: no serving node
+END
+$$;
+COMMENT ON FUNCTION public.resolve_node_step(uuid, text) IS
+    'resolve_node''s work as one composite (all NULL when no node serves); resolve_node turns it into zero or one row.';
+
+CREATE OR REPLACE FUNCTION public.resolve_node(p_tenant uuid, p_region text DEFAULT NULL)
+RETURNS TABLE (node_id text, region text, reason text)
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+    SELECT d.node_id, d.region, d.reason FROM (
+        SELECT c.node_id, c.region, c.reason
+        FROM public.tenant_federation_map m
+        LEFT JOIN LATERAL (
+            SELECT r.node_id, r.is_primary FROM public.federation_routing r
+            WHERE r.tenant_id = m.tenant_id AND r.region = p_region AND p_region <> m.primary_region
+            ORDER BY r.rank_score DESC, r.node_id LIMIT 1
+        ) top ON true
+        CROSS JOIN LATERAL (
+            SELECT n.node_id::text AS node_id, n.region::text AS region,
+                   CASE WHEN top.node_id IS NULL THEN 'tenant_primary'
+                        WHEN top.is_primary THEN 'region_route' ELSE 'region_weighted' END AS reason
+            FROM public.federation_nodes n
+            WHERE n.node_id = coalesce(top.node_id, m.primary_node_id)
+              AND public.node_serving(n.status, n.unhealthy_checked_at)
+            OFFSET 0
+        ) c
+        WHERE m.tenant_id = p_tenant
+        UNION ALL
+        SELECT n.node_id::text, n.region::text, 'default_unmapped'::text
+        FROM public.federation_nodes n
+        WHERE n.node_id = 'default'
+          AND NOT EXISTS (SELECT 1 FROM public.tenant_federation_map m WHERE m.tenant_id = p_tenant)
+        UNION ALL
+        SELECT f.node_id, f.region, f.reason FROM public.resolve_node_full(p_tenant, p_region) f
+    ) d
+    LIMIT 1
 $$;
 COMMENT ON FUNCTION public.resolve_node(uuid, text) IS
     'The node that serves a (tenant, region) request: (node_id, region, reason). reason is tenant_primary, region_route, region_weighted, primary_region_rule, failover or default_unmapped. No row: a mapped tenant with no serving node (the gateway answers 503; never the default node).';

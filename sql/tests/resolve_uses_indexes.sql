@@ -1,6 +1,6 @@
 -- The queries inside resolve_node use indexes, not scans of the tenant tables.
 BEGIN;
-SELECT plan(3);
+SELECT plan(6);
 
 SELECT fgtest.node('eu-1', 'eu-west');
 SELECT fgtest.node('ap-1', 'ap-south');
@@ -30,6 +30,14 @@ CREATE TEMP TABLE p AS SELECT pg_temp.plan_of(format(
 SELECT unalike((SELECT plan FROM p), '%Seq Scan on tenant_federation_map%', 'no sequential scan of tenant_federation_map');
 SELECT unalike((SELECT plan FROM p), '%Seq Scan on federation_routing%', 'no sequential scan of federation_routing');
 SELECT alike((SELECT plan FROM p), '%Index%tenant_federation_map%', 'the tenant map is read through an index');
+
+-- resolve_node itself (an SQL function, inlined into the caller's statement).
+CREATE TEMP TABLE q AS SELECT pg_temp.plan_of(format(
+    'SELECT * FROM resolve_node(%L::uuid, %L)', fgtest.tid(42), 'ap-south')) AS plan;
+SELECT unalike((SELECT plan FROM q), '%Seq Scan on tenant_federation_map%', 'resolve_node: no sequential scan of the map');
+SELECT unalike((SELECT plan FROM q), '%Seq Scan on federation_routing%', 'resolve_node: no sequential scan of the rules');
+SELECT alike((SELECT plan FROM q), '%Index%Scan using federation_routing%',
+             'resolve_node: the region''s rules come from an index');
 
 SELECT * FROM finish();
 ROLLBACK;
