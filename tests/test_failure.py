@@ -130,7 +130,15 @@ def test_a_catalog_restart_keeps_cached_tenants_served(chaos: tuple[Federation, 
         for _ in range(40):  # fresh connections: both workers answer
             resp = http.get(f"{FED}/tenants/{moved}/status", headers={**headers, "Connection": "close"})
             assert resp.headers["X-Federation-Node"] == "ap-south-1"
-        assert http.get("/readyz").status_code == 200
+        # Both workers' listeners are back (their reconnection backs off to 2 s at most).
+        ready_since = None
+        while True:
+            ok = http.get("/readyz", headers={"Connection": "close"}).status_code == 200
+            ready_since = (ready_since or time.monotonic()) if ok else None
+            if ready_since and time.monotonic() - ready_since > 0.5:
+                break
+            assert time.monotonic() - changed_at < 8, "a worker stayed unready after the catalog came back"
+            time.sleep(0.02)
 
 
 def test_a_route_change_reaches_both_workers_within_a_second(chaos: tuple[Federation, Gateway]) -> None:
