@@ -35,11 +35,16 @@ def create_app(settings: Settings) -> Sanic:
     app.config.FALLBACK_ERROR_FORMAT = "json"
     app.config.ACCESS_LOG = False
     app.ctx.settings = settings
+    # CORS: the browser sends Origin; server-to-server calls do not and skip the headers.
     cors = {
         "Access-Control-Allow-Origin": settings.cors_origin,
+        "Access-Control-Expose-Headers": "X-Federation-Node, X-Federation-Region, X-Federation-Reason, Retry-After, "
+                                         "X-Kit-Id, X-Kit-SHA256",
+    }
+    preflight = {
+        **cors,
         "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
         "Access-Control-Allow-Headers": f"Content-Type, Authorization, {TENANT_HEADER}, {REGION_HEADER}",
-        "Access-Control-Expose-Headers": "X-Federation-Node, X-Federation-Region, X-Federation-Reason, Retry-After",
         "Access-Control-Max-Age": "600",
     }
 
@@ -64,11 +69,12 @@ def create_app(settings: Settings) -> Sanic:
         await app.ctx.pools.close()
         await app.ctx.catalog.close()
 
-    app.register_middleware(federation_headers, "response")
-
     @app.on_response
-    async def add_cors(_request: Request, response: HTTPResponse) -> None:
-        response.headers.update(cors)
+    async def response_headers(request: Request, response: HTTPResponse) -> None:
+        """One response middleware (each costs a hop): the serving node's headers, and CORS."""
+        federation_headers(request, response)
+        if "origin" in request.headers:
+            response.headers.update(preflight if request.method == "OPTIONS" else cors)
 
     @app.get("/healthz", name="healthz")
     async def healthz(_request: Request) -> HTTPResponse:
@@ -81,6 +87,28 @@ def create_app(settings: Settings) -> Sanic:
             return json({"status": "ready", "nodes": len(catalog.nodes), "regions": sorted(catalog.regions)})
         return json({"code": "FGW503", "message": "the federation catalog is not reachable",
                      "details": None, "hint": None}, status=503, headers={"Retry-After": "2"})
+
+    @app.get("/metrics", name="metrics")
+    async def metrics(request: Request) -> HTTPResponse:
+        """Prometheus text: this worker's resolution cache, catalog round trips, pools and breakers."""
+        catalog: Catalog = request.app.ctx.catalog
+        pools: NodePools = request.app.ctx.pools
+        lines = [
+            "# TYPE fedgate_catalog_roundtrips_total counter",
+            f"fedgate_catalog_roundtrips_total {catalog.roundtrips}",
+            "# TYPE fedgate_resolution_cache_hits_total counter",
+            f"fedgate_resolution_cache_hits_total {catalog.cache_hits}",
+            "# TYPE fedgate_resolution_cache_tenants gauge",
+            f"fedgate_resolution_cache_tenants {catalog.cached_tenants}",
+            "# TYPE fedgate_node_pools_open gauge",
+            f"fedgate_node_pools_open {len(pools.open_pools())}",
+            "# TYPE fedgate_node_breaker_open gauge",
+        ]
+        lines += [f'fedgate_node_breaker_open{{node="{node_id}"}} {int(pools.breaker.is_open(node_id))}'
+                  for node_id in sorted(catalog.nodes)]
+        lines += ["# TYPE fedgate_health_checker gauge",
+                  f"fedgate_health_checker {int(request.app.ctx.health.is_checker)}"]
+        return HTTPResponse("\n".join(lines) + "\n", content_type="text/plain; version=0.0.4")
 
     api.register(app)
     spec = openapi.document()

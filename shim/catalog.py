@@ -64,7 +64,8 @@ class Catalog:
         self.nodes: dict[str, Node] = {}
         self.regions: frozenset[str] = frozenset()
         self.listening = asyncio.Event()
-        self.roundtrips = 0  # catalog queries made for resolutions (benchmarks count them)
+        self.roundtrips = 0  # catalog round trips made to resolve requests (the cold ones)
+        self.cache_hits = 0
         self.on_nodes_changed: Callable[[list[str]], Awaitable[None]] | None = None
 
     # -- lifecycle -------------------------------------------------------
@@ -142,6 +143,7 @@ class Catalog:
             return Resolution(DEFAULT_NODE, self._region_of(DEFAULT_NODE), "default_unmapped")
         hit = self.cached(tenant, region)
         if hit is not None:
+            self.cache_hits += 1
             return hit
         generation = self._generation
         self.roundtrips += 1
@@ -159,6 +161,10 @@ class Catalog:
     def _region_of(self, node_id: str) -> str | None:
         node = self.nodes.get(node_id)
         return node.region if node else None
+
+    @property
+    def cached_tenants(self) -> int:
+        return len(self._cache)
 
     def forget(self, tenants: list[UUID] | None = None) -> None:
         """Drop cached resolutions: of some tenants, or all of them."""

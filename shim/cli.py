@@ -112,9 +112,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
               f"  curl {base}/federation/api/onboarding/tenants/<tenantId>/status", flush=True)
         loader = AppLoader(factory=partial(create_app, settings))
         app = loader.load()
+        single = settings.workers == 1 and args.single_process
         app.prepare(host=settings.host, port=settings.port, workers=settings.workers,
-                    single_process=settings.workers == 1 and args.single_process, motd=False)
-        Sanic.serve(primary=app, app_loader=loader)
+                    single_process=single, motd=False)
+        if single:  # no worker manager: this process serves (tests, benchmarks, containers)
+            Sanic.serve_single(primary=app)
+        else:
+            Sanic.serve(primary=app, app_loader=loader)
     finally:
         if local is not None:
             local.stop()

@@ -53,10 +53,12 @@ class Cluster(testing.postgresql.Postgresql):
     """
 
     def __init__(self, *, base_dir: str | None = None, port: int | None = None,
-                 fsync: bool = False, **settings: object) -> None:
-        args = "-h 127.0.0.1 -c logging_collector=off -c max_connections=200"
+                 fsync: bool = False, extra_args: str = "", **settings: object) -> None:
+        args = "-h 127.0.0.1 -c logging_collector=off -c max_connections=300"
         if not fsync:
             args += " -F -c synchronous_commit=off -c full_page_writes=off"
+        if extra_args:
+            args += " " + extra_args
         super().__init__(
             base_dir=base_dir,
             port=port,
@@ -124,7 +126,8 @@ def _initdb_template(root: Path) -> str:
 
 
 def start_clusters(count: int, base_dirs: Sequence[str | None] | None = None,
-                   ports: Sequence[int | None] | None = None, fsync: bool = False) -> list[Cluster]:
+                   ports: Sequence[int | None] | None = None, fsync: bool = False,
+                   extra_args: str = "") -> list[Cluster]:
     """Start ``count`` clusters; initdb runs at most once and fresh clusters copy its result."""
     dirs = list(base_dirs or [None] * count)
     wanted_ports = list(ports or [None] * count)
@@ -137,7 +140,7 @@ def start_clusters(count: int, base_dirs: Sequence[str | None] | None = None,
                 if fresh and template is None:
                     _hand_over(Path(scratch))
                     template = _initdb_template(Path(scratch) / "template")
-                cluster = Cluster(base_dir=base_dir, port=port, fsync=fsync,
+                cluster = Cluster(base_dir=base_dir, port=port, fsync=fsync, extra_args=extra_args,
                                   copy_data_from=template if fresh else None, auto_start=0)
                 clusters.append(cluster)
                 cluster.setup()

@@ -97,13 +97,17 @@ class NodePools:
         """A connection to ``node``; 503 at once while its breaker is open, or within the pool timeout."""
         if not self.breaker.allow(node.node_id):
             raise node_unavailable(node.node_id)
-        pool = await self.pool(node)
+        entry = self._pools.get(node.node_id)
+        pool = entry[1] if entry is not None and entry[0] == node.database_url else await self.pool(node)
         self._last_used[node.node_id] = time.monotonic()
-        try:
-            await asyncio.wait_for(self._in_use.acquire(), self._settings.pool_timeout)
-        except TimeoutError:
-            raise GatewayError(503, "FGW503", "the gateway is at its connection limit",
-                               hint="retry after the Retry-After delay") from None
+        if self._in_use.locked():  # only a saturated gateway pays for the timed wait
+            try:
+                await asyncio.wait_for(self._in_use.acquire(), self._settings.pool_timeout)
+            except TimeoutError:
+                raise GatewayError(503, "FGW503", "the gateway is at its connection limit",
+                                   hint="retry after the Retry-After delay") from None
+        else:
+            await self._in_use.acquire()
         try:
             try:
                 conn = await pool.getconn(timeout=self._settings.pool_timeout)

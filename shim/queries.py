@@ -27,16 +27,17 @@ def _load(path: Path) -> dict[str, str]:
 
 QUERIES: dict[str, str] = _load(Path(__file__).with_name("queries.sql"))
 _FUNCTION_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
-_CALLS: dict[tuple[str, str], sql.Composed] = {}
+_CALLS: dict[tuple[str, str], str] = {}
 
 
-def handler_call(function: str, kind: str = "call_handler") -> sql.Composed:
-    """``SELECT api.<function>(tenant, args)::text`` (or the CALL of a procedure), composed once."""
+def handler_call(function: str, kind: str = "call_handler") -> str:
+    """``SELECT api.<function>(tenant, args)::text`` (or the CALL of a procedure), composed once
+    into plain text, so psycopg's query cache serves every later execution."""
     statement = _CALLS.get((function, kind))
     if statement is None:
         if not _FUNCTION_NAME.match(function):
             raise ValueError(f"not a handler function name: {function!r}")
-        statement = sql.SQL(QUERIES[kind]).format(function=sql.Identifier(function))
+        statement = sql.SQL(QUERIES[kind]).format(function=sql.Identifier(function)).as_string(None)
         _CALLS[(function, kind)] = statement
     return statement
 
@@ -45,7 +46,7 @@ async def call_api(conn: AsyncConnection[Any], function: str, tenant: UUID | Non
                    args: dict[str, Any], *, procedure: bool = False) -> str:
     """Run one api handler; its JSON result as text (not parsed: passed through)."""
     statement = handler_call(function, "call_procedure" if procedure else "call_handler")
-    cursor = await conn.execute(statement, (str(tenant) if tenant else None, json.dumps(args)))
+    cursor = await conn.execute(statement, (str(tenant) if tenant else None, json.dumps(args) if args else "{}"))
     row = await cursor.fetchone()
     if row is None or row[0] is None:
         return "null"

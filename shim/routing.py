@@ -136,8 +136,8 @@ def set_node(request: Request, node: Node, reason: str) -> None:
     request.ctx.db = NodeDB(request.app.ctx.pools, node)
 
 
-async def federation_headers(request: Request, response: HTTPResponse) -> None:
-    """on_response middleware: name the node that served a routed request."""
+def federation_headers(request: Request, response: HTTPResponse) -> None:
+    """Name the node that served a routed request (called by the response middleware)."""
     node = getattr(request.ctx, "node", None)
     if node is not None:
         response.headers["X-Federation-Node"] = node.node_id

@@ -1,0 +1,238 @@
+"""`make bench`: every figure as a ratio against a baseline measured in the same run.
+
+Starts its own clusters and gateways, runs each benchmark and its baseline
+alternately for several rounds, and prints medians, one line per figure:
+``name value``. Loopback only; every run is bounded in time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Callable
+
+import httpx
+import psycopg
+
+from shim.devcluster import PG_BIN, Cluster, start_clusters, stop_clusters
+from shim.migrate import migrate
+from tests.federation import Gateway, free_port, make_federation, prepare_template, start_gateway
+
+HERE = Path(__file__).resolve().parent
+FIGURES: list[tuple[str, float, str]] = []
+
+
+def report(name: str, value: float, note: str = "") -> None:
+    FIGURES.append((name, value, note))
+    print(f"{name} {value:.3f}" + (f"  # {note}" if note else ""), flush=True)
+
+
+def median_of(rounds: int, *runs: Callable[[], float]) -> list[float]:
+    """Run the measurements alternately ``rounds`` times; the median of each."""
+    results: list[list[float]] = [[] for _ in runs]
+    for _ in range(rounds):
+        for i, run in enumerate(runs):
+            results[i].append(run())
+    return [statistics.median(r) for r in results]
+
+
+# -- pgbench ---------------------------------------------------------------
+
+def load_data(url: str, tenants: int, nodes: int = 50) -> None:
+    subprocess.run(["psql", url, "-q", "-v", "ON_ERROR_STOP=1", "-v", f"tenants={tenants}", "-v", f"nodes={nodes}",
+                    "-f", str(HERE / "data.sql")], check=True, capture_output=True)
+
+
+def pgbench_tps(cluster: Cluster, database: str, script: str, tenants: int, seconds: int) -> float:
+    out = subprocess.run([str(PG_BIN / "pgbench"), "-n", "-M", "prepared", "-c", "2", "-j", "2", "-T", str(seconds),
+                          "-D", f"tenants={tenants}", "-f", str(HERE / script), "-h", "127.0.0.1",
+                          "-p", str(cluster.settings["port"]), "-U", "postgres", database],
+                         capture_output=True, text=True)
+    found = re.search(r"tps = ([0-9.]+)", out.stdout)
+    if not found:
+        raise RuntimeError(f"pgbench failed: {out.stderr[-500:]}")
+    return float(found.group(1))
+
+
+def fresh_db(cluster: Cluster, name: str) -> str:
+    with psycopg.connect(cluster.url(database="postgres"), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = cluster.url(database=name)
+    migrate(url)
+    return url
+
+
+def bench_resolve(cluster: Cluster, rounds: int, seconds: int, big: int) -> None:
+    url = fresh_db(cluster, "bench_resolve")
+    load_data(url, 100_000)
+    resolve, pk, select1 = median_of(rounds, *(lambda s=s: pgbench_tps(cluster, "bench_resolve", s, 100_000, seconds)
+                                                for s in ("resolve.pgbench", "pk_lookup.pgbench", "select1.pgbench")))
+    report("resolve_vs_pk_lookup_tps", resolve / pk, f"resolve_node {resolve:.0f} tps, primary-key lookup {pk:.0f} tps "
+           "(100,000 tenants, 50 nodes, 300,000 rules)")
+    report("resolve_vs_select1_tps", resolve / select1, f"SELECT 1 {select1:.0f} tps")
+    small_url = fresh_db(cluster, "bench_1k")
+    load_data(small_url, 1_000)
+    large_url = fresh_db(cluster, "bench_big")
+    load_data(large_url, big)
+    small, large = median_of(rounds, lambda: pgbench_tps(cluster, "bench_1k", "resolve.pgbench", 1_000, seconds),
+                             lambda: pgbench_tps(cluster, "bench_big", "resolve.pgbench", big, seconds))
+    report("resolve_1m_vs_1k_cost", small / large, f"{big:,} tenants {large:.0f} tps vs 1,000 tenants {small:.0f} tps")
+
+
+# -- HTTP ------------------------------------------------------------------
+
+def wrk(url: str, seconds: int, connections: int = 64, script: str | None = None) -> tuple[float, float]:
+    """Requests per second and p99 latency (ms) of one wrk run."""
+    cmd = ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--latency"]
+    if script:
+        cmd += ["-s", script]
+    out = subprocess.run(cmd + [url], capture_output=True, text=True).stdout
+    if "Non-2xx" in out:
+        raise RuntimeError(f"errors under load at {url}:\n{out}")
+    rps = float(re.search(r"Requests/sec:\s+([0-9.]+)", out).group(1))
+    value, unit = re.search(r"99%\s+([0-9.]+)(us|ms|s)", out).groups()
+    return rps, float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def metric(gw: Gateway, name: str) -> float:
+    text = httpx.get(f"{gw.base_url}/metrics").text
+    return float(re.search(rf"^{name} ([0-9.]+)$", text, re.MULTILINE).group(1))
+
+
+def rss_mb(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024
+
+
+def start_floor(dsn: str) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "bench.floor_app", dsn, str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            httpx.get(base + "/", timeout=0.5)
+            return proc, base
+        except httpx.HTTPError:
+            time.sleep(0.05)
+    proc.kill()
+    raise RuntimeError("floor app did not start")
+
+
+def bench_http(clusters: list[Cluster], rounds: int, seconds: int, work: Path) -> None:
+    for cluster in clusters:
+        prepare_template(cluster)
+    fed = make_federation(clusters)
+    env = {"FEDGATE_HEALTH_INTERVAL": "5"}
+    gw = start_gateway(fed.control_url, work, env=env)
+    floor_proc = None
+    try:
+        with gw.client() as http:
+            tenant = http.post("/federation/api/onboarding/tenants",
+                               json={"name": "bench federated", "region": "eu-west"}).json()["tenantId"]
+            legacy = http.post("/api/onboarding/tenants", json={"name": "bench legacy", "region": "us-east"}).json()["tenantId"]
+            federated_url = f"{gw.base_url}/federation/api/onboarding/tenants/{tenant}/status"
+            legacy_url = f"{gw.base_url}/api/onboarding/tenants/{legacy}/status"
+            http.get(federated_url)
+            # Cold and warm catalog round trips.
+            cold_tenant = http.post("/federation/api/onboarding/tenants",
+                                    json={"name": "bench cold", "region": "ap-south"}).json()["tenantId"]
+            before = metric(gw, "fedgate_catalog_roundtrips_total")
+            assert http.get(f"/federation/api/onboarding/tenants/{cold_tenant}/status").status_code == 200
+            cold = metric(gw, "fedgate_catalog_roundtrips_total") - before
+            before = metric(gw, "fedgate_catalog_roundtrips_total")
+            for _ in range(100):
+                http.get(f"/federation/api/onboarding/tenants/{cold_tenant}/status")
+            warm = metric(gw, "fedgate_catalog_roundtrips_total") - before
+        report("cold_extra_catalog_roundtrips", cold, "catalog queries for a tenant's first request")
+        report("warm_catalog_roundtrips", warm, "catalog queries over the next 100 requests")
+
+        floor_proc, floor_base = start_floor(fed.urls["eu-west-1"])
+        floor_url = f"{floor_base}/tenants/{tenant}/status"
+        wrk(federated_url, 1)
+        wrk(legacy_url, 1)
+        wrk(floor_url, 1)  # warm-up
+        runs = median_of(rounds, lambda: wrk(federated_url, seconds)[0], lambda: wrk(legacy_url, seconds)[0],
+                         lambda: wrk(floor_url, seconds)[0], lambda: wrk(federated_url, seconds)[1],
+                         lambda: wrk(legacy_url, seconds)[1])
+        fed_rps, legacy_rps, floor_rps, fed_p99, legacy_p99 = runs
+        report("federated_vs_legacy_rps", fed_rps / legacy_rps, f"federated {fed_rps:.0f} rps, legacy {legacy_rps:.0f} rps, 64 connections")
+        report("federated_vs_legacy_p99", fed_p99 / legacy_p99, f"p99 federated {fed_p99:.2f} ms, legacy {legacy_p99:.2f} ms")
+        report("federated_vs_floor_rps", fed_rps / floor_rps, f"bare Sanic + psycopg floor {floor_rps:.0f} rps")
+
+        # Kits: ten agent types.
+        fed.sql("eu-west-1", "INSERT INTO agent_types (id, name, version, platforms) SELECT 'bench-agent-' || i, "
+                             "'Bench Agent ' || i, '1.0.' || i, ARRAY['linux'] FROM generate_series(1, 6) i "
+                             "ON CONFLICT DO NOTHING")
+        agents = [r[0] for r in fed.sql("eu-west-1", "SELECT id FROM agent_types ORDER BY id LIMIT 10")]
+        script = work / "kit.lua"
+        body = json.dumps({"tenantId": tenant, "agents": agents, "format": "zip"})
+        script.write_text(f'wrk.method = "POST"\nwrk.body = {json.dumps(body)}\n'
+                          'wrk.headers["Content-Type"] = "application/json"\n')
+        kit_url = f"{gw.base_url}/federation/api/onboarding/bootstrap/kit"
+        kit_rps, get_rps = median_of(rounds, lambda: wrk(kit_url, seconds, 16, str(script))[0],
+                                     lambda: wrk(federated_url, seconds, 16)[0])
+        report("kit_vs_get_rps", kit_rps / get_rps, f"kit (10 agents) {kit_rps:.0f} rps, GET {get_rps:.0f} rps, 16 connections")
+    finally:
+        if floor_proc:
+            floor_proc.terminate()
+            floor_proc.wait(10)
+        gw.stop()
+
+    # Memory: 200 idle registered nodes vs 2.
+    sizes = []
+    for extra in (0, 198):
+        fed = make_federation(clusters)
+        for i in range(extra):
+            fed.catalog("SELECT add_node(%s, 'eu-west', %s)", (f"idle-{i}", fed.urls["eu-west-1"]))
+        gw = start_gateway(fed.control_url, work, env={"FEDGATE_HEALTH_INTERVAL": "5"})
+        try:
+            with gw.client() as http:
+                t = http.post("/federation/api/onboarding/tenants", json={"name": "mem", "region": "ap-south"}).json()["tenantId"]
+                for _ in range(500):
+                    http.get(f"/federation/api/onboarding/tenants/{t}/status")
+            time.sleep(1)
+            sizes.append(rss_mb(gw.process.pid))
+        finally:
+            gw.stop()
+    report("idle_200_vs_2_nodes_rss", sizes[1] / sizes[0], f"RSS {sizes[1]:.1f} MiB with 200 nodes, {sizes[0]:.1f} MiB with 2")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="bench")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--big", type=int, default=1_000_000, help="tenants of the large resolve_node dataset")
+    parser.add_argument("--only", choices=["sql", "http"])
+    args = parser.parse_args()
+    for tool in ("wrk", "psql"):
+        if not shutil.which(tool):
+            print(f"bench needs {tool} (make bench installs it)", file=sys.stderr)
+            return 2
+    clusters = start_clusters(3, extra_args="-c shared_buffers=1GB")
+    try:
+        with tempfile.TemporaryDirectory(prefix="fedgate-bench-") as work:
+            if args.only in (None, "sql"):
+                bench_resolve(clusters[0], args.rounds, args.seconds, args.big)
+            if args.only in (None, "http"):
+                bench_http(clusters, args.rounds, args.seconds, Path(work))
+    finally:
+        stop_clusters(clusters)
+    results = Path("bench/results")
+    results.mkdir(exist_ok=True)
+    (results / "latest.txt").write_text("".join(f"{n} {v:.3f}  # {note}\n" for n, v, note in FIGURES))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
