@@ -4,31 +4,21 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, replace
-from typing import Mapping
+from typing import Any, Mapping
 
 
 class ConfigError(ValueError):
     """A setting has a value the gateway cannot run with."""
 
 
-def _env_int(env: Mapping[str, str], name: str, default: int) -> int:
+def _env_number(env: Mapping[str, str], name: str, default: float, kind: type = float) -> Any:
     raw = env.get(name)
     if raw is None or raw == "":
         return default
     try:
-        return int(raw)
+        return kind(raw)
     except ValueError as exc:
-        raise ConfigError(f"{name} must be an integer, got {raw!r}") from exc
-
-
-def _env_float(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return float(raw)
-    except ValueError as exc:
-        raise ConfigError(f"{name} must be a number, got {raw!r}") from exc
+        raise ConfigError(f"{name} must be {'an integer' if kind is int else 'a number'}, got {raw!r}") from exc
 
 
 @dataclass(frozen=True)
@@ -60,20 +50,20 @@ class Settings:
         settings = cls(
             database_url=env.get("FEDGATE_DATABASE_URL", ""),
             host=env.get("FEDGATE_HOST", "127.0.0.1"),
-            port=_env_int(env, "FEDGATE_PORT", 8080),
-            workers=_env_int(env, "FEDGATE_WORKERS", 1),
-            pool_max_size=_env_int(env, "FEDGATE_POOL_MAX_SIZE", 10),
-            pool_total_max=_env_int(env, "FEDGATE_POOL_TOTAL_MAX", 100),
-            pool_max_idle=_env_float(env, "FEDGATE_POOL_MAX_IDLE", 300.0),
-            connect_timeout=_env_float(env, "FEDGATE_CONNECT_TIMEOUT", 3.0),
-            pool_timeout=_env_float(env, "FEDGATE_POOL_TIMEOUT", 2.0),
-            statement_timeout_ms=_env_int(env, "FEDGATE_STATEMENT_TIMEOUT_MS", 5000),
+            port=_env_number(env, "FEDGATE_PORT", 8080, int),
+            workers=_env_number(env, "FEDGATE_WORKERS", 1, int),
+            pool_max_size=_env_number(env, "FEDGATE_POOL_MAX_SIZE", 10, int),
+            pool_total_max=_env_number(env, "FEDGATE_POOL_TOTAL_MAX", 100, int),
+            pool_max_idle=_env_number(env, "FEDGATE_POOL_MAX_IDLE", 300.0),
+            connect_timeout=_env_number(env, "FEDGATE_CONNECT_TIMEOUT", 3.0),
+            pool_timeout=_env_number(env, "FEDGATE_POOL_TIMEOUT", 2.0),
+            statement_timeout_ms=_env_number(env, "FEDGATE_STATEMENT_TIMEOUT_MS", 5000, int),
             cors_origin=env.get("FEDGATE_CORS_ORIGIN", "*"),
             public_url=env.get("FEDGATE_PUBLIC_URL", ""),
-            health_interval=_env_float(env, "FEDGATE_HEALTH_INTERVAL", 1.0),
-            health_timeout=_env_float(env, "FEDGATE_HEALTH_TIMEOUT", 1.0),
-            breaker_threshold=_env_int(env, "FEDGATE_BREAKER_THRESHOLD", 2),
-            breaker_reset=_env_float(env, "FEDGATE_BREAKER_RESET", 1.0),
+            health_interval=_env_number(env, "FEDGATE_HEALTH_INTERVAL", 1.0),
+            health_timeout=_env_number(env, "FEDGATE_HEALTH_TIMEOUT", 1.0),
+            breaker_threshold=_env_number(env, "FEDGATE_BREAKER_THRESHOLD", 2, int),
+            breaker_reset=_env_number(env, "FEDGATE_BREAKER_RESET", 1.0),
         )
         given = {k: v for k, v in overrides.items() if v is not None}
         settings = replace(settings, **given)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
@@ -89,6 +89,3 @@ def reset(data_dir: Path = DEV_DATA_DIR) -> bool:
         return True
     return False
 
-
-def with_control(settings: Settings, embedded: Embedded) -> Settings:
-    return replace(settings, database_url=embedded.control_url)

@@ -13,22 +13,14 @@ AS $$
 DECLARE
     v_limit integer := public.api_page_limit(p_args);
     v_cursor bigint := public.api_page_cursor(p_args);
-    v_items jsonb;
-    v_last bigint;
-    v_count integer;
 BEGIN
     PERFORM public.api_require_tenant(p_tenant);
-    SELECT coalesce(jsonb_agg(jsonb_build_object('id', a.id, 'kind', a.kind, 'detail', a.detail,
-                                                 'createdAt', a.created_at) ORDER BY a.id DESC), '[]'::jsonb),
-           min(a.id), count(*)
-      INTO v_items, v_last, v_count
-    FROM (SELECT * FROM public.tenant_activity x
-          WHERE x.tenant_id = p_tenant AND (v_cursor IS NULL OR x.id < v_cursor)
-          ORDER BY x.id DESC LIMIT v_limit) a;
-    RETURN jsonb_build_object('items', v_items, 'limit', v_limit,
-        'nextCursor', CASE WHEN v_count = v_limit AND EXISTS (
-            SELECT 1 FROM public.tenant_activity x WHERE x.tenant_id = p_tenant AND x.id < v_last)
-            THEN v_last::text END);
+    RETURN public.api_page((
+        SELECT coalesce(jsonb_agg(jsonb_build_object('id', a.id, 'kind', a.kind, 'detail', a.detail,
+                                                     'createdAt', a.created_at) ORDER BY a.id DESC), '[]'::jsonb)
+        FROM (SELECT * FROM public.tenant_activity x
+              WHERE x.tenant_id = p_tenant AND (v_cursor IS NULL OR x.id < v_cursor)
+              ORDER BY x.id DESC LIMIT v_limit + 1) a), v_limit);
 END
 $$;
 COMMENT ON FUNCTION api.tenant_activity(uuid, jsonb) IS
@@ -41,23 +33,15 @@ AS $$
 DECLARE
     v_limit integer := public.api_page_limit(p_args);
     v_cursor bigint := public.api_page_cursor(p_args);
-    v_items jsonb;
-    v_last bigint;
-    v_count integer;
 BEGIN
     PERFORM public.api_require_tenant(p_tenant);
-    SELECT coalesce(jsonb_agg(jsonb_build_object('id', a.id, 'event', a.event, 'outcome', a.outcome,
-                                                 'kitId', a.kit_id, 'detail', a.detail, 'createdAt', a.created_at)
-                              ORDER BY a.id DESC), '[]'::jsonb),
-           min(a.id), count(*)
-      INTO v_items, v_last, v_count
-    FROM (SELECT * FROM public.bootstrap_audit x
-          WHERE x.tenant_id = p_tenant AND (v_cursor IS NULL OR x.id < v_cursor)
-          ORDER BY x.id DESC LIMIT v_limit) a;
-    RETURN jsonb_build_object('items', v_items, 'limit', v_limit,
-        'nextCursor', CASE WHEN v_count = v_limit AND EXISTS (
-            SELECT 1 FROM public.bootstrap_audit x WHERE x.tenant_id = p_tenant AND x.id < v_last)
-            THEN v_last::text END);
+    RETURN public.api_page((
+        SELECT coalesce(jsonb_agg(jsonb_build_object('id', a.id, 'event', a.event, 'outcome', a.outcome,
+                                                     'kitId', a.kit_id, 'detail', a.detail, 'createdAt', a.created_at)
+                                  ORDER BY a.id DESC), '[]'::jsonb)
+        FROM (SELECT * FROM public.bootstrap_audit x
+              WHERE x.tenant_id = p_tenant AND (v_cursor IS NULL OR x.id < v_cursor)
+              ORDER BY x.id DESC LIMIT v_limit + 1) a), v_limit);
 END
 $$;
 COMMENT ON FUNCTION api.bootstrap_audit(uuid, jsonb) IS
@@ -101,12 +85,10 @@ BEGIN
         v_mem := (p_body ->> 'memoryMb')::real;
         v_events := coalesce((p_body ->> 'eventsSent')::bigint, 0);
     EXCEPTION WHEN data_exception THEN
-        RAISE EXCEPTION 'cpuPercent, memoryMb and eventsSent must be numbers' USING ERRCODE = 'FG400',
-            DETAIL = jsonb_build_object('field', 'cpuPercent')::text;
+        PERFORM public.api_invalid('cpuPercent', 'cpuPercent, memoryMb and eventsSent must be numbers');
     END;
     IF v_status NOT IN ('ok', 'degraded', 'error') THEN
-        RAISE EXCEPTION 'status must be ok, degraded or error' USING ERRCODE = 'FG400',
-            DETAIL = jsonb_build_object('field', 'status')::text;
+        PERFORM public.api_invalid('status', 'status must be ok, degraded or error');
     END IF;
     UPDATE public.agent_instances SET last_seen_at = now() WHERE id = v_agent AND tenant_id = p_tenant;
     IF NOT FOUND THEN
@@ -133,14 +115,12 @@ BEGIN
         RETURN interval '1 hour';
     END IF;
     IF p_raw !~ '^[1-9][0-9]{0,4}[smhd]$' THEN
-        RAISE EXCEPTION 'window must look like 15m, 1h or 7d' USING ERRCODE = 'FG400',
-            DETAIL = jsonb_build_object('field', 'window')::text;
+        PERFORM public.api_invalid('window', 'window must look like 15m, 1h or 7d');
     END IF;
     v_window := (left(p_raw, -1) || CASE right(p_raw, 1) WHEN 's' THEN ' seconds' WHEN 'm' THEN ' minutes'
                                                          WHEN 'h' THEN ' hours' ELSE ' days' END)::interval;
     IF v_window > interval '30 days' THEN
-        RAISE EXCEPTION 'window is at most 30d' USING ERRCODE = 'FG400',
-            DETAIL = jsonb_build_object('field', 'window')::text;
+        PERFORM public.api_invalid('window', 'window is at most 30d');
     END IF;
     RETURN v_window;
 END

@@ -32,8 +32,7 @@ DECLARE
     v_kit public.bootstrap_kits;
 BEGIN
     IF v_format NOT IN ('zip', 'tar.gz') THEN
-        RAISE EXCEPTION 'format must be zip or tar.gz' USING ERRCODE = 'FG400',
-            DETAIL = jsonb_build_object('field', 'format')::text;
+        PERFORM public.api_invalid('format', 'format must be zip or tar.gz');
     END IF;
     SELECT string_agg(a, ', ') INTO v_unknown FROM unnest(v_agents) a
     WHERE NOT EXISTS (SELECT 1 FROM public.agent_types t WHERE t.id = a);
@@ -139,8 +138,7 @@ DECLARE
 BEGIN
     PERFORM public.api_require_tenant(p_tenant);
     IF v_hostname !~ '^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$' THEN
-        RAISE EXCEPTION 'hostname is not a valid host name' USING ERRCODE = 'FG400',
-            DETAIL = jsonb_build_object('field', 'hostname')::text;
+        PERFORM public.api_invalid('hostname', 'hostname is not a valid host name');
     END IF;
     SELECT * INTO v_kit FROM public.bootstrap_kits k
     WHERE k.id = v_kit_id AND k.tenant_id = p_tenant AND k.sealed_at IS NOT NULL

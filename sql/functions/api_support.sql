@@ -1,8 +1,20 @@
 -- Helpers the api handler functions share: reading and checking JSON input.
 -- Bad input raises SQLSTATE FG400 with DETAIL {"field": ...} (HTTP 400).
 --
+--   api_invalid(field, message)                   raise FG400 naming the field
 --   json_text(body, field, required, max_length)  a string field, or NULL when absent
 --   json_object(body, field, max_bytes)           an object field, '{}' when absent
+--   api_page(items, limit)                        a page of newest-first items with its cursor
+
+CREATE OR REPLACE FUNCTION public.api_invalid(p_field text, p_message text)
+RETURNS void
+LANGUAGE plpgsql IMMUTABLE
+AS $$
+BEGIN
+    RAISE EXCEPTION '%', p_message USING ERRCODE = 'FG400', DETAIL = jsonb_build_object('field', p_field)::text;
+END
+$$;
+COMMENT ON FUNCTION public.api_invalid(text, text) IS 'Raises FG400 (HTTP 400) with DETAIL {"field": ...}.';
 
 CREATE OR REPLACE FUNCTION public.json_text(p_body jsonb, p_field text, p_required boolean, p_max_length integer)
 RETURNS text
@@ -14,23 +26,19 @@ DECLARE
 BEGIN
     IF v IS NULL OR jsonb_typeof(v) = 'null' THEN
         IF p_required THEN
-            RAISE EXCEPTION '% is required', p_field
-                USING ERRCODE = 'FG400', DETAIL = jsonb_build_object('field', p_field)::text;
+            PERFORM public.api_invalid(p_field, format('%s is required', p_field));
         END IF;
         RETURN NULL;
     END IF;
     IF jsonb_typeof(v) <> 'string' THEN
-        RAISE EXCEPTION '% must be a string', p_field
-            USING ERRCODE = 'FG400', DETAIL = jsonb_build_object('field', p_field)::text;
+        PERFORM public.api_invalid(p_field, format('%s must be a string', p_field));
     END IF;
     v_text := v #>> '{}';
     IF length(v_text) > p_max_length THEN
-        RAISE EXCEPTION '% is longer than % characters', p_field, p_max_length
-            USING ERRCODE = 'FG400', DETAIL = jsonb_build_object('field', p_field)::text;
+        PERFORM public.api_invalid(p_field, format('%s is longer than %s characters', p_field, p_max_length));
     END IF;
     IF p_required AND btrim(v_text) = '' THEN
-        RAISE EXCEPTION '% must not be empty', p_field
-            USING ERRCODE = 'FG400', DETAIL = jsonb_build_object('field', p_field)::text;
+        PERFORM public.api_invalid(p_field, format('%s must not be empty', p_field));
     END IF;
     RETURN v_text;
 END
@@ -49,12 +57,10 @@ BEGIN
         RETURN '{}'::jsonb;
     END IF;
     IF jsonb_typeof(v) <> 'object' THEN
-        RAISE EXCEPTION '% must be an object', p_field
-            USING ERRCODE = 'FG400', DETAIL = jsonb_build_object('field', p_field)::text;
+        PERFORM public.api_invalid(p_field, format('%s must be an object', p_field));
     END IF;
     IF octet_length(v::text) > p_max_bytes THEN
-        RAISE EXCEPTION '% is larger than % bytes', p_field, p_max_bytes
-            USING ERRCODE = 'FG400', DETAIL = jsonb_build_object('field', p_field)::text;
+        PERFORM public.api_invalid(p_field, format('%s is larger than %s bytes', p_field, p_max_bytes));
     END IF;
     RETURN v;
 END
@@ -108,8 +114,7 @@ BEGIN
         RETURN p_default;
     END IF;
     IF v_raw !~ '^\s*[0-9]{1,6}\s*$' OR v_raw::integer < 1 THEN
-        RAISE EXCEPTION 'limit must be a whole number from 1 to %', p_max USING ERRCODE = 'FG400',
-            DETAIL = jsonb_build_object('field', 'limit')::text;
+        PERFORM public.api_invalid('limit', format('limit must be a whole number from 1 to %s', p_max));
     END IF;
     RETURN least(v_raw::integer, p_max);
 END
@@ -128,8 +133,7 @@ BEGIN
         RETURN NULL;
     END IF;
     IF v_raw !~ '^[0-9]{1,18}$' THEN
-        RAISE EXCEPTION 'cursor is not one this API returned' USING ERRCODE = 'FG400',
-            DETAIL = jsonb_build_object('field', 'cursor')::text;
+        PERFORM public.api_invalid('cursor', 'cursor is not one this API returned');
     END IF;
     RETURN v_raw::bigint;
 END
@@ -148,8 +152,7 @@ BEGIN
         RETURN NULL;
     END IF;
     IF v_text !~* '^\s*[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}\s*$' THEN
-        RAISE EXCEPTION '% must be a UUID', p_field USING ERRCODE = 'FG400',
-            DETAIL = jsonb_build_object('field', p_field)::text;
+        PERFORM public.api_invalid(p_field, format('%s must be a UUID', p_field));
     END IF;
     RETURN btrim(v_text)::uuid;
 END
@@ -166,26 +169,37 @@ DECLARE
 BEGIN
     IF v IS NULL OR jsonb_typeof(v) = 'null' THEN
         IF p_min > 0 THEN
-            RAISE EXCEPTION '% is required', p_field USING ERRCODE = 'FG400',
-                DETAIL = jsonb_build_object('field', p_field)::text;
+            PERFORM public.api_invalid(p_field, format('%s is required', p_field));
         END IF;
         RETURN NULL;
     END IF;
     IF jsonb_typeof(v) <> 'array' OR EXISTS (SELECT 1 FROM jsonb_array_elements(v) e WHERE jsonb_typeof(e) <> 'string') THEN
-        RAISE EXCEPTION '% must be an array of strings', p_field USING ERRCODE = 'FG400',
-            DETAIL = jsonb_build_object('field', p_field)::text;
+        PERFORM public.api_invalid(p_field, format('%s must be an array of strings', p_field));
     END IF;
     SELECT coalesce(array_agg(DISTINCT e ORDER BY e), '{}') INTO v_items FROM jsonb_array_elements_text(v) e;
     IF cardinality(v_items) < p_min OR cardinality(v_items) > p_max THEN
-        RAISE EXCEPTION '% must hold % to % distinct items', p_field, p_min, p_max USING ERRCODE = 'FG400',
-            DETAIL = jsonb_build_object('field', p_field)::text;
+        PERFORM public.api_invalid(p_field, format('%s must hold %s to %s distinct items', p_field, p_min, p_max));
     END IF;
     IF EXISTS (SELECT 1 FROM unnest(v_items) i WHERE i !~ p_pattern) THEN
-        RAISE EXCEPTION '% holds a malformed item', p_field USING ERRCODE = 'FG400',
-            DETAIL = jsonb_build_object('field', p_field)::text;
+        PERFORM public.api_invalid(p_field, format('%s holds a malformed item', p_field));
     END IF;
     RETURN v_items;
 END
 $$;
 COMMENT ON FUNCTION public.json_text_array(jsonb, text, integer, integer, text) IS
     'Reads an array of strings (distinct, sorted): FG400 when not an array of strings, out of the size bounds or not matching the pattern.';
+
+CREATE OR REPLACE FUNCTION public.api_page(p_items jsonb, p_limit integer)
+RETURNS jsonb
+LANGUAGE sql IMMUTABLE
+AS $$
+    -- p_items: up to p_limit + 1 items with an "id", newest first; one more than
+    -- the limit means there is a next page, which starts below the last id shown.
+    SELECT jsonb_build_object(
+        'items', coalesce(jsonb_path_query_array(p_items, '$[0 to $last]', jsonb_build_object('last', p_limit - 1)),
+                          '[]'::jsonb),
+        'limit', p_limit,
+        'nextCursor', CASE WHEN jsonb_array_length(p_items) > p_limit THEN p_items -> (p_limit - 1) ->> 'id' END)
+$$;
+COMMENT ON FUNCTION public.api_page(jsonb, integer) IS
+    'A page {items, limit, nextCursor} from the first limit + 1 items of a newest-first list.';

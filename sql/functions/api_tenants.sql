@@ -90,12 +90,10 @@ DECLARE
 BEGIN
     PERFORM public.api_enter(v_id);
     IF v_region !~ '^[a-z0-9][a-z0-9-]{0,62}$' THEN
-        RAISE EXCEPTION 'region must be a lower-case region code' USING ERRCODE = 'FG400',
-            DETAIL = jsonb_build_object('field', 'region')::text;
+        PERFORM public.api_invalid('region', 'region must be a lower-case region code');
     END IF;
     IF v_contact IS NOT NULL AND v_contact !~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$' THEN
-        RAISE EXCEPTION 'contactEmail must be an e-mail address' USING ERRCODE = 'FG400',
-            DETAIL = jsonb_build_object('field', 'contactEmail')::text;
+        PERFORM public.api_invalid('contactEmail', 'contactEmail must be an e-mail address');
     END IF;
     BEGIN
         INSERT INTO public.tenants AS t (id, name, region, contact_email, metadata, status)
