@@ -60,6 +60,19 @@ def test_status_reads_back_from_every_tenant_source(gateway: Gateway, source: st
     assert resp.headers["X-Federation-Reason"] == "tenant_primary"
 
 
+@pytest.mark.parametrize("where", ["query", "header"])
+def test_a_tenant_in_the_query_or_header_alone_is_routed(gateway: Gateway, where: str) -> None:
+    tid = _create(gateway, "ap-south")["tenantId"]
+    with gateway.client() as http:
+        if where == "query":
+            resp = http.get(f"{FED}/bootstrap/scan", params={"tenantId": tid})
+        else:
+            resp = http.get(f"{FED}/bootstrap/scan", headers={"X-Tenant-ID": tid})
+    assert resp.status_code == 200, resp.text
+    assert resp.json()["tenantId"] == tid
+    assert resp.headers["X-Federation-Node"] == "ap-south-1"
+
+
 def test_legacy_routes_use_the_default_node(gateway: Gateway, federation: Federation) -> None:
     with gateway.client() as http:
         created = http.post(f"{LEGACY}/tenants", json={"name": f"legacy-{uuid.uuid4().hex[:6]}", "region": "eu-west"})
