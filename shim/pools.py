@@ -45,6 +45,12 @@ def resolve_dsn(reference: str, control_dsn: str) -> str:
     return reference
 
 
+def connection_lost(exc: psycopg.Error) -> bool:
+    """The connection failed or the server went away (not an error the node answered with)."""
+    state = exc.sqlstate
+    return state is None or state[:2] == "08" or state in ("57P01", "57P02", "57P03")
+
+
 async def _check_if_idle(conn: AsyncConnection[Any]) -> None:
     """Pool check callback: a round trip only for a connection idle long enough to have gone stale."""
     returned = getattr(conn, "_fedgate_returned", None)
@@ -138,8 +144,8 @@ class NodePools:
                         self.breaker.success(node.node_id)
                         return text
                     except psycopg.OperationalError as exc:
-                        if exc.sqlstate is not None and exc.sqlstate[:2] not in ("08", "57"):
-                            raise  # the node answered: not a connection problem
+                        if not connection_lost(exc):
+                            raise  # the node answered (a statement timeout, say): not a connection problem
                         self.breaker.failure(node.node_id)
                         if attempt + 1 == attempts:
                             raise

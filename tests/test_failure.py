@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Iterator
 
 import httpx
+import psycopg
 import pytest
 
 from shim.devcluster import Cluster
@@ -155,3 +156,18 @@ def test_a_route_change_reaches_both_workers_within_a_second(chaos: tuple[Federa
     samples = asyncio.run(run_load(gw.base_url, path, 1.5, concurrency=4, headers=headers, fresh_connections=True))
     after = [s for s in samples if s.sent > changed + 1.0]
     assert len(after) > 20 and all(s.node == "ap-south-1" for s in after)
+
+
+def test_a_blocked_statement_answers_504_within_the_bound(chaos: tuple[Federation, Gateway]) -> None:
+    fed, gw = chaos
+    with gw.client() as http:
+        tenant = create_tenant(http, "eu-west")
+        with psycopg.connect(fed.urls["eu-west-1"]) as locker:  # holds the lock until the block ends
+            locker.execute("LOCK TABLE tenants IN ACCESS EXCLUSIVE MODE")
+            start = time.monotonic()
+            resp = http.get(f"{FED}/tenants/{tenant}/status")
+            took = time.monotonic() - start
+        assert resp.status_code == 504, resp.text
+        assert resp.json()["code"] == "57014"
+        assert 2.5 < took < BOUND
+        assert http.get(f"{FED}/tenants/{tenant}/status").status_code == 200  # and the node serves again
