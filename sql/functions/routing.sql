@@ -79,14 +79,9 @@ $$;
 COMMENT ON FUNCTION public.route_candidates(uuid, text) IS
     'Every node a (tenant, region) request may go to, in failover order, with its status, health and whether it serves. resolve_node takes the first that serves.';
 
-DO $$
-BEGIN
-    IF to_regtype('public.federation_resolution') IS NULL THEN
-        CREATE TYPE public.federation_resolution AS (node_id text, region text, reason text);
-    END IF;
-END
-$$;
-COMMENT ON TYPE public.federation_resolution IS 'One routing decision: the node, its region and the reason.';
+-- An earlier composite-returning step function, replaced by the inlined SQL below.
+DROP FUNCTION IF EXISTS public.resolve_node_step(uuid, text);
+DROP TYPE IF EXISTS public.federation_resolution;
 
 CREATE OR REPLACE FUNCTION public.resolve_node_full(p_tenant uuid, p_region text DEFAULT NULL)
 RETURNS TABLE (node_id text, region text, reason text)
@@ -104,64 +99,16 @@ $$;
 COMMENT ON FUNCTION public.resolve_node_full(uuid, text) IS
     'resolve_node the long way: the first serving candidate of route_candidates. resolve_node takes it when no fast path applies (a failover); pgTAP checks that both always agree.';
 
-CREATE OR REPLACE FUNCTION public.resolve_node_step(p_tenant uuid, p_region text)
-RETURNS public.federation_resolution
-LANGUAGE plpgsql STABLE PARALLEL SAFE
-AS $$
--- The common cases take two indexed lookups: the tenant's map row with the
--- top-ranked rule of the requested region (if another region), then the
--- chosen node's row. Whatever needs a failover takes resolve_node_full, the
--- first serving candidate of route_candidates (what explain_route shows);
--- pgTAP checks that both always agree. (Single-row lookups rather than joins:
--- the planner hashes the small node table, which costs more than it saves.)
-DECLARE
-    v_primary text;
-    v_rule text;
-    v_rule_primary boolean;
-    v_candidate text;
-    v_region text;
-    v_serving boolean;
-    v_result public.federation_resolution;
-BEGIN
-    SELECT m.primary_node_id, top.node_id, top.is_primary, c.region, c.serving
-      INTO v_primary, v_rule, v_rule_primary, v_region, v_serving
-    FROM public.tenant_federation_map m
-    LEFT JOIN LATERAL (
-        SELECT r.node_id, r.is_primary
-        FROM public.federation_routing r
-        WHERE r.tenant_id = m.tenant_id AND r.region = p_region AND p_region <> m.primary_region
-        ORDER BY r.rank_score DESC, r.node_id
-        LIMIT 1
-    ) top ON true
-    LEFT JOIN LATERAL (
-        SELECT n.region, public.node_serving(n.status, n.unhealthy_checked_at) AS serving
-        FROM public.federation_nodes n
-        WHERE n.node_id = coalesce(top.node_id, m.primary_node_id)
-        OFFSET 0  -- keeps this a parameterized lookup: a hash of the node table costs more
-    ) c ON true
-    WHERE m.tenant_id = p_tenant;
-    IF NOT FOUND THEN  -- no tenant, or an unmapped one: the default node
-        SELECT n.node_id, n.region, 'default_unmapped' INTO v_result
-        FROM public.federation_nodes n WHERE n.node_id = 'default';
-        RETURN v_result;
-    END IF;
-    v_candidate := coalesce(v_rule, v_primary);
-    IF v_serving THEN
-        RETURN ROW(v_candidate, v_region, CASE WHEN v_rule IS NULL THEN 'tenant_primary'
-                                               WHEN v_rule_primary THEN 'region_route'
-                                               ELSE 'region_weighted' END)::public.federation_resolution;
-    END IF;
-    SELECT f.node_id, f.region, f.reason INTO v_result FROM public.resolve_node_full(p_tenant, p_region) f;
-    RETURN v_result;  -- all NULL: no serving node
-END
-$$;
-COMMENT ON FUNCTION public.resolve_node_step(uuid, text) IS
-    'resolve_node''s work as one composite (all NULL when no node serves); resolve_node turns it into zero or one row.';
-
 CREATE OR REPLACE FUNCTION public.resolve_node(p_tenant uuid, p_region text DEFAULT NULL)
 RETURNS TABLE (node_id text, region text, reason text)
 LANGUAGE sql STABLE PARALLEL SAFE
 AS $$
+    -- Inlined into the caller's (prepared) statement. The first branch answers
+    -- the common cases with three index lookups: the tenant's map row, the
+    -- top-ranked rule of the requested region (rank_score, stored), and the
+    -- chosen node, if it serves. Append runs its branches in order and LIMIT 1
+    -- stops at the first row, so resolve_node_full (the full candidate walk:
+    -- unmapped tenants, failovers, no serving node) runs only when needed.
     SELECT d.node_id, d.region, d.reason FROM (
         SELECT c.node_id, c.region, c.reason
         FROM public.tenant_federation_map m
@@ -177,14 +124,9 @@ AS $$
             FROM public.federation_nodes n
             WHERE n.node_id = coalesce(top.node_id, m.primary_node_id)
               AND public.node_serving(n.status, n.unhealthy_checked_at)
-            OFFSET 0
+            OFFSET 0  -- stays a parameterized lookup: the planner would hash the node table per call
         ) c
         WHERE m.tenant_id = p_tenant
-        UNION ALL
-        SELECT n.node_id::text, n.region::text, 'default_unmapped'::text
-        FROM public.federation_nodes n
-        WHERE n.node_id = 'default'
-          AND NOT EXISTS (SELECT 1 FROM public.tenant_federation_map m WHERE m.tenant_id = p_tenant)
         UNION ALL
         SELECT f.node_id, f.region, f.reason FROM public.resolve_node_full(p_tenant, p_region) f
     ) d
