@@ -152,11 +152,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_serve)
 
     node = sub.add_parser("node", help="federation nodes").add_subparsers(dest="node_command", required=True)
-    p = with_url(node.add_parser("add", help="migrate a node's database and register it"))
+    p = node.add_parser("add", help="migrate a node's database and register it")
     p.add_argument("node_id")
     p.add_argument("--region", required=True)
-    p.add_argument("--node-database-url", "--node-url", dest="node_database_url", required=True,
-                   help="the node's database: URL, key=value, service=NAME or env:VAR")
+    p.add_argument("--database-url", dest="node_database_url", required=True,
+                   help="the node's database: URL, key=value, service=NAME or env:VAR (resolved from this "
+                        "environment to migrate it, stored as given)")
+    p.add_argument("--control-url", dest="database_url",
+                   help="control database (default: $FEDGATE_DATABASE_URL)")
     p.add_argument("--priority", type=int, default=0)
     p.add_argument("--placement-weight", type=int, default=100)
     p.set_defaults(func=cmd_node_add)

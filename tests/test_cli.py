@@ -2,30 +2,39 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import uuid
+
+import psycopg
 
 from shim.devcluster import Cluster
 from tests.federation import Federation, create_database
 
 
 def fedgate(*args: str, control: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "shim.cli", *args, "--database-url", control],
-                          capture_output=True, text=True, timeout=60)
+    """The CLI with the control database in FEDGATE_DATABASE_URL, as the README says."""
+    return subprocess.run([sys.executable, "-m", "shim.cli", *args], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "FEDGATE_DATABASE_URL": control})
 
 
 def test_node_add_route_add_resolve(fresh_federation: Federation, clusters: list[Cluster]) -> None:
     fed = fresh_federation
     new_node_url = create_database(clusters[2], f"cli_{uuid.uuid4().hex[:8]}")
     # A node whose schema is not migrated yet: `node add` migrates it, then registers it.
-    with __import__("psycopg").connect(new_node_url, autocommit=True) as conn:
+    with psycopg.connect(new_node_url, autocommit=True) as conn:
         conn.execute("DROP SCHEMA api CASCADE; DROP TABLE fedgate_migrations")
-    added = fedgate("node", "add", "ap-south-2", "--region", "ap-south", "--node-url", new_node_url,
-                    control=fed.control_url)
+    added = fedgate("node", "add", "ap-south-2", "--region", "ap-south", "--database-url", new_node_url,
+                    "--priority", "5", control=fed.control_url)
     assert added.returncode == 0, added.stderr
     assert "ap-south-2" in added.stdout
     assert new_node_url not in added.stdout + added.stderr
+    assert fed.catalog("SELECT priority FROM federation_nodes WHERE node_id = 'ap-south-2'") == [(5,)]
+    migrated = fed.sql("default", "SELECT 1")  # the control database is untouched by the node's migration
+    assert migrated == [(1,)]
+    with psycopg.connect(new_node_url) as conn:
+        assert conn.execute("SELECT count(*) FROM fedgate_migrations").fetchone()[0] > 0
 
     tid = fed.catalog("SELECT (api.register_tenant(NULL, '{\"name\": \"cli\", \"region\": \"eu-west\"}') ->> 'tenantId')")[0][0]
     routed = fedgate("route", "add", tid, "ap-south", "ap-south-2", "--weight", "50", "--primary", control=fed.control_url)
@@ -50,6 +59,7 @@ def test_errors_are_clear_and_carry_no_secret(fresh_federation: Federation) -> N
     assert missing.returncode == 1
     assert "FG404" in missing.stderr and "unknown node: nowhere" in missing.stderr
     secret = "postgresql://app:s3cret-pw@127.0.0.1:1/nothing"
-    unreachable = fedgate("migrate", control=secret)
+    unreachable = subprocess.run([sys.executable, "-m", "shim.cli", "migrate", "--database-url", secret],
+                                 capture_output=True, text=True, timeout=60)
     assert unreachable.returncode == 1
     assert "s3cret-pw" not in unreachable.stderr + unreachable.stdout

@@ -192,7 +192,7 @@ BEGIN
 END
 $$;
 COMMENT ON PROCEDURE api.verify_kit(uuid, jsonb, jsonb) IS
-    'An agent presents {kitId, token, hostname, agentType, version}: registers the agent instance (FG404 unknown kit, FG401 wrong token, FG410 expired or revoked, FG403 agent type not in the kit). Every outcome is in the audit trail; ten wrong tokens revoke the kit.';
+    'An agent presents {kitId, token, hostname, agentType, version}: registers the agent instance (FG404 unknown kit, FG401 wrong token, FG410 expired or revoked, FG403 agent type not in the kit). Every outcome is in the audit trail; ten wrong tokens revoke the kit. Call it at top level (CALL outside a transaction block, as the gateway does): a refusal commits its audit row before raising, which a transaction block does not allow (2D000).';
 
 CREATE OR REPLACE FUNCTION api.kit_verification(p_tenant uuid, p_args jsonb DEFAULT '{}'::jsonb)
 RETURNS jsonb

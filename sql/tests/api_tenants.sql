@@ -1,6 +1,6 @@
 -- The tenant handler functions.
 BEGIN;
-SELECT plan(14);
+SELECT plan(16);
 
 SELECT fgtest.node('eu-1', 'eu-west');
 
@@ -40,6 +40,15 @@ CREATE TEMP TABLE reg2 AS SELECT api.register_tenant(NULL, '{"name": "Beta", "re
 SELECT api.unregister_tenant((SELECT (r ->> 'tenantId')::uuid FROM reg2));
 SELECT is((SELECT count(*) FROM tenant_federation_map WHERE tenant_id = (SELECT (r ->> 'tenantId')::uuid FROM reg2)),
           0::bigint, 'unregistering removes the map row with the registry row');
+
+-- The federation block of a kit: the map row, or the default node for an unmapped tenant.
+UPDATE tenant_federation_map SET federation_metadata = '{"tier": "gold"}' WHERE tenant_id = (SELECT (r ->> 'tenantId')::uuid FROM reg);
+SELECT is(api.federation_info((SELECT (r ->> 'tenantId')::uuid FROM reg)),
+          '{"metadata": {"tier": "gold"}, "primaryNodeId": "eu-1", "primaryRegion": "eu-west"}'::jsonb,
+          'federation_info: primary node, region and metadata of a mapped tenant');
+SELECT is(api.federation_info(gen_random_uuid()),
+          '{"metadata": {}, "primaryNodeId": "default", "primaryRegion": "us-east"}'::jsonb,
+          'federation_info: the default node for an unmapped tenant');
 
 SELECT * FROM finish();
 ROLLBACK;
