@@ -107,6 +107,7 @@ async def dispatch(request: Request, **_path: str) -> HTTPResponse:
         return HTTPResponse(status=204)
     await federation_context(request)
     route = request.route
+    assert route is not None
     endpoint: Endpoint = route.ctx.endpoint
     args = _arguments(request, endpoint)
     if endpoint.flow == "create_tenant":

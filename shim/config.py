@@ -45,7 +45,7 @@ class Settings:
     public_url: str = ""             # the gateway's URL as agents reach it (kits); default http://host:port
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> "Settings":
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":
         env = os.environ if env is None else env
         settings = cls(
             database_url=env.get("FEDGATE_DATABASE_URL", ""),

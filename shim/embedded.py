@@ -75,7 +75,8 @@ def start(data_dir: Path = DEV_DATA_DIR) -> Embedded:
         for (node_id, region), url in zip(LAYOUT[1:], urls[1:]):
             register_node(control, node_id, region, url)
         with psycopg.connect(control, autocommit=True) as conn:
-            empty = conn.execute(QUERIES["count_tenants"]).fetchone()[0] == 0
+            row = conn.execute(QUERIES["count_tenants"]).fetchone()
+            empty = row is not None and row[0] == 0
         seeded = asyncio.run(_seed(Settings(database_url=control))) if empty else []
         return Embedded(clusters, control, seeded)
     except BaseException:

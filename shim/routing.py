@@ -99,6 +99,7 @@ async def federation_context(request: Request) -> None:
     there is no endpoint and no body to route on.
     """
     route = request.route
+    assert route is not None, "federation_context runs inside an endpoint handler"
     endpoint = route.ctx.endpoint
     catalog: Catalog = request.app.ctx.catalog
     federated: bool = route.ctx.federated

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-import httpx
 import pytest
 
 from tests.api_client import FED, LEGACY, assert_error, create_tenant, issue_kit, token_of, unpack

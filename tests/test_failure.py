@@ -16,7 +16,7 @@ import pytest
 from shim.devcluster import Cluster
 from tests.api_client import FED, create_tenant
 from tests.federation import Federation, Gateway, make_federation, start_gateway
-from tests.load import Sample, run_load
+from tests.load import run_load
 
 ENV = {"FEDGATE_HEALTH_INTERVAL": "0.3", "FEDGATE_POOL_TIMEOUT": "1", "FEDGATE_STATEMENT_TIMEOUT_MS": "3000"}
 BOUND = 1 + 3 + 1  # pool timeout + statement timeout + 1 s: the documented call bound with ENV

@@ -12,7 +12,7 @@ import psycopg
 import pytest
 
 from shim.devcluster import Cluster
-from tests.api_client import FED, create_tenant, issue_kit
+from tests.api_client import FED, issue_kit
 from tests.federation import Federation, Gateway, make_federation, start_gateway
 
 PASSWORD = "Sup3r-Secret-Pw!"
