@@ -84,8 +84,7 @@ def create_app(settings: Settings) -> Sanic:
         catalog: Catalog = request.app.ctx.catalog
         if catalog.ready and await catalog.ping():
             return json({"status": "ready", "nodes": len(catalog.nodes), "regions": sorted(catalog.regions)})
-        return json({"code": "FGW503", "message": "the federation catalog is not reachable",
-                     "details": None, "hint": None}, status=503, headers={"Retry-After": "2"})
+        return _error_response(GatewayError(503, "FGW503", "the federation catalog is not reachable"))
 
     @app.get("/metrics", name="metrics")
     async def metrics(request: Request) -> HTTPResponse:

@@ -22,6 +22,7 @@ from uuid import UUID
 import psycopg
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
+from shim.errors import node_unavailable
 from shim.queries import QUERIES
 
 log = logging.getLogger("fedgate.catalog")
@@ -129,6 +130,20 @@ class Catalog:
 
     def node(self, node_id: str) -> Node | None:
         return self.nodes.get(node_id)
+
+    async def require_node(self, node_id: str) -> Node:
+        """The node, reloading the list once when it is missing (registered since our last
+        notification); a 503 when it is not there even then."""
+        node = self.nodes.get(node_id)
+        if node is None:
+            try:
+                await self.reload_nodes()
+            except CatalogUnavailable:
+                pass
+            node = self.nodes.get(node_id)
+        if node is None:
+            raise node_unavailable(node_id, "is not in the node catalog")
+        return node
 
     # -- resolution ------------------------------------------------------
     def cached(self, tenant: UUID, region: str | None) -> Resolution | None:

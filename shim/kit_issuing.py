@@ -16,7 +16,7 @@ from uuid import UUID
 
 from shim import kits
 from shim.catalog import DEFAULT_NODE, Catalog
-from shim.errors import GatewayError, bad_request
+from shim.errors import bad_request
 from shim.pools import NodeDB
 
 
@@ -36,9 +36,7 @@ async def issue_kit(catalog: Catalog, db: NodeDB, tenant: UUID, args: dict[str, 
         if unknown:
             raise bad_request("FGW103", f"unknown region(s): {', '.join(unknown)[:200]}",
                               details={"known": sorted(catalog.regions)})
-    control = catalog.node(DEFAULT_NODE)
-    if control is None:
-        raise GatewayError(503, "FGW503", "the control node is not in the node catalog")
+    control = await catalog.require_node(DEFAULT_NODE)
     federation = json.loads(await db.pools.call(control, "federation_info", tenant, {}))
     issued = json.loads(await db.call("issue_kit", tenant, args))
     base = public_url.rstrip("/")

@@ -103,8 +103,7 @@ class NodePools:
         """A connection to ``node``; 503 at once while its breaker is open, or within the pool timeout."""
         if not self.breaker.allow(node.node_id):
             raise node_unavailable(node.node_id)
-        entry = self._pools.get(node.node_id)
-        pool = entry[1] if entry is not None and entry[0] == node.database_url else await self.pool(node)
+        pool = await self.pool(node)
         self._last_used[node.node_id] = time.monotonic()
         if self._in_use.locked():  # only a saturated gateway pays for the timed wait
             try:

@@ -20,28 +20,17 @@ from typing import Any
 from uuid import UUID
 
 from shim.catalog import DEFAULT_NODE, Catalog, Node
-from shim.errors import GatewayError
 from shim.pools import NodePools
 
 log = logging.getLogger("fedgate.provisioning")
 
 
-async def _node(catalog: Catalog, node_id: str) -> Node:
-    node = catalog.node(node_id)
-    if node is None:  # registered since our last reload
-        await catalog.reload_nodes()
-        node = catalog.node(node_id)
-    if node is None:
-        raise GatewayError(503, "FGW503", f"node {node_id} is not in the node catalog")
-    return node
-
-
 async def create_federated_tenant(catalog: Catalog, pools: NodePools, body: dict[str, Any]) -> tuple[str, Node]:
     """Create and place a tenant; the node's JSON answer and the node that holds it."""
-    control = await _node(catalog, DEFAULT_NODE)
+    control = await catalog.require_node(DEFAULT_NODE)
     registered = json.loads(await pools.call(control, "register_tenant", None, body))
     tenant = UUID(registered["tenantId"])
-    node = await _node(catalog, registered["nodeId"])
+    node = await catalog.require_node(registered["nodeId"])
     try:
         created = await pools.call(node, "create_tenant", tenant, body)
     except BaseException:

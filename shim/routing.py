@@ -123,11 +123,8 @@ async def federation_context(request: Request) -> None:
         found = await resolve(catalog, tenant, region)
     else:
         found = Resolution(DEFAULT_NODE, None, "legacy" if not federated else "control")
-    node = catalog.node(found.node_id) if found.node_id else None
-    if node is None:
-        raise GatewayError(503, "FGW503", f"node {found.node_id} is not in the node catalog",
-                           hint="retry after the Retry-After delay")
-    set_node(request, node, found.reason)
+    assert found.node_id is not None  # resolve() answered 503 otherwise
+    set_node(request, await catalog.require_node(found.node_id), found.reason)
 
 
 def set_node(request: Request, node: Node, reason: str) -> None:
