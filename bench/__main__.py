@@ -22,8 +22,8 @@ from typing import Callable
 import httpx
 import psycopg
 
-from shim.devcluster import PG_BIN, Cluster, start_clusters, stop_clusters
-from shim.migrate import migrate
+from shim.dev.clusters import PG_BIN, Cluster, start_clusters, stop_clusters
+from shim.ops.migrate import migrate
 from tests.federation import Gateway, free_port, make_federation, prepare_template, start_gateway
 
 HERE = Path(__file__).resolve().parent
@@ -198,7 +198,7 @@ def bench_http(clusters: list[Cluster], rounds: int, seconds: int, work: Path) -
     for extra in (0, 198):
         fed = make_federation(clusters)
         for i in range(extra):
-            fed.catalog("SELECT add_node(%s, 'eu-west', %s)", (f"idle-{i}", fed.urls["eu-west-1"]))
+            fed.catalog("SELECT federation.add_node(%s, 'eu-west', %s)", (f"idle-{i}", fed.urls["eu-west-1"]))
         gw = start_gateway(fed.control_url, work, env={"FEDGATE_HEALTH_INTERVAL": "5"})
         try:
             with gw.client() as http:

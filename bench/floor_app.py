@@ -9,7 +9,7 @@ from psycopg_pool import AsyncConnectionPool
 from sanic import Request, Sanic
 from sanic.response import HTTPResponse
 
-from shim.queries import QUERIES
+from shim.nodes.queries import QUERIES
 
 
 def create_app(dsn: str) -> Sanic:

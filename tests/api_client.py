@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import tarfile
 import uuid
 import zipfile
@@ -51,3 +52,30 @@ def assert_error(resp: httpx.Response, status: int | tuple[int, ...], code: str 
     if code:
         assert body["code"] == code, body
     return body
+
+
+def _endpoint_patterns() -> list[tuple[str, re.Pattern[str], Any]]:
+    from shim.request.endpoints import ENDPOINTS
+
+    found = []
+    for endpoint in ENDPOINTS:
+        path = re.sub(r"<[A-Za-z]+>", "[^/]+", endpoint.path)
+        found.append((endpoint.method, re.compile(f"^(?:{re.escape(FED)}|{re.escape(LEGACY)}){path}$"), endpoint))
+    return found
+
+
+VALIDATED: set[str] = set()  # operation ids whose live answers were checked against their schema
+
+
+def validate_response(response: httpx.Response) -> None:
+    """An httpx response hook: a successful JSON answer must match its endpoint's schema exactly."""
+    import jsonschema
+
+    if response.status_code >= 300 or not response.headers.get("content-type", "").startswith("application/json"):
+        return
+    response.read()
+    for method, pattern, endpoint in _endpoint_patterns():
+        if method == response.request.method and pattern.match(response.request.url.path):
+            jsonschema.validate(response.json(), endpoint.response, cls=jsonschema.Draft202012Validator)
+            VALIDATED.add(endpoint.name)
+            return

@@ -4,8 +4,8 @@ from typing import Iterator
 
 import pytest
 
-from shim.devcluster import Cluster, start_clusters, stop_clusters
-from tests.federation import Federation, Gateway, make_federation, prepare_template, start_gateway
+from shim.dev.clusters import Cluster, start_clusters, stop_clusters
+from tests.federation import ROLES, Federation, Gateway, make_federation, prepare_template, start_gateway
 
 
 @pytest.fixture(scope="session")
@@ -13,8 +13,8 @@ def clusters() -> Iterator[list[Cluster]]:
     """Three real PostgreSQL 15 clusters: control (us-east), eu-west, ap-south."""
     started = start_clusters(3)
     try:
-        for cluster in started:
-            prepare_template(cluster)
+        for cluster, role in zip(started, ROLES):
+            prepare_template(cluster, role)
         yield started
     finally:
         stop_clusters(started)

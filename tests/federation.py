@@ -16,24 +16,25 @@ from typing import Any, Sequence
 import httpx
 import psycopg
 
-from shim.devcluster import Cluster
-from shim.migrate import migrate
+from shim.dev.clusters import Cluster
+from shim.ops.migrate import Role, migrate
 
 TEMPLATE_DB = "fedgate_template"
 REGIONS = (("default", "us-east"), ("eu-west-1", "eu-west"), ("ap-south-1", "ap-south"))
+ROLES: tuple[Role, ...] = ("control", "node", "node")  # clusters[0] holds the control databases
 
 
 def admin_url(cluster: Cluster, database: str = "postgres") -> str:
     return cluster.url(database=database)
 
 
-def prepare_template(cluster: Cluster) -> None:
-    """A migrated template database on ``cluster``; fresh databases clone it."""
+def prepare_template(cluster: Cluster, role: Role) -> None:
+    """A template database migrated for ``role`` on ``cluster``; fresh databases clone it."""
     with psycopg.connect(admin_url(cluster), autocommit=True) as conn:
         if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (TEMPLATE_DB,)).fetchone():
             return
         conn.execute(f"CREATE DATABASE {TEMPLATE_DB}")
-    migrate(admin_url(cluster, TEMPLATE_DB))
+    migrate(admin_url(cluster, TEMPLATE_DB), role)
 
 
 def create_database(cluster: Cluster, name: str) -> str:
@@ -71,7 +72,7 @@ def make_federation(clusters: Sequence[Cluster], name: str | None = None) -> Fed
     for (node_id, _), cluster in zip(REGIONS, clusters):
         fed.urls[node_id] = create_database(cluster, name)
     for node_id, region in REGIONS[1:]:
-        fed.catalog("SELECT add_node(%s, %s, %s)", (node_id, region, fed.urls[node_id]))
+        fed.catalog("SELECT federation.add_node(%s, %s, %s)", (node_id, region, fed.urls[node_id]))
     return fed
 
 
@@ -107,7 +108,7 @@ def start_gateway(control_url: str, log_dir: Path, *, workers: int = 1,
                   env: dict[str, str] | None = None, ready_timeout: float = 30) -> Gateway:
     port = free_port()
     log_path = log_dir / f"gateway-{port}.log"
-    cmd = [sys.executable, "-m", "shim.cli", "serve", "--database-url", control_url,
+    cmd = [sys.executable, "-m", "shim.ops.cli", "serve", "--database-url", control_url,
            "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
     if workers == 1:
         cmd.append("--single-process")

@@ -6,8 +6,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from shim.api import ENDPOINTS
-from tests.api_client import FED, LEGACY, assert_error, create_tenant, issue_kit, token_of, unpack
+from shim.request.endpoints import ENDPOINTS
+from tests.api_client import FED, LEGACY, VALIDATED, assert_error, validate_response, create_tenant, issue_kit, token_of, unpack
 from tests.federation import Federation, Gateway
 
 CALLED: set[tuple[str, str]] = set()  # (namespace, operation) this module exercised
@@ -19,7 +19,7 @@ def _ns(prefix: str) -> str:
 
 @pytest.fixture(scope="module")
 def http(gateway: Gateway):
-    with gateway.client() as client:
+    with gateway.client(event_hooks={"response": [validate_response]}) as client:
         yield client
 
 
@@ -130,12 +130,13 @@ def test_federated_rows_live_only_on_the_tenants_node(http: httpx.Client, federa
         "hostname": "db-1", "agentType": "edr-sensor", "version": "5.2.3"}).raise_for_status()
     tables = ("tenant_activity", "agent_instances", "bootstrap_audit", "bootstrap_kits")
     for table in tables:
-        assert federation.sql("eu-west-1", f"SELECT count(*) FROM {table} WHERE tenant_id = %s", (tenant,))[0][0] > 0
+        assert federation.sql("eu-west-1", f"SELECT count(*) FROM onboarding.{table} WHERE tenant_id = %s", (tenant,))[0][0] > 0
         for other in ("ap-south-1", "default"):
-            assert federation.sql(other, f"SELECT count(*) FROM {table} WHERE tenant_id = %s", (tenant,)) == [(0,)]
-    assert federation.sql("ap-south-1", "SELECT count(*) FROM tenants WHERE id = %s", (tenant,)) == [(0,)]
-    # The control database: the registry row only (name and region, no contact or metadata).
-    assert federation.catalog("SELECT contact_email, metadata FROM tenants WHERE id = %s", (tenant,)) == [(None, {})]
+            assert federation.sql(other, f"SELECT count(*) FROM onboarding.{table} WHERE tenant_id = %s", (tenant,)) == [(0,)]
+    assert federation.sql("ap-south-1", "SELECT count(*) FROM onboarding.tenants WHERE id = %s", (tenant,)) == [(0,)]
+    # The control database: the registry row only; its data plane holds nothing of the tenant.
+    assert federation.catalog("SELECT count(*) FROM federation.tenant_registry WHERE id = %s", (tenant,)) == [(1,)]
+    assert federation.catalog("SELECT count(*) FROM onboarding.tenants WHERE id = %s", (tenant,)) == [(0,)]
 
 
 def test_every_endpoint_exists_in_both_namespaces(gateway: Gateway) -> None:
@@ -143,6 +144,9 @@ def test_every_endpoint_exists_in_both_namespaces(gateway: Gateway) -> None:
     assert len(ENDPOINTS) == 17  # the spec's sixteen, and POST telemetry
     missing = expected - CALLED
     assert not missing, f"not exercised: {sorted(missing)}"
+    # Every JSON answer above matched its OpenAPI schema, which allows no undeclared property.
+    json_endpoints = {e.name for e in ENDPOINTS if e.flow_name != "issue_kit"}
+    assert json_endpoints - VALIDATED == set()
     with gateway.client() as http:
         spec = http.get("/openapi.json").json()
     operations = {op["operationId"] for path in spec["paths"].values() for op in path.values()}

@@ -48,13 +48,13 @@ def test_bad_tenant_or_region(gateway: Gateway, path: str, headers: dict, params
 ])
 @pytest.mark.parametrize("namespace", ["/federation/api/onboarding", "/api/onboarding"])
 def test_bad_tenant_bodies(gateway: Gateway, federation: Federation, body: bytes, code: str, namespace: str) -> None:
-    counts = [federation.sql(n, "SELECT count(*) FROM tenants") for n in federation.urls]
+    counts = [federation.sql(n, "SELECT count(*) FROM onboarding.tenants") for n in federation.urls]
     with gateway.client() as http:
         resp = http.post(f"{namespace}/tenants", content=body, headers={"Content-Type": "application/json"})
     if code == "FG400" and resp.status_code == 201:
         pytest.fail(f"accepted bad body: {resp.text}")
     _assert_error(resp, 400, code if namespace.startswith("/federation") or code.startswith("FGW105") else None)
-    assert [federation.sql(n, "SELECT count(*) FROM tenants") for n in federation.urls] == counts
+    assert [federation.sql(n, "SELECT count(*) FROM onboarding.tenants") for n in federation.urls] == counts
 
 
 def test_unknown_route_and_method(gateway: Gateway) -> None:

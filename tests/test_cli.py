@@ -9,28 +9,29 @@ import uuid
 
 import psycopg
 
-from shim.devcluster import Cluster
-from tests.federation import Federation, create_database
+from shim.dev.clusters import Cluster
+from tests.federation import Federation, admin_url
 
 
 def fedgate(*args: str, control: str) -> subprocess.CompletedProcess[str]:
     """The CLI with the control database in FEDGATE_DATABASE_URL, as the README says."""
-    return subprocess.run([sys.executable, "-m", "shim.cli", *args], capture_output=True, text=True, timeout=60,
+    return subprocess.run([sys.executable, "-m", "shim.ops.cli", *args], capture_output=True, text=True, timeout=60,
                           env={**os.environ, "FEDGATE_DATABASE_URL": control})
 
 
 def test_node_add_route_add_resolve(fresh_federation: Federation, clusters: list[Cluster]) -> None:
     fed = fresh_federation
-    new_node_url = create_database(clusters[2], f"cli_{uuid.uuid4().hex[:8]}")
-    # A node whose schema is not migrated yet: `node add` migrates it, then registers it.
-    with psycopg.connect(new_node_url, autocommit=True) as conn:
-        conn.execute("DROP SCHEMA api CASCADE; DROP TABLE fedgate_migrations")
+    # An empty database: `node add` migrates it as a node, then registers it.
+    name = f"cli_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(admin_url(clusters[2]), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    new_node_url = admin_url(clusters[2], name)
     added = fedgate("node", "add", "ap-south-2", "--region", "ap-south", "--database-url", new_node_url,
                     "--priority", "5", control=fed.control_url)
     assert added.returncode == 0, added.stderr
     assert "ap-south-2" in added.stdout
     assert new_node_url not in added.stdout + added.stderr
-    assert fed.catalog("SELECT priority FROM federation_nodes WHERE node_id = 'ap-south-2'") == [(5,)]
+    assert fed.catalog("SELECT priority FROM federation.federation_nodes WHERE node_id = 'ap-south-2'") == [(5,)]
     migrated = fed.sql("default", "SELECT 1")  # the control database is untouched by the node's migration
     assert migrated == [(1,)]
     with psycopg.connect(new_node_url) as conn:
@@ -59,7 +60,7 @@ def test_errors_are_clear_and_carry_no_secret(fresh_federation: Federation) -> N
     assert missing.returncode == 1
     assert "FG404" in missing.stderr and "unknown node: nowhere" in missing.stderr
     secret = "postgresql://app:s3cret-pw@127.0.0.1:1/nothing"
-    unreachable = subprocess.run([sys.executable, "-m", "shim.cli", "migrate", "--database-url", secret],
+    unreachable = subprocess.run([sys.executable, "-m", "shim.ops.cli", "migrate", "--database-url", secret],
                                  capture_output=True, text=True, timeout=60)
     assert unreachable.returncode == 1
     assert "s3cret-pw" not in unreachable.stderr + unreachable.stdout

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 
-from shim.devcluster import Cluster
+from shim.dev.clusters import Cluster
 from tests.api_client import FED
 from tests.federation import make_federation, start_gateway
 
@@ -41,9 +41,9 @@ def test_500_concurrent_creations(clusters: list[Cluster], tmp_path: Path) -> No
     acknowledged = {body["tenantId"]: name for name, status, body in results if status == 201}
     assert len(acknowledged) >= CREATIONS * 0.95, statuses
 
-    registry = dict(fed.catalog("SELECT id::text, status FROM tenants WHERE name LIKE 'burst-%%'"))
-    mapped = dict(fed.catalog("SELECT tenant_id::text, primary_node_id FROM tenant_federation_map"))
-    on_node = {node: Counter(r[0] for r in fed.sql(node, "SELECT id::text FROM tenants WHERE name LIKE 'burst-%%'"))
+    registry = dict(fed.catalog("SELECT id::text, status FROM federation.tenant_registry WHERE name LIKE 'burst-%%'"))
+    mapped = dict(fed.catalog("SELECT tenant_id::text, primary_node_id FROM federation.tenant_federation_map"))
+    on_node = {node: Counter(r[0] for r in fed.sql(node, "SELECT id::text FROM onboarding.tenants WHERE name LIKE 'burst-%%'"))
                for node in fed.urls}
     for tenant in acknowledged:
         assert registry.get(tenant) == "active", tenant

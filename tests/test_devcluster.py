@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 import pwd
+import shutil
+import tempfile
+from pathlib import Path
 
 import psycopg
 import pytest
 
-from shim.devcluster import Cluster
+from shim.dev.clusters import Cluster, start_clusters, stop_clusters
 
 
 def test_clusters_answer_and_their_data_belongs_to_the_server_user(clusters: list[Cluster]) -> None:
@@ -29,3 +32,28 @@ def test_a_stopped_cluster_refuses_and_comes_back(clusters: list[Cluster]) -> No
     cluster.start_server()
     with psycopg.connect(cluster.url(database="postgres")) as conn:
         assert conn.execute("SELECT 1").fetchone() == (1,)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root hands clusters to the postgres user")
+def test_a_checkout_the_server_user_cannot_enter_still_gets_clusters(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from shim.dev.embedded import usable_data_dir
+
+    closed = tmp_path / "home"
+    (closed / "repo").mkdir(parents=True)
+    os.chmod(closed, 0o700)  # as a home directory: root's own, closed to the postgres user
+    wanted = closed / "repo" / ".fedgate" / "dev"
+    chosen = usable_data_dir(wanted)
+    assert chosen != wanted and str(chosen).startswith("/var/tmp/fedgate-dev-")
+    started = start_clusters(1, base_dirs=[str(chosen / "default")])
+    try:
+        with psycopg.connect(started[0].url(database="postgres")) as conn:
+            assert conn.execute("SELECT 1").fetchone() == (1,)
+    finally:
+        stop_clusters(started)
+        shutil.rmtree(chosen, ignore_errors=True)
+    opened = Path(tempfile.mkdtemp(prefix="fedgate-open-", dir="/var/tmp"))
+    try:
+        os.chmod(opened, 0o755)
+        assert usable_data_dir(opened / "dev") == opened / "dev"
+    finally:
+        shutil.rmtree(opened)

@@ -13,7 +13,7 @@ import httpx
 import psycopg
 import pytest
 
-from shim.devcluster import Cluster
+from shim.dev.clusters import Cluster
 from tests.api_client import FED, create_tenant
 from tests.federation import Federation, Gateway, make_federation, start_gateway
 from tests.load import run_load
@@ -54,7 +54,7 @@ def test_a_stopped_node_fails_fast_fails_over_and_comes_back(chaos: tuple[Federa
         # One ap-south tenant has a secondary rule in its region, on the eu-west node holding a copy.
         standby = ap[0]
         fed.sql("eu-west-1", "SELECT api.create_tenant(%s, %s)", (standby, '{"name": "copy", "region": "ap-south"}'))
-        fed.catalog("SELECT add_route(%s, 'ap-south', 'eu-west-1', 100)", (standby,))
+        fed.catalog("SELECT federation.add_route(%s, 'ap-south', 'eu-west-1', 100)", (standby,))
     stopped: dict[str, float] = {}
     ap_cluster = clusters[2]
     killer = _in_background(lambda: (stopped.setdefault("at", time.monotonic()), ap_cluster.stop_server()), 1.5)
@@ -114,7 +114,7 @@ def test_a_catalog_restart_keeps_cached_tenants_served(chaos: tuple[Federation, 
     deadline = time.monotonic() + 10
     while True:
         try:
-            fed.catalog("SELECT add_route(%s, 'ap-south', 'ap-south-1', 100, true)", (moved,))
+            fed.catalog("SELECT federation.add_route(%s, 'ap-south', 'ap-south-1', 100, true)", (moved,))
             break
         except Exception:  # noqa: BLE001 - the catalog is still starting
             assert time.monotonic() < deadline
@@ -151,7 +151,7 @@ def test_a_route_change_reaches_both_workers_within_a_second(chaos: tuple[Federa
     warm = asyncio.run(run_load(gw.base_url, path, 0.5, concurrency=4, headers=headers, fresh_connections=True))
     assert {s.node for s in warm} == {"eu-west-1"}
     fed.sql("ap-south-1", "SELECT api.create_tenant(%s, %s)", (tenant, '{"name": "x", "region": "eu-west"}'))
-    fed.catalog("SELECT add_route(%s, 'ap-south', 'ap-south-1', 100, true)", (tenant,))
+    fed.catalog("SELECT federation.add_route(%s, 'ap-south', 'ap-south-1', 100, true)", (tenant,))
     changed = time.monotonic()
     samples = asyncio.run(run_load(gw.base_url, path, 1.5, concurrency=4, headers=headers, fresh_connections=True))
     after = [s for s in samples if s.sent > changed + 1.0]
@@ -163,7 +163,7 @@ def test_a_blocked_statement_answers_504_within_the_bound(chaos: tuple[Federatio
     with gw.client() as http:
         tenant = create_tenant(http, "eu-west")
         with psycopg.connect(fed.urls["eu-west-1"]) as locker:  # holds the lock until the block ends
-            locker.execute("LOCK TABLE tenants IN ACCESS EXCLUSIVE MODE")
+            locker.execute("LOCK TABLE onboarding.tenants IN ACCESS EXCLUSIVE MODE")
             start = time.monotonic()
             resp = http.get(f"{FED}/tenants/{tenant}/status")
             took = time.monotonic() - start

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from shim.api import ENDPOINTS, FEDERATED_PREFIX, LEGACY_PREFIX
+from shim.request.endpoints import ENDPOINTS, FEDERATED_PREFIX, LEGACY_PREFIX
 from tests.api_client import ERROR_SHAPE, create_tenant, issue_kit
 from tests.federation import Gateway
 

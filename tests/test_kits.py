@@ -55,7 +55,7 @@ def _check_metadata(meta: dict, tenant: str, name: str, node: str, region: str) 
 def test_a_mapped_tenants_kit(gateway: Gateway, federation: Federation, fmt: str, tmp_path: Path) -> None:
     with gateway.client() as http:
         tenant = create_tenant(http, "ap-south")
-        federation.catalog("UPDATE tenant_federation_map SET federation_metadata = '{\"tier\": \"gold\"}' WHERE tenant_id = %s",
+        federation.catalog("UPDATE federation.tenant_federation_map SET federation_metadata = '{\"tier\": \"gold\"}' WHERE tenant_id = %s",
                            (tenant,))
         name = http.get(f"{FED}/tenants/{tenant}/status").json()["name"]
         resp = issue_kit(http, tenant, ["metrics-agent", "log-shipper"], fmt=fmt)
@@ -71,7 +71,7 @@ def test_a_mapped_tenants_kit(gateway: Gateway, federation: Federation, fmt: str
     config = yaml.safe_load(files["agents/log-shipper.yaml"])
     assert config["tenant"]["id"] == tenant and config["enrollment"]["kitId"] == resp.headers["X-Kit-Id"]
     assert config["region"]["code"] == "ap-south"
-    recorded = federation.sql("ap-south-1", "SELECT archive_sha256, token_hash FROM bootstrap_kits WHERE id = %s",
+    recorded = federation.sql("ap-south-1", "SELECT archive_sha256, token_hash FROM onboarding.bootstrap_kits WHERE id = %s",
                               (resp.headers["X-Kit-Id"],))
     assert recorded[0][0] == resp.headers["X-Kit-SHA256"]
     assert bytes(recorded[0][1]) == hashlib.sha256(config["enrollment"]["token"].encode()).digest()
@@ -116,10 +116,10 @@ def test_verify_once_with_the_right_token_and_never_with_a_wrong_one(gateway: Ga
         assert_error(http.post(f"{FED}/bootstrap/verify", json={**body, "kitId": str(uuid.uuid4())}), 404, "FG404")
         ok = http.post(f"{FED}/bootstrap/verify", json=body)
         assert ok.status_code == 200 and ok.json()["verified"] is True
-        federation.sql("eu-west-1", "UPDATE bootstrap_kits SET expires_at = now() - interval '1 s' WHERE id = %s",
+        federation.sql("eu-west-1", "UPDATE onboarding.bootstrap_kits SET expires_at = now() - interval '1 s' WHERE id = %s",
                        (body["kitId"],))
         assert_error(http.post(f"{FED}/bootstrap/verify", json=body), 410, "FG410")
-        federation.sql("eu-west-1", "UPDATE bootstrap_kits SET expires_at = now() + interval '1 h', revoked_at = now() "
+        federation.sql("eu-west-1", "UPDATE onboarding.bootstrap_kits SET expires_at = now() + interval '1 h', revoked_at = now() "
                                     "WHERE id = %s", (body["kitId"],))
         assert_error(http.post(f"{FED}/bootstrap/verify", json=body), 410, "FG410")
         audit = http.get(f"{FED}/bootstrap/audit/{tenant}").json()["items"]

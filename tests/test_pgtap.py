@@ -9,17 +9,19 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from shim.devcluster import Cluster
+from shim.dev.clusters import Cluster
 from shim.paths import SQL_TESTS_DIR
+from shim.ops.migrate import migrate
 from tests.federation import create_database
 
-SUITES = sorted(SQL_TESTS_DIR.glob("*.sql"))
+SUITES = sorted(p for p in SQL_TESTS_DIR.rglob("*.sql") if p.parent.name != "helpers")
 
 
 @pytest.fixture(scope="module")
 def pgtap_db(clusters: list[Cluster]) -> Cluster:
     cluster = clusters[0]
     url = create_database(cluster, "fedgate_pgtap")
+    migrate(url, "control")  # database settings (the DBAs' search_path) do not survive CREATE DATABASE ... TEMPLATE
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("CREATE EXTENSION IF NOT EXISTS pgtap")
         conn.execute((SQL_TESTS_DIR / "helpers" / "fgtest.sql").read_text().encode())
@@ -30,7 +32,7 @@ def test_suites_exist() -> None:
     assert len(SUITES) >= 10
 
 
-@pytest.mark.parametrize("suite", SUITES, ids=[p.stem for p in SUITES])
+@pytest.mark.parametrize("suite", SUITES, ids=[str(p.relative_to(SQL_TESTS_DIR).with_suffix("")) for p in SUITES])
 def test_pgtap_suite(pgtap_db: Cluster, suite: Path) -> None:
     pg_prove = shutil.which("pg_prove")
     assert pg_prove, "pg_prove is missing: make test installs libtap-parser-sourcehandler-pgtap-perl"

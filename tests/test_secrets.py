@@ -11,7 +11,7 @@ from typing import Iterator
 import psycopg
 import pytest
 
-from shim.devcluster import Cluster
+from shim.dev.clusters import Cluster
 from tests.api_client import FED, issue_kit
 from tests.federation import Federation, Gateway, make_federation, start_gateway
 
@@ -43,9 +43,9 @@ def secret_world(clusters: list[Cluster], tmp_path_factory: pytest.TempPathFacto
     port = eu.settings["port"]
     good = f"postgresql://{ROLE}:{PASSWORD}@127.0.0.1:{port}/{fed.name}"
     bad = f"postgresql://{ROLE}:{WRONG}@127.0.0.1:{port}/{fed.name}"
-    fed.catalog("SELECT add_node('eu-west-2', 'eu-west', %s)", (good,))
-    fed.catalog("SELECT add_node('eu-west-3', 'eu-west', 'env:FEDGATE_TEST_EU3')")
-    fed.catalog("SELECT set_node_status('eu-west-1', 'draining')")
+    fed.catalog("SELECT federation.add_node('eu-west-2', 'eu-west', %s)", (good,))
+    fed.catalog("SELECT federation.add_node('eu-west-3', 'eu-west', 'env:FEDGATE_TEST_EU3')")
+    fed.catalog("SELECT federation.set_node_status('eu-west-1', 'draining')")
     gw = start_gateway(fed.control_url, tmp_path_factory.mktemp("secrets"), env={
         "FEDGATE_TEST_EU3": bad, "FEDGATE_HEALTH_INTERVAL": "0.3", "FEDGATE_POOL_TIMEOUT": "1"})
     try:
@@ -78,8 +78,8 @@ def test_no_secret_in_responses_logs_or_cli(secret_world: tuple[Federation, Gate
     health = fed.catalog("SELECT node_id, health, last_error FROM federation_node_status WHERE node_id = 'eu-west-3'")
     assert health[0][1] == "unhealthy" and health[0][2] == "authentication failed"
     seen.append(str(fed.catalog("SELECT * FROM federation_node_status")))
-    for args in (["node", "list"], ["resolve", str(fed.catalog("SELECT tenant_id FROM tenant_federation_map LIMIT 1")[0][0])]):
-        done = subprocess.run([sys.executable, "-m", "shim.cli", *args, "--database-url", fed.control_url],
+    for args in (["node", "list"], ["resolve", str(fed.catalog("SELECT tenant_id FROM federation.tenant_federation_map LIMIT 1")[0][0])]):
+        done = subprocess.run([sys.executable, "-m", "shim.ops.cli", *args, "--database-url", fed.control_url],
                               capture_output=True, text=True, timeout=60)
         seen.append(done.stdout + done.stderr)
     seen.append(gw.log())
@@ -91,7 +91,7 @@ def test_no_secret_in_responses_logs_or_cli(secret_world: tuple[Federation, Gate
 def test_driver_messages_are_redacted(secret_world: tuple[Federation, Gateway, list[str]]) -> None:
     import logging
 
-    from shim.redact import RedactingFilter, classify, redact
+    from shim.nodes.redact import RedactingFilter, classify, redact
 
     _, _, secrets = secret_world
     bad_dsn = secrets[3]

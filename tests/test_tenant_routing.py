@@ -26,18 +26,20 @@ def test_federated_tenant_lives_on_its_region_node_only(gateway: Gateway, federa
     assert tenant["_node"] == "eu-west-1"
     assert tenant["region"] == "eu-west"
 
-    on_eu = federation.sql("eu-west-1", "SELECT name, contact_email, status FROM tenants WHERE id = %s", (tid,))
+    on_eu = federation.sql("eu-west-1", "SELECT name, contact_email, status FROM onboarding.tenants WHERE id = %s", (tid,))
     assert on_eu == [(tenant["name"], "ops@example.com", "active")]
-    assert federation.sql("eu-west-1", "SELECT count(*) FROM tenant_activity WHERE tenant_id = %s", (tid,)) == [(1,)]
-    assert federation.sql("ap-south-1", "SELECT count(*) FROM tenants WHERE id = %s", (tid,)) == [(0,)]
-    # The control database keeps only the registry row: no contact, no activity.
-    assert federation.catalog("SELECT contact_email, status FROM tenants WHERE id = %s", (tid,)) == [(None, "active")]
-    assert federation.catalog("SELECT count(*) FROM tenant_activity WHERE tenant_id = %s", (tid,)) == [(0,)]
+    assert federation.sql("eu-west-1", "SELECT count(*) FROM onboarding.tenant_activity WHERE tenant_id = %s", (tid,)) == [(1,)]
+    assert federation.sql("ap-south-1", "SELECT count(*) FROM onboarding.tenants WHERE id = %s", (tid,)) == [(0,)]
+    # The control database keeps only the registry row: no profile, no activity.
+    assert federation.catalog("SELECT name, region, status FROM federation.tenant_registry WHERE id = %s",
+                              (tid,)) == [(tenant["name"], "eu-west", "active")]
+    assert federation.catalog("SELECT count(*) FROM onboarding.tenants WHERE id = %s", (tid,)) == [(0,)]
+    assert federation.catalog("SELECT count(*) FROM onboarding.tenant_activity WHERE tenant_id = %s", (tid,)) == [(0,)]
     assert federation.catalog(
-        "SELECT primary_node_id, primary_region FROM tenant_federation_map WHERE tenant_id = %s",
+        "SELECT primary_node_id, primary_region FROM federation.tenant_federation_map WHERE tenant_id = %s",
         (tid,)) == [("eu-west-1", "eu-west")]
     assert federation.catalog(
-        "SELECT region, node_id, is_primary FROM federation_routing WHERE tenant_id = %s",
+        "SELECT region, node_id, is_primary FROM federation.federation_routing WHERE tenant_id = %s",
         (tid,)) == [("eu-west", "eu-west-1", True)]
 
 
@@ -85,8 +87,8 @@ def test_legacy_routes_use_the_default_node(gateway: Gateway, federation: Federa
         federated = http.get(f"{FED}/tenants/{tid}/status", params={"region": "eu-west"})
     assert federated.status_code == 200
     assert federated.headers["X-Federation-Reason"] == "default_unmapped"
-    assert federation.catalog("SELECT count(*) FROM tenant_federation_map WHERE tenant_id = %s", (tid,)) == [(0,)]
-    assert federation.sql("eu-west-1", "SELECT count(*) FROM tenants WHERE id = %s", (tid,)) == [(0,)]
+    assert federation.catalog("SELECT count(*) FROM federation.tenant_federation_map WHERE tenant_id = %s", (tid,)) == [(0,)]
+    assert federation.sql("eu-west-1", "SELECT count(*) FROM onboarding.tenants WHERE id = %s", (tid,)) == [(0,)]
 
 
 def test_region_other_than_primary_without_rules_goes_to_primary(gateway: Gateway) -> None:
@@ -108,12 +110,12 @@ def test_unknown_tenant_is_404_in_the_error_shape(gateway: Gateway) -> None:
 def test_duplicate_name_is_409_and_leaves_nothing_behind(gateway: Gateway, federation: Federation) -> None:
     name = f"dup-{uuid.uuid4().hex[:8]}"
     _create(gateway, "eu-west", name)
-    before = federation.catalog("SELECT count(*) FROM tenants")
+    before = federation.catalog("SELECT count(*) FROM federation.tenant_registry")
     with gateway.client() as http:
         resp = http.post(f"{FED}/tenants", json={"name": name.upper(), "region": "ap-south"})
     assert resp.status_code == 409
     assert resp.json()["code"] == "23505"
-    assert federation.catalog("SELECT count(*) FROM tenants") == before
+    assert federation.catalog("SELECT count(*) FROM federation.tenant_registry") == before
 
 
 def test_cors_preflight_allows_federation_headers(gateway: Gateway) -> None:

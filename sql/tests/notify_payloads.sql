@@ -44,7 +44,7 @@ SELECT is((SELECT count(*) FROM fgtest_notices WHERE payload ->> 'table' = 'fede
 
 -- A statement touching many tenants says "all" rather than overflow the payload.
 DELETE FROM fgtest_notices;
-INSERT INTO tenants (id, name, region) SELECT fgtest.tid(i), 'bulk ' || i, 'eu-west' FROM generate_series(10, 400) i;
+INSERT INTO tenant_registry (id, name, region) SELECT fgtest.tid(i), 'bulk ' || i, 'eu-west' FROM generate_series(10, 400) i;
 INSERT INTO tenant_federation_map (tenant_id, primary_node_id, primary_region)
 SELECT fgtest.tid(i), 'eu-1', 'eu-west' FROM generate_series(10, 400) i;
 SELECT is((SELECT payload FROM fgtest_notices),

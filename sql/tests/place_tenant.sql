@@ -8,7 +8,7 @@ SELECT fgtest.node('eu-3', 'eu-west', 'down');
 SELECT fgtest.node('eu-4', 'eu-west');
 SELECT fgtest.health('eu-4', false);
 SELECT fgtest.node('ap-1', 'ap-south', 'draining');
-INSERT INTO tenants (id, name, region) SELECT fgtest.tid(i), 'placed ' || i, 'eu-west' FROM generate_series(1, 3) i;
+INSERT INTO tenant_registry (id, name, region) SELECT fgtest.tid(i), 'placed ' || i, 'eu-west' FROM generate_series(1, 3) i;
 
 SELECT results_eq($$SELECT node_id, region FROM place_tenant(md5('fgtest-tenant-1')::uuid, 'eu-west')$$,
                   $$VALUES ('eu-1'::text, 'eu-west'::text)$$,
@@ -37,7 +37,7 @@ SELECT is((SELECT count(*) FROM tenant_federation_map WHERE tenant_id = md5('fgt
 -- Deterministic and weighted by placement_weight.
 UPDATE federation_nodes SET status = 'active' WHERE node_id = 'eu-2';
 UPDATE federation_nodes SET placement_weight = 300 WHERE node_id = 'eu-2';
-INSERT INTO tenants (id, name, region) SELECT fgtest.tid(i), 'placed ' || i, 'eu-west' FROM generate_series(100, 2099) i;
+INSERT INTO tenant_registry (id, name, region) SELECT fgtest.tid(i), 'placed ' || i, 'eu-west' FROM generate_series(100, 2099) i;
 CREATE TEMP TABLE placed AS
 SELECT p.node_id FROM generate_series(100, 2099) i, LATERAL place_tenant(fgtest.tid(i), 'eu-west') p;
 SELECT cmp_ok(abs((SELECT count(*) FROM placed WHERE node_id = 'eu-2')::numeric / 2000 - 0.75), '<', 0.04,
@@ -48,7 +48,7 @@ SELECT is((SELECT node_id FROM place_tenant(fgtest.tid(3), 'eu-west')),
           (SELECT CASE WHEN rendezvous_score(fgtest.tid(3), 'eu-west', 'eu-1', 100)
                           > rendezvous_score(fgtest.tid(3), 'eu-west', 'eu-2', 300) THEN 'eu-1' ELSE 'eu-2' END),
           'the choice is the highest weighted rendezvous score (deterministic)');
-SELECT has_function('public', 'place_tenant', ARRAY['uuid', 'text'], 'place_tenant(uuid, text) exists');
+SELECT has_function('federation', 'place_tenant', ARRAY['uuid', 'text'], 'place_tenant(uuid, text) exists');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -4,7 +4,7 @@ SELECT plan(4);
 
 SELECT fgtest.node('eu-1', 'eu-west');
 SELECT fgtest.node('ap-' || n, 'ap-south') FROM generate_series(1, 4) n;
-INSERT INTO tenants (id, name, region) SELECT fgtest.tid(i), 'hrw tenant ' || i, 'eu-west' FROM generate_series(1, 4000) i;
+INSERT INTO tenant_registry (id, name, region) SELECT fgtest.tid(i), 'hrw tenant ' || i, 'eu-west' FROM generate_series(1, 4000) i;
 INSERT INTO tenant_federation_map (tenant_id, primary_node_id, primary_region)
 SELECT fgtest.tid(i), 'eu-1', 'eu-west' FROM generate_series(1, 4000) i;
 INSERT INTO federation_routing (tenant_id, region, node_id, weight)

@@ -9,7 +9,7 @@ SELECT fgtest.node('n' || i, CASE WHEN i <= 3 THEN 'eu-west' WHEN i <= 6 THEN 'a
 FROM generate_series(1, 8) i;
 SELECT fgtest.health('n' || i, random() < 0.7, make_interval(secs => floor(random() * 60)::int))
 FROM generate_series(1, 8) i;
-INSERT INTO tenants (id, name, region) SELECT fgtest.tid(i), 'agree ' || i, 'eu-west' FROM generate_series(1, 1500) i;
+INSERT INTO tenant_registry (id, name, region) SELECT fgtest.tid(i), 'agree ' || i, 'eu-west' FROM generate_series(1, 1500) i;
 INSERT INTO tenant_federation_map (tenant_id, primary_node_id, primary_region)
 SELECT fgtest.tid(i), 'n' || (1 + i % 3), 'eu-west' FROM generate_series(1, 1500) i;
 INSERT INTO federation_routing (tenant_id, region, node_id, is_primary, weight)
@@ -19,10 +19,10 @@ FROM generate_series(1, 1500) i,
                      'n' || (1 + floor(random() * 8)::int) AS node FROM generate_series(1, 4)) r;
 UPDATE federation_routing SET is_primary = true
 WHERE id IN (SELECT DISTINCT ON (tenant_id, region) id FROM federation_routing WHERE random() < 0.3 ORDER BY tenant_id, region, id);
-INSERT INTO tenants (id, name, region) SELECT fgtest.tid(i), 'agree legacy ' || i, 'eu-west' FROM generate_series(2001, 2050) i;
+INSERT INTO tenant_registry (id, name, region) SELECT fgtest.tid(i), 'agree legacy ' || i, 'eu-west' FROM generate_series(2001, 2050) i;
 -- Some tenants whose only node is down.
 UPDATE federation_nodes SET status = 'down' WHERE node_id = 'n7';
-INSERT INTO tenants (id, name, region) SELECT fgtest.tid(i), 'agree stranded ' || i, 'us-west' FROM generate_series(3001, 3020) i;
+INSERT INTO tenant_registry (id, name, region) SELECT fgtest.tid(i), 'agree stranded ' || i, 'us-west' FROM generate_series(3001, 3020) i;
 INSERT INTO tenant_federation_map (tenant_id, primary_node_id, primary_region)
 SELECT fgtest.tid(i), 'n7', 'us-west' FROM generate_series(3001, 3020) i;
 

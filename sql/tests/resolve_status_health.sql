@@ -9,8 +9,8 @@ SELECT add_route(fgtest.tid(1), 'eu-west', 'eu-2');  -- the failover target
 
 CREATE FUNCTION pg_temp.route_with(p_status text, p_health text) RETURNS text LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE public.federation_nodes SET status = p_status WHERE node_id = 'eu-1';
-    DELETE FROM public.federation_node_health WHERE node_id = 'eu-1';
+    UPDATE federation.federation_nodes SET status = p_status WHERE node_id = 'eu-1';
+    DELETE FROM federation.federation_node_health WHERE node_id = 'eu-1';
     CASE p_health
         WHEN 'healthy' THEN PERFORM fgtest.health('eu-1', true);
         WHEN 'unhealthy' THEN PERFORM fgtest.health('eu-1', false);

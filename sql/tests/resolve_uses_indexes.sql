@@ -4,12 +4,12 @@ SELECT plan(6);
 
 SELECT fgtest.node('eu-1', 'eu-west');
 SELECT fgtest.node('ap-1', 'ap-south');
-INSERT INTO tenants (id, name, region) SELECT fgtest.tid(i), 'idx ' || i, 'eu-west' FROM generate_series(1, 5000) i;
+INSERT INTO tenant_registry (id, name, region) SELECT fgtest.tid(i), 'idx ' || i, 'eu-west' FROM generate_series(1, 5000) i;
 INSERT INTO tenant_federation_map (tenant_id, primary_node_id, primary_region)
 SELECT fgtest.tid(i), 'eu-1', 'eu-west' FROM generate_series(1, 5000) i;
 INSERT INTO federation_routing (tenant_id, region, node_id, weight)
 SELECT fgtest.tid(i), 'ap-south', 'ap-1', 100 FROM generate_series(1, 5000) i;
-ANALYZE tenants, tenant_federation_map, federation_routing, federation_nodes;
+ANALYZE tenant_registry, tenant_federation_map, federation_routing, federation_nodes;
 
 CREATE FUNCTION pg_temp.plan_of(p_sql text) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE

@@ -8,7 +8,7 @@ SELECT fgtest.node('ap-1', 'ap-south');
 SELECT fgtest.node('ap-2', 'ap-south');
 SELECT fgtest.node('ap-3', 'ap-south');
 
-INSERT INTO tenants (id, name, region)
+INSERT INTO tenant_registry (id, name, region)
 SELECT fgtest.tid(i), 'share tenant ' || i, 'eu-west' FROM generate_series(1, 20000) i;
 INSERT INTO tenant_federation_map (tenant_id, primary_node_id, primary_region)
 SELECT fgtest.tid(i), 'eu-1', 'eu-west' FROM generate_series(1, 20000) i;

@@ -1,0 +1,109 @@
+"""The embedded default: local clusters for `fedgate serve` without a database URL.
+
+A control node ``default`` (us-east) and two regional nodes ``eu-west-1``
+(eu-west) and ``ap-south-1`` (ap-south), in a git-ignored folder of the repo
+whose data survives restarts (``fedgate dev reset`` removes it). Demo
+tenants are seeded on the first start through the real creation path.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+
+from shim.config import Settings
+from shim.dev.clusters import SERVICE_USER, Cluster, service_user_can_reach, start_clusters, stop_clusters
+from shim.nodes.catalog import Catalog
+from shim.nodes.client import NodeClient
+from shim.nodes.queries import QUERIES
+from shim.ops.migrate import migrate
+from shim.paths import DEV_DATA_DIR
+from shim.request.flows import Backends, Routed, create_tenant
+
+LAYOUT = (("default", "us-east"), ("eu-west-1", "eu-west"), ("ap-south-1", "ap-south"))
+DEMO_TENANTS = (
+    {"name": "Acme Corp", "region": "us-east", "contactEmail": "ops@acme.example"},
+    {"name": "Globex Europe", "region": "eu-west", "contactEmail": "it@globex.example"},
+    {"name": "Initech Asia", "region": "ap-south", "metadata": {"plan": "enterprise"}},
+)
+
+
+@dataclass
+class Embedded:
+    clusters: list[Cluster]
+    control_url: str
+    seeded: list[str]
+
+    def stop(self) -> None:
+        stop_clusters(self.clusters)
+
+
+def register_node(control_url: str, node_id: str, region: str, reference: str,
+                  priority: int = 0, placement_weight: int = 100) -> None:
+    with psycopg.connect(control_url, autocommit=True) as conn:
+        conn.execute(QUERIES["add_node"], (node_id, region, reference, priority, placement_weight))
+
+
+async def _seed(settings: Settings) -> list[str]:
+    catalog = Catalog(settings.database_url)
+    client = NodeClient(settings)
+    await catalog.open()
+    try:
+        created = []
+        backends = Backends(catalog, client)
+        for body in DEMO_TENANTS:
+            reply = await create_tenant(backends, Routed(None, None, True, "placement"), "create_tenant", dict(body))
+            assert reply.route is not None
+            created.append(f"{body['name']} -> {reply.route.node_id}: {str(reply.body)[:60]}...")
+        return created
+    finally:
+        await client.close()
+        await catalog.close()
+
+
+def usable_data_dir(wanted: Path) -> Path:
+    """``wanted``, or, when the PostgreSQL service user cannot reach it (a checkout in a 0700 home
+    directory, run as root), a directory of this checkout's own under /var/tmp that it can."""
+    if service_user_can_reach(wanted):
+        return wanted
+    fallback = Path("/var/tmp") / f"fedgate-dev-{hashlib.sha256(str(wanted).encode()).hexdigest()[:12]}"
+    print(f"the {SERVICE_USER} user cannot reach {wanted} (a parent directory is closed to it): "
+          f"the embedded clusters live in {fallback} instead (set FEDGATE_DEV_DATA to choose)", flush=True)
+    return fallback
+
+
+def start(data_dir: Path = DEV_DATA_DIR) -> Embedded:
+    data_dir = usable_data_dir(data_dir)
+    dirs = [str(data_dir / node_id) for node_id, _ in LAYOUT]
+    clusters = start_clusters(len(LAYOUT), base_dirs=dirs, fsync=True)
+    try:
+        urls = [c.url() for c in clusters]
+        control = urls[0]
+        migrate(control, "control")
+        for url in urls[1:]:
+            migrate(url, "node")
+        # Ports are new on every start: (re)register the regional nodes' URLs.
+        for (node_id, region), url in zip(LAYOUT[1:], urls[1:]):
+            register_node(control, node_id, region, url)
+        with psycopg.connect(control, autocommit=True) as conn:
+            row = conn.execute(QUERIES["count_tenants"]).fetchone()
+            empty = row is not None and row[0] == 0
+        seeded = asyncio.run(_seed(Settings(database_url=control))) if empty else []
+        return Embedded(clusters, control, seeded)
+    except BaseException:
+        stop_clusters(clusters)
+        raise
+
+
+def reset(data_dir: Path = DEV_DATA_DIR) -> bool:
+    data_dir = usable_data_dir(data_dir)
+    if data_dir.exists():
+        shutil.rmtree(data_dir)
+        return True
+    return False
+

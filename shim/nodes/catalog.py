@@ -1,0 +1,241 @@
+"""The federation catalog as the gateway sees it.
+
+Holds the node list (read at start and whenever a node changes) and a
+per-process cache of resolutions: a warm request costs no catalog round
+trip, a cold one exactly one (``resolve_node``). A LISTEN connection on
+channel ``fedgate_catalog`` drops what a change makes stale; when that
+connection is lost and comes back, the whole cache is dropped, because
+notifications may have been missed. While the catalog is down, tenants
+already resolved keep being served from the cache.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any, Awaitable, Callable
+from uuid import UUID
+
+import psycopg
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
+
+from shim.errors import node_unavailable
+from shim.nodes.queries import QUERIES
+
+log = logging.getLogger("fedgate.catalog")
+
+DEFAULT_NODE = "default"
+NEGATIVE_TTL = 1.0  # seconds a "no serving node" answer is reused
+CACHE_MAX_TENANTS = 200_000
+
+
+class CatalogUnavailable(Exception):
+    """The catalog database cannot answer right now."""
+
+
+@dataclass(frozen=True)
+class Node:
+    node_id: str
+    region: str
+    status: str
+    database_url: str = field(repr=False)  # a secret: never rendered, logged or returned
+
+
+@dataclass(frozen=True)
+class Resolution:
+    node_id: str | None  # None: a mapped tenant with no serving node
+    region: str | None
+    reason: str
+    expires: float | None = None
+
+
+class Catalog:
+    """Node list, resolution cache and change listener of one gateway process."""
+
+    def __init__(self, dsn: str, *, connect_timeout: float = 3.0) -> None:
+        self._dsn = dsn
+        self._connect_timeout = connect_timeout
+        self._pool: AsyncConnectionPool | None = None
+        self._listener: asyncio.Task[None] | None = None
+        self._cache: dict[UUID, dict[str | None, Resolution]] = {}
+        self._generation = 0
+        self.nodes: dict[str, Node] = {}
+        self.regions: frozenset[str] = frozenset()
+        self.listening = asyncio.Event()
+        self.roundtrips = 0  # catalog round trips made to resolve requests (the cold ones)
+        self.cache_hits = 0
+        self.on_nodes_changed: Callable[[list[str]], Awaitable[None]] | None = None
+
+    # -- lifecycle -------------------------------------------------------
+    async def open(self) -> None:
+        self._pool = AsyncConnectionPool(
+            self._dsn, min_size=1, max_size=4, open=False, name="catalog",
+            timeout=self._connect_timeout,
+            kwargs={"autocommit": True, "connect_timeout": max(1, round(self._connect_timeout)),
+                    "application_name": "fedgate-catalog", "options": "-c statement_timeout=2000"})
+        await self._pool.open(wait=False)
+        # The listener loads the node list on every (re)connection; a gateway
+        # started while the catalog is down comes up unready and heals.
+        self._listener = asyncio.create_task(self._listen_forever(), name="fedgate-catalog-listener")
+        try:
+            await asyncio.wait_for(self.listening.wait(), self._connect_timeout * 3)
+        except TimeoutError:
+            log.warning("catalog not reachable yet; the gateway is not ready until it is")
+
+    @property
+    def ready(self) -> bool:
+        return self.listening.is_set() and bool(self.nodes)
+
+    async def close(self) -> None:
+        if self._listener:
+            self._listener.cancel()
+            try:
+                await self._listener
+            except (asyncio.CancelledError, Exception):  # noqa: BLE001
+                pass
+        if self._pool:
+            await self._pool.close()
+
+    # -- queries ---------------------------------------------------------
+    async def _fetch(self, name: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        """One catalog query; a connection the catalog dropped (a restart) is retried once."""
+        assert self._pool is not None, "catalog not open"
+        for attempt in (1, 2):
+            try:
+                async with asyncio.timeout(self._connect_timeout + 2.5):
+                    async with self._pool.connection(timeout=self._connect_timeout) as conn:
+                        cursor = await conn.execute(QUERIES[name], params)
+                        return await cursor.fetchall()
+            except psycopg.OperationalError:
+                if attempt == 2:
+                    raise CatalogUnavailable("connection") from None
+            except (TimeoutError, PoolTimeout):
+                raise CatalogUnavailable("timeout") from None
+        raise AssertionError("unreachable")
+
+    async def ping(self) -> bool:
+        try:
+            await self._fetch("ping")
+            return True
+        except CatalogUnavailable:
+            return False
+
+    async def reload_nodes(self) -> None:
+        rows = await self._fetch("load_nodes")
+        self.nodes = {r[0]: Node(node_id=r[0], region=r[1], database_url=r[2], status=r[3]) for r in rows}
+        self.regions = frozenset(n.region for n in self.nodes.values())
+
+    def node(self, node_id: str) -> Node | None:
+        return self.nodes.get(node_id)
+
+    async def require_node(self, node_id: str) -> Node:
+        """The node, reloading the list once when it is missing (registered since our last
+        notification); a 503 when it is not there even then."""
+        node = self.nodes.get(node_id)
+        if node is None:
+            try:
+                await self.reload_nodes()
+            except CatalogUnavailable:
+                pass
+            node = self.nodes.get(node_id)
+        if node is None:
+            raise node_unavailable(node_id, "is not in the node catalog")
+        return node
+
+    # -- resolution ------------------------------------------------------
+    def cached(self, tenant: UUID, region: str | None) -> Resolution | None:
+        found = self._cache.get(tenant, {}).get(region)
+        if found is not None and found.expires is not None and found.expires < time.monotonic():
+            return None
+        return found
+
+    async def resolve(self, tenant: UUID | None, region: str | None) -> Resolution:
+        """Where (tenant, region) goes; from the cache when warm, one catalog query when cold."""
+        if tenant is None:
+            return Resolution(DEFAULT_NODE, self._region_of(DEFAULT_NODE), "default_unmapped")
+        hit = self.cached(tenant, region)
+        if hit is not None:
+            self.cache_hits += 1
+            return hit
+        generation = self._generation
+        self.roundtrips += 1
+        rows = await self._fetch("resolve_node", (str(tenant), region))
+        if rows:
+            found = Resolution(rows[0][0], rows[0][1], rows[0][2])
+        else:
+            found = Resolution(None, None, "no_serving_node", time.monotonic() + NEGATIVE_TTL)
+        if generation == self._generation:  # no invalidation raced this query
+            if len(self._cache) >= CACHE_MAX_TENANTS:
+                self._cache.pop(next(iter(self._cache)))
+            self._cache.setdefault(tenant, {})[region] = found
+        return found
+
+    def _region_of(self, node_id: str) -> str | None:
+        node = self.nodes.get(node_id)
+        return node.region if node else None
+
+    @property
+    def cached_tenants(self) -> int:
+        return len(self._cache)
+
+    def forget(self, tenants: list[UUID] | None = None) -> None:
+        """Drop cached resolutions: of some tenants, or all of them."""
+        self._generation += 1
+        if tenants is None:
+            self._cache.clear()
+        else:
+            for tenant in tenants:
+                self._cache.pop(tenant, None)
+
+    async def apply_change(self, payload: dict[str, Any]) -> None:
+        """React to one fedgate_catalog notification."""
+        table = payload.get("table")
+        if table in ("federation_nodes", "federation_node_health") or payload.get("all"):
+            if table == "federation_nodes" or payload.get("all"):
+                await self.reload_nodes()
+            self.forget()
+            if self.on_nodes_changed is not None:
+                await self.on_nodes_changed([str(n) for n in payload.get("node_ids") or []])
+            return
+        tenants: list[UUID] = []
+        for raw in payload.get("tenant_ids") or []:
+            try:
+                tenants.append(UUID(str(raw)))
+            except ValueError:
+                self.forget()
+                return
+        self.forget(tenants)
+
+    # -- change listener -------------------------------------------------
+    async def _listen_forever(self) -> None:
+        delay = 0.1
+        while True:
+            try:
+                conn = await psycopg.AsyncConnection.connect(
+                    self._dsn, autocommit=True, connect_timeout=max(1, round(self._connect_timeout)),
+                    application_name="fedgate-listener")
+                async with conn:
+                    await conn.execute(QUERIES["listen"])
+                    # Anything may have changed while we were not listening.
+                    await self.reload_nodes()
+                    self.forget()
+                    self.listening.set()
+                    delay = 0.1
+                    async for note in conn.notifies():
+                        try:
+                            payload = json.loads(note.payload)
+                        except ValueError:
+                            payload = {"all": True}
+                        await self.apply_change(payload)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - keep listening whatever happened
+                if self.listening.is_set():
+                    log.warning("catalog listener lost (%s); serving from the cache, reconnecting",
+                                type(exc).__name__)
+                self.listening.clear()
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 2.0)

@@ -1,0 +1,211 @@
+"""Node access: one connection pool per federation node (lazy, bounded, closed when idle or on
+shutdown), and the one way to run a handler on a node (``NodeClient.handle(node).call(...)``).
+
+Connections run as the API role (``-c role=...`` in the startup packet) with
+a statement timeout, in autocommit: a request is one statement, one round
+trip, no BEGIN/COMMIT of its own. A connection that sat idle for a while is
+checked before use (a node may have restarted meanwhile); a busy one is not,
+so the hot path stays one round trip. A node's ``database_url`` is resolved
+here, at connect time: ``self`` is the control database, ``env:VAR`` reads the
+variable from the gateway's environment, anything else (URL, key=value,
+``service=NAME``) goes to libpq as it is. It never leaves this module.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from contextlib import asynccontextmanager
+from typing import Any, AsyncIterator
+from uuid import UUID
+
+import psycopg
+from psycopg import AsyncConnection
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
+
+from shim.config import Settings
+from shim.errors import GatewayError, from_db_error, node_unavailable
+from shim.nodes.breaker import CircuitBreaker
+from shim.nodes.catalog import Node
+from shim.nodes.queries import QUERIES, call_api
+
+IDLE_CHECK_AFTER = 2.0  # seconds idle after which a pooled connection is checked before use
+_KEEPALIVES = {"keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2, "keepalives_count": 2}
+
+
+def resolve_dsn(reference: str, control_dsn: str) -> str:
+    """The libpq connection string a node's catalog reference stands for."""
+    if reference == "self":
+        return control_dsn
+    if reference.startswith("env:"):
+        value = os.environ.get(reference[4:], "")
+        if not value:
+            raise LookupError("connection reference names an unset environment variable")
+        return value
+    return reference
+
+
+def connection_lost(exc: psycopg.Error) -> bool:
+    """The connection failed or the server went away (not an error the node answered with)."""
+    state = exc.sqlstate
+    return state is None or state[:2] == "08" or state in ("57P01", "57P02", "57P03")
+
+
+async def _check_if_idle(conn: AsyncConnection[Any]) -> None:
+    """Pool check callback: a round trip only for a connection idle long enough to have gone stale."""
+    returned = getattr(conn, "_fedgate_returned", None)
+    if returned is not None and time.monotonic() - returned > IDLE_CHECK_AFTER:
+        await conn.execute(QUERIES["ping"])
+
+
+class NodeClient:
+    """The pools, breakers and handler calls of one gateway process."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._pools: dict[str, tuple[str, AsyncConnectionPool]] = {}
+        self._last_used: dict[str, float] = {}
+        self._lock = asyncio.Lock()
+        self._in_use = asyncio.Semaphore(settings.pool_total_max)
+        self.breaker = CircuitBreaker(settings.breaker_threshold, settings.breaker_reset)
+
+    def _new_pool(self, node: Node, dsn: str) -> AsyncConnectionPool:
+        s = self._settings
+        options = f"-c role={s.api_role} -c statement_timeout={s.statement_timeout_ms}"
+        return AsyncConnectionPool(
+            dsn, min_size=0, max_size=s.pool_max_size, open=False, name=f"node:{node.node_id}",
+            timeout=s.pool_timeout, max_idle=s.pool_max_idle, check=_check_if_idle,
+            kwargs={"autocommit": True, "connect_timeout": max(1, round(s.connect_timeout)),
+                    "options": options, "application_name": "fedgate", **_KEEPALIVES})
+
+    async def pool(self, node: Node) -> AsyncConnectionPool:
+        """The node's pool, opened on first use (and reopened if its DSN changed)."""
+        entry = self._pools.get(node.node_id)
+        if entry is not None and entry[0] == node.database_url:
+            return entry[1]
+        async with self._lock:
+            entry = self._pools.get(node.node_id)
+            if entry is not None and entry[0] == node.database_url:
+                return entry[1]
+            try:
+                dsn = resolve_dsn(node.database_url, self._settings.database_url)
+            except LookupError:
+                raise node_unavailable(node.node_id, "has no usable connection reference") from None
+            pool = self._new_pool(node, dsn)
+            await pool.open(wait=False)
+            self._pools[node.node_id] = (node.database_url, pool)
+            if entry is not None:
+                asyncio.create_task(entry[1].close())
+            return pool
+
+    @asynccontextmanager
+    async def connection(self, node: Node) -> AsyncIterator[AsyncConnection[Any]]:
+        """A connection to ``node``; 503 at once while its breaker is open, or within the pool timeout."""
+        if not self.breaker.allow(node.node_id):
+            raise node_unavailable(node.node_id)
+        pool = await self.pool(node)
+        self._last_used[node.node_id] = time.monotonic()
+        if self._in_use.locked():  # only a saturated gateway pays for the timed wait
+            try:
+                await asyncio.wait_for(self._in_use.acquire(), self._settings.pool_timeout)
+            except TimeoutError:
+                raise GatewayError(503, "FGW503", "the gateway is at its connection limit",
+                                   hint="retry after the Retry-After delay") from None
+        else:
+            await self._in_use.acquire()
+        try:
+            try:
+                conn = await pool.getconn(timeout=self._settings.pool_timeout)
+            except PoolTimeout:
+                self.breaker.failure(node.node_id)
+                raise node_unavailable(node.node_id) from None
+            try:
+                yield conn
+            finally:
+                conn._fedgate_returned = time.monotonic()  # type: ignore[attr-defined]
+                await pool.putconn(conn)  # a broken connection is discarded, not reused
+        finally:
+            self._in_use.release()
+
+    def handle(self, node: Node) -> "NodeHandle":
+        return NodeHandle(self, node)
+
+    async def _call(self, node: Node, function: str, tenant: UUID | None, args: dict[str, Any],
+                    *, procedure: bool = False, idempotent: bool = False) -> str:
+        """Run one api handler on ``node``: its JSON text, or a GatewayError (503/504 within the bound).
+
+        A read that fails on a connection the node dropped is retried once on a fresh one.
+        """
+        attempts = 2 if idempotent else 1
+        try:
+            async with asyncio.timeout(self._settings.call_bound_seconds):
+                for attempt in range(attempts):
+                    try:
+                        async with self.connection(node) as conn:
+                            text = await call_api(conn, function, tenant, args, procedure=procedure)
+                        self.breaker.success(node.node_id)
+                        return text
+                    except psycopg.OperationalError as exc:
+                        if not connection_lost(exc):
+                            raise  # the node answered (a statement timeout, say): not a connection problem
+                        self.breaker.failure(node.node_id)
+                        if attempt + 1 == attempts:
+                            raise
+                raise AssertionError("unreachable")
+        except TimeoutError:
+            raise GatewayError(504, "FGW504", f"federation node {node.node_id} did not answer in time",
+                               hint="retry later") from None
+        except psycopg.Error as exc:
+            raise from_db_error(exc, node.node_id) from None
+
+    async def recheck(self, node_id: str) -> None:
+        """Drop the broken idle connections of a node (after a health flip)."""
+        entry = self._pools.get(node_id)
+        if entry is not None:
+            await entry[1].check()
+
+    async def close_idle(self, idle_for: float) -> list[str]:
+        """Close the pools of nodes unused for ``idle_for`` seconds; their node ids."""
+        now = time.monotonic()
+        closed = [node_id for node_id, used in self._last_used.items() if now - used > idle_for]
+        for node_id in closed:
+            entry = self._pools.pop(node_id, None)
+            self._last_used.pop(node_id, None)
+            if entry is not None:
+                await entry[1].close()
+        return closed
+
+    async def forget_missing(self, known: set[str]) -> None:
+        """Close pools of nodes no longer in the catalog."""
+        for node_id in [n for n in self._pools if n not in known]:
+            _, pool = self._pools.pop(node_id)
+            self._last_used.pop(node_id, None)
+            await pool.close()
+
+    def open_pools(self) -> list[str]:
+        return sorted(self._pools)
+
+    async def close(self) -> None:
+        pools = [pool for _, pool in self._pools.values()]
+        self._pools.clear()
+        await asyncio.gather(*(p.close() for p in pools), return_exceptions=True)
+
+
+class NodeHandle:
+    """One node, reached through the process's client: how every handler call is made."""
+
+    __slots__ = ("client", "node")
+
+    def __init__(self, client: NodeClient, node: Node) -> None:
+        self.client = client
+        self.node = node
+
+    async def call(self, function: str, tenant: UUID | None, args: dict[str, Any], *,
+                   read_only: bool = False) -> str:
+        """``api.<function>(tenant, args)`` on this node: its JSON text. A read is retried once on a
+        connection the node dropped."""
+        return await self.client._call(self.node, function, tenant, args, idempotent=read_only)
+
+    async def call_procedure(self, function: str, tenant: UUID | None, args: dict[str, Any]) -> str:
+        return await self.client._call(self.node, function, tenant, args, procedure=True)

@@ -1,0 +1,115 @@
+"""Node health: one checker per deployment (the breakers are in shim.breaker).
+
+One checker per deployment, not per worker: every worker runs the monitor
+loop, but only the one holding a session advisory lock on the catalog checks
+every node (connect + SELECT 1 with a short timeout) and reports with
+``report_node_health``. N workers checking would multiply the load on the
+nodes and the failure counts; whoever holds the lock is the checker, and if
+its process dies the lock is released and another worker takes over within
+one interval. A report that flips a node's health NOTIFYs every gateway, so
+resolutions fail over (or come back) everywhere at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+import psycopg
+
+from shim.config import Settings
+from shim.nodes.catalog import Catalog
+from shim.nodes.client import NodeClient, resolve_dsn
+from shim.nodes.queries import QUERIES
+from shim.nodes.redact import classify
+
+log = logging.getLogger("fedgate.health")
+
+_CHECKER_LOCK = 7_164_530_119  # pg_advisory_lock key of the deployment's health checker
+
+
+class HealthMonitor:
+    """The monitor loop of one worker: idle pools closed, and the deployment's checks if elected."""
+
+    def __init__(self, catalog: Catalog, pools: NodeClient, settings: Settings) -> None:
+        self._catalog = catalog
+        self._pools = pools
+        self._settings = settings
+        self._task: asyncio.Task[None] | None = None
+        self._lock_conn: psycopg.AsyncConnection | None = None
+        self.is_checker = False
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="fedgate-health")
+
+    async def close(self) -> None:
+        if self._task:
+            self._task.cancel()
+            try:
+                await self._task
+            except (asyncio.CancelledError, Exception):  # noqa: BLE001
+                pass
+        if self._lock_conn is not None:
+            await self._lock_conn.close()
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await self._pools.close_idle(self._settings.pool_max_idle)
+                await self._pools.forget_missing(set(self._catalog.nodes))
+                if await self._elect():
+                    await self.check_all()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - the loop must survive anything
+                log.warning("health loop: %s", classify(exc))
+            await asyncio.sleep(self._settings.health_interval)
+
+    async def _elect(self) -> bool:
+        """Hold (or try to take) the deployment's checker lock on the catalog."""
+        conn = self._lock_conn
+        if conn is not None and not conn.closed:
+            try:
+                await asyncio.wait_for(conn.execute(QUERIES["ping"]), self._settings.health_timeout)
+                return self.is_checker
+            except Exception:  # noqa: BLE001 - lost the catalog: the lock went with it
+                await conn.close()
+        self._lock_conn = None
+        self.is_checker = False
+        try:
+            conn = await asyncio.wait_for(psycopg.AsyncConnection.connect(
+                self._settings.database_url, autocommit=True, application_name="fedgate-health",
+                connect_timeout=max(1, round(self._settings.connect_timeout))), self._settings.connect_timeout)
+            row = await (await conn.execute(QUERIES["try_checker_lock"], (_CHECKER_LOCK,))).fetchone()
+        except Exception:  # noqa: BLE001
+            return False
+        if row and row[0]:
+            self._lock_conn = conn
+            self.is_checker = True
+            log.info("this worker checks node health for the deployment")
+            return True
+        await conn.close()
+        return False
+
+    async def _check(self, node_id: str, reference: str) -> tuple[str, bool, float | None, str | None]:
+        start = time.monotonic()
+        try:
+            dsn = resolve_dsn(reference, self._settings.database_url)
+            async with asyncio.timeout(self._settings.health_timeout):
+                conn = await psycopg.AsyncConnection.connect(
+                    dsn, autocommit=True, connect_timeout=max(1, round(self._settings.health_timeout)),
+                    application_name="fedgate-health")
+                async with conn:
+                    await conn.execute(QUERIES["ping"])
+            return node_id, True, (time.monotonic() - start) * 1000, None
+        except Exception as exc:  # noqa: BLE001 - any failure is the finding
+            return node_id, False, None, classify(exc)
+
+    async def check_all(self) -> None:
+        nodes = [(n.node_id, n.database_url) for n in self._catalog.nodes.values() if n.status != "down"]
+        results = await asyncio.gather(*(self._check(node_id, ref) for node_id, ref in nodes))
+        if not results or self._lock_conn is None:
+            return
+        ids, healthy, latency, errors = (list(column) for column in zip(*results))
+        await self._lock_conn.execute(QUERIES["report_health"], (ids, healthy, latency, errors))

@@ -1,0 +1,60 @@
+-- Every SQL statement the gateway sends, by name (loaded by shim/queries.py).
+-- Python never writes SQL inline.
+
+-- name: load_nodes
+-- The node catalog, with the connection reference only the gateway reads.
+SELECT node_id, region, database_url, status FROM federation.federation_nodes ORDER BY node_id;
+
+-- name: resolve_node
+-- One round trip per cold (tenant, region); warm ones are served from the cache.
+SELECT node_id, region, reason FROM federation.resolve_node(%s::uuid, %s::text);
+
+-- name: call_handler
+-- One handler function per endpoint, JSON text out: one round trip per request.
+SELECT api.{function}(%s::uuid, %s::jsonb)::text;
+
+-- name: call_procedure
+-- A handler that must commit its audit row before failing is a procedure.
+CALL api.{function}(%s::uuid, %s::jsonb, NULL);
+
+-- name: ping
+SELECT 1;
+
+-- name: try_checker_lock
+-- The deployment's health checker holds this session lock.
+SELECT pg_try_advisory_lock(%s);
+
+-- name: report_health
+-- Every node's check of one round, in one round trip.
+SELECT federation.report_node_health(r.node_id, r.healthy, r.latency_ms, r.error)
+FROM unnest(%s::text[], %s::boolean[], %s::real[], %s::text[]) AS r(node_id, healthy, latency_ms, error);
+
+-- name: listen
+LISTEN fedgate_catalog;
+
+-- name: add_node
+SELECT * FROM federation.add_node(%s, %s, %s, %s, %s);
+
+-- name: add_route
+SELECT * FROM federation.add_route(%s::uuid, %s, %s, %s, %s);
+
+-- name: set_node_status
+SELECT * FROM federation.set_node_status(%s, %s);
+
+-- name: node_status
+SELECT node_id, region, status, health, serving, primary_tenants, last_check_at, last_error
+FROM federation.federation_node_status ORDER BY region, node_id;
+
+-- name: explain_route
+SELECT ord, node_id, node_region, source, node_status, health, decision, why
+FROM federation.explain_route(%s::uuid, %s::text);
+
+-- name: count_tenants
+SELECT count(*) FROM federation.tenant_registry;
+
+-- name: add_region
+SELECT * FROM federation.add_region(%s, %s);
+
+-- name: node_references
+-- Every registered node's connection reference (fedgate migrate upgrades them all).
+SELECT node_id, database_url FROM federation.federation_nodes ORDER BY node_id;

@@ -1,0 +1,233 @@
+"""The `fedgate` command.
+
+argparse (the standard library) rather than click: a dozen flags do not
+justify a dependency, and the CLI must run before anything is installed
+beyond the gateway itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from functools import partial
+from typing import Sequence
+from uuid import UUID
+
+import psycopg
+
+from shim.config import ConfigError, Settings
+from shim.nodes.client import resolve_dsn
+from shim.nodes.queries import QUERIES
+from shim.ops.migrate import MigrationError, migrate
+
+
+def _control_url(args: argparse.Namespace) -> str:
+    url = args.database_url or os.environ.get("FEDGATE_DATABASE_URL", "")
+    if not url:
+        raise ConfigError("no control database: set FEDGATE_DATABASE_URL or pass --database-url")
+    return url
+
+
+def _print_rows(cursor: psycopg.Cursor) -> None:  # type: ignore[type-arg]
+    names = [c.name for c in cursor.description or []]
+    rows = [[("" if v is None else str(v)) for v in row] for row in cursor.fetchall()]
+    widths = [max([len(n)] + [len(r[i]) for r in rows]) for i, n in enumerate(names)]
+    print("  ".join(n.ljust(w) for n, w in zip(names, widths)))
+    for row in rows:
+        print("  ".join(v.ljust(w) for v, w in zip(row, widths)))
+
+
+def migrate_federation(control: str, *, only_control: bool = False) -> int:
+    """The control database, then every registered node (each as a node): 0 when all are current."""
+    print(f"control: {migrate(control, 'control').summary()}", flush=True)
+    if only_control:
+        return 0
+    failed = 0
+    with psycopg.connect(control, autocommit=True) as conn:
+        nodes = conn.execute(QUERIES["node_references"]).fetchall()
+    for node_id, reference in nodes:
+        if reference == "self":
+            continue  # the default node is the control database, migrated above
+        try:
+            print(f"node {node_id}: {migrate(resolve_dsn(reference, control), 'node').summary()}", flush=True)
+        except (MigrationError, psycopg.Error, LookupError) as exc:
+            failed += 1
+            reason = exc if isinstance(exc, MigrationError) else type(exc).__name__
+            print(f"node {node_id}: not migrated ({reason})", file=sys.stderr, flush=True)
+    return 1 if failed else 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    return migrate_federation(_control_url(args), only_control=args.only_control)
+
+
+def cmd_node_add(args: argparse.Namespace) -> int:
+    control = _control_url(args)
+    report = migrate(resolve_dsn(args.node_database_url, control), "node")
+    print(f"node {args.node_id}: {report.summary()}")
+    with psycopg.connect(control, autocommit=True) as conn:
+        if args.region_name:
+            conn.execute(QUERIES["add_region"], (args.region, args.region_name))
+        _print_rows(conn.execute(QUERIES["add_node"], (args.node_id, args.region, args.node_database_url,
+                                                       args.priority, args.placement_weight)))
+    return 0
+
+
+def cmd_node_list(args: argparse.Namespace) -> int:
+    with psycopg.connect(_control_url(args), autocommit=True) as conn:
+        _print_rows(conn.execute(QUERIES["node_status"]))
+    return 0
+
+
+def cmd_node_status(args: argparse.Namespace) -> int:
+    with psycopg.connect(_control_url(args), autocommit=True) as conn:
+        _print_rows(conn.execute(QUERIES["set_node_status"], (args.node_id, args.status)))
+    return 0
+
+
+def cmd_route_add(args: argparse.Namespace) -> int:
+    with psycopg.connect(_control_url(args), autocommit=True) as conn:
+        _print_rows(conn.execute(QUERIES["add_route"], (str(args.tenant), args.region, args.node_id,
+                                                        args.weight, args.primary)))
+    return 0
+
+
+def cmd_resolve(args: argparse.Namespace) -> int:
+    with psycopg.connect(_control_url(args), autocommit=True) as conn:
+        row = conn.execute(QUERIES["resolve_node"], (str(args.tenant), args.region)).fetchone()
+        if row is None:
+            print(f"tenant {args.tenant}: no serving node (the gateway answers 503)")
+        else:
+            print(f"tenant {args.tenant} region {args.region or '-'} -> node {row[0]} ({row[1]}), reason {row[2]}")
+        print()
+        _print_rows(conn.execute(QUERIES["explain_route"], (str(args.tenant), args.region)))
+    return 0 if row else 3
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from sanic import Sanic
+    from sanic.worker.loader import AppLoader
+
+    from shim.dev import embedded
+    from shim.request.app import create_app
+
+    url = args.database_url or os.environ.get("FEDGATE_DATABASE_URL", "")
+    local = None
+    if not url:
+        print("no control database given: starting the embedded default (local clusters)...", flush=True)
+        local = embedded.start()
+        url = local.control_url
+        for line in local.seeded:
+            print(f"  seeded {line}")
+    try:
+        settings = Settings.from_env(database_url=url, host=args.host, port=args.port, workers=args.workers)
+        if local is None:
+            migrate(url, "control")
+        base = f"http://{settings.host}:{settings.port}"
+        print(f"fedgate listening on {base}\n"
+              f"  curl {base}/readyz\n"
+              f"  curl -X POST {base}/federation/api/onboarding/tenants -H 'Content-Type: application/json' "
+              f"-d '{{\"name\": \"My Co\", \"region\": \"eu-west\"}}'\n"
+              f"  curl {base}/federation/api/onboarding/tenants/<tenantId>/status", flush=True)
+        loader = AppLoader(factory=partial(create_app, settings))
+        app = loader.load()
+        single = settings.workers == 1 and args.single_process
+        app.prepare(host=settings.host, port=settings.port, workers=settings.workers,
+                    single_process=single, motd=False)
+        if single:  # no worker manager: this process serves (tests, benchmarks, containers)
+            Sanic.serve_single(primary=app)
+        else:
+            Sanic.serve(primary=app, app_loader=loader)
+    finally:
+        if local is not None:
+            local.stop()
+            print("embedded clusters stopped", flush=True)
+    return 0
+
+
+def cmd_dev_reset(_args: argparse.Namespace) -> int:
+    from shim.dev import embedded
+
+    print("removed the embedded default's data" if embedded.reset() else "nothing to remove")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="fedgate", description="Federation-aware API gateway and database router.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def with_url(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        p.add_argument("--database-url", help="control database (default: $FEDGATE_DATABASE_URL)")
+        return p
+
+    p = with_url(sub.add_parser("migrate", help="migrate the control database, then every registered node"))
+    p.add_argument("--only-control", action="store_true", help="migrate the control database only")
+    p.set_defaults(func=cmd_migrate)
+
+    p = with_url(sub.add_parser("serve", help="run the gateway (embedded local clusters without a database URL)"))
+    p.add_argument("--host")
+    p.add_argument("--port", type=int)
+    p.add_argument("--workers", type=int)
+    p.add_argument("--single-process", action="store_true", help="run in this process (one worker)")
+    p.set_defaults(func=cmd_serve)
+
+    node = sub.add_parser("node", help="federation nodes").add_subparsers(dest="node_command", required=True)
+    p = node.add_parser("add", help="migrate a node's database and register it")
+    p.add_argument("node_id")
+    p.add_argument("--region", required=True)
+    p.add_argument("--database-url", dest="node_database_url", required=True,
+                   help="the node's database: URL, key=value, service=NAME or env:VAR (resolved from this "
+                        "environment to migrate it, stored as given)")
+    p.add_argument("--control-url", dest="database_url",
+                   help="control database (default: $FEDGATE_DATABASE_URL)")
+    p.add_argument("--region-name", help="the region's display name (kits, GET regions); default: its code")
+    p.add_argument("--priority", type=int, default=0)
+    p.add_argument("--placement-weight", type=int, default=100)
+    p.set_defaults(func=cmd_node_add)
+    p = with_url(node.add_parser("list", help="nodes with status and health"))
+    p.set_defaults(func=cmd_node_list)
+    p = with_url(node.add_parser("set-status", help="active, draining or down"))
+    p.add_argument("node_id")
+    p.add_argument("status", choices=["active", "draining", "down"])
+    p.set_defaults(func=cmd_node_status)
+
+    route = sub.add_parser("route", help="routing rules").add_subparsers(dest="route_command", required=True)
+    p = with_url(route.add_parser("add", help="add or update a tenant's routing rule"))
+    p.add_argument("tenant", type=UUID)
+    p.add_argument("region")
+    p.add_argument("node_id")
+    p.add_argument("--weight", type=int, default=100)
+    p.add_argument("--primary", action="store_true")
+    p.set_defaults(func=cmd_route_add)
+
+    p = with_url(sub.add_parser("resolve", help="where a tenant's requests go, and why"))
+    p.add_argument("tenant", type=UUID)
+    p.add_argument("region", nargs="?")
+    p.set_defaults(func=cmd_resolve)
+
+    dev = sub.add_parser("dev", help="the embedded default").add_subparsers(dest="dev_command", required=True)
+    dev.add_parser("reset", help="remove the embedded clusters' data").set_defaults(func=cmd_dev_reset)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except (ConfigError, MigrationError) as exc:
+        print(f"fedgate: {exc}", file=sys.stderr)
+        return 2
+    except psycopg.Error as exc:
+        # Not the driver's message: it can name hosts and users.
+        diag = getattr(exc, "diag", None)
+        primary = diag.message_primary if diag is not None and exc.sqlstate else None
+        print(f"fedgate: database error {exc.sqlstate or type(exc).__name__}"
+              + (f": {primary}" if primary else ""), file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,148 @@
+"""create_app(): the gateway's Sanic application."""
+
+from __future__ import annotations
+
+import logging
+
+from sanic import Request, Sanic, json
+from sanic.exceptions import SanicException
+from sanic.response import HTTPResponse
+
+from shim.config import Settings
+from shim.errors import GatewayError
+from shim.nodes import redact
+from shim.nodes.catalog import Catalog
+from shim.nodes.client import NodeClient
+from shim.nodes.health import HealthMonitor
+from shim.request import dispatch, openapi
+from shim.request.flows import Backends, Routed
+from shim.request.routing import REGION_HEADER, TENANT_HEADER
+
+log = logging.getLogger("fedgate.app")
+
+_SANIC_CODES = {400: "FGW400", 404: "FGW404", 405: "FGW405", 408: "FGW408", 413: "FGW413",
+                416: "FGW416", 503: "FGW503"}
+
+
+def _error_response(err: GatewayError) -> HTTPResponse:
+    return json(err.body(), status=err.status, headers=err.headers)
+
+
+def _federation_headers(request: Request, response: HTTPResponse) -> None:
+    """Name the node that served a routed request."""
+    routed: Routed | None = getattr(request.ctx, "route", None)
+    node = routed.node if routed is not None else None
+    if routed is not None and node is not None:
+        response.headers["X-Federation-Node"] = node.node_id
+        response.headers["X-Federation-Region"] = node.region
+        response.headers["X-Federation-Reason"] = routed.reason
+
+
+def create_app(settings: Settings) -> Sanic:
+    app = Sanic("fedgate")
+    app.config.REQUEST_MAX_SIZE = settings.max_body_bytes
+    app.config.REQUEST_TIMEOUT = 30
+    app.config.RESPONSE_TIMEOUT = max(30, int(settings.request_bound_seconds) + 5)
+    app.config.FALLBACK_ERROR_FORMAT = "json"
+    app.config.ACCESS_LOG = False
+    app.ctx.settings = settings
+    # CORS: the browser sends Origin; server-to-server calls do not and skip the headers.
+    cors = {
+        "Access-Control-Allow-Origin": settings.cors_origin,
+        "Access-Control-Expose-Headers": "X-Federation-Node, X-Federation-Region, X-Federation-Reason, Retry-After, "
+                                         "X-Kit-Id, X-Kit-SHA256",
+    }
+    preflight = {
+        **cors,
+        "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+        "Access-Control-Allow-Headers": f"Content-Type, Authorization, {TENANT_HEADER}, {REGION_HEADER}",
+        "Access-Control-Max-Age": "600",
+    }
+
+    @app.before_server_start
+    async def open_resources(app: Sanic) -> None:
+        redact.install()
+        catalog = app.ctx.catalog = Catalog(settings.database_url, connect_timeout=settings.connect_timeout)
+        client = app.ctx.client = NodeClient(settings)
+        app.ctx.backends = Backends(catalog, client, settings.public_url)
+
+        async def nodes_changed(node_ids: list[str]) -> None:
+            for node_id in node_ids:  # a node came back or went away: drop its broken idle connections
+                await client.recheck(node_id)
+
+        catalog.on_nodes_changed = nodes_changed
+        await catalog.open()
+        app.ctx.health = HealthMonitor(catalog, client, settings)
+        app.ctx.health.start()
+
+    @app.after_server_stop
+    async def close_resources(app: Sanic) -> None:
+        await app.ctx.health.close()
+        await app.ctx.client.close()
+        await app.ctx.catalog.close()
+
+    @app.on_response
+    async def response_headers(request: Request, response: HTTPResponse) -> None:
+        """One response middleware (each costs a hop): the serving node's headers, and CORS."""
+        _federation_headers(request, response)
+        if "origin" in request.headers:
+            response.headers.update(preflight if request.method == "OPTIONS" else cors)
+
+    @app.get("/healthz", name="healthz")
+    async def healthz(_request: Request) -> HTTPResponse:
+        return json({"status": "ok"})
+
+    @app.get("/readyz", name="readyz")
+    async def readyz(request: Request) -> HTTPResponse:
+        catalog: Catalog = request.app.ctx.catalog
+        if catalog.ready and await catalog.ping():
+            return json({"status": "ready", "nodes": len(catalog.nodes), "regions": sorted(catalog.regions)})
+        return _error_response(GatewayError(503, "FGW503", "the federation catalog is not reachable"))
+
+    @app.get("/metrics", name="metrics")
+    async def metrics(request: Request) -> HTTPResponse:
+        """Prometheus text: this worker's resolution cache, catalog round trips, pools and breakers."""
+        catalog: Catalog = request.app.ctx.catalog
+        pools: NodeClient = request.app.ctx.client
+        lines = [
+            "# TYPE fedgate_catalog_roundtrips_total counter",
+            f"fedgate_catalog_roundtrips_total {catalog.roundtrips}",
+            "# TYPE fedgate_resolution_cache_hits_total counter",
+            f"fedgate_resolution_cache_hits_total {catalog.cache_hits}",
+            "# TYPE fedgate_resolution_cache_tenants gauge",
+            f"fedgate_resolution_cache_tenants {catalog.cached_tenants}",
+            "# TYPE fedgate_node_pools_open gauge",
+            f"fedgate_node_pools_open {len(pools.open_pools())}",
+            "# TYPE fedgate_node_breaker_open gauge",
+        ]
+        lines += [f'fedgate_node_breaker_open{{node="{node_id}"}} {int(pools.breaker.is_open(node_id))}'
+                  for node_id in sorted(catalog.nodes)]
+        lines += ["# TYPE fedgate_health_checker gauge",
+                  f"fedgate_health_checker {int(request.app.ctx.health.is_checker)}"]
+        return HTTPResponse("\n".join(lines) + "\n", content_type="text/plain; version=0.0.4")
+
+    dispatch.register(app)
+    spec = openapi.document()
+
+    @app.get("/openapi.json", name="openapi")
+    async def openapi_json(_request: Request) -> HTTPResponse:
+        return json(spec)
+
+    @app.exception(GatewayError)
+    async def on_gateway_error(_request: Request, err: GatewayError) -> HTTPResponse:
+        return _error_response(err)
+
+    @app.exception(SanicException)
+    async def on_sanic_error(_request: Request, err: SanicException) -> HTTPResponse:
+        status = getattr(err, "status_code", 500) or 500
+        code = _SANIC_CODES.get(status, "FGW500")
+        message = str(err) if status < 500 else "internal error"
+        return _error_response(GatewayError(status, code, message))
+
+    @app.exception(Exception)
+    async def on_unexpected(request: Request, err: Exception) -> HTTPResponse:
+        # Never echo the exception: driver messages can name hosts and users.
+        log.error("unhandled %s on %s %s", type(err).__name__, request.method, request.path)
+        return _error_response(GatewayError(500, "FGW500", "internal error"))
+
+    return app

@@ -1,0 +1,49 @@
+"""The one handler of every endpoint, and its registration under both namespaces."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sanic import Request, Sanic
+from sanic.response import HTTPResponse
+
+from shim.request.endpoints import ENDPOINTS, FEDERATED_PREFIX, LEGACY_PREFIX, Endpoint
+from shim.request.flows import FLOWS, Backends
+from shim.request.routing import parse_body, route
+
+_ROUTING_ARGS = ("tenantId", "region")
+
+
+def _arguments(request: Request, endpoint: Endpoint, body: dict[str, Any]) -> dict[str, Any]:
+    if endpoint.request is not None:
+        return body
+    return {key: values[-1] for key, values in request.args.items() if key not in _ROUTING_ARGS}
+
+
+async def dispatch(request: Request, **_path: str) -> HTTPResponse:
+    """Arguments in, the endpoint's flow (one handler call for most), its answer out."""
+    if request.method == "OPTIONS":  # CORS preflight: the headers come from the response middleware
+        return HTTPResponse(status=204)
+    assert request.route is not None
+    endpoint: Endpoint = request.route.ctx.endpoint
+    backends: Backends = request.app.ctx.backends
+    body = parse_body(request.body) if endpoint.request is not None else {}
+    routed = request.ctx.route = await route(request, backends, endpoint, request.route.ctx.federated, body)
+    reply = await FLOWS[endpoint.flow_name](backends, routed, endpoint.function, _arguments(request, endpoint, body))
+    if reply.route is not None:
+        request.ctx.route = reply.route
+    return HTTPResponse(reply.body, status=endpoint.success, content_type=reply.content_type, headers=reply.headers)
+
+
+def register(app: Sanic) -> None:
+    """Both namespaces of every endpoint, from the one table."""
+    methods: dict[str, list[Endpoint]] = {}
+    for endpoint in ENDPOINTS:
+        methods.setdefault(endpoint.path, []).append(endpoint)
+    for path, endpoints in methods.items():
+        for prefix, federated in ((FEDERATED_PREFIX, True), (LEGACY_PREFIX, False)):
+            for i, endpoint in enumerate(endpoints):
+                verbs = [endpoint.method] + (["OPTIONS"] if i == 0 else [])
+                app.add_route(dispatch, prefix + path, methods=verbs,
+                              name=f"{'federated' if federated else 'legacy'}_{endpoint.name}",
+                              ctx_endpoint=endpoint, ctx_federated=federated)

@@ -1,0 +1,156 @@
+"""The flows an endpoint can run, as a table of coroutines.
+
+``read``, ``call`` and ``procedure`` run the endpoint's one handler on the routed node
+(a read is retried once on a connection the node dropped; a write never is).
+``create_tenant`` and ``issue_kit`` span the control database and a node:
+
+- creating a tenant registers it on the control database (federated: placed
+  on a node of its region in the same transaction; legacy: unplaced, so the
+  default node serves it), creates its row on that node, then confirms the
+  registration. A node failure undoes the registration; once the node wrote
+  the row the creation is acknowledged even if the confirmation fails (the
+  registry says ``provisioning`` for a DBA to see).
+- issuing a kit reads the kit's catalog context (federation block, region
+  names) from the control database, writes the kit row on the tenant's node,
+  renders the archive, then seals the kit with its checksum on the node. A kit
+  issued but not sealed stays ``pending``: it never verifies.
+
+No Sanic here: the embedded default seeds its tenants through ``create_tenant``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field, replace
+from typing import Any, Awaitable, Callable, Literal
+from uuid import UUID
+
+from shim import kits
+from shim.nodes.catalog import DEFAULT_NODE, Catalog, Node
+from shim.nodes.client import NodeClient, NodeHandle
+
+log = logging.getLogger("fedgate.flows")
+
+FlowName = Literal["read", "call", "procedure", "create_tenant", "issue_kit"]
+JSON = "application/json"
+
+
+@dataclass(frozen=True, slots=True)
+class Backends:
+    """What a flow reaches: the catalog (node list, resolutions) and the nodes' client."""
+
+    catalog: Catalog
+    client: NodeClient
+    public_url: str = ""
+
+    async def node(self, node_id: str) -> NodeHandle:
+        return self.client.handle(await self.catalog.require_node(node_id))
+
+    async def control(self) -> NodeHandle:
+        """The control database, reached as the default node it also is."""
+        return await self.node(DEFAULT_NODE)
+
+
+@dataclass(frozen=True, slots=True)
+class Routed:
+    """A request after routing: the spec's four context values (db, tenant_id, region, node_id) and why."""
+
+    tenant_id: UUID | None
+    region: str | None
+    federated: bool
+    reason: str
+    db: NodeHandle | None = None  # None until a flow places the request (tenant creation)
+
+    @property
+    def node(self) -> Node | None:
+        return self.db.node if self.db is not None else None
+
+    @property
+    def node_id(self) -> str | None:
+        return self.db.node.node_id if self.db is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    body: str | bytes
+    content_type: str = JSON
+    headers: dict[str, str] = field(default_factory=dict)
+    route: Routed | None = None  # set when the flow chose the node itself
+
+
+Flow = Callable[[Backends, Routed, str, dict[str, Any]], Awaitable[Reply]]
+
+
+def _db(route: Routed) -> NodeHandle:
+    assert route.db is not None, "the request was routed to a node"
+    return route.db
+
+
+async def call(_backends: Backends, route: Routed, function: str, args: dict[str, Any], *,
+               read_only: bool = False) -> Reply:
+    return Reply(await _db(route).call(function, route.tenant_id, args, read_only=read_only))
+
+
+async def read(backends: Backends, route: Routed, function: str, args: dict[str, Any]) -> Reply:
+    return await call(backends, route, function, args, read_only=True)
+
+
+async def procedure(_backends: Backends, route: Routed, function: str, args: dict[str, Any]) -> Reply:
+    return Reply(await _db(route).call_procedure(function, route.tenant_id, args))
+
+
+async def create_tenant(backends: Backends, route: Routed, function: str, args: dict[str, Any]) -> Reply:
+    """Register, create on the node, confirm; the node's answer, from the node that holds the tenant."""
+    control = await backends.control()
+    register = "register_tenant" if route.federated else "register_unplaced_tenant"
+    registered = json.loads(await control.call(register, route.tenant_id, args))
+    tenant = UUID(registered["tenantId"])
+    node = await backends.node(registered["nodeId"])
+    try:
+        created = await node.call(function, tenant, args)
+    except BaseException:
+        try:
+            await control.call("unregister_tenant", tenant, {})
+        except Exception:  # noqa: BLE001 - the registry row stays 'provisioning' for a DBA to see
+            log.error("tenant %s: node %s write failed and the registration could not be undone",
+                      tenant, node.node.node_id)
+        raise
+    try:
+        await control.call("confirm_tenant", tenant, {})
+    except Exception:  # noqa: BLE001 - acknowledged data is on its node; the registry says provisioning
+        log.warning("tenant %s created on %s but not confirmed in the registry", tenant, node.node.node_id)
+    placed = replace(route, tenant_id=tenant, db=node, reason="placement" if route.federated else "legacy")
+    return Reply(created, route=placed)
+
+
+async def issue_kit(backends: Backends, route: Routed, function: str, args: dict[str, Any]) -> Reply:
+    """The kit archive: catalog context, kit row on the node, rendering, seal."""
+    db = _db(route)
+    tenant = route.tenant_id
+    control = await backends.control()
+    context = json.loads(await control.call("kit_context", tenant, {"regions": args.get("regions")}))
+    regions = context["regions"]
+    issued = json.loads(await db.call(function, tenant, {**args, "regions": [r["code"] for r in regions]}))
+    base = backends.public_url.rstrip("/")
+    data = kits.KitData(
+        kit_id=issued["kitId"], token=issued["token"], format=issued["format"],
+        generated_at=issued["generatedAt"], expires_at=issued["expiresAt"], tenant=issued["tenant"],
+        agents=issued["agents"],
+        regions=[{**r, "endpoint": f"{base}/federation/api/onboarding?region={r['code']}"} for r in regions],
+        federation=context["federation"], verify_url=f"{base}/federation/api/onboarding/bootstrap/verify")
+    rendered = kits.render(data)
+    await db.call("seal_kit", tenant, {"kitId": data.kit_id, "metadataJson": rendered.metadata_json,
+                                       "archiveSha256": rendered.sha256})
+    return Reply(rendered.archive, rendered.content_type, {
+        "Content-Disposition": f'attachment; filename="{rendered.filename}"',
+        "X-Kit-Id": data.kit_id, "X-Kit-SHA256": rendered.sha256})
+
+
+FLOWS: dict[FlowName, Flow] = {
+    "read": read,
+    "call": call,
+    "procedure": procedure,
+    "create_tenant": create_tenant,
+    "issue_kit": issue_kit,
+}

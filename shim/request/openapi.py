@@ -1,0 +1,72 @@
+"""The OpenAPI 3.1 document, generated from the endpoint table: both namespaces, every route."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from shim.request import schemas as s
+from shim.request.endpoints import ENDPOINTS, FEDERATED_PREFIX, LEGACY_PREFIX, Endpoint
+
+_ERRORS = {
+    "400": "invalid input", "404": "not found", "409": "conflict",
+    "503": "node or catalog unavailable (Retry-After)", "504": "statement timeout",
+}
+
+
+def _openapi_path(path: str) -> str:
+    return re.sub(r"<([A-Za-z]+)>", r"{\1}", path)
+
+
+def _operation(endpoint: Endpoint, federated: bool) -> dict[str, Any]:
+    params: list[dict[str, Any]] = []
+    if "<tenantId>" in endpoint.path:
+        params.append({"name": "tenantId", "in": "path", "required": True, "schema": s.UUID})
+    elif endpoint.tenant != "none":
+        params.append({"name": "tenantId", "in": "query", "required": False, "schema": s.UUID,
+                       "description": "the tenant (or the X-Tenant-ID header)"})
+        params.append({"name": "X-Tenant-ID", "in": "header", "required": False, "schema": s.UUID})
+    if federated:
+        params.append({"name": "region", "in": "query", "required": False, "schema": s.REGION_CODE})
+        params.append({"name": "X-Region", "in": "header", "required": False, "schema": s.REGION_CODE})
+    for p in endpoint.query:
+        params.append({"name": p.name, "in": "query", "required": p.required, "schema": p.schema(),
+                       "description": p.description})
+    if endpoint.flow_name == "issue_kit":
+        success = {"description": "the kit archive", "headers": {
+            "X-Kit-Id": {"schema": s.UUID}, "X-Kit-SHA256": {"schema": s.STR}},
+            "content": {"application/zip": {"schema": s.BINARY}, "application/gzip": {"schema": s.BINARY}}}
+    else:
+        success = {"description": endpoint.summary, "content": {"application/json": {"schema": endpoint.response}}}
+    responses: dict[str, Any] = {str(endpoint.success): success}
+    for status, why in _ERRORS.items():
+        responses[status] = {"description": why, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    if endpoint.flow_name == "procedure":
+        for status, why in (("401", "wrong token"), ("403", "not allowed by the kit"), ("410", "expired or revoked")):
+            responses[status] = {"description": why,
+                                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    operation: dict[str, Any] = {
+        "operationId": ("" if federated else "legacy_") + endpoint.name,
+        "summary": endpoint.summary + ("" if federated else " (legacy: the default node)"),
+        "tags": ["federated" if federated else "legacy"],
+        "parameters": params, "responses": responses,
+    }
+    if endpoint.request is not None:
+        operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": endpoint.request}}}
+    return operation
+
+
+def document() -> dict[str, Any]:
+    paths: dict[str, dict[str, Any]] = {}
+    for endpoint in ENDPOINTS:
+        for prefix, federated in ((FEDERATED_PREFIX, True), (LEGACY_PREFIX, False)):
+            path = prefix + _openapi_path(endpoint.path)
+            paths.setdefault(path, {})[endpoint.method.lower()] = _operation(endpoint, federated)
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "fedgate", "version": "0.1.0",
+                 "description": "Federation-aware onboarding API: /federation/api/onboarding routes each request "
+                                "to its tenant's node; /api/onboarding serves the default node."},
+        "paths": paths,
+        "components": {"schemas": {"Error": s.ERROR}},
+    }

@@ -1,0 +1,115 @@
+"""Routing a request: tenant and region extraction, then the node (one ``Routed`` value).
+
+Tenant id: URL parameter, else query ``tenantId``, else ``X-Tenant-ID`` (and a
+body's ``tenantId``). Region: query ``region``, else ``X-Region`` (and, for tenant
+creation, the body's ``region``). Every source given must agree; a malformed id
+or an unknown region is a 400. Extraction happens once per request.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Iterable
+from uuid import UUID
+
+from sanic import Request
+
+from shim.errors import GatewayError, bad_request
+from shim.nodes.catalog import DEFAULT_NODE, CatalogUnavailable
+from shim.request.endpoints import Endpoint
+from shim.request.flows import Backends, Routed
+
+TENANT_HEADER = "X-Tenant-ID"
+REGION_HEADER = "X-Region"
+
+
+def _one(values: Iterable[tuple[str, str]], what: str, code: str) -> str | None:
+    """The single value every given source agrees on, or None when none is given."""
+    seen: dict[str, str] = {}
+    for source, value in values:
+        seen.setdefault(value, source)
+    if len(seen) > 1:
+        described = ", ".join(f"{src}={val!r}" for val, src in seen.items())
+        raise bad_request(code, f"the request names more than one {what}: {described}",
+                          details={"sources": [src for src in seen.values()]})
+    return next(iter(seen), None)
+
+
+def extract_tenant(path_value: str | None, query_values: list[str], header_values: list[str],
+                   body_value: Any = None) -> UUID | None:
+    given: list[tuple[str, str]] = []
+    sources = ([("path", path_value)] if path_value is not None else []) + \
+        [("query tenantId", v) for v in query_values] + [(TENANT_HEADER, v) for v in header_values] + \
+        ([("body tenantId", body_value)] if body_value is not None else [])
+    for source, raw in sources:
+        try:
+            given.append((source, str(UUID(raw.strip()))))
+        except (ValueError, AttributeError):
+            raise bad_request("FGW101", f"{source}: tenant id {str(raw)[:80]!r} is not a UUID",
+                              details={"source": source}) from None
+    value = _one(given, "tenant id", "FGW102")
+    return UUID(value) if value else None
+
+
+def parse_body(raw: bytes | None) -> dict[str, Any]:
+    """A request body that must be a JSON object."""
+    if not raw:
+        raise bad_request("FGW105", "the request body must be a JSON object")
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise bad_request("FGW105", "the request body is not valid JSON") from None
+    if not isinstance(body, dict):
+        raise bad_request("FGW105", "the request body must be a JSON object")
+    return body
+
+
+def extract_region(query_values: list[str], header_values: list[str], known: frozenset[str],
+                   body_value: Any = None) -> str | None:
+    given = [("query region", v.strip().lower()) for v in query_values]
+    given += [(REGION_HEADER, v.strip().lower()) for v in header_values]
+    if isinstance(body_value, str):
+        given.append(("body region", body_value))
+    value = _one(given, "region", "FGW104")
+    if value is not None and value not in known:
+        raise bad_request("FGW103", f"unknown region {value[:80]!r}",
+                          details={"known": sorted(known)}, hint="GET /federation/api/onboarding/regions lists them")
+    return value
+
+
+async def _resolve_node(backends: Backends, tenant: UUID | None, region: str | None) -> tuple[str, str]:
+    try:
+        found = await backends.catalog.resolve(tenant, region)
+    except CatalogUnavailable:
+        raise GatewayError(503, "FGW503", "the federation catalog is unavailable and this tenant is not cached",
+                           hint="retry after the Retry-After delay") from None
+    if found.node_id is None:
+        raise GatewayError(503, "FGW503", f"no serving node for tenant {tenant}",
+                           details={"tenantId": str(tenant), "region": region},
+                           hint="its nodes are down, draining out or unhealthy; explain_route() in the catalog tells which")
+    return found.node_id, found.reason
+
+
+async def route(request: Request, backends: Backends, endpoint: Endpoint, federated: bool,
+                body: dict[str, Any]) -> Routed:
+    """Validate tenant and region and choose the node: the request's one routing decision.
+
+    Called by the endpoint handler rather than as global middleware: Sanic also
+    runs request middleware on its error path (404, 413), where there is no
+    endpoint and no body to route on.
+    """
+    creating = endpoint.flow_name == "create_tenant"
+    tenant = extract_tenant(request.match_info.get("tenantId"), request.args.getlist("tenantId"),
+                            request.headers.getall(TENANT_HEADER, []), body.get("tenantId"))
+    region = extract_region(request.args.getlist("region"), request.headers.getall(REGION_HEADER, []),
+                            backends.catalog.regions, body.get("region") if creating else None)
+    if tenant is None and endpoint.tenant == "required":
+        raise bad_request("FGW106", "this endpoint needs a tenant id",
+                          hint="give it in the path, the tenantId query parameter or the X-Tenant-ID header")
+    if creating:  # the node is chosen by placement, after registration
+        return Routed(tenant, region, federated, "placement")
+    if federated and endpoint.target == "tenant":
+        node_id, reason = await _resolve_node(backends, tenant, region)
+    else:
+        node_id, reason = DEFAULT_NODE, ("legacy" if not federated else "control")
+    return Routed(tenant, region, federated, reason, await backends.node(node_id))

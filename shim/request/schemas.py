@@ -1,0 +1,146 @@
+"""JSON schemas of the endpoint table, for the OpenAPI document (and the fuzzers that read it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    description: str
+    required: bool = False
+    format: str | None = None
+
+    def schema(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"type": self.type}
+        if self.format:
+            out["format"] = self.format
+        return out
+
+
+def obj(properties: dict[str, Any], required: tuple[str, ...] = (), extra: bool = True) -> dict[str, Any]:
+    out: dict[str, Any] = {"type": "object", "properties": properties}
+    if required:
+        out["required"] = list(required)
+    if not extra:
+        out["additionalProperties"] = False
+    return out
+
+
+STR = {"type": "string"}
+UUID = {"type": "string", "format": "uuid"}
+TIME = {"type": "string", "format": "date-time"}
+INT = {"type": "integer"}
+NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
+OBJECT: dict[str, Any] = {"type": "object"}
+BINARY = {"type": "string", "format": "binary"}
+REGION_CODE = {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,62}$"}
+
+ERROR = obj({"code": STR, "message": STR, "details": {}, "hint": {"type": ["string", "null"]}},
+            ("code", "message", "details", "hint"))
+
+
+def items_of(item: dict[str, Any]) -> dict[str, Any]:
+    return obj({"items": {"type": "array", "items": item}}, ("items",), extra=False)
+
+
+def page_of(item: dict[str, Any]) -> dict[str, Any]:
+    return obj({"items": {"type": "array", "items": item}, "limit": INT,
+                "nextCursor": {"type": ["string", "null"]}}, ("items", "limit", "nextCursor"), extra=False)
+
+
+TENANT_CREATE = obj({"name": {"type": "string", "minLength": 1, "maxLength": 200}, "region": REGION_CODE,
+                     "contactEmail": {"type": "string", "format": "email", "maxLength": 320},
+                     "metadata": OBJECT}, ("name", "region"))
+# Responses: exactly what the handler SQL returns (no other property; tests validate live answers).
+NULLABLE_STR = {"type": ["string", "null"]}
+NULLABLE_NUMBER = {"type": ["number", "null"]}
+TENANT = obj({"tenantId": UUID, "name": STR, "region": STR, "contactEmail": NULLABLE_STR,
+              "metadata": OBJECT, "status": STR, "createdAt": TIME, "updatedAt": TIME},
+             ("tenantId", "name", "region", "contactEmail", "metadata", "status", "createdAt", "updatedAt"), extra=False)
+TENANT_STATUS = obj({**TENANT["properties"], "agents": INT, "kits": INT, "lastActivityAt": NULLABLE_TIME},
+                    (*TENANT["required"], "agents", "kits", "lastActivityAt"), extra=False)
+REGION = obj({"code": STR, "displayName": STR, "nodes": INT, "activeNodes": INT},
+             ("code", "displayName", "nodes", "activeNodes"), extra=False)
+AGENT_TYPE = obj({"id": STR, "name": STR, "version": STR, "platforms": {"type": "array", "items": STR},
+                  "description": STR}, ("id", "name", "version", "platforms", "description"), extra=False)
+IDENTITY_PROVIDER = obj({"id": STR, "name": STR,
+                         "requiredFields": {"type": "array", "items": obj({"name": STR, "type": STR}, ("name", "type"),
+                                                                          extra=False)},
+                         "description": STR}, ("id", "name", "requiredFields", "description"), extra=False)
+IDENTITY_REQUEST = obj({"type": STR, "config": OBJECT, "tenantId": UUID}, ("type", "config"))
+IDENTITY_RESULT = obj({"valid": {"type": "boolean"}, "type": STR,
+                       "errors": {"type": "array", "items": obj({"field": STR, "message": STR}, ("field", "message"),
+                                                                extra=False)}},
+                      ("valid", "type", "errors"), extra=False)
+KIT_REQUEST = obj({"tenantId": UUID,
+                   "agents": {"type": "array", "items": STR, "minItems": 1, "maxItems": 20},
+                   "regions": {"type": "array", "items": REGION_CODE, "maxItems": 10},
+                   "format": {"type": "string", "enum": ["zip", "tar.gz"]}}, ("agents",))
+_KIT_AGENT = obj({"id": STR, "name": STR, "version": STR, "platforms": {"type": "array", "items": STR}},
+                 ("id", "name", "version", "platforms"), extra=False)
+_KIT_REGION = obj({"code": STR, "displayName": STR, "endpoint": STR}, ("code", "displayName", "endpoint"), extra=False)
+KIT_METADATA = obj({"tenantId": UUID, "tenantName": STR, "generatedAt": TIME, "kitId": UUID, "expiresAt": TIME,
+                    "agents": {"type": "array", "items": _KIT_AGENT},
+                    "regions": {"type": "array", "items": _KIT_REGION}, "version": STR,
+                    "federation": obj({"primaryNodeId": STR, "primaryRegion": STR, "metadata": OBJECT},
+                                      ("primaryNodeId", "primaryRegion", "metadata"), extra=False)},
+                   ("tenantId", "tenantName", "generatedAt", "kitId", "expiresAt", "agents", "regions", "version",
+                    "federation"), extra=False)
+VERIFY_REQUEST = obj({"tenantId": UUID, "kitId": UUID, "token": STR, "hostname": STR, "agentType": STR,
+                      "version": STR}, ("kitId", "token", "hostname", "agentType", "version"))
+VERIFY_RESULT = obj({"verified": {"type": "boolean"}, "tenantId": UUID, "kitId": UUID, "agentId": UUID,
+                     "hostname": STR, "agentType": STR, "registeredAt": TIME},
+                    ("verified", "tenantId", "kitId", "agentId", "hostname", "agentType", "registeredAt"), extra=False)
+KIT_VERIFICATION = obj({"kitId": UUID, "state": {"type": "string",
+                                                 "enum": ["pending", "issued", "verified", "expired", "revoked"]},
+                        "format": {"type": "string", "enum": ["zip", "tar.gz"]},
+                        "agents": {"type": "array", "items": STR},
+                        "issuedAt": NULLABLE_TIME, "expiresAt": TIME, "verifiedAt": NULLABLE_TIME,
+                        "revokedAt": NULLABLE_TIME, "failedAttempts": INT, "archiveSha256": NULLABLE_STR,
+                        "registeredAgents": {"type": "array", "items": obj(
+                            {"agentId": UUID, "hostname": STR, "agentType": STR}, ("agentId", "hostname", "agentType"),
+                            extra=False)}},
+                       ("kitId", "state", "format", "agents", "issuedAt", "expiresAt", "verifiedAt", "revokedAt",
+                        "failedAttempts", "archiveSha256", "registeredAgents"), extra=False)
+_STAGES = ["not_started", "kit_issued", "agent_verified", "active"]
+BOOTSTRAP_STATUS = obj({"tenantId": UUID, "stage": {"type": "string", "enum": _STAGES},
+                        "stages": {"type": "array", "items": {"type": "string", "enum": _STAGES}},
+                        "kitsIssued": INT, "agentsVerified": INT, "tenantCreatedAt": TIME,
+                        "firstKitAt": NULLABLE_TIME, "firstAgentVerifiedAt": NULLABLE_TIME,
+                        "lastHeartbeatAt": NULLABLE_TIME},
+                       ("tenantId", "stage", "stages", "kitsIssued", "agentsVerified", "tenantCreatedAt", "firstKitAt",
+                        "firstAgentVerifiedAt", "lastHeartbeatAt"), extra=False)
+SCAN = obj({"tenantId": UUID, "scannedAt": TIME,
+            "findings": {"type": "array", "items": obj({"kind": STR, "severity": {"type": "string",
+                                                         "enum": ["critical", "warning", "info"]},
+                                                         "subject": STR, "message": STR},
+                                                        ("kind", "severity", "subject", "message"), extra=False)},
+            "summary": obj({"critical": INT, "warning": INT, "info": INT}, ("critical", "warning", "info"), extra=False)},
+           ("tenantId", "scannedAt", "findings", "summary"), extra=False)
+HEARTBEAT = obj({"agentId": UUID, "cpuPercent": {"type": "number", "minimum": 0, "maximum": 100},
+                 "memoryMb": {"type": "number", "minimum": 0}, "eventsSent": {"type": "integer", "minimum": 0},
+                 "status": {"type": "string", "enum": ["ok", "degraded", "error"]}}, ("agentId",))
+HEARTBEAT_ACCEPTED = obj({"accepted": {"type": "boolean"}, "heartbeatId": INT, "agentId": UUID},
+                         ("accepted", "heartbeatId", "agentId"), extra=False)
+TELEMETRY = obj({"window": STR, "since": TIME, "heartbeats": INT, "reportingAgents": INT, "registeredAgents": INT,
+                 "avgCpuPercent": NULLABLE_NUMBER, "maxCpuPercent": NULLABLE_NUMBER, "avgMemoryMb": NULLABLE_NUMBER,
+                 "eventsSent": INT,
+                 "byStatus": obj({"ok": INT, "degraded": INT, "error": INT}, ("ok", "degraded", "error"), extra=False),
+                 "lastHeartbeatAt": NULLABLE_TIME},
+                ("window", "since", "heartbeats", "reportingAgents", "registeredAgents", "avgCpuPercent",
+                 "maxCpuPercent", "avgMemoryMb", "eventsSent", "byStatus", "lastHeartbeatAt"), extra=False)
+ACTIVITY = obj({"id": INT, "kind": STR, "detail": OBJECT, "createdAt": TIME}, ("id", "kind", "detail", "createdAt"),
+               extra=False)
+AUDIT_EVENT = obj({"id": INT, "event": STR, "outcome": {"type": "string", "enum": ["success", "failure"]},
+                   "kitId": NULLABLE_STR, "detail": OBJECT, "createdAt": TIME},
+                  ("id", "event", "outcome", "kitId", "detail", "createdAt"), extra=False)
+AGENTS = obj({"items": {"type": "array", "items": obj(
+                  {"agentId": UUID, "hostname": STR, "agentType": STR, "version": STR, "kitId": NULLABLE_STR,
+                   "registeredAt": TIME, "lastSeenAt": TIME},
+                  ("agentId", "hostname", "agentType", "version", "kitId", "registeredAt", "lastSeenAt"), extra=False)},
+              "total": INT}, ("items", "total"), extra=False)
+

@@ -1,0 +1,100 @@
+-- DBA helpers over the federation catalog: register nodes, route tenants,
+-- change a node's status. Each is one statement a DBA can run in psql; the
+-- catalog triggers notify the gateways.
+--
+--   add_region(code, display_name)
+--   add_node(node_id, region, database_url, priority, placement_weight, metadata)
+--   set_node_status(node_id, status)
+--   add_route(tenant, region, node_id, weight, is_primary)
+--   remove_route(tenant, region, node_id)
+
+CREATE OR REPLACE FUNCTION federation.add_region(p_code text, p_display_name text)
+RETURNS TABLE (code text, display_name text)
+LANGUAGE sql
+AS $$
+    INSERT INTO federation.regions AS r (code, display_name) VALUES (p_code, p_display_name)
+    ON CONFLICT ON CONSTRAINT regions_pkey DO UPDATE SET display_name = EXCLUDED.display_name
+    RETURNING r.code::text, r.display_name
+$$;
+COMMENT ON FUNCTION federation.add_region(text, text) IS
+    'Registers a region code with its display name, or renames it. The one source of region names: every kit and the regions endpoint read it.';
+
+CREATE OR REPLACE FUNCTION federation.add_node(p_node_id text, p_region text, p_database_url text,
+                                           p_priority integer DEFAULT 0, p_placement_weight integer DEFAULT 100,
+                                           p_metadata jsonb DEFAULT '{}'::jsonb)
+RETURNS TABLE (node_id text, region text, status text, priority integer, placement_weight integer)
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    -- A region first seen here is named by its code until add_region names it.
+    INSERT INTO federation.regions (code, display_name) VALUES (p_region, p_region) ON CONFLICT (code) DO NOTHING;
+    RETURN QUERY
+    INSERT INTO federation.federation_nodes AS n (node_id, region, database_url, priority, placement_weight, metadata)
+    VALUES (p_node_id, p_region, p_database_url, coalesce(p_priority, 0), coalesce(p_placement_weight, 100),
+            coalesce(p_metadata, '{}'::jsonb))
+    ON CONFLICT ON CONSTRAINT federation_nodes_node_id_key DO UPDATE SET
+        region = EXCLUDED.region,
+        database_url = EXCLUDED.database_url,
+        priority = EXCLUDED.priority,
+        placement_weight = EXCLUDED.placement_weight,
+        metadata = EXCLUDED.metadata
+    RETURNING n.node_id, n.region::text, n.status, n.priority, n.placement_weight;
+END
+$$;
+COMMENT ON FUNCTION federation.add_node(text, text, text, integer, integer, jsonb) IS
+    'Registers a node, or updates it when node_id exists (status is kept); a new region is registered under its code (add_region names it). Returns the row without its database URL. The node''s schema is migrated by `fedgate node add`.';
+
+CREATE OR REPLACE FUNCTION federation.set_node_status(p_node_id text, p_status text)
+RETURNS TABLE (node_id text, region text, status text)
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    RETURN QUERY
+    UPDATE federation.federation_nodes n SET status = p_status
+    WHERE n.node_id = p_node_id
+    RETURNING n.node_id, n.region::text, n.status;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'unknown node: %', p_node_id USING ERRCODE = 'FG404';
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION federation.set_node_status(text, text) IS
+    'Sets a node''s status: active (serves, takes new tenants), draining (serves, takes none), down (serves nothing).';
+
+CREATE OR REPLACE FUNCTION federation.add_route(p_tenant uuid, p_region text, p_node_id text,
+                                            p_weight integer DEFAULT 100, p_is_primary boolean DEFAULT false)
+RETURNS TABLE (tenant_id uuid, region text, node_id text, is_primary boolean, weight integer)
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM federation.tenant_federation_map m WHERE m.tenant_id = p_tenant) THEN
+        RAISE EXCEPTION 'tenant % has no federation mapping', p_tenant
+            USING ERRCODE = 'FG404', HINT = 'place the tenant first (place_tenant)';
+    END IF;
+    IF p_is_primary THEN  -- one primary per (tenant, region): the new one replaces it
+        UPDATE federation.federation_routing r SET is_primary = false
+        WHERE r.tenant_id = p_tenant AND r.region = p_region AND r.is_primary AND r.node_id <> p_node_id;
+    END IF;
+    RETURN QUERY
+    INSERT INTO federation.federation_routing AS r (tenant_id, region, node_id, is_primary, weight)
+    VALUES (p_tenant, p_region, p_node_id, coalesce(p_is_primary, false), coalesce(p_weight, 100))
+    ON CONFLICT ON CONSTRAINT federation_routing_tenant_id_region_node_id_key DO UPDATE SET
+        is_primary = EXCLUDED.is_primary, weight = EXCLUDED.weight
+    RETURNING r.tenant_id, r.region::text, r.node_id, r.is_primary, r.weight;
+END
+$$;
+COMMENT ON FUNCTION federation.add_route(uuid, text, text, integer, boolean) IS
+    'Adds or updates a routing rule for a mapped tenant; with is_primary it becomes the region''s only primary rule.';
+
+CREATE OR REPLACE FUNCTION federation.remove_route(p_tenant uuid, p_region text, p_node_id text)
+RETURNS boolean
+LANGUAGE sql
+AS $$
+    WITH d AS (
+        DELETE FROM federation.federation_routing r
+        WHERE r.tenant_id = p_tenant AND r.region = p_region AND r.node_id = p_node_id
+        RETURNING 1
+    )
+    SELECT EXISTS (SELECT 1 FROM d)
+$$;
+COMMENT ON FUNCTION federation.remove_route(uuid, text, text) IS 'Deletes one routing rule; true when it existed.';

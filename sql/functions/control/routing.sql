@@ -1,0 +1,161 @@
+-- Routing resolution: where a (tenant, region) request goes.
+--
+--   resolve_node(tenant, region)     the chosen node, its region and the reason
+--   explain_route(tenant, region)    every candidate in order, taken or skipped, and why
+--   route_candidates(tenant, region) the ordered candidate list both are built on
+--
+-- A rule's rank is its stored federation_routing.rank_score (the is_primary
+-- rule +Infinity, else federation.rendezvous_score, defined in the control
+-- migrations because the column stores it).
+--
+-- Candidate order for a mapped tenant:
+--   1. when the request names a region other than the tenant's primary
+--      region: that region's rules, the is_primary rule first, then the rest
+--      by weighted rendezvous score (deterministic per tenant and region);
+--   2. the tenant's primary node;
+--   3. the other rules of the tenant's primary region, in the same order.
+-- The first candidate that serves (status active or draining, not marked
+-- unhealthy by a fresh health report) wins; a later one is a failover. An
+-- unmapped tenant goes to the default node. A mapped tenant whose candidates
+-- are all out gets no row: never the default node.
+
+CREATE OR REPLACE FUNCTION federation.route_candidates(p_tenant uuid, p_region text DEFAULT NULL)
+RETURNS TABLE (ord integer, node_id text, node_region text, source text, rule_weight integer,
+               score double precision, node_status text, health text, serving boolean, note text)
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+    WITH m AS (
+        SELECT t.primary_node_id, t.primary_region::text AS primary_region,
+               coalesce(p_region, t.primary_region) AS wanted_region
+        FROM federation.tenant_federation_map t
+        WHERE t.tenant_id = p_tenant
+    ), cand AS (
+        SELECT CASE WHEN r.region = m.primary_region THEN 3 ELSE 1 END AS grp,
+               r.node_id,
+               CASE WHEN r.region = m.primary_region THEN 'primary_region_rule'
+                    WHEN r.is_primary THEN 'region_route'
+                    ELSE 'region_weighted' END AS source,
+               r.weight AS rule_weight,
+               r.rank_score AS score
+        FROM m
+        JOIN federation.federation_routing r
+          ON r.tenant_id = p_tenant AND r.region IN (m.primary_region, m.wanted_region)
+        UNION ALL
+        SELECT 2, m.primary_node_id, 'tenant_primary', NULL, NULL FROM m
+        UNION ALL
+        SELECT 0, 'default', 'default_unmapped', NULL, NULL WHERE NOT EXISTS (SELECT 1 FROM m)
+    ), dedup AS (
+        SELECT DISTINCT ON (c.node_id) c.*
+        FROM cand c
+        ORDER BY c.node_id, c.grp, c.score DESC NULLS LAST
+    )
+    SELECT (row_number() OVER (ORDER BY d.grp, d.score DESC NULLS LAST, d.node_id))::integer,
+           d.node_id,
+           n.region::text,
+           d.source,
+           d.rule_weight,
+           d.score,
+           n.status,
+           federation.health_state(h.healthy, h.checked_at),
+           coalesce(federation.node_serving(n.status, n.unhealthy_checked_at), false),
+           CASE WHEN n.node_id IS NULL THEN 'node is not registered'
+                WHEN n.status = 'down' THEN 'node status is down'
+                WHEN federation.health_state(h.healthy, h.checked_at) = 'unhealthy'
+                    THEN format('marked unhealthy by the health monitor at %s (%s consecutive failures)',
+                                h.checked_at, h.consecutive_failures)
+           END
+    FROM dedup d
+    LEFT JOIN federation.federation_nodes n ON n.node_id = d.node_id
+    LEFT JOIN federation.federation_node_health h ON h.node_id = d.node_id
+    ORDER BY 1
+$$;
+COMMENT ON FUNCTION federation.route_candidates(uuid, text) IS
+    'Every node a (tenant, region) request may go to, in failover order, with its status, health and whether it serves. resolve_node takes the first that serves.';
+
+CREATE OR REPLACE FUNCTION federation.resolve_node_full(p_tenant uuid, p_region text DEFAULT NULL)
+RETURNS TABLE (node_id text, region text, reason text)
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+AS $$
+BEGIN
+    RETURN QUERY
+    SELECT c.node_id, c.node_region, CASE WHEN c.ord = 1 THEN c.source ELSE 'failover' END
+    FROM federation.route_candidates(p_tenant, p_region) c
+    WHERE c.serving OR c.source = 'default_unmapped'
+    ORDER BY c.ord
+    LIMIT 1;
+END
+$$;
+COMMENT ON FUNCTION federation.resolve_node_full(uuid, text) IS
+    'resolve_node the long way: the first serving candidate of route_candidates. resolve_node takes it when no fast path applies (a failover); pgTAP checks that both always agree.';
+
+CREATE OR REPLACE FUNCTION federation.resolve_node(p_tenant uuid, p_region text DEFAULT NULL)
+RETURNS TABLE (node_id text, region text, reason text)
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+    -- Inlined into the caller's (prepared) statement. The first branch answers
+    -- the common cases with three index lookups: the tenant's map row, the
+    -- top-ranked rule of the requested region (rank_score, stored), and the
+    -- chosen node, if it serves. Append runs its branches in order and LIMIT 1
+    -- stops at the first row, so resolve_node_full (the full candidate walk:
+    -- unmapped tenants, failovers, no serving node) runs only when needed.
+    SELECT d.node_id, d.region, d.reason FROM (
+        SELECT c.node_id, c.region, c.reason
+        FROM federation.tenant_federation_map m
+        LEFT JOIN LATERAL (
+            SELECT r.node_id, r.is_primary FROM federation.federation_routing r
+            WHERE r.tenant_id = m.tenant_id AND r.region = p_region AND p_region <> m.primary_region
+            ORDER BY r.rank_score DESC, r.node_id LIMIT 1
+        ) top ON true
+        CROSS JOIN LATERAL (
+            SELECT n.node_id, n.region::text AS region,
+                   CASE WHEN top.node_id IS NULL THEN 'tenant_primary'
+                        WHEN top.is_primary THEN 'region_route' ELSE 'region_weighted' END AS reason
+            FROM federation.federation_nodes n
+            WHERE n.node_id = coalesce(top.node_id, m.primary_node_id)
+              AND federation.node_serving(n.status, n.unhealthy_checked_at)
+            OFFSET 0  -- stays a parameterized lookup: the planner would hash the node table per call
+        ) c
+        WHERE m.tenant_id = p_tenant
+        UNION ALL
+        SELECT f.node_id, f.region, f.reason FROM federation.resolve_node_full(p_tenant, p_region) f
+    ) d
+    LIMIT 1
+$$;
+COMMENT ON FUNCTION federation.resolve_node(uuid, text) IS
+    'The node that serves a (tenant, region) request: (node_id, region, reason). reason is tenant_primary, region_route, region_weighted, primary_region_rule, failover or default_unmapped. No row: a mapped tenant with no serving node (the gateway answers 503; never the default node).';
+
+CREATE OR REPLACE FUNCTION federation.explain_route(p_tenant uuid, p_region text DEFAULT NULL)
+RETURNS TABLE (ord integer, node_id text, node_region text, source text, rule_weight integer,
+               score numeric, node_status text, health text, decision text, why text)
+LANGUAGE sql STABLE
+AS $$
+    WITH c AS (
+        SELECT rc.*,
+               min(rc.ord) FILTER (WHERE rc.serving OR rc.source = 'default_unmapped') OVER () AS chosen
+        FROM federation.route_candidates(p_tenant, p_region) rc
+    )
+    SELECT c.ord, c.node_id, c.node_region, c.source, c.rule_weight,
+           round(c.score::numeric, 6), c.node_status, c.health,
+           CASE WHEN c.ord = c.chosen THEN 'chosen'
+                WHEN c.chosen IS NULL OR c.ord < c.chosen THEN 'skipped'
+                ELSE 'standby' END,
+           CASE
+               WHEN c.source = 'default_unmapped' THEN 'tenant has no row in tenant_federation_map: the default node serves it'
+               WHEN c.ord = c.chosen AND c.ord > 1 THEN 'failover: every earlier candidate is out'
+               WHEN c.ord = c.chosen AND c.source = 'tenant_primary' AND p_region IS NOT NULL
+                    AND NOT EXISTS (SELECT 1 FROM c c2 WHERE c2.source IN ('region_route', 'region_weighted'))
+                    AND p_region <> c.node_region
+                    THEN format('no routing rule for region %s: the tenant''s primary node serves', p_region)
+               WHEN c.ord = c.chosen AND c.source = 'tenant_primary' THEN 'the tenant''s primary node'
+               WHEN c.ord = c.chosen AND c.source = 'region_route' THEN format('is_primary rule for region %s', p_region)
+               WHEN c.ord = c.chosen AND c.source = 'region_weighted'
+                    THEN format('highest weighted rendezvous score among the rules for region %s', p_region)
+               WHEN c.ord = c.chosen THEN 'rule of the tenant''s primary region'
+               WHEN c.chosen IS NULL OR c.ord < c.chosen THEN coalesce(c.note, 'out')
+               ELSE 'not needed: an earlier candidate serves'
+           END
+    FROM c
+    ORDER BY c.ord
+$$;
+COMMENT ON FUNCTION federation.explain_route(uuid, text) IS
+    'Explains resolve_node: every candidate in order, whether it was chosen, skipped (and why) or left standing by.';

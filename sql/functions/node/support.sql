@@ -1,0 +1,244 @@
+-- Helpers the api handler functions share (schema onboarding, private):
+-- reading and checking JSON input, entering a tenant, pages.
+-- Bad input raises SQLSTATE FG400 with DETAIL {"field": ...} (HTTP 400).
+-- A helper that can raise is STABLE at most, never IMMUTABLE: the planner may
+-- fold an IMMUTABLE call with constant arguments, and raise, where the
+-- statement would never have run it.
+--
+--   api_invalid(field, message)                   raise FG400 naming the field
+--   json_text(body, field, required, max_length)  a string field, or NULL when absent
+--   json_object(body, field, max_bytes)           an object field, '{}' when absent
+--   json_uuid, json_text_array                    a UUID field, an array of strings
+--   json_region(body, field, required)            a region code (fedgate.region_code)
+--   json_regions(body, field, max_items)          an array of region codes
+--   api_enter(tenant), api_require_tenant(tenant) set the row-level-security tenant (and read its row)
+--   api_page_limit, api_page_cursor, api_page     pages of newest-first items with their cursor
+
+CREATE OR REPLACE FUNCTION onboarding.api_invalid(p_field text, p_message text)
+RETURNS void
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    RAISE EXCEPTION '%', p_message USING ERRCODE = 'FG400', DETAIL = jsonb_build_object('field', p_field)::text;
+END
+$$;
+COMMENT ON FUNCTION onboarding.api_invalid(text, text) IS 'Raises FG400 (HTTP 400) with DETAIL {"field": ...}.';
+
+CREATE OR REPLACE FUNCTION onboarding.json_text(p_body jsonb, p_field text, p_required boolean, p_max_length integer)
+RETURNS text
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    v jsonb := p_body -> p_field;
+    v_text text;
+BEGIN
+    IF v IS NULL OR jsonb_typeof(v) = 'null' THEN
+        IF p_required THEN
+            PERFORM onboarding.api_invalid(p_field, format('%s is required', p_field));
+        END IF;
+        RETURN NULL;
+    END IF;
+    IF jsonb_typeof(v) <> 'string' THEN
+        PERFORM onboarding.api_invalid(p_field, format('%s must be a string', p_field));
+    END IF;
+    v_text := v #>> '{}';
+    IF length(v_text) > p_max_length THEN
+        PERFORM onboarding.api_invalid(p_field, format('%s is longer than %s characters', p_field, p_max_length));
+    END IF;
+    IF p_required AND btrim(v_text) = '' THEN
+        PERFORM onboarding.api_invalid(p_field, format('%s must not be empty', p_field));
+    END IF;
+    RETURN v_text;
+END
+$$;
+COMMENT ON FUNCTION onboarding.json_text(jsonb, text, boolean, integer) IS
+    'Reads a string field of a JSON body: FG400 when required and missing or blank, not a string, or too long.';
+
+CREATE OR REPLACE FUNCTION onboarding.json_object(p_body jsonb, p_field text, p_max_bytes integer)
+RETURNS jsonb
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    v jsonb := p_body -> p_field;
+BEGIN
+    IF v IS NULL OR jsonb_typeof(v) = 'null' THEN
+        RETURN '{}'::jsonb;
+    END IF;
+    IF jsonb_typeof(v) <> 'object' THEN
+        PERFORM onboarding.api_invalid(p_field, format('%s must be an object', p_field));
+    END IF;
+    IF octet_length(v::text) > p_max_bytes THEN
+        PERFORM onboarding.api_invalid(p_field, format('%s is larger than %s bytes', p_field, p_max_bytes));
+    END IF;
+    RETURN v;
+END
+$$;
+COMMENT ON FUNCTION onboarding.json_object(jsonb, text, integer) IS
+    'Reads an object field of a JSON body (''{}'' when absent): FG400 when not an object or too large.';
+
+CREATE OR REPLACE FUNCTION onboarding.api_enter(p_tenant uuid)
+RETURNS uuid
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    IF p_tenant IS NULL THEN
+        RAISE EXCEPTION 'a tenant id is required' USING ERRCODE = 'FG400',
+            DETAIL = jsonb_build_object('field', 'tenantId')::text,
+            HINT = 'give it in the path, the tenantId query parameter or the X-Tenant-ID header';
+    END IF;
+    PERFORM set_config('fedgate.tenant_id', p_tenant::text, true);
+    RETURN p_tenant;
+END
+$$;
+COMMENT ON FUNCTION onboarding.api_enter(uuid) IS
+    'First act of every tenant handler: sets fedgate.tenant_id for this transaction (row-level security keys on it). FG400 without a tenant.';
+
+CREATE OR REPLACE FUNCTION onboarding.api_require_tenant(p_tenant uuid)
+RETURNS onboarding.tenants
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_row onboarding.tenants;
+BEGIN
+    PERFORM onboarding.api_enter(p_tenant);
+    SELECT * INTO v_row FROM onboarding.tenants t WHERE t.id = p_tenant;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'tenant % not found', p_tenant USING ERRCODE = 'FG404';
+    END IF;
+    RETURN v_row;
+END
+$$;
+COMMENT ON FUNCTION onboarding.api_require_tenant(uuid) IS
+    'api_enter, then the tenant''s row on this node, or FG404.';
+
+CREATE OR REPLACE FUNCTION onboarding.api_page_limit(p_args jsonb, p_default integer DEFAULT 50, p_max integer DEFAULT 200)
+RETURNS integer
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    v_raw text := p_args ->> 'limit';
+BEGIN
+    IF v_raw IS NULL THEN
+        RETURN p_default;
+    END IF;
+    IF v_raw !~ '^\s*[0-9]{1,6}\s*$' OR v_raw::integer < 1 THEN
+        PERFORM onboarding.api_invalid('limit', format('limit must be a whole number from 1 to %s', p_max));
+    END IF;
+    RETURN least(v_raw::integer, p_max);
+END
+$$;
+COMMENT ON FUNCTION onboarding.api_page_limit(jsonb, integer, integer) IS
+    'The page size of a paginated request: limit (default 50), capped (default 200); FG400 when not a positive integer.';
+
+CREATE OR REPLACE FUNCTION onboarding.api_page_cursor(p_args jsonb)
+RETURNS bigint
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    v_raw text := p_args ->> 'cursor';
+BEGIN
+    IF v_raw IS NULL OR v_raw = '' THEN
+        RETURN NULL;
+    END IF;
+    IF v_raw !~ '^[0-9]{1,18}$' THEN
+        PERFORM onboarding.api_invalid('cursor', 'cursor is not one this API returned');
+    END IF;
+    RETURN v_raw::bigint;
+END
+$$;
+COMMENT ON FUNCTION onboarding.api_page_cursor(jsonb) IS
+    'The cursor of a paginated request (the nextCursor of the previous page), or NULL for the first page.';
+
+CREATE OR REPLACE FUNCTION onboarding.json_uuid(p_body jsonb, p_field text, p_required boolean)
+RETURNS uuid
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    v_text text := onboarding.json_text(p_body, p_field, p_required, 64);
+BEGIN
+    IF v_text IS NULL THEN
+        RETURN NULL;
+    END IF;
+    IF v_text !~* '^\s*[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}\s*$' THEN
+        PERFORM onboarding.api_invalid(p_field, format('%s must be a UUID', p_field));
+    END IF;
+    RETURN btrim(v_text)::uuid;
+END
+$$;
+COMMENT ON FUNCTION onboarding.json_uuid(jsonb, text, boolean) IS 'Reads a UUID field of a JSON body: FG400 when malformed (or missing and required).';
+
+CREATE OR REPLACE FUNCTION onboarding.json_text_array(p_body jsonb, p_field text, p_min integer, p_max integer, p_pattern text)
+RETURNS text[]
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    v jsonb := p_body -> p_field;
+    v_items text[];
+BEGIN
+    IF v IS NULL OR jsonb_typeof(v) = 'null' THEN
+        IF p_min > 0 THEN
+            PERFORM onboarding.api_invalid(p_field, format('%s is required', p_field));
+        END IF;
+        RETURN NULL;
+    END IF;
+    IF jsonb_typeof(v) <> 'array' OR EXISTS (SELECT 1 FROM jsonb_array_elements(v) e WHERE jsonb_typeof(e) <> 'string') THEN
+        PERFORM onboarding.api_invalid(p_field, format('%s must be an array of strings', p_field));
+    END IF;
+    SELECT coalesce(array_agg(DISTINCT e ORDER BY e), '{}') INTO v_items FROM jsonb_array_elements_text(v) e;
+    IF cardinality(v_items) < p_min OR cardinality(v_items) > p_max THEN
+        PERFORM onboarding.api_invalid(p_field, format('%s must hold %s to %s distinct items', p_field, p_min, p_max));
+    END IF;
+    IF p_pattern IS NOT NULL AND EXISTS (SELECT 1 FROM unnest(v_items) i WHERE i !~ p_pattern) THEN
+        PERFORM onboarding.api_invalid(p_field, format('%s holds a malformed item', p_field));
+    END IF;
+    RETURN v_items;
+END
+$$;
+COMMENT ON FUNCTION onboarding.json_text_array(jsonb, text, integer, integer, text) IS
+    'Reads an array of strings (distinct, sorted): FG400 when not an array of strings, out of the size bounds or not matching the pattern (when one is given).';
+
+CREATE OR REPLACE FUNCTION onboarding.api_page(p_items jsonb, p_limit integer)
+RETURNS jsonb
+LANGUAGE sql IMMUTABLE
+AS $$
+    -- p_items: up to p_limit + 1 items with an "id", newest first; one more than
+    -- the limit means there is a next page, which starts below the last id shown.
+    SELECT jsonb_build_object(
+        'items', coalesce(jsonb_path_query_array(p_items, '$[0 to $last]', jsonb_build_object('last', p_limit - 1)),
+                          '[]'::jsonb),
+        'limit', p_limit,
+        'nextCursor', CASE WHEN jsonb_array_length(p_items) > p_limit THEN p_items -> (p_limit - 1) ->> 'id' END)
+$$;
+COMMENT ON FUNCTION onboarding.api_page(jsonb, integer) IS
+    'A page {items, limit, nextCursor} from the first limit + 1 items of a newest-first list.';
+
+CREATE OR REPLACE FUNCTION onboarding.json_region(p_body jsonb, p_field text, p_required boolean)
+RETURNS fedgate.region_code
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    v_text text := onboarding.json_text(p_body, p_field, p_required, 63);
+BEGIN
+    RETURN v_text::fedgate.region_code;
+EXCEPTION WHEN check_violation THEN
+    PERFORM onboarding.api_invalid(p_field, format('%s must be a lower-case region code', p_field));
+END
+$$;
+COMMENT ON FUNCTION onboarding.json_region(jsonb, text, boolean) IS
+    'Reads a region code field (fedgate.region_code): FG400 when missing and required, or not a region code.';
+
+CREATE OR REPLACE FUNCTION onboarding.json_regions(p_body jsonb, p_field text, p_max integer)
+RETURNS text[]
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    v_items text[] := onboarding.json_text_array(p_body, p_field, 0, p_max, NULL);
+BEGIN
+    PERFORM v_items::fedgate.region_code[];
+    RETURN v_items;
+EXCEPTION WHEN check_violation THEN
+    PERFORM onboarding.api_invalid(p_field, format('%s holds a malformed region code', p_field));
+END
+$$;
+COMMENT ON FUNCTION onboarding.json_regions(jsonb, text, integer) IS
+    'Reads an array of region codes (distinct, sorted; NULL when absent): FG400 when not an array of region codes or longer than p_max.';

@@ -1,0 +1,19 @@
+-- Heartbeats of a registered agent are accepted and aggregated over a window.
+BEGIN;
+SELECT plan(5);
+SELECT fgtest.topology();
+RESET ROLE;
+INSERT INTO onboarding.agent_instances (tenant_id, hostname, agent_type, version)
+VALUES (fgtest.tid(1), 'h1', 'log-shipper', '2.4.1');
+SET LOCAL ROLE fedgate_api;
+SELECT set_config('fedgate.tenant_id', fgtest.tid(1)::text, true);
+SELECT lives_ok(format($$SELECT api.report_telemetry(fgtest.tid(1), '{"agentId": "%s", "cpuPercent": 50, "status": "degraded"}')$$,
+                       (SELECT id FROM onboarding.agent_instances LIMIT 1)), 'report_telemetry');
+SELECT is(api.tenant_telemetry(fgtest.tid(1), '{"window": "5m"}') -> 'byStatus',
+          '{"ok": 0, "error": 0, "degraded": 1}'::jsonb, 'telemetry aggregates statuses');
+SELECT throws_ok($$SELECT api.tenant_telemetry(fgtest.tid(1), '{"window": "forever"}')$$, 'FG400', NULL, 'a bad window');
+SELECT throws_ok($$SELECT api.report_telemetry(fgtest.tid(1), '{"agentId": "00000000-0000-0000-0000-000000000000"}')$$,
+                 'FG404', NULL, 'an unknown agent');
+SELECT throws_ok($$SELECT api.report_telemetry(fgtest.tid(1), '{"agentId": "x"}')$$, 'FG400', 'agentId must be a UUID', 'a malformed agent id');
+SELECT * FROM finish();
+ROLLBACK;
