@@ -24,7 +24,7 @@ import psycopg
 
 from shim.dev.clusters import PG_BIN, Cluster, start_clusters, stop_clusters
 from shim.ops.migrate import migrate
-from tests.federation import Gateway, free_port, make_federation, prepare_template, start_gateway
+from tests.federation import ROLES, Gateway, free_port, make_federation, prepare_template, start_gateway
 
 HERE = Path(__file__).resolve().parent
 FIGURES: list[tuple[str, float, str]] = []
@@ -53,7 +53,7 @@ def load_data(url: str, tenants: int, nodes: int = 50) -> None:
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
         conn.execute("SELECT pg_prewarm(c.oid) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                     "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'i')")
+                     "WHERE n.nspname = 'federation' AND c.relkind IN ('r', 'i')")
 
 
 def pgbench_tps(cluster: Cluster, database: str, script: str, tenants: int, seconds: int) -> float:
@@ -72,7 +72,7 @@ def fresh_db(cluster: Cluster, name: str) -> str:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
     url = cluster.url(database=name)
-    migrate(url)
+    migrate(url, "control")  # DBAs' search_path: the scripts call resolve_node unqualified
     return url
 
 
@@ -134,8 +134,8 @@ def start_floor(dsn: str) -> tuple[subprocess.Popen[bytes], str]:
 
 
 def bench_http(clusters: list[Cluster], rounds: int, seconds: int, work: Path) -> None:
-    for cluster in clusters:
-        prepare_template(cluster)
+    for cluster, role in zip(clusters, ROLES):
+        prepare_template(cluster, role)
     fed = make_federation(clusters)
     env = {"FEDGATE_HEALTH_INTERVAL": "5"}
     gw = start_gateway(fed.control_url, work, env=env)
@@ -175,10 +175,10 @@ def bench_http(clusters: list[Cluster], rounds: int, seconds: int, work: Path) -
         report("federated_vs_floor_rps", fed_rps / floor_rps, f"bare Sanic + psycopg floor {floor_rps:.0f} rps")
 
         # Kits: ten agent types.
-        fed.sql("eu-west-1", "INSERT INTO agent_types (id, name, version, platforms) SELECT 'bench-agent-' || i, "
+        fed.sql("eu-west-1", "INSERT INTO onboarding.agent_types (id, name, version, platforms) SELECT 'bench-agent-' || i, "
                              "'Bench Agent ' || i, '1.0.' || i, ARRAY['linux'] FROM generate_series(1, 6) i "
                              "ON CONFLICT DO NOTHING")
-        agents = [r[0] for r in fed.sql("eu-west-1", "SELECT id FROM agent_types ORDER BY id LIMIT 10")]
+        agents = [r[0] for r in fed.sql("eu-west-1", "SELECT id FROM onboarding.agent_types ORDER BY id LIMIT 10")]
         script = work / "kit.lua"
         body = json.dumps({"tenantId": tenant, "agents": agents, "format": "zip"})
         script.write_text(f'wrk.method = "POST"\nwrk.body = {json.dumps(body)}\n'

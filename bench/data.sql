@@ -6,7 +6,7 @@ INSERT INTO federation_nodes (node_id, region, database_url)
 SELECT 'n' || i, 'r' || (i % 10), 'postgresql://unused/n' || i FROM generate_series(1, :nodes) i
 ON CONFLICT (node_id) DO NOTHING;
 
-INSERT INTO tenants (id, name, region)
+INSERT INTO tenant_registry (id, name, region)
 SELECT md5('t' || i)::uuid, 'bench tenant ' || i, 'r' || ((1 + i % :nodes) % 10) FROM generate_series(1, :tenants) i;
 
 INSERT INTO tenant_federation_map (tenant_id, primary_node_id, primary_region)
@@ -19,4 +19,4 @@ UNION ALL
 SELECT md5('t' || i)::uuid, 'r' || ((1 + i % :nodes + 2) % 10), 'n' || (1 + (i + 7) % :nodes), true, 100
 FROM generate_series(1, :tenants) i;
 
-VACUUM ANALYZE tenants, tenant_federation_map, federation_routing, federation_nodes;
+VACUUM ANALYZE tenant_registry, tenant_federation_map, federation_routing, federation_nodes;

@@ -13,7 +13,7 @@ import yaml
 
 from shim import kits
 from tests.api_client import FED, LEGACY, assert_error, create_tenant, issue_kit, token_of, unpack
-from tests.federation import Federation, Gateway
+from tests.federation import Federation, Gateway, start_gateway
 
 HOSTILE_NAMES = [
     '"}{\n<script>alert(1)</script>',
@@ -143,3 +143,25 @@ def test_the_same_kit_renders_to_the_same_bytes() -> None:
         one = kits.render(data.__class__(**{**data.__dict__, "format": fmt}))
         two = kits.render(data.__class__(**{**data.__dict__, "format": fmt}))
         assert one.archive == two.archive and one.sha256 == two.sha256
+
+
+def test_region_names_have_one_source(fresh_federation: Federation, tmp_path: Path) -> None:
+    """A region added with a node is named once, in the catalog; kits issued on any node show that name."""
+    fed = fresh_federation
+    fed.catalog("SELECT federation.add_node('sa-east-1', 'sa-east', %s)", (fed.urls["ap-south-1"],))
+    fed.catalog("SELECT federation.add_region('sa-east', 'South America East')")
+    gw = start_gateway(fed.control_url, tmp_path)
+    try:
+        with gw.client() as http:
+            tenant = create_tenant(http, "eu-west")
+            resp = issue_kit(http, tenant, ["log-shipper"], regions=["sa-east", "eu-west"])
+            regions = http.get(f"{FED}/regions").json()["items"]
+    finally:
+        gw.stop()
+    assert resp.headers["X-Federation-Node"] == "eu-west-1"  # rendered for a tenant of a regional node
+    meta = json.loads(unpack(resp.content, "zip")["metadata.json"])
+    names = {r["code"]: r["displayName"] for r in meta["regions"]}
+    assert names == {"eu-west": "EU West", "sa-east": "South America East"}
+    assert {r["code"]: r["displayName"] for r in regions}["sa-east"] == "South America East"
+    # The regional nodes hold no copy of region names to drift from.
+    assert fed.sql("eu-west-1", "SELECT to_regclass('onboarding.regions'), to_regclass('public.regions')") == [(None, None)]

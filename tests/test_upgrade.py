@@ -106,6 +106,7 @@ def upgraded(clusters: list[Cluster]) -> dict[str, Any]:
     fed_id = fed["tenantId"]
     _one(node, "SELECT api.create_tenant(%s, '{\"name\": \"Fed Co\", \"region\": \"eu-west\", \"contactEmail\": \"a@fed.example\"}')::text", (fed_id,))
     _one(control, "SELECT api.confirm_tenant(%s)::text", (fed_id,))
+    _one(control, "SELECT tenant_id FROM public.add_route(%s, 'ap-south', 'eu-west-1', 40)", (fed_id,))
     fed_kit, fed_token = _issue_sealed_kit_0_1(node, fed_id)
     with psycopg.connect(node, autocommit=True) as conn:
         agent = conn.execute("CALL api.verify_kit(%s, %s, NULL)", (fed_id, json.dumps(
@@ -118,7 +119,8 @@ def upgraded(clusters: list[Cluster]) -> dict[str, Any]:
     legacy_kit, legacy_token = _issue_sealed_kit_0_1(control, legacy_id)
     _one(control, "SELECT report_node_health('eu-west-1', true, 1.5, NULL)::text")
     before = {
-        "resolve": _rows(control, "SELECT * FROM public.resolve_node(%s, NULL)", (fed_id,)),
+        "resolve": _rows(control, "SELECT * FROM public.resolve_node(%s, NULL) UNION ALL "
+                                  "SELECT * FROM public.resolve_node(%s, 'ap-south')", (fed_id, fed_id)),
         "rank": _rows(control, "SELECT node_id, rank_score FROM public.federation_routing WHERE tenant_id = %s", (fed_id,)),
         "heartbeats": _one(node, "SELECT count(*) FROM public.agent_heartbeats"),
     }
@@ -130,7 +132,8 @@ def upgraded(clusters: list[Cluster]) -> dict[str, Any]:
 
 def test_the_upgrade_applies_the_new_sets(upgraded: dict[str, Any]) -> None:
     control, node = upgraded["reports"]
-    assert control.applied == ["shared/015_planes.sql", "control/001_control_plane.sql", "node/001_data_plane.sql"]
+    assert control.applied == ["shared/015_planes.sql", "control/001_control_plane.sql",
+                               "control/002_top_routes_on_map.sql", "node/001_data_plane.sql"]
     assert node.applied == ["shared/015_planes.sql", "node/001_data_plane.sql"]
 
 
@@ -155,7 +158,11 @@ def test_data_planes_keep_their_rows(upgraded: dict[str, Any]) -> None:
 
 def test_routing_answers_as_before(upgraded: dict[str, Any]) -> None:
     control, fed = upgraded["control"], upgraded["fed"]
-    assert _rows(control, "SELECT * FROM federation.resolve_node(%s, NULL)", (fed,)) == upgraded["before"]["resolve"]
+    assert _rows(control, "SELECT * FROM federation.resolve_node(%s, NULL) UNION ALL "
+                          "SELECT * FROM federation.resolve_node(%s, 'ap-south')", (fed, fed)) == upgraded["before"]["resolve"]
+    # The map rows carry their top rules from the rules 0.1 wrote.
+    assert _rows(control, "SELECT route_regions, route_nodes FROM federation.tenant_federation_map WHERE tenant_id = %s",
+                 (fed,)) == [(["ap-south", "eu-west"], ["eu-west-1", "eu-west-1"])]
     ranks = _rows(control, "SELECT node_id, rank_score FROM federation.federation_routing WHERE tenant_id = %s", (fed,))
     assert ranks == upgraded["before"]["rank"]
 

@@ -16,8 +16,7 @@ from __future__ import annotations
 import asyncio
 import os
 import time
-from contextlib import asynccontextmanager
-from typing import Any, AsyncIterator
+from typing import Any
 from uuid import UUID
 
 import psycopg
@@ -99,9 +98,9 @@ class NodeClient:
                 asyncio.create_task(entry[1].close())
             return pool
 
-    @asynccontextmanager
-    async def connection(self, node: Node) -> AsyncIterator[AsyncConnection[Any]]:
-        """A connection to ``node``; 503 at once while its breaker is open, or within the pool timeout."""
+    async def _acquire(self, node: Node) -> tuple[AsyncConnectionPool, AsyncConnection[Any]]:
+        """A connection to ``node`` (give it back with ``_release``); 503 at once while its breaker is
+        open, or within the pool timeout. Plain awaits, not a context manager: this is the hot path."""
         if not self.breaker.allow(node.node_id):
             raise node_unavailable(node.node_id)
         pool = await self.pool(node)
@@ -115,16 +114,19 @@ class NodeClient:
         else:
             await self._in_use.acquire()
         try:
-            try:
-                conn = await pool.getconn(timeout=self._settings.pool_timeout)
-            except PoolTimeout:
-                self.breaker.failure(node.node_id)
-                raise node_unavailable(node.node_id) from None
-            try:
-                yield conn
-            finally:
-                conn._fedgate_returned = time.monotonic()  # type: ignore[attr-defined]
-                await pool.putconn(conn)  # a broken connection is discarded, not reused
+            return pool, await pool.getconn(timeout=self._settings.pool_timeout)
+        except PoolTimeout:
+            self._in_use.release()
+            self.breaker.failure(node.node_id)
+            raise node_unavailable(node.node_id) from None
+        except BaseException:
+            self._in_use.release()
+            raise
+
+    async def _release(self, pool: AsyncConnectionPool, conn: AsyncConnection[Any]) -> None:
+        try:
+            conn._fedgate_returned = time.monotonic()  # type: ignore[attr-defined]
+            await pool.putconn(conn)  # a broken connection is discarded, not reused
         finally:
             self._in_use.release()
 
@@ -142,8 +144,11 @@ class NodeClient:
             async with asyncio.timeout(self._settings.call_bound_seconds):
                 for attempt in range(attempts):
                     try:
-                        async with self.connection(node) as conn:
+                        pool, conn = await self._acquire(node)
+                        try:
                             text = await call_api(conn, function, tenant, args, procedure=procedure)
+                        finally:
+                            await self._release(pool, conn)
                         self.breaker.success(node.node_id)
                         return text
                     except psycopg.OperationalError as exc:

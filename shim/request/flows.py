@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any, Awaitable, Callable, Literal
 from uuid import UUID
 
@@ -92,10 +93,6 @@ async def call(_backends: Backends, route: Routed, function: str, args: dict[str
     return Reply(await _db(route).call(function, route.tenant_id, args, read_only=read_only))
 
 
-async def read(backends: Backends, route: Routed, function: str, args: dict[str, Any]) -> Reply:
-    return await call(backends, route, function, args, read_only=True)
-
-
 async def procedure(_backends: Backends, route: Routed, function: str, args: dict[str, Any]) -> Reply:
     return Reply(await _db(route).call_procedure(function, route.tenant_id, args))
 
@@ -148,7 +145,7 @@ async def issue_kit(backends: Backends, route: Routed, function: str, args: dict
 
 
 FLOWS: dict[FlowName, Flow] = {
-    "read": read,
+    "read": partial(call, read_only=True),
     "call": call,
     "procedure": procedure,
     "create_tenant": create_tenant,

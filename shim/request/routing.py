@@ -37,18 +37,22 @@ def _one(values: Iterable[tuple[str, str]], what: str, code: str) -> str | None:
 
 def extract_tenant(path_value: str | None, query_values: list[str], header_values: list[str],
                    body_value: Any = None) -> UUID | None:
-    given: list[tuple[str, str]] = []
     sources = ([("path", path_value)] if path_value is not None else []) + \
         [("query tenantId", v) for v in query_values] + [(TENANT_HEADER, v) for v in header_values] + \
         ([("body tenantId", body_value)] if body_value is not None else [])
+    found: UUID | None = None
+    found_source = ""
     for source, raw in sources:
         try:
-            given.append((source, str(UUID(raw.strip()))))
+            tenant = UUID(raw.strip())
         except (ValueError, AttributeError):
             raise bad_request("FGW101", f"{source}: tenant id {str(raw)[:80]!r} is not a UUID",
                               details={"source": source}) from None
-    value = _one(given, "tenant id", "FGW102")
-    return UUID(value) if value else None
+        if found is not None and tenant != found:
+            raise bad_request("FGW102", f"the request names more than one tenant id: {found_source}={str(found)!r}, "
+                              f"{source}={str(tenant)!r}", details={"sources": [found_source, source]})
+        found, found_source = tenant, found_source or source
+    return found
 
 
 def parse_body(raw: bytes | None) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 --   resolve_node(tenant, region)     the chosen node, its region and the reason
 --   explain_route(tenant, region)    every candidate in order, taken or skipped, and why
 --   route_candidates(tenant, region) the ordered candidate list both are built on
+--   top_routes(tenant)               the top-ranked rule per region, kept on the map row by triggers
 --
 -- A rule's rank is its stored federation_routing.rank_score (the is_primary
 -- rule +Infinity, else federation.rendezvous_score, defined in the control
@@ -93,29 +94,29 @@ RETURNS TABLE (node_id text, region text, reason text)
 LANGUAGE sql STABLE PARALLEL SAFE
 AS $$
     -- Inlined into the caller's (prepared) statement. The first branch answers
-    -- the common cases with three index lookups: the tenant's map row, the
-    -- top-ranked rule of the requested region (rank_score, stored), and the
-    -- chosen node, if it serves. Append runs its branches in order and LIMIT 1
-    -- stops at the first row, so resolve_node_full (the full candidate walk:
-    -- unmapped tenants, failovers, no serving node) runs only when needed.
+    -- the common cases with two index lookups: the tenant's map row, which
+    -- carries the top-ranked rule of every region with rules (route_*, kept
+    -- by sync_top_routes), and the chosen node, if it serves. Append runs its
+    -- branches in order and LIMIT 1 stops at the first row, so
+    -- resolve_node_full (the full candidate walk: unmapped tenants, failovers,
+    -- no serving node) runs only when needed.
     SELECT d.node_id, d.region, d.reason FROM (
-        SELECT c.node_id, c.region, c.reason
+        SELECT n.node_id, n.region::text AS region, ch.reason
         FROM federation.tenant_federation_map m
-        LEFT JOIN LATERAL (
-            SELECT r.node_id, r.is_primary FROM federation.federation_routing r
-            WHERE r.tenant_id = m.tenant_id AND r.region = p_region AND p_region <> m.primary_region
-            ORDER BY r.rank_score DESC, r.node_id LIMIT 1
-        ) top ON true
-        CROSS JOIN LATERAL (
-            SELECT n.node_id, n.region::text AS region,
-                   CASE WHEN top.node_id IS NULL THEN 'tenant_primary'
-                        WHEN top.is_primary THEN 'region_route' ELSE 'region_weighted' END AS reason
-            FROM federation.federation_nodes n
-            WHERE n.node_id = coalesce(top.node_id, m.primary_node_id)
-              AND federation.node_serving(n.status, n.unhealthy_checked_at)
-            OFFSET 0  -- stays a parameterized lookup: the planner would hash the node table per call
-        ) c
-        WHERE m.tenant_id = p_tenant
+        CROSS JOIN LATERAL (  -- the choice, computed once per request (not per node row scanned)
+            SELECT coalesce(m.route_nodes[p.pos], m.primary_node_id) AS node_id,
+                   CASE WHEN p.pos IS NULL THEN 'tenant_primary'
+                        WHEN m.route_is_primary[p.pos] THEN 'region_route' ELSE 'region_weighted' END AS reason
+            FROM (SELECT CASE WHEN p_region IS NULL OR p_region = m.primary_region THEN NULL
+                              ELSE array_position(m.route_regions, p_region) END AS pos) p
+            OFFSET 0
+        ) ch
+        CROSS JOIN LATERAL (  -- that node alone, then whether it serves
+            SELECT x.node_id, x.region, x.status, x.unhealthy_checked_at FROM federation.federation_nodes x
+            WHERE x.node_id = ch.node_id
+            OFFSET 0
+        ) n
+        WHERE m.tenant_id = p_tenant AND federation.node_serving(n.status, n.unhealthy_checked_at)
         UNION ALL
         SELECT f.node_id, f.region, f.reason FROM federation.resolve_node_full(p_tenant, p_region) f
     ) d
@@ -159,3 +160,78 @@ AS $$
 $$;
 COMMENT ON FUNCTION federation.explain_route(uuid, text) IS
     'Explains resolve_node: every candidate in order, whether it was chosen, skipped (and why) or left standing by.';
+
+CREATE OR REPLACE FUNCTION federation.top_routes(p_tenants uuid[])
+RETURNS TABLE (tenant_id uuid, regions text[], nodes text[], is_primary boolean[])
+LANGUAGE sql STABLE
+AS $$
+    -- Inlined into its callers (a set-returning SQL function): one plan for one tenant or a million.
+    SELECT c.tenant_id,
+           coalesce(array_agg(x.region ORDER BY x.region) FILTER (WHERE x.region IS NOT NULL), '{}'),
+           coalesce(array_agg(x.node_id ORDER BY x.region) FILTER (WHERE x.region IS NOT NULL), '{}'),
+           coalesce(array_agg(x.is_primary ORDER BY x.region) FILTER (WHERE x.region IS NOT NULL), '{}')
+    FROM unnest(p_tenants) AS c(tenant_id)
+    LEFT JOIN LATERAL (
+        SELECT DISTINCT ON (r.region) r.region::text AS region, r.node_id, r.is_primary
+        FROM federation.federation_routing r
+        WHERE r.tenant_id = c.tenant_id
+        ORDER BY r.region, r.rank_score DESC, r.node_id
+    ) x ON true
+    GROUP BY c.tenant_id
+$$;
+COMMENT ON FUNCTION federation.top_routes(uuid[]) IS
+    'Each tenant''s top-ranked rule per region (highest rank_score, then node_id), as the route_* arrays of its map row hold them.';
+
+CREATE OR REPLACE FUNCTION federation.derive_top_routes()
+RETURNS trigger
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    SELECT t.regions, t.nodes, t.is_primary INTO NEW.route_regions, NEW.route_nodes, NEW.route_is_primary
+    FROM federation.top_routes(ARRAY[NEW.tenant_id]) t;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION federation.derive_top_routes() IS
+    'Row trigger of tenant_federation_map: a map row written by a statement (not by sync_top_routes) gets its route_* arrays from federation_routing, never from the writer.';
+
+-- pg_trigger_depth() = 0: writes by statements; sync_top_routes writes computed arrays itself.
+CREATE OR REPLACE TRIGGER tenant_federation_map_top_routes BEFORE INSERT OR UPDATE ON federation.tenant_federation_map
+    FOR EACH ROW WHEN (pg_trigger_depth() = 0) EXECUTE FUNCTION federation.derive_top_routes();
+
+CREATE OR REPLACE FUNCTION federation.sync_top_routes()
+RETURNS trigger
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_tenants uuid[];
+BEGIN
+    IF TG_OP = 'UPDATE' THEN
+        SELECT array_agg(DISTINCT t) INTO v_tenants
+        FROM (SELECT c.tenant_id FROM changed c UNION ALL SELECT o.tenant_id FROM old_rows o) x(t);
+    ELSE
+        SELECT array_agg(DISTINCT c.tenant_id) INTO v_tenants FROM changed c;
+    END IF;
+    -- Only tenants that have a map row, and only rows whose arrays change.
+    WITH t AS (
+        SELECT m.id, x.regions, x.nodes, x.is_primary
+        FROM federation.tenant_federation_map m
+        CROSS JOIN LATERAL federation.top_routes(ARRAY[m.tenant_id]) x
+        WHERE m.tenant_id = ANY (v_tenants)
+          AND (m.route_regions, m.route_nodes, m.route_is_primary) IS DISTINCT FROM (x.regions, x.nodes, x.is_primary)
+    )
+    UPDATE federation.tenant_federation_map m
+    SET route_regions = t.regions, route_nodes = t.nodes, route_is_primary = t.is_primary
+    FROM t WHERE m.id = t.id;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION federation.sync_top_routes() IS
+    'Statement trigger of federation_routing: recomputes the route_* arrays of the map rows of the tenants a statement touched (only where they change), which resolve_node reads.';
+
+CREATE OR REPLACE TRIGGER federation_routing_top_ins AFTER INSERT ON federation.federation_routing
+    REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION federation.sync_top_routes();
+CREATE OR REPLACE TRIGGER federation_routing_top_upd AFTER UPDATE ON federation.federation_routing
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION federation.sync_top_routes();
+CREATE OR REPLACE TRIGGER federation_routing_top_del AFTER DELETE ON federation.federation_routing
+    REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION federation.sync_top_routes();
