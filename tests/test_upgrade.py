@@ -121,7 +121,8 @@ def upgraded(clusters: list[Cluster]) -> dict[str, Any]:
     before = {
         "resolve": _rows(control, "SELECT * FROM public.resolve_node(%s, NULL) UNION ALL "
                                   "SELECT * FROM public.resolve_node(%s, 'ap-south')", (fed_id, fed_id)),
-        "rank": _rows(control, "SELECT node_id, rank_score FROM public.federation_routing WHERE tenant_id = %s", (fed_id,)),
+        "rank": _rows(control, "SELECT region, node_id, rank_score FROM public.federation_routing "
+                               "WHERE tenant_id = %s ORDER BY 1, 2", (fed_id,)),
         "heartbeats": _one(node, "SELECT count(*) FROM public.agent_heartbeats"),
     }
     reports = [migrate(control, "control"), migrate(node, "node")]
@@ -163,7 +164,8 @@ def test_routing_answers_as_before(upgraded: dict[str, Any]) -> None:
     # The map rows carry their top rules from the rules 0.1 wrote.
     assert _rows(control, "SELECT route_regions, route_nodes FROM federation.tenant_federation_map WHERE tenant_id = %s",
                  (fed,)) == [(["ap-south", "eu-west"], ["eu-west-1", "eu-west-1"])]
-    ranks = _rows(control, "SELECT node_id, rank_score FROM federation.federation_routing WHERE tenant_id = %s", (fed,))
+    ranks = _rows(control, "SELECT region::text, node_id, rank_score FROM federation.federation_routing "
+                           "WHERE tenant_id = %s ORDER BY 1, 2", (fed,))
     assert ranks == upgraded["before"]["rank"]
 
 
