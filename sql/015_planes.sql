@@ -22,21 +22,52 @@ END
 $$;
 COMMENT ON DOMAIN fedgate.region_code IS 'A region code: lower-case letters, digits and dashes, 1 to 63 characters (us-east, eu-west).';
 
--- Release 0.1's function families lived in public and api. Their triggers and
--- the federation_node_status view go with them (CASCADE); pgcrypto's
--- functions belong to the extension and stay.
+-- Release 0.1's function families lived in public and api. Its triggers,
+-- its view and its routines go, each by name: a DBA's own functions in public
+-- stay, and an object of theirs built on one of 0.1's routines stops the
+-- migration (PostgreSQL names it) instead of vanishing with it. A database
+-- that never ran 0.1's families has none of them.
 DO $$
 DECLARE
+    v_table text;
+    v_trigger text;
     v_routine regprocedure;
 BEGIN
+    FOR v_table, v_trigger IN
+        SELECT t.relname, g.tgname FROM pg_catalog.pg_trigger g
+        JOIN pg_catalog.pg_class t ON t.oid = g.tgrelid
+        JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace
+        WHERE n.nspname = 'public' AND NOT g.tgisinternal AND g.tgname = ANY (ARRAY[
+        'federation_node_health_notify_del', 'federation_node_health_notify_ins',
+        'federation_node_health_notify_upd', 'federation_node_health_sync', 'federation_nodes_guard',
+        'federation_nodes_notify_del', 'federation_nodes_notify_ins', 'federation_nodes_notify_upd',
+        'federation_nodes_touch', 'federation_routing_notify_del', 'federation_routing_notify_ins',
+        'federation_routing_notify_upd', 'federation_routing_touch', 'tenant_federation_map_notify_del',
+        'tenant_federation_map_notify_ins', 'tenant_federation_map_notify_upd', 'tenant_federation_map_touch',
+        'tenants_touch'])
+    LOOP
+        EXECUTE format('DROP TRIGGER %I ON public.%I', v_trigger, v_table);
+    END LOOP;
+    DROP VIEW IF EXISTS public.federation_node_status;
     FOR v_routine IN
         SELECT p.oid::regprocedure FROM pg_catalog.pg_proc p
         JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
-        WHERE n.nspname IN ('public', 'api')
-          AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
-                          WHERE d.classid = 'pg_catalog.pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
+        WHERE (n.nspname = 'public' AND p.proname = ANY (ARRAY[
+        'add_node', 'add_route', 'api_enter', 'api_invalid', 'api_page', 'api_page_cursor', 'api_page_limit',
+        'api_require_tenant', 'explain_route', 'federation_emit', 'federation_notify_health',
+        'federation_notify_statement', 'guard_federation_node', 'health_state', 'identity_field_error',
+        'json_object', 'json_text', 'json_text_array', 'json_uuid', 'kit_state', 'kit_token_ttl',
+        'node_serving', 'place_tenant', 'remove_route', 'rendezvous_score', 'report_node_health',
+        'resolve_node', 'resolve_node_full', 'route_candidates', 'set_node_status', 'sync_node_health',
+        'telemetry_window', 'tenant_json', 'tenant_name_taken', 'touch_updated_at']))
+           OR (n.nspname = 'api' AND p.proname = ANY (ARRAY[
+        'agent_catalog', 'bootstrap_audit', 'bootstrap_scan', 'bootstrap_status', 'confirm_tenant',
+        'create_tenant', 'federation_info', 'identity_providers', 'issue_kit', 'kit_meta',
+        'kit_verification', 'regions', 'register_tenant', 'report_telemetry', 'seal_kit', 'tenant_activity',
+        'tenant_agents', 'tenant_status', 'tenant_telemetry', 'unregister_tenant', 'validate_identity',
+        'verify_kit']))
     LOOP
-        EXECUTE format('DROP ROUTINE IF EXISTS %s CASCADE', v_routine);
+        EXECUTE format('DROP ROUTINE IF EXISTS %s', v_routine);
     END LOOP;
 END
 $$;

@@ -23,6 +23,7 @@ from shim.ops.migrate import Role, migrate
 from tests.federation import admin_url
 
 DUMP = Path(__file__).parent / "fixtures" / "fedgate-0.1-schema.sql"
+DBA_FUNCTION = "CREATE FUNCTION public.dba_tenant_count() RETURNS bigint LANGUAGE sql AS 'SELECT 42::bigint'"
 
 # What a schema is made of, without OIDs: two databases built differently must answer alike.
 FINGERPRINT = """
@@ -100,6 +101,9 @@ def upgraded(clusters: list[Cluster]) -> dict[str, Any]:
     control = _restore_0_1(clusters[0], "up_control")
     node = _restore_0_1(clusters[1], "up_eu")
     _one(control, "SELECT node_id FROM public.add_node('eu-west-1', 'eu-west', %s)", (node,))
+    # A DBA's own function in public, beside 0.1's: the upgrade leaves it alone.
+    with psycopg.connect(control, autocommit=True) as conn:
+        conn.execute(DBA_FUNCTION)
     # A federated tenant, created the 0.1 way: registry and placement on the control
     # database, its row, a verified kit and a heartbeat on its node.
     fed = json.loads(_one(control, "SELECT api.register_tenant(NULL, '{\"name\": \"Fed Co\", \"region\": \"eu-west\"}')::text"))
@@ -136,6 +140,10 @@ def test_the_upgrade_applies_the_new_sets(upgraded: dict[str, Any]) -> None:
     assert control.applied == ["shared/015_planes.sql", "control/001_control_plane.sql",
                                "control/002_top_routes_on_map.sql", "node/001_data_plane.sql"]
     assert node.applied == ["shared/015_planes.sql", "node/001_data_plane.sql"]
+
+
+def test_a_dbas_own_function_stays(upgraded: dict[str, Any]) -> None:
+    assert _one(upgraded["control"], "SELECT to_regprocedure('public.dba_tenant_count()') IS NOT NULL") is True
 
 
 def test_the_registry_holds_every_tenant(upgraded: dict[str, Any]) -> None:
@@ -189,5 +197,20 @@ def test_upgraded_handlers_serve_the_old_rows(upgraded: dict[str, Any]) -> None:
 def test_upgraded_schema_equals_a_fresh_one(upgraded: dict[str, Any], clusters: list[Cluster]) -> None:
     fresh_control = _fresh(clusters[0], "fresh_control", "control")
     fresh_node = _fresh(clusters[1], "fresh_eu", "node")
+    with psycopg.connect(fresh_control, autocommit=True) as conn:  # the DBA's function, as in the upgraded one
+        conn.execute(DBA_FUNCTION)
     assert _rows(upgraded["control"], FINGERPRINT) == _rows(fresh_control, FINGERPRINT)
     assert _rows(upgraded["node"], FINGERPRINT) == _rows(fresh_node, FINGERPRINT)
+
+
+def test_an_object_built_on_a_0_1_routine_stops_the_upgrade_intact(clusters: list[Cluster]) -> None:
+    from shim.ops.migrate import MigrationError
+
+    control = _restore_0_1(clusters[0], "up_blocked")
+    with psycopg.connect(control, autocommit=True) as conn:
+        conn.execute("CREATE VIEW public.dba_routes AS SELECT * FROM public.resolve_node(gen_random_uuid(), NULL)")
+    with pytest.raises(MigrationError, match="015_planes.sql failed: cannot drop function resolve_node.*view dba_routes depends"):
+        migrate(control, "control")
+    # Nothing of 015 happened: the DBA's view and 0.1's schema are as they were.
+    assert _one(control, "SELECT count(*) FROM public.dba_routes") == 1
+    assert _one(control, "SELECT max(version) FROM public.fedgate_migrations WHERE migration_set = 'shared'") == 14

@@ -127,6 +127,12 @@ class MigrationReport:
         return f"{self.role} database: migrations applied: {done}; functions: {functions}"
 
 
+def _describe(exc: psycopg.Error) -> str:
+    """The server's message and detail (which object, which row), never the connection string."""
+    diag = exc.diag
+    return "; ".join(part for part in (diag.message_primary or type(exc).__name__, diag.message_detail) if part)
+
+
 def _check_role(conn: psycopg.Connection, role: Role) -> None:
     applied = {row[0] for row in conn.execute("SELECT DISTINCT migration_set FROM public.fedgate_migrations")}
     if role == "node" and "control" in applied:
@@ -164,7 +170,7 @@ def migrate(conninfo: str, role: Role = "control", *, connect_timeout: int = 10,
                     conn.execute(migration.sql.encode())
                 except psycopg.Error as exc:
                     raise MigrationError(f"migration {migration.migration_set}/{migration.name} failed: "
-                                         f"{exc.diag.message_primary or exc}") from exc
+                                         f"{_describe(exc)}") from exc
                 conn.execute(
                     "INSERT INTO public.fedgate_migrations (migration_set, version, name, checksum) "
                     "VALUES (%s, %s, %s, %s)",
@@ -181,18 +187,27 @@ def migrate(conninfo: str, role: Role = "control", *, connect_timeout: int = 10,
                 try:
                     conn.execute(script.encode())
                 except psycopg.Error as exc:
-                    raise MigrationError(f"{plane} function families failed: {exc.diag.message_primary or exc}") from exc
+                    raise MigrationError(f"{plane} function families failed: {_describe(exc)}") from exc
                 conn.execute(
                     "INSERT INTO public.fedgate_function_sets (migration_set, checksum) VALUES (%s, %s) "
                     "ON CONFLICT (migration_set) DO UPDATE SET checksum = EXCLUDED.checksum, applied_at = now()",
                     (plane, checksum))
                 report.functions_applied.append(plane)
         if role == "control":
-            # A database-level setting: CREATE DATABASE ... TEMPLATE and a restore do not carry it, so every run sets it.
-            try:
-                conn.execute(sql.SQL("ALTER DATABASE {} SET search_path = " + CONTROL_SEARCH_PATH).format(
-                    sql.Identifier(conn.info.dbname)))
-            except psycopg.errors.InsufficientPrivilege:
-                raise MigrationError("the control database's search_path could not be set: migrate as its owner "
-                                     f"or run ALTER DATABASE ... SET search_path = {CONTROL_SEARCH_PATH}") from None
+            # A database-level setting: CREATE DATABASE ... TEMPLATE and a restore do not carry it, so every run
+            # checks it, under the lock (concurrent ALTER DATABASE of one row fails with "tuple concurrently updated").
+            with conn.transaction():
+                conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
+                wanted = f"search_path={CONTROL_SEARCH_PATH}"
+                row = conn.execute("SELECT %s = ANY (s.setconfig) FROM pg_catalog.pg_db_role_setting s "
+                                   "JOIN pg_catalog.pg_database d ON d.oid = s.setdatabase "
+                                   "WHERE d.datname = current_database() AND s.setrole = 0", (wanted,)).fetchone()
+                if not (row and row[0]):
+                    try:
+                        conn.execute(sql.SQL("ALTER DATABASE {} SET search_path = " + CONTROL_SEARCH_PATH).format(
+                            sql.Identifier(conn.info.dbname)))
+                    except psycopg.errors.InsufficientPrivilege:
+                        raise MigrationError("the control database's search_path could not be set: migrate as its "
+                                             f"owner or run ALTER DATABASE ... SET search_path = {CONTROL_SEARCH_PATH}"
+                                             ) from None
     return report

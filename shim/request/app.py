@@ -103,7 +103,7 @@ def create_app(settings: Settings) -> Sanic:
     async def metrics(request: Request) -> HTTPResponse:
         """Prometheus text: this worker's resolution cache, catalog round trips, pools and breakers."""
         catalog: Catalog = request.app.ctx.catalog
-        pools: NodeClient = request.app.ctx.client
+        client: NodeClient = request.app.ctx.client
         lines = [
             "# TYPE fedgate_catalog_roundtrips_total counter",
             f"fedgate_catalog_roundtrips_total {catalog.roundtrips}",
@@ -112,10 +112,10 @@ def create_app(settings: Settings) -> Sanic:
             "# TYPE fedgate_resolution_cache_tenants gauge",
             f"fedgate_resolution_cache_tenants {catalog.cached_tenants}",
             "# TYPE fedgate_node_pools_open gauge",
-            f"fedgate_node_pools_open {len(pools.open_pools())}",
+            f"fedgate_node_pools_open {len(client.open_pools())}",
             "# TYPE fedgate_node_breaker_open gauge",
         ]
-        lines += [f'fedgate_node_breaker_open{{node="{node_id}"}} {int(pools.breaker.is_open(node_id))}'
+        lines += [f'fedgate_node_breaker_open{{node="{node_id}"}} {int(client.breaker.is_open(node_id))}'
                   for node_id in sorted(catalog.nodes)]
         lines += ["# TYPE fedgate_health_checker gauge",
                   f"fedgate_health_checker {int(request.app.ctx.health.is_checker)}"]
