@@ -64,3 +64,37 @@ def test_errors_are_clear_and_carry_no_secret(fresh_federation: Federation) -> N
                                  capture_output=True, text=True, timeout=60)
     assert unreachable.returncode == 1
     assert "s3cret-pw" not in unreachable.stderr + unreachable.stdout
+
+
+def test_migrate_upgrades_the_control_database_then_every_node(fresh_federation: Federation,
+                                                                clusters: list[Cluster]) -> None:
+    fed = fresh_federation
+    # A registered node whose database is empty (never migrated), and one whose database is gone.
+    name = f"cli_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(admin_url(clusters[2]), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    fed.catalog("SELECT federation.add_node('ap-south-3', 'ap-south', %s)", (admin_url(clusters[2], name),))
+    fed.catalog("SELECT federation.add_node('gone-1', 'ap-south', %s)",
+                ("postgresql://app:s3cret-pw@127.0.0.1:1/nothing",))
+    done = fedgate("migrate", control=fed.control_url)
+    assert done.returncode == 1, done.stdout + done.stderr  # one node could not be migrated
+    assert "control: control database: migrations applied: none" in done.stdout
+    assert "node eu-west-1: node database: migrations applied: none" in done.stdout
+    assert "node ap-south-3: node database: migrations applied: shared/001_foundation.sql" in done.stdout
+    assert "node gone-1: not migrated" in done.stderr and "s3cret-pw" not in done.stdout + done.stderr
+    with psycopg.connect(admin_url(clusters[2], name)) as conn:
+        assert conn.execute("SELECT count(*) FROM pg_namespace WHERE nspname IN ('onboarding', 'federation')"
+                            ).fetchone() == (1,)  # a node: the data plane, no catalog
+    only = fedgate("migrate", "--only-control", control=fed.control_url)
+    assert only.returncode == 0 and "node " not in only.stdout
+
+
+def test_node_add_names_its_region(fresh_federation: Federation, clusters: list[Cluster]) -> None:
+    fed = fresh_federation
+    name = f"cli_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(admin_url(clusters[2]), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    added = fedgate("node", "add", "sa-east-1", "--region", "sa-east", "--region-name", "South America East",
+                    "--database-url", admin_url(clusters[2], name), control=fed.control_url)
+    assert added.returncode == 0, added.stderr
+    assert fed.catalog("SELECT display_name FROM federation.regions WHERE code = 'sa-east'") == [("South America East",)]
