@@ -203,26 +203,34 @@ CREATE OR REPLACE FUNCTION federation.sync_top_routes()
 RETURNS trigger
 LANGUAGE plpgsql
 AS $$
-DECLARE
-    v_tenants uuid[];
 BEGIN
+    -- The touched tenants come straight from the transition tables and are joined, never searched
+    -- in an array: one statement may touch a million tenants. Only map rows whose arrays change.
     IF TG_OP = 'UPDATE' THEN
-        SELECT array_agg(DISTINCT t) INTO v_tenants
-        FROM (SELECT c.tenant_id FROM changed c UNION ALL SELECT o.tenant_id FROM old_rows o) x(t);
+        WITH touched AS (SELECT c.tenant_id FROM changed c UNION SELECT o.tenant_id FROM old_rows o),
+        t AS (
+            SELECT m.id, x.regions, x.nodes, x.is_primary
+            FROM touched
+            JOIN federation.tenant_federation_map m ON m.tenant_id = touched.tenant_id
+            CROSS JOIN LATERAL federation.top_routes(ARRAY[m.tenant_id]) x
+            WHERE (m.route_regions, m.route_nodes, m.route_is_primary) IS DISTINCT FROM (x.regions, x.nodes, x.is_primary)
+        )
+        UPDATE federation.tenant_federation_map m
+        SET route_regions = t.regions, route_nodes = t.nodes, route_is_primary = t.is_primary
+        FROM t WHERE m.id = t.id;
     ELSE
-        SELECT array_agg(DISTINCT c.tenant_id) INTO v_tenants FROM changed c;
+        WITH touched AS (SELECT DISTINCT c.tenant_id FROM changed c),
+        t AS (
+            SELECT m.id, x.regions, x.nodes, x.is_primary
+            FROM touched
+            JOIN federation.tenant_federation_map m ON m.tenant_id = touched.tenant_id
+            CROSS JOIN LATERAL federation.top_routes(ARRAY[m.tenant_id]) x
+            WHERE (m.route_regions, m.route_nodes, m.route_is_primary) IS DISTINCT FROM (x.regions, x.nodes, x.is_primary)
+        )
+        UPDATE federation.tenant_federation_map m
+        SET route_regions = t.regions, route_nodes = t.nodes, route_is_primary = t.is_primary
+        FROM t WHERE m.id = t.id;
     END IF;
-    -- Only tenants that have a map row, and only rows whose arrays change.
-    WITH t AS (
-        SELECT m.id, x.regions, x.nodes, x.is_primary
-        FROM federation.tenant_federation_map m
-        CROSS JOIN LATERAL federation.top_routes(ARRAY[m.tenant_id]) x
-        WHERE m.tenant_id = ANY (v_tenants)
-          AND (m.route_regions, m.route_nodes, m.route_is_primary) IS DISTINCT FROM (x.regions, x.nodes, x.is_primary)
-    )
-    UPDATE federation.tenant_federation_map m
-    SET route_regions = t.regions, route_nodes = t.nodes, route_is_primary = t.is_primary
-    FROM t WHERE m.id = t.id;
     RETURN NULL;
 END
 $$;
