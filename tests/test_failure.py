@@ -171,3 +171,34 @@ def test_a_blocked_statement_answers_504_within_the_bound(chaos: tuple[Federatio
         assert resp.json()["code"] == "57014"
         assert 2.5 < took < BOUND
         assert http.get(f"{FED}/tenants/{tenant}/status").status_code == 200  # and the node serves again
+
+
+def test_a_busy_node_is_not_a_down_node(clusters: list[Cluster], tmp_path: Path) -> None:
+    """Pool timeouts behind slow statements answer 503 "busy" but do not open the node's breaker:
+    the moment the statements finish, the node serves again."""
+    fed = make_federation(clusters)
+    gw = start_gateway(fed.control_url, tmp_path, env={**ENV, "FEDGATE_POOL_MAX_SIZE": "2",
+                                                        "FEDGATE_POOL_TIMEOUT": "0.5"})
+    try:
+        with gw.client() as http:
+            tenant = create_tenant(http, "eu-west")
+            assert http.get(f"{FED}/tenants/{tenant}/status").status_code == 200  # the pool is open
+
+            async def burst() -> list[httpx.Response]:
+                async with httpx.AsyncClient(base_url=gw.base_url, timeout=15) as client:
+                    return await asyncio.gather(*(client.get(f"{FED}/tenants/{tenant}/status") for _ in range(8)))
+
+            with psycopg.connect(fed.urls["eu-west-1"]) as locker:
+                locker.execute("LOCK TABLE onboarding.tenants IN ACCESS EXCLUSIVE MODE")
+                timer = threading.Timer(1.5, locker.rollback)  # the slow statements finish after 1.5 s
+                timer.start()
+                answers = asyncio.run(burst())
+                timer.join()
+            statuses = sorted(r.status_code for r in answers)
+            busy = [r.json() for r in answers if r.status_code == 503]
+            assert busy and all("is busy" in b["message"] for b in busy), statuses
+            assert 200 in statuses  # the two that held the connections finished
+            assert http.get(f"{FED}/tenants/{tenant}/status").status_code == 200  # at once: no open breaker
+            assert 'fedgate_node_breaker_open{node="eu-west-1"} 0' in http.get("/metrics").text
+    finally:
+        gw.stop()

@@ -117,8 +117,14 @@ class NodeClient:
             return pool, await pool.getconn(timeout=self._settings.pool_timeout)
         except PoolTimeout:
             self._in_use.release()
-            self.breaker.failure(node.node_id)
-            raise node_unavailable(node.node_id) from None
+            if pool.get_stats().get("pool_size", 0) < pool.max_size:
+                # The pool could not open the connections it may have: the node is not answering.
+                self.breaker.failure(node.node_id)
+                raise node_unavailable(node.node_id) from None
+            # Every connection exists and is busy: the node is slow, not down. Its breaker stays closed,
+            # so one tenant's slow statements do not take the node away from the others.
+            raise GatewayError(503, "FGW503", f"federation node {node.node_id} is busy",
+                               hint="retry after the Retry-After delay") from None
         except BaseException:
             self._in_use.release()
             raise
