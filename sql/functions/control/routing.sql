@@ -203,34 +203,28 @@ CREATE OR REPLACE FUNCTION federation.sync_top_routes()
 RETURNS trigger
 LANGUAGE plpgsql
 AS $$
+DECLARE
+    v_tenants uuid[];
 BEGIN
-    -- The touched tenants come straight from the transition tables and are joined, never searched
-    -- in an array: one statement may touch a million tenants. Only map rows whose arrays change.
     IF TG_OP = 'UPDATE' THEN
-        WITH touched AS (SELECT c.tenant_id FROM changed c UNION SELECT o.tenant_id FROM old_rows o),
-        t AS (
-            SELECT m.id, x.regions, x.nodes, x.is_primary
-            FROM touched
-            JOIN federation.tenant_federation_map m ON m.tenant_id = touched.tenant_id
-            CROSS JOIN LATERAL federation.top_routes(ARRAY[m.tenant_id]) x
-            WHERE (m.route_regions, m.route_nodes, m.route_is_primary) IS DISTINCT FROM (x.regions, x.nodes, x.is_primary)
-        )
-        UPDATE federation.tenant_federation_map m
-        SET route_regions = t.regions, route_nodes = t.nodes, route_is_primary = t.is_primary
-        FROM t WHERE m.id = t.id;
+        SELECT array_agg(DISTINCT x.t) INTO v_tenants
+        FROM (SELECT c.tenant_id FROM changed c UNION ALL SELECT o.tenant_id FROM old_rows o) x(t);
     ELSE
-        WITH touched AS (SELECT DISTINCT c.tenant_id FROM changed c),
-        t AS (
-            SELECT m.id, x.regions, x.nodes, x.is_primary
-            FROM touched
-            JOIN federation.tenant_federation_map m ON m.tenant_id = touched.tenant_id
-            CROSS JOIN LATERAL federation.top_routes(ARRAY[m.tenant_id]) x
-            WHERE (m.route_regions, m.route_nodes, m.route_is_primary) IS DISTINCT FROM (x.regions, x.nodes, x.is_primary)
-        )
-        UPDATE federation.tenant_federation_map m
-        SET route_regions = t.regions, route_nodes = t.nodes, route_is_primary = t.is_primary
-        FROM t WHERE m.id = t.id;
+        SELECT array_agg(DISTINCT c.tenant_id) INTO v_tenants FROM changed c;
     END IF;
+    -- The touched tenants are joined, never searched in the array (= ANY over a parameter is a
+    -- linear search per row: quadratic when a statement touches many tenants). Only map rows whose
+    -- arrays change are written.
+    WITH t AS (
+        SELECT m.id, x.regions, x.nodes, x.is_primary
+        FROM unnest(v_tenants) AS touched(tenant_id)
+        JOIN federation.tenant_federation_map m ON m.tenant_id = touched.tenant_id
+        CROSS JOIN LATERAL federation.top_routes(ARRAY[m.tenant_id]) x
+        WHERE (m.route_regions, m.route_nodes, m.route_is_primary) IS DISTINCT FROM (x.regions, x.nodes, x.is_primary)
+    )
+    UPDATE federation.tenant_federation_map m
+    SET route_regions = t.regions, route_nodes = t.nodes, route_is_primary = t.is_primary
+    FROM t WHERE m.id = t.id;
     RETURN NULL;
 END
 $$;
