@@ -2,7 +2,7 @@
 -- Python never writes SQL inline.
 
 -- name: load_nodes
--- The node catalog, with the connection reference only the gateway reads.
+-- The node catalog, with the connection reference only the gateway (and fedgate migrate) reads.
 SELECT node_id, region, database_url, status FROM federation.federation_nodes ORDER BY node_id;
 
 -- name: resolve_node
@@ -54,7 +54,3 @@ SELECT count(*) FROM federation.tenant_registry;
 
 -- name: add_region
 SELECT * FROM federation.add_region(%s, %s);
-
--- name: node_references
--- Every registered node's connection reference (fedgate migrate upgrades them all).
-SELECT node_id, database_url FROM federation.federation_nodes ORDER BY node_id;

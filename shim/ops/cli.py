@@ -46,8 +46,8 @@ def migrate_federation(control: str, *, only_control: bool = False) -> int:
         return 0
     failed = 0
     with psycopg.connect(control, autocommit=True) as conn:
-        nodes = conn.execute(QUERIES["node_references"]).fetchall()
-    for node_id, reference in nodes:
+        nodes = conn.execute(QUERIES["load_nodes"]).fetchall()
+    for node_id, _region, reference, _status in nodes:
         if reference == "self":
             continue  # the default node is the control database, migrated above
         try:
