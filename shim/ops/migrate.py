@@ -24,9 +24,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Iterator, Literal
 
 import psycopg
 from psycopg import sql
@@ -141,6 +142,75 @@ def _check_role(conn: psycopg.Connection, role: Role) -> None:
         raise MigrationError("this database is a federation node, not the control database")
 
 
+@contextmanager
+def _locked(conn: psycopg.Connection) -> Iterator[None]:
+    """A transaction holding the migration lock: concurrent runners (workers, gateways) take turns."""
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
+        yield
+
+
+def _apply_migration(conn: psycopg.Connection, migration: Migration) -> bool:
+    """Apply one migration unless it already was (checksum checked); whether it ran."""
+    with _locked(conn):
+        row = conn.execute(
+            "SELECT checksum FROM public.fedgate_migrations WHERE migration_set = %s AND version = %s",
+            (migration.migration_set, migration.version)).fetchone()
+        if row is not None:
+            if row[0] != migration.checksum:
+                raise MigrationError(
+                    f"migration {migration.migration_set}/{migration.name} was edited after it was applied "
+                    "(checksum differs); add a new migration instead")
+            return False
+        try:
+            conn.execute(migration.sql.encode())
+        except psycopg.Error as exc:
+            raise MigrationError(f"migration {migration.migration_set}/{migration.name} failed: "
+                                 f"{_describe(exc)}") from exc
+        conn.execute(
+            "INSERT INTO public.fedgate_migrations (migration_set, version, name, checksum) VALUES (%s, %s, %s, %s)",
+            (migration.migration_set, migration.version, migration.name, migration.checksum))
+        return True
+
+
+def _apply_functions(conn: psycopg.Connection, plane: str, script: str, checksum: str) -> bool:
+    """Re-apply one plane's function families when they changed; whether they did."""
+    with _locked(conn):
+        row = conn.execute("SELECT checksum FROM public.fedgate_function_sets WHERE migration_set = %s",
+                           (plane,)).fetchone()
+        if row is not None and row[0] == checksum:
+            return False
+        conn.execute("SET LOCAL check_function_bodies = off")  # families refer to each other
+        try:
+            conn.execute(script.encode())
+        except psycopg.Error as exc:
+            raise MigrationError(f"{plane} function families failed: {_describe(exc)}") from exc
+        conn.execute(
+            "INSERT INTO public.fedgate_function_sets (migration_set, checksum) VALUES (%s, %s) "
+            "ON CONFLICT (migration_set) DO UPDATE SET checksum = EXCLUDED.checksum, applied_at = now()",
+            (plane, checksum))
+        return True
+
+
+def _set_control_search_path(conn: psycopg.Connection) -> None:
+    """The DBAs' search_path, a database-level setting: CREATE DATABASE ... TEMPLATE and a restore do not
+    carry it, so every run checks it (under the lock: concurrent ALTER DATABASE of one row fails with
+    "tuple concurrently updated")."""
+    with _locked(conn):
+        row = conn.execute("SELECT %s = ANY (s.setconfig) FROM pg_catalog.pg_db_role_setting s "
+                           "JOIN pg_catalog.pg_database d ON d.oid = s.setdatabase "
+                           "WHERE d.datname = current_database() AND s.setrole = 0",
+                           (f"search_path={CONTROL_SEARCH_PATH}",)).fetchone()
+        if row and row[0]:
+            return
+        try:
+            conn.execute(sql.SQL("ALTER DATABASE {} SET search_path = " + CONTROL_SEARCH_PATH).format(
+                sql.Identifier(conn.info.dbname)))
+        except psycopg.errors.InsufficientPrivilege:
+            raise MigrationError("the control database's search_path could not be set: migrate as its owner "
+                                 f"or run ALTER DATABASE ... SET search_path = {CONTROL_SEARCH_PATH}") from None
+
+
 def migrate(conninfo: str, role: Role = "control", *, connect_timeout: int = 10, sql_dir: Path = SQL_DIR,
             functions_dir: Path = FUNCTIONS_DIR) -> MigrationReport:
     """Bring one database up to date for its role. Idempotent; safe to run concurrently."""
@@ -150,64 +220,12 @@ def migrate(conninfo: str, role: Role = "control", *, connect_timeout: int = 10,
     bundles = [(plane, *functions_bundle(plane, functions_dir)) for plane in FUNCTION_SETS[role]]
     report = MigrationReport(role)
     with psycopg.connect(conninfo, connect_timeout=connect_timeout, autocommit=True) as conn:
-        with conn.transaction():
-            conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
+        with _locked(conn):
             conn.execute(_BOOKKEEPING)
             _check_role(conn, role)
-        for migration in migrations:
-            with conn.transaction():
-                conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
-                row = conn.execute(
-                    "SELECT checksum FROM public.fedgate_migrations WHERE migration_set = %s AND version = %s",
-                    (migration.migration_set, migration.version)).fetchone()
-                if row is not None:
-                    if row[0] != migration.checksum:
-                        raise MigrationError(
-                            f"migration {migration.migration_set}/{migration.name} was edited after it was applied "
-                            "(checksum differs); add a new migration instead")
-                    continue
-                try:
-                    conn.execute(migration.sql.encode())
-                except psycopg.Error as exc:
-                    raise MigrationError(f"migration {migration.migration_set}/{migration.name} failed: "
-                                         f"{_describe(exc)}") from exc
-                conn.execute(
-                    "INSERT INTO public.fedgate_migrations (migration_set, version, name, checksum) "
-                    "VALUES (%s, %s, %s, %s)",
-                    (migration.migration_set, migration.version, migration.name, migration.checksum))
-                report.applied.append(f"{migration.migration_set}/{migration.name}")
-        for plane, script, checksum in bundles:
-            with conn.transaction():
-                conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
-                row = conn.execute("SELECT checksum FROM public.fedgate_function_sets WHERE migration_set = %s",
-                                   (plane,)).fetchone()
-                if row is not None and row[0] == checksum:
-                    continue
-                conn.execute("SET LOCAL check_function_bodies = off")  # families refer to each other
-                try:
-                    conn.execute(script.encode())
-                except psycopg.Error as exc:
-                    raise MigrationError(f"{plane} function families failed: {_describe(exc)}") from exc
-                conn.execute(
-                    "INSERT INTO public.fedgate_function_sets (migration_set, checksum) VALUES (%s, %s) "
-                    "ON CONFLICT (migration_set) DO UPDATE SET checksum = EXCLUDED.checksum, applied_at = now()",
-                    (plane, checksum))
-                report.functions_applied.append(plane)
+        report.applied = [f"{m.migration_set}/{m.name}" for m in migrations if _apply_migration(conn, m)]
+        report.functions_applied = [plane for plane, script, checksum in bundles
+                                    if _apply_functions(conn, plane, script, checksum)]
         if role == "control":
-            # A database-level setting: CREATE DATABASE ... TEMPLATE and a restore do not carry it, so every run
-            # checks it, under the lock (concurrent ALTER DATABASE of one row fails with "tuple concurrently updated").
-            with conn.transaction():
-                conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
-                wanted = f"search_path={CONTROL_SEARCH_PATH}"
-                row = conn.execute("SELECT %s = ANY (s.setconfig) FROM pg_catalog.pg_db_role_setting s "
-                                   "JOIN pg_catalog.pg_database d ON d.oid = s.setdatabase "
-                                   "WHERE d.datname = current_database() AND s.setrole = 0", (wanted,)).fetchone()
-                if not (row and row[0]):
-                    try:
-                        conn.execute(sql.SQL("ALTER DATABASE {} SET search_path = " + CONTROL_SEARCH_PATH).format(
-                            sql.Identifier(conn.info.dbname)))
-                    except psycopg.errors.InsufficientPrivilege:
-                        raise MigrationError("the control database's search_path could not be set: migrate as its "
-                                             f"owner or run ALTER DATABASE ... SET search_path = {CONTROL_SEARCH_PATH}"
-                                             ) from None
+            _set_control_search_path(conn)
     return report
