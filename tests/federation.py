@@ -37,10 +37,11 @@ def prepare_template(cluster: Cluster, role: Role) -> None:
     migrate(admin_url(cluster, TEMPLATE_DB), role)
 
 
-def create_database(cluster: Cluster, name: str) -> str:
+def create_database(cluster: Cluster, name: str, template: str | None = TEMPLATE_DB) -> str:
+    """A new database (any old one of that name dropped): a clone of the migrated template, or empty."""
     with psycopg.connect(admin_url(cluster), autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE {TEMPLATE_DB}')
+        conn.execute(f'CREATE DATABASE "{name}"' + (f" TEMPLATE {template}" if template else ""))
     return admin_url(cluster, name)
 
 

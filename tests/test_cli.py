@@ -10,7 +10,7 @@ import uuid
 import psycopg
 
 from shim.dev.clusters import Cluster
-from tests.federation import Federation, admin_url
+from tests.federation import Federation, create_database
 
 
 def fedgate(*args: str, control: str) -> subprocess.CompletedProcess[str]:
@@ -23,9 +23,7 @@ def test_node_add_route_add_resolve(fresh_federation: Federation, clusters: list
     fed = fresh_federation
     # An empty database: `node add` migrates it as a node, then registers it.
     name = f"cli_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(admin_url(clusters[2]), autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    new_node_url = admin_url(clusters[2], name)
+    new_node_url = create_database(clusters[2], name, template=None)
     added = fedgate("node", "add", "ap-south-2", "--region", "ap-south", "--database-url", new_node_url,
                     "--priority", "5", control=fed.control_url)
     assert added.returncode == 0, added.stderr
@@ -71,9 +69,8 @@ def test_migrate_upgrades_the_control_database_then_every_node(fresh_federation:
     fed = fresh_federation
     # A registered node whose database is empty (never migrated), and one whose database is gone.
     name = f"cli_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(admin_url(clusters[2]), autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    fed.catalog("SELECT federation.add_node('ap-south-3', 'ap-south', %s)", (admin_url(clusters[2], name),))
+    empty = create_database(clusters[2], name, template=None)
+    fed.catalog("SELECT federation.add_node('ap-south-3', 'ap-south', %s)", (empty,))
     fed.catalog("SELECT federation.add_node('gone-1', 'ap-south', %s)",
                 ("postgresql://app:s3cret-pw@127.0.0.1:1/nothing",))
     done = fedgate("migrate", control=fed.control_url)
@@ -82,7 +79,7 @@ def test_migrate_upgrades_the_control_database_then_every_node(fresh_federation:
     assert "node eu-west-1: node database: migrations applied: none" in done.stdout
     assert "node ap-south-3: node database: migrations applied: shared/001_foundation.sql" in done.stdout
     assert "node gone-1: not migrated" in done.stderr and "s3cret-pw" not in done.stdout + done.stderr
-    with psycopg.connect(admin_url(clusters[2], name)) as conn:
+    with psycopg.connect(empty) as conn:
         assert conn.execute("SELECT count(*) FROM pg_namespace WHERE nspname IN ('onboarding', 'federation')"
                             ).fetchone() == (1,)  # a node: the data plane, no catalog
     only = fedgate("migrate", "--only-control", control=fed.control_url)
@@ -92,9 +89,8 @@ def test_migrate_upgrades_the_control_database_then_every_node(fresh_federation:
 def test_node_add_names_its_region(fresh_federation: Federation, clusters: list[Cluster]) -> None:
     fed = fresh_federation
     name = f"cli_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(admin_url(clusters[2]), autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+    empty = create_database(clusters[2], name, template=None)
     added = fedgate("node", "add", "sa-east-1", "--region", "sa-east", "--region-name", "South America East",
-                    "--database-url", admin_url(clusters[2], name), control=fed.control_url)
+                    "--database-url", empty, control=fed.control_url)
     assert added.returncode == 0, added.stderr
     assert fed.catalog("SELECT display_name FROM federation.regions WHERE code = 'sa-east'") == [("South America East",)]

@@ -12,14 +12,7 @@ import pytest
 from shim.dev.clusters import Cluster
 from shim.ops.migrate import ROLE_SETS, MigrationError, load_migrations, migrate
 from shim.paths import FUNCTIONS_DIR, SQL_DIR
-from tests.federation import admin_url
-
-
-def _fresh_db(cluster: Cluster, name: str) -> str:
-    with psycopg.connect(admin_url(cluster), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return admin_url(cluster, name)
+from tests.federation import admin_url, create_database
 
 
 def test_each_set_is_numbered_in_order() -> None:
@@ -31,7 +24,7 @@ def test_each_set_is_numbered_in_order() -> None:
 
 
 def test_migrate_is_idempotent(clusters: list[Cluster]) -> None:
-    url = _fresh_db(clusters[1], "mig_idem")
+    url = create_database(clusters[1], "mig_idem", template=None)
     expected = sum(len(load_migrations(s)) for s in ROLE_SETS["control"])
     first = migrate(url, "control")
     assert len(first.applied) == expected and first.functions_applied == ["node", "control"]
@@ -43,7 +36,7 @@ def test_migrate_is_idempotent(clusters: list[Cluster]) -> None:
 
 
 def test_a_node_gets_no_catalog(clusters: list[Cluster]) -> None:
-    url = _fresh_db(clusters[1], "mig_node")
+    url = create_database(clusters[1], "mig_node", template=None)
     migrate(url, "node")
     with psycopg.connect(url) as conn:
         schemas = {r[0] for r in conn.execute("SELECT nspname FROM pg_namespace")}
@@ -57,18 +50,18 @@ def test_a_node_gets_no_catalog(clusters: list[Cluster]) -> None:
 
 
 def test_a_database_keeps_its_role(clusters: list[Cluster]) -> None:
-    node = _fresh_db(clusters[1], "mig_role_node")
+    node = create_database(clusters[1], "mig_role_node", template=None)
     migrate(node, "node")
     with pytest.raises(MigrationError, match="is a federation node, not the control database"):
         migrate(node, "control")
-    control = _fresh_db(clusters[1], "mig_role_control")
+    control = create_database(clusters[1], "mig_role_control", template=None)
     migrate(control, "control")
     with pytest.raises(MigrationError, match="this is the control database"):
         migrate(control, "node")
 
 
 def test_dbas_call_the_routing_functions_unqualified(clusters: list[Cluster]) -> None:
-    url = _fresh_db(clusters[1], "mig_dba")
+    url = create_database(clusters[1], "mig_dba", template=None)
     migrate(url, "control")
     with psycopg.connect(url) as conn:  # a new session, as psql opens
         assert conn.execute("SELECT reason FROM resolve_node(gen_random_uuid(), NULL)").fetchone() == ("default_unmapped",)
@@ -76,7 +69,7 @@ def test_dbas_call_the_routing_functions_unqualified(clusters: list[Cluster]) ->
 
 
 def test_concurrent_runners_do_not_race(clusters: list[Cluster]) -> None:
-    url = _fresh_db(clusters[1], "mig_race")
+    url = create_database(clusters[1], "mig_race", template=None)
     errors: list[BaseException] = []
 
     def run() -> None:
@@ -97,7 +90,7 @@ def test_concurrent_runners_do_not_race(clusters: list[Cluster]) -> None:
 
 
 def test_an_edited_applied_migration_is_refused(clusters: list[Cluster], tmp_path: Path) -> None:
-    url = _fresh_db(clusters[2], "mig_edit")
+    url = create_database(clusters[2], "mig_edit", template=None)
     sql_dir = tmp_path / "sql"
     shutil.copytree(SQL_DIR, sql_dir, ignore=shutil.ignore_patterns("functions", "tests"))
     migrate(url, sql_dir=sql_dir, functions_dir=FUNCTIONS_DIR)
@@ -108,7 +101,7 @@ def test_an_edited_applied_migration_is_refused(clusters: list[Cluster], tmp_pat
 
 
 def test_a_new_migration_is_applied_once(clusters: list[Cluster], tmp_path: Path) -> None:
-    url = _fresh_db(clusters[2], "mig_new")
+    url = create_database(clusters[2], "mig_new", template=None)
     sql_dir = tmp_path / "sql"
     shutil.copytree(SQL_DIR, sql_dir, ignore=shutil.ignore_patterns("functions", "tests"))
     migrate(url, sql_dir=sql_dir)
@@ -118,7 +111,7 @@ def test_a_new_migration_is_applied_once(clusters: list[Cluster], tmp_path: Path
 
 
 def test_a_failing_migration_leaves_no_trace(clusters: list[Cluster], tmp_path: Path) -> None:
-    url = _fresh_db(clusters[2], "mig_fail")
+    url = create_database(clusters[2], "mig_fail", template=None)
     sql_dir = tmp_path / "sql"
     shutil.copytree(SQL_DIR, sql_dir, ignore=shutil.ignore_patterns("functions", "tests"))
     (sql_dir / "node" / "002_broken.sql").write_text("CREATE TABLE public.half (id int); SELECT 1/0;")

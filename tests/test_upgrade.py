@@ -20,7 +20,7 @@ import pytest
 
 from shim.dev.clusters import PG_BIN, Cluster
 from shim.ops.migrate import Role, migrate
-from tests.federation import admin_url
+from tests.federation import create_database
 
 DUMP = Path(__file__).parent / "fixtures" / "fedgate-0.1-schema.sql"
 DBA_FUNCTION = "CREATE FUNCTION public.dba_tenant_count() RETURNS bigint LANGUAGE sql AS 'SELECT 42::bigint'"
@@ -58,22 +58,18 @@ ORDER BY 1, 2
 
 
 def _restore_0_1(cluster: Cluster, name: str) -> str:
-    with psycopg.connect(admin_url(cluster), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+    url = create_database(cluster, name, template=None)
     done = subprocess.run([str(PG_BIN / "psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1",
                            "-p", str(cluster.settings["port"]), "-U", "postgres", "-d", name, "-f", str(DUMP)],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    return admin_url(cluster, name)
+    return url
 
 
 def _fresh(cluster: Cluster, name: str, role: Role) -> str:
-    with psycopg.connect(admin_url(cluster), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    migrate(admin_url(cluster, name), role)
-    return admin_url(cluster, name)
+    url = create_database(cluster, name, template=None)
+    migrate(url, role)
+    return url
 
 
 def _one(url: str, query: str, params: tuple[Any, ...] = ()) -> Any:
