@@ -1,6 +1,6 @@
 -- Catalog changes NOTIFY channel fedgate_catalog with what changed.
 BEGIN;
-SELECT plan(8);
+SELECT plan(10);
 
 SELECT fgtest.capture_notifications();
 
@@ -49,6 +49,18 @@ INSERT INTO tenant_federation_map (tenant_id, primary_node_id, primary_region)
 SELECT fgtest.tid(i), 'eu-1', 'eu-west' FROM generate_series(10, 400) i;
 SELECT is((SELECT payload FROM fgtest_notices),
           '{"op": "insert", "all": true, "table": "tenant_federation_map"}'::jsonb, 'a bulk change says all');
+
+-- A rule change notifies once (the map row's derived top routes do not notify again);
+-- a map row deleted by a cascade from the registry still notifies.
+DELETE FROM fgtest_notices;
+SELECT add_route(fgtest.tid(10), 'ap-south', 'eu-1', 100, true);
+SELECT is((SELECT array_agg(payload ->> 'table') FROM fgtest_notices), ARRAY['federation_routing'],
+          'a new rule: one notification, from federation_routing');
+DELETE FROM fgtest_notices;
+DELETE FROM tenant_registry WHERE id = fgtest.tid(11);
+SELECT ok((SELECT bool_or(payload ->> 'table' = 'tenant_federation_map'
+                          AND payload -> 'tenant_ids' ? fgtest.tid(11)::text) FROM fgtest_notices),
+          'a map row removed with its registry row notifies');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -30,8 +30,11 @@ BEGIN
             RETURN NULL;  -- only the serving state copied from a health report: that table notifies
         END IF;
     END IF;
-    IF TG_TABLE_NAME = 'tenant_federation_map' AND pg_trigger_depth() > 1 THEN
-        RETURN NULL;  -- sync_top_routes rewriting derived columns: federation_routing's own trigger notifies
+    IF TG_TABLE_NAME = 'tenant_federation_map' AND TG_OP = 'UPDATE' AND pg_trigger_depth() > 1 THEN
+        -- sync_top_routes rewriting derived columns: federation_routing's own trigger notifies. (A cascade
+        -- that deletes map rows runs as a trigger too, and still notifies; a renamed node notifies through
+        -- federation_nodes, which drops every cached resolution.)
+        RETURN NULL;
     END IF;
     SELECT coalesce(jsonb_agg(DISTINCT r.j -> 'tenant_id') FILTER (WHERE r.j ? 'tenant_id'), '[]'::jsonb),
            coalesce(jsonb_agg(DISTINCT coalesce(r.j -> 'node_id', r.j -> 'primary_node_id'))
