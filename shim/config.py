@@ -43,6 +43,13 @@ class Settings:
     breaker_threshold: int = 2       # consecutive connection failures that open a node's breaker
     breaker_reset: float = 1.0       # seconds an open breaker waits before a probe request
     public_url: str = ""             # the gateway's URL as agents reach it (kits); default http://host:port
+    jwt_secret: str = field(default="", repr=False)  # HS256 key: verifies tokens, signs agent credentials
+    jwt_keys_file: str = ""          # a JWKS file of public keys (ES256, EdDSA, RS256), chosen by kid
+    jwt_audience: str = "fedgate"
+    jwt_issuer: str = ""             # when set, tokens must carry it
+    jwt_leeway: float = 10.0         # seconds of clock skew allowed on exp and nbf (at most 30)
+    agent_token_ttl: float = 86400.0  # seconds an agent credential is valid (refresh before it ends)
+    proxies_count: int = 0           # trusted reverse proxies in front (client address from X-Forwarded-For)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":
@@ -64,6 +71,13 @@ class Settings:
             health_timeout=_env_number(env, "FEDGATE_HEALTH_TIMEOUT", 1.0),
             breaker_threshold=_env_number(env, "FEDGATE_BREAKER_THRESHOLD", 2, int),
             breaker_reset=_env_number(env, "FEDGATE_BREAKER_RESET", 1.0),
+            jwt_secret=env.get("FEDGATE_JWT_SECRET", ""),
+            jwt_keys_file=env.get("FEDGATE_JWT_KEYS", ""),
+            jwt_audience=env.get("FEDGATE_JWT_AUDIENCE", "") or "fedgate",
+            jwt_issuer=env.get("FEDGATE_JWT_ISSUER", ""),
+            jwt_leeway=_env_number(env, "FEDGATE_JWT_LEEWAY", 10.0),
+            agent_token_ttl=_env_number(env, "FEDGATE_AGENT_TOKEN_TTL", 86400.0),
+            proxies_count=_env_number(env, "FEDGATE_PROXIES_COUNT", 0, int),
         )
         given = {k: v for k, v in overrides.items() if v is not None}
         settings = replace(settings, **given)
@@ -90,7 +104,25 @@ class Settings:
             raise ConfigError("breaker_threshold must be at least 1")
         if self.statement_timeout_ms < 1:
             raise ConfigError("statement_timeout_ms must be positive")
+        self.validate_auth()
         return self
+
+    def validate_auth(self) -> None:
+        """The gateway refuses to start without a way to check tokens."""
+        if not self.jwt_secret and not self.jwt_keys_file:
+            raise ConfigError("no token key: set FEDGATE_JWT_SECRET (HS256, at least 32 bytes) or FEDGATE_JWT_KEYS "
+                              "(a JWKS file of public keys); `make run` makes its own")
+        if not self.jwt_secret:
+            raise ConfigError("FEDGATE_JWT_KEYS needs FEDGATE_JWT_SECRET too: the gateway signs agent credentials "
+                              "with its own HS256 secret")
+        if len(self.jwt_secret.encode()) < 32:
+            raise ConfigError("FEDGATE_JWT_SECRET must be at least 32 bytes")
+        if not 0 <= self.jwt_leeway <= 30:
+            raise ConfigError("FEDGATE_JWT_LEEWAY must be 0-30 seconds")
+        if not 60 <= self.agent_token_ttl <= 30 * 86400:
+            raise ConfigError("FEDGATE_AGENT_TOKEN_TTL must be 60 seconds to 30 days")
+        if self.proxies_count < 0:
+            raise ConfigError("FEDGATE_PROXIES_COUNT must be 0 or more")
 
     @property
     def call_bound_seconds(self) -> float:

@@ -26,6 +26,7 @@ SQLSTATE_STATUS: dict[str, int] = {
     "FG404": 404,  # not found
     "FG409": 409,  # conflict
     "FG410": 410,  # expired or revoked
+    "FG429": 429,  # too many failed attempts from this client address
     "23505": 409,  # unique_violation
     "23503": 409,  # foreign_key_violation
     "23502": 400,  # not_null_violation
@@ -43,6 +44,7 @@ SQLSTATE_CLASS_STATUS: dict[str, int] = {
     "57": 503,  # operator intervention (shutdown, cannot connect now)
 }
 RETRY_AFTER_SECONDS = 2
+THROTTLED_RETRY_AFTER_SECONDS = 60  # failed enrollments are counted over 15 minutes, per minute
 
 
 class GatewayError(Exception):
@@ -59,6 +61,8 @@ class GatewayError(Exception):
         self.headers = dict(headers or {})
         if status == 503:
             self.headers.setdefault("Retry-After", str(RETRY_AFTER_SECONDS))
+        elif status == 429:
+            self.headers.setdefault("Retry-After", str(THROTTLED_RETRY_AFTER_SECONDS))
 
     def body(self) -> dict[str, Any]:
         return {"code": self.code, "message": self.message, "details": self.details, "hint": self.hint}

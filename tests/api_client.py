@@ -24,8 +24,9 @@ def create_tenant(http: httpx.Client, region: str = "eu-west", prefix: str = FED
 
 
 def issue_kit(http: httpx.Client, tenant: str, agents: list[str], fmt: str = "zip", prefix: str = FED,
-              **extra: Any) -> httpx.Response:
-    resp = http.post(f"{prefix}/bootstrap/kit", json={"tenantId": tenant, "agents": agents, "format": fmt, **extra})
+              headers: dict[str, str] | None = None, **extra: Any) -> httpx.Response:
+    resp = http.post(f"{prefix}/bootstrap/kit", json={"tenantId": tenant, "agents": agents, "format": fmt, **extra},
+                     headers=headers)
     assert resp.status_code == 201, resp.text
     return resp
 

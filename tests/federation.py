@@ -16,12 +16,33 @@ from typing import Any, Sequence
 import httpx
 import psycopg
 
+from shim.auth.keys import Keyring
+from shim.auth.tokens import Role as TokenRole, mint
 from shim.dev.clusters import Cluster
 from shim.ops.migrate import Role, migrate
 
 TEMPLATE_DB = "fedgate_template"
 REGIONS = (("default", "us-east"), ("eu-west-1", "eu-west"), ("ap-south-1", "ap-south"))
 ROLES: tuple[Role, ...] = ("control", "node", "node")  # clusters[0] holds the control databases
+
+
+# The gateways the tests start verify tokens with this HS256 secret.
+JWT_SECRET = "fedgate-tests-hs256-secret-0123456789abcdef"
+AUDIENCE = "fedgate"
+DBA_CLAIMS = '{"role":"operator","sub":"tests-dba"}'  # no spaces: it goes into libpq's options
+
+
+def token(role: TokenRole = "operator", tenant: str | uuid.UUID | None = None, agent: str | uuid.UUID | None = None,
+          ttl: float = 3600, sub: str | None = None) -> str:
+    """A token the test gateways accept."""
+    return mint(Keyring(JWT_SECRET), role=role, audience=AUDIENCE, ttl=ttl, sub=sub,
+                tenant_id=uuid.UUID(str(tenant)) if tenant else None,
+                agent_id=uuid.UUID(str(agent)) if agent else None)[0]
+
+
+def bearer(role: TokenRole = "operator", tenant: str | uuid.UUID | None = None,
+           agent: str | uuid.UUID | None = None) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token(role, tenant, agent)}"}
 
 
 def admin_url(cluster: Cluster, database: str = "postgres") -> str:
@@ -58,7 +79,8 @@ class Federation:
         return self.urls["default"]
 
     def sql(self, node_id: str, query: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        with psycopg.connect(self.urls[node_id], autocommit=True) as conn:
+        """A statement on a node, as a DBA acting as an operator (handlers need a caller's claims)."""
+        with psycopg.connect(self.urls[node_id], autocommit=True, options=f"-c fedgate.claims={DBA_CLAIMS}") as conn:
             cursor = conn.execute(query, params)
             return cursor.fetchall() if cursor.description else []
 
@@ -90,7 +112,9 @@ class Gateway:
     log_path: Path
 
     def client(self, **kw: Any) -> httpx.Client:
-        return httpx.Client(base_url=self.base_url, timeout=kw.pop("timeout", 15), **kw)
+        """An HTTP client of the gateway, as an operator unless ``headers`` say otherwise."""
+        headers = {**bearer(), **kw.pop("headers", {})}
+        return httpx.Client(base_url=self.base_url, timeout=kw.pop("timeout", 15), headers=headers, **kw)
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
@@ -113,7 +137,7 @@ def start_gateway(control_url: str, log_dir: Path, *, workers: int = 1,
            "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
     if workers == 1:
         cmd.append("--single-process")
-    full_env = {**os.environ, **(env or {})}
+    full_env = {**os.environ, "FEDGATE_JWT_SECRET": JWT_SECRET, **(env or {})}
     with open(log_path, "wb") as log:
         process = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=full_env)
     gateway = Gateway(f"http://127.0.0.1:{port}", process, log_path)

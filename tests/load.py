@@ -9,6 +9,8 @@ from typing import Callable
 
 import httpx
 
+from tests.federation import bearer
+
 
 @dataclass
 class Sample:
@@ -27,7 +29,7 @@ async def run_load(base_url: str, paths: dict[str, str], seconds: float, concurr
     samples: list[Sample] = []
     deadline = time.monotonic() + seconds
     limits = httpx.Limits(max_keepalive_connections=0 if fresh_connections else concurrency)
-    async with httpx.AsyncClient(base_url=base_url, timeout=30, limits=limits) as client:
+    async with httpx.AsyncClient(base_url=base_url, timeout=30, limits=limits, headers=bearer()) as client:
         async def worker(offset: int) -> None:
             keys = list(paths)
             i = offset

@@ -8,7 +8,7 @@ import pytest
 
 from shim.request.endpoints import ENDPOINTS
 from tests.api_client import FED, LEGACY, VALIDATED, assert_error, validate_response, create_tenant, issue_kit, token_of, unpack
-from tests.federation import Federation, Gateway
+from tests.federation import Federation, Gateway, bearer
 
 CALLED: set[tuple[str, str]] = set()  # (namespace, operation) this module exercised
 
@@ -59,47 +59,64 @@ def test_identity_validate(http: httpx.Client, prefix: str, federation: Federati
     CALLED.update({(_ns(prefix), "validateIdentityProvider"), (_ns(prefix), "listTenantActivity")})
 
 
-def test_bootstrap_lifecycle(http: httpx.Client, prefix: str) -> None:
+def test_bootstrap_lifecycle(http: httpx.Client, prefix: str, gateway: Gateway) -> None:
+    """An operator creates the tenant; the tenant's own token does the rest, its agent enrolls with the
+    kit alone and reports with the credential enrollment gave it."""
     tenant = create_tenant(http, "eu-west", prefix=prefix)
-    status = http.get(f"{prefix}/bootstrap/status/{tenant}").json()
+    as_tenant = bearer("tenant", tenant)
+    status = http.get(f"{prefix}/bootstrap/status/{tenant}", headers=as_tenant).json()
     assert status["stage"] == "not_started"
-    assert_error(http.get(f"{prefix}/bootstrap/meta/{tenant}"), 404, "FG404")
+    assert_error(http.get(f"{prefix}/bootstrap/meta/{tenant}", headers=as_tenant), 404, "FG404")
 
-    kit = issue_kit(http, tenant, ["log-shipper", "metrics-agent"])
+    kit = issue_kit(http, tenant, ["log-shipper", "metrics-agent"], prefix=prefix, headers=as_tenant, maxAgents=3)
     kit_id = kit.headers["X-Kit-Id"]
     files = unpack(kit.content, "zip")
-    meta = http.get(f"{prefix}/bootstrap/meta/{tenant}")
+    meta = http.get(f"{prefix}/bootstrap/meta/{tenant}", headers=as_tenant)
     assert meta.status_code == 200 and meta.content == files["metadata.json"]
-    assert http.get(f"{prefix}/bootstrap/status/{tenant}").json()["stage"] == "kit_issued"
-    state = http.get(f"{prefix}/bootstrap/verify", params={"kitId": kit_id, "tenantId": tenant}).json()
+    assert http.get(f"{prefix}/bootstrap/status/{tenant}", headers=as_tenant).json()["stage"] == "kit_issued"
+    state = http.get(f"{prefix}/bootstrap/verify", params={"kitId": kit_id}, headers=as_tenant).json()
     assert state["state"] == "issued" and state["registeredAgents"] == []
+    assert (state["maxAgents"], state["agentsEnrolled"]) == (3, 0)
 
     body = {"tenantId": tenant, "kitId": kit_id, "token": token_of(files, "log-shipper"),
             "hostname": "web-01.example.com", "agentType": "log-shipper", "version": "2.3.0"}
-    verified = http.post(f"{prefix}/bootstrap/verify", json=body)
-    assert verified.status_code == 200, verified.text
-    agent_id = verified.json()["agentId"]
-    assert http.get(f"{prefix}/bootstrap/status/{tenant}").json()["stage"] == "agent_verified"
+    with httpx.Client(base_url=gateway.base_url, timeout=15, event_hooks={"response": [validate_response]}) as anon:
+        verified = anon.post(f"{prefix}/bootstrap/verify", json=body)  # the kit's token is the credential
+        assert verified.status_code == 200, verified.text
+        agent_id, agent_token = verified.json()["agentId"], verified.json()["agentToken"]
+        as_agent = {"Authorization": f"Bearer {agent_token}"}
+        assert http.get(f"{prefix}/bootstrap/status/{tenant}", headers=as_tenant).json()["stage"] == "agent_verified"
 
-    beat = http.post(f"{prefix}/tenants/{tenant}/telemetry",
-                     json={"agentId": agent_id, "cpuPercent": 12.5, "memoryMb": 256, "eventsSent": 40})
-    assert beat.status_code == 201, beat.text
-    telemetry = http.get(f"{prefix}/tenants/{tenant}/telemetry", params={"window": "15m"}).json()
-    assert telemetry["heartbeats"] == 1 and telemetry["reportingAgents"] == 1 and telemetry["eventsSent"] == 40
-    assert http.get(f"{prefix}/bootstrap/status/{tenant}").json()["stage"] == "active"
+        beat = anon.post(f"{prefix}/tenants/{tenant}/telemetry", headers=as_agent,
+                         json={"agentId": agent_id, "cpuPercent": 12.5, "memoryMb": 256, "eventsSent": 40})
+        assert beat.status_code == 201, beat.text
+        refreshed = anon.post(f"{prefix}/agents/token", headers=as_agent)
+        assert refreshed.status_code == 200, refreshed.text
+        assert refreshed.json()["agentId"] == agent_id and refreshed.json()["agentToken"] != agent_token
+        beat = anon.post(f"{prefix}/tenants/{tenant}/telemetry", json={"agentId": agent_id},
+                         headers={"Authorization": f"Bearer {refreshed.json()['agentToken']}"})
+        assert beat.status_code == 201, beat.text
+    telemetry = http.get(f"{prefix}/tenants/{tenant}/telemetry", params={"window": "15m"}, headers=as_tenant).json()
+    assert telemetry["heartbeats"] == 2 and telemetry["reportingAgents"] == 1 and telemetry["eventsSent"] == 40
+    assert http.get(f"{prefix}/bootstrap/status/{tenant}", headers=as_tenant).json()["stage"] == "active"
 
-    agents = http.get(f"{prefix}/tenants/{tenant}/agents").json()
+    agents = http.get(f"{prefix}/tenants/{tenant}/agents", headers=as_tenant).json()
     assert agents["total"] == 1 and agents["items"][0]["hostname"] == "web-01.example.com"
-    scan = http.get(f"{prefix}/bootstrap/scan", headers={"X-Tenant-ID": tenant}).json()
+    scan = http.get(f"{prefix}/bootstrap/scan", headers=as_tenant).json()  # the tenant comes from the token
     assert [f["kind"] for f in scan["findings"]] == ["version_drift"]  # 2.3.0 vs the catalog's 2.4.1
-    audit = http.get(f"{prefix}/bootstrap/audit/{tenant}").json()["items"]
-    assert [(a["event"], a["outcome"]) for a in audit] == [("kit.verify", "success"), ("kit.issued", "success")]
-    status = http.get(f"{prefix}/tenants/{tenant}/status").json()
+    revoked = http.post(f"{prefix}/bootstrap/kit/{kit_id}/revoke", headers=as_tenant)
+    assert revoked.status_code == 200 and revoked.json()["state"] == "revoked", revoked.text
+    assert http.get(f"{prefix}/bootstrap/verify", params={"kitId": kit_id}, headers=as_tenant).json()["state"] == "revoked"
+    audit = http.get(f"{prefix}/bootstrap/audit/{tenant}", headers=as_tenant).json()["items"]
+    assert [(a["event"], a["actor"]["role"]) for a in audit] == [
+        ("kit.revoked", "tenant"), ("agent.credential", "agent"), ("kit.verify", "enrollment"), ("kit.issued", "tenant")]
+    assert all(a["actor"]["address"] == "127.0.0.1" for a in audit)
+    status = http.get(f"{prefix}/tenants/{tenant}/status", headers=as_tenant).json()
     assert status["agents"] == 1 and status["kits"] == 1
     CALLED.update({(_ns(prefix), op) for op in (
         "createTenant", "issueBootstrapKit", "getBootstrapMeta", "getBootstrapStatus", "verifyBootstrapKit",
         "getKitVerification", "scanBootstrap", "getTenantTelemetry", "reportTenantTelemetry", "getTenantStatus",
-        "listTenantAgents", "listBootstrapAudit")})
+        "listTenantAgents", "listBootstrapAudit", "revokeBootstrapKit", "refreshAgentToken")})
 
 
 def test_pagination_newest_first_with_cursor(http: httpx.Client, federation: Federation) -> None:
@@ -141,7 +158,7 @@ def test_federated_rows_live_only_on_the_tenants_node(http: httpx.Client, federa
 
 def test_every_endpoint_exists_in_both_namespaces(gateway: Gateway) -> None:
     expected = {(ns, e.name) for e in ENDPOINTS for ns in ("federated", "legacy")}
-    assert len(ENDPOINTS) == 17  # the spec's sixteen, and POST telemetry
+    assert len(ENDPOINTS) == 19  # the spec's sixteen, POST telemetry, kit revocation, agent credential refresh
     missing = expected - CALLED
     assert not missing, f"not exercised: {sorted(missing)}"
     # Every JSON answer above matched its OpenAPI schema, which allows no undeclared property.
@@ -150,5 +167,5 @@ def test_every_endpoint_exists_in_both_namespaces(gateway: Gateway) -> None:
     with gateway.client() as http:
         spec = http.get("/openapi.json").json()
     operations = {op["operationId"] for path in spec["paths"].values() for op in path.values()}
-    assert len(operations) == 34
+    assert len(operations) == 38
     assert all(p.startswith((FED, LEGACY)) for p in spec["paths"])

@@ -15,7 +15,7 @@ import pytest
 
 from shim.dev.clusters import Cluster
 from tests.api_client import FED, create_tenant
-from tests.federation import Federation, Gateway, make_federation, start_gateway
+from tests.federation import Federation, Gateway, bearer, make_federation, start_gateway
 from tests.load import run_load
 
 ENV = {"FEDGATE_HEALTH_INTERVAL": "0.3", "FEDGATE_POOL_TIMEOUT": "1", "FEDGATE_STATEMENT_TIMEOUT_MS": "3000"}
@@ -127,7 +127,7 @@ def test_a_catalog_restart_keeps_cached_tenants_served(chaos: tuple[Federation, 
         if all(s.status == 200 and s.node == "ap-south-1" for s in nodes):
             break
         assert time.monotonic() - changed_at < 5, {(s.status, s.node) for s in nodes}
-    with httpx.Client(base_url=gw.base_url, timeout=5) as http:
+    with httpx.Client(base_url=gw.base_url, timeout=5, headers=bearer()) as http:
         for _ in range(40):  # fresh connections: both workers answer
             resp = http.get(f"{FED}/tenants/{moved}/status", headers={**headers, "Connection": "close"})
             assert resp.headers["X-Federation-Node"] == "ap-south-1"
@@ -185,7 +185,7 @@ def test_a_busy_node_is_not_a_down_node(clusters: list[Cluster], tmp_path: Path)
             assert http.get(f"{FED}/tenants/{tenant}/status").status_code == 200  # the pool is open
 
             async def burst() -> list[httpx.Response]:
-                async with httpx.AsyncClient(base_url=gw.base_url, timeout=15) as client:
+                async with httpx.AsyncClient(base_url=gw.base_url, timeout=15, headers=bearer()) as client:
                     return await asyncio.gather(*(client.get(f"{FED}/tenants/{tenant}/status") for _ in range(8)))
 
             with psycopg.connect(fed.urls["eu-west-1"]) as locker:

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from shim.request.endpoints import ENDPOINTS, FEDERATED_PREFIX, LEGACY_PREFIX
 from tests.api_client import ERROR_SHAPE, create_tenant, issue_kit
-from tests.federation import Gateway
+from tests.federation import Gateway, bearer
 
 EXAMPLES = 3000
 KNOWN_FIELDS = ["tenantId", "name", "region", "contactEmail", "metadata", "agents", "regions", "format", "kitId",
@@ -70,7 +70,7 @@ def requests(known: dict[str, str]) -> st.SearchStrategy[tuple[str, str, dict[st
 
 def test_fuzz_every_endpoint(gateway: Gateway, known: dict[str, str]) -> None:
     statuses: dict[int, int] = {}
-    with httpx.Client(base_url=gateway.base_url, timeout=10) as http:
+    with httpx.Client(base_url=gateway.base_url, timeout=10, headers=bearer()) as http:
 
         @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
                   suppress_health_check=list(HealthCheck))

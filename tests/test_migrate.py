@@ -100,13 +100,18 @@ def test_an_edited_applied_migration_is_refused(clusters: list[Cluster], tmp_pat
         migrate(url, sql_dir=sql_dir, functions_dir=FUNCTIONS_DIR)
 
 
+def _next_node_migration(sql_dir: Path) -> int:
+    return len(list((sql_dir / "node").glob("[0-9][0-9][0-9]_*.sql"))) + 1
+
+
 def test_a_new_migration_is_applied_once(clusters: list[Cluster], tmp_path: Path) -> None:
     url = create_database(clusters[2], "mig_new", template=None)
     sql_dir = tmp_path / "sql"
     shutil.copytree(SQL_DIR, sql_dir, ignore=shutil.ignore_patterns("functions", "tests"))
     migrate(url, sql_dir=sql_dir)
-    (sql_dir / "node" / "002_extra.sql").write_text("CREATE TABLE onboarding.extra (id int);")
-    assert migrate(url, sql_dir=sql_dir).applied == ["node/002_extra.sql"]
+    name = f"{_next_node_migration(sql_dir):03d}_extra.sql"
+    (sql_dir / "node" / name).write_text("CREATE TABLE onboarding.extra (id int);")
+    assert migrate(url, sql_dir=sql_dir).applied == [f"node/{name}"]
     assert migrate(url, sql_dir=sql_dir).applied == []
 
 
@@ -114,8 +119,9 @@ def test_a_failing_migration_leaves_no_trace(clusters: list[Cluster], tmp_path: 
     url = create_database(clusters[2], "mig_fail", template=None)
     sql_dir = tmp_path / "sql"
     shutil.copytree(SQL_DIR, sql_dir, ignore=shutil.ignore_patterns("functions", "tests"))
-    (sql_dir / "node" / "002_broken.sql").write_text("CREATE TABLE public.half (id int); SELECT 1/0;")
-    with pytest.raises(MigrationError, match="node/002_broken.sql failed"):
+    name = f"{_next_node_migration(sql_dir):03d}_broken.sql"
+    (sql_dir / "node" / name).write_text("CREATE TABLE public.half (id int); SELECT 1/0;")
+    with pytest.raises(MigrationError, match=f"node/{name} failed"):
         migrate(url, sql_dir=sql_dir)
     with psycopg.connect(url) as conn:
         assert conn.execute("SELECT to_regclass('public.half')").fetchone()[0] is None

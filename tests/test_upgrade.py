@@ -72,8 +72,12 @@ def _fresh(cluster: Cluster, name: str, role: Role) -> str:
     return url
 
 
+# An operator's claims, as the gateway sets them (0.1's handlers ignore them).
+OPERATOR = '{"role": "operator", "sub": "test-upgrade"}'
+
+
 def _one(url: str, query: str, params: tuple[Any, ...] = ()) -> Any:
-    with psycopg.connect(url, autocommit=True) as conn:
+    with psycopg.connect(url, autocommit=True, options=f"-c fedgate.claims={OPERATOR.replace(' ', '')}") as conn:
         row = conn.execute(query, params or None).fetchone()
         return row[0] if row else None
 
@@ -134,8 +138,8 @@ def upgraded(clusters: list[Cluster]) -> dict[str, Any]:
 def test_the_upgrade_applies_the_new_sets(upgraded: dict[str, Any]) -> None:
     control, node = upgraded["reports"]
     assert control.applied == ["shared/015_planes.sql", "control/001_control_plane.sql",
-                               "control/002_top_routes_on_map.sql", "node/001_data_plane.sql"]
-    assert node.applied == ["shared/015_planes.sql", "node/001_data_plane.sql"]
+                               "control/002_top_routes_on_map.sql", "node/001_data_plane.sql", "node/002_callers.sql"]
+    assert node.applied == ["shared/015_planes.sql", "node/001_data_plane.sql", "node/002_callers.sql"]
 
 
 def test_a_dbas_own_function_stays(upgraded: dict[str, Any]) -> None:
@@ -177,9 +181,9 @@ def test_upgraded_handlers_serve_the_old_rows(upgraded: dict[str, Any]) -> None:
     control, node, fed, legacy = upgraded["control"], upgraded["node"], upgraded["fed"], upgraded["legacy"]
     kit, token = upgraded["legacy_kit"]
     with psycopg.connect(control, autocommit=True) as conn:
-        result = conn.execute("CALL api.verify_kit(%s, %s, NULL)", (legacy, json.dumps(
-            {"kitId": kit, "token": token, "hostname": "legacy-1", "agentType": "log-shipper", "version": "2.4.1"}))
-        ).fetchone()[0]
+        result = conn.execute("CALL api.verify_kit(%s, %s, %s, NULL)", (legacy, json.dumps(
+            {"kitId": kit, "token": token, "hostname": "legacy-1", "agentType": "log-shipper", "version": "2.4.1"}),
+            OPERATOR)).fetchone()[0]
     assert result["verified"] is True  # a kit issued before the upgrade still enrolls
     status = json.loads(_one(node, "SELECT api.tenant_status(%s)::text", (fed,)))
     assert status["agents"] == 1 and status["kits"] == 1

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import psycopg
 
+from shim.auth.tokens import Principal
 from shim.config import Settings
 from shim.dev.clusters import SERVICE_USER, Cluster, service_user_can_reach, start_clusters, stop_clusters
 from shim.nodes.catalog import Catalog
@@ -57,7 +58,8 @@ async def _seed(settings: Settings) -> list[str]:
         created = []
         backends = Backends(catalog, client)
         for body in DEMO_TENANTS:
-            reply = await create_tenant(backends, Routed(None, None, True, "placement"), "create_tenant", dict(body))
+            seeding = Routed(None, None, True, "placement", claims=Principal("operator", "fedgate-dev-seed").claims(None))
+            reply = await create_tenant(backends, seeding, "create_tenant", dict(body))
             assert reply.route is not None
             created.append(f"{body['name']} -> {reply.route.node_id}: {str(reply.body)[:60]}...")
         return created

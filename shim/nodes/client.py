@@ -139,7 +139,7 @@ class NodeClient:
     def handle(self, node: Node) -> "NodeHandle":
         return NodeHandle(self, node)
 
-    async def _call(self, node: Node, function: str, tenant: UUID | None, args: dict[str, Any],
+    async def _call(self, node: Node, function: str, tenant: UUID | None, args: dict[str, Any], claims: str,
                     *, procedure: bool = False, idempotent: bool = False) -> str:
         """Run one api handler on ``node``: its JSON text, or a GatewayError (503/504 within the bound).
 
@@ -152,7 +152,7 @@ class NodeClient:
                     try:
                         pool, conn = await self._acquire(node)
                         try:
-                            text = await call_api(conn, function, tenant, args, procedure=procedure)
+                            text = await call_api(conn, function, tenant, args, claims, procedure=procedure)
                         finally:
                             await self._release(pool, conn)
                         self.breaker.success(node.node_id)
@@ -212,11 +212,11 @@ class NodeHandle:
         self.client = client
         self.node = node
 
-    async def call(self, function: str, tenant: UUID | None, args: dict[str, Any], *,
+    async def call(self, function: str, tenant: UUID | None, args: dict[str, Any], claims: str, *,
                    read_only: bool = False) -> str:
-        """``api.<function>(tenant, args)`` on this node: its JSON text. A read is retried once on a
-        connection the node dropped."""
-        return await self.client._call(self.node, function, tenant, args, idempotent=read_only)
+        """``api.<function>(tenant, args)`` on this node as the caller ``claims`` names: its JSON text.
+        A read is retried once on a connection the node dropped."""
+        return await self.client._call(self.node, function, tenant, args, claims, idempotent=read_only)
 
-    async def call_procedure(self, function: str, tenant: UUID | None, args: dict[str, Any]) -> str:
-        return await self.client._call(self.node, function, tenant, args, procedure=True)
+    async def call_procedure(self, function: str, tenant: UUID | None, args: dict[str, Any], claims: str) -> str:
+        return await self.client._call(self.node, function, tenant, args, claims, procedure=True)

@@ -43,10 +43,12 @@ def handler_call(function: str, kind: str = "call_handler") -> str:
 
 
 async def call_api(conn: AsyncConnection[Any], function: str, tenant: UUID | None,
-                   args: dict[str, Any], *, procedure: bool = False) -> str:
-    """Run one api handler; its JSON result as text (not parsed: passed through)."""
+                   args: dict[str, Any], claims: str, *, procedure: bool = False) -> str:
+    """Run one api handler as the caller ``claims`` describes (in the same statement: no extra round
+    trip); its JSON result as text (not parsed: passed through)."""
     statement = handler_call(function, "call_procedure" if procedure else "call_handler")
-    cursor = await conn.execute(statement, (str(tenant) if tenant else None, json.dumps(args) if args else "{}"))
+    cursor = await conn.execute(statement, (str(tenant) if tenant else None, json.dumps(args) if args else "{}",
+                                            claims))
     row = await cursor.fetchone()
     if row is None or row[0] is None:
         return "null"

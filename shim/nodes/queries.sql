@@ -11,11 +11,14 @@ SELECT node_id, region, reason FROM federation.resolve_node(%s::uuid, %s::text);
 
 -- name: call_handler
 -- One handler function per endpoint, JSON text out: one round trip per request.
-SELECT api.{function}(%s::uuid, %s::jsonb)::text;
+-- The caller's verified claims are set for this statement's transaction first
+-- (the FROM subquery runs before the handler), where api_enter checks them.
+SELECT api.{function}(%s::uuid, %s::jsonb)::text FROM (SELECT set_config('fedgate.claims', %s, true)) AS caller;
 
 -- name: call_procedure
--- A handler that must commit its audit row before failing is a procedure.
-CALL api.{function}(%s::uuid, %s::jsonb, NULL);
+-- A handler that must commit its audit row before failing is a procedure; it
+-- takes the claims as an argument (a CALL has no FROM) and sets them itself.
+CALL api.{function}(%s::uuid, %s::jsonb, %s::jsonb, NULL);
 
 -- name: ping
 SELECT 1;

@@ -8,6 +8,8 @@ from sanic import Request, Sanic, json
 from sanic.exceptions import SanicException
 from sanic.response import HTTPResponse
 
+from shim.auth.keys import Keyring
+from shim.auth.tokens import AgentCredentials, TokenVerifier
 from shim.config import Settings
 from shim.errors import GatewayError
 from shim.nodes import redact
@@ -45,7 +47,12 @@ def create_app(settings: Settings) -> Sanic:
     app.config.RESPONSE_TIMEOUT = max(30, int(settings.request_bound_seconds) + 5)
     app.config.FALLBACK_ERROR_FORMAT = "json"
     app.config.ACCESS_LOG = False
+    if settings.proxies_count:
+        app.config.PROXIES_COUNT = settings.proxies_count
     app.ctx.settings = settings
+    keyring = Keyring(settings.jwt_secret, settings.jwt_keys_file)
+    app.ctx.verifier = TokenVerifier(keyring, settings.jwt_audience, settings.jwt_issuer, settings.jwt_leeway)
+    credentials = AgentCredentials(keyring, settings.jwt_audience, settings.agent_token_ttl, settings.jwt_issuer)
     # CORS: the browser sends Origin; server-to-server calls do not and skip the headers.
     cors = {
         "Access-Control-Allow-Origin": settings.cors_origin,
@@ -64,7 +71,7 @@ def create_app(settings: Settings) -> Sanic:
         redact.install()
         catalog = app.ctx.catalog = Catalog(settings.database_url, connect_timeout=settings.connect_timeout)
         client = app.ctx.client = NodeClient(settings)
-        app.ctx.backends = Backends(catalog, client, settings.public_url)
+        app.ctx.backends = Backends(catalog, client, settings.public_url, credentials)
 
         async def nodes_changed(node_ids: list[str]) -> None:
             for node_id in node_ids:  # a node came back or went away: drop its broken idle connections

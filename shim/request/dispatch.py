@@ -7,6 +7,8 @@ from typing import Any
 from sanic import Request, Sanic
 from sanic.response import HTTPResponse
 
+from shim.auth.policy import authorize_role
+from shim.auth.tokens import ENROLLMENT, Principal, TokenVerifier
 from shim.request.endpoints import ENDPOINTS, FEDERATED_PREFIX, LEGACY_PREFIX, Endpoint
 from shim.request.flows import FLOWS, Backends
 from shim.request.routing import parse_body, route
@@ -17,7 +19,22 @@ _ROUTING_ARGS = ("tenantId", "region")
 def _arguments(request: Request, endpoint: Endpoint, body: dict[str, Any]) -> dict[str, Any]:
     if endpoint.request is not None:
         return body
-    return {key: values[-1] for key, values in request.args.items() if key not in _ROUTING_ARGS}
+    args = {key: values[-1] for key, values in request.args.items() if key not in _ROUTING_ARGS}
+    args.update((key, value) for key, value in request.match_info.items() if key not in _ROUTING_ARGS)
+    return args
+
+
+def authenticate(request: Request, endpoint: Endpoint) -> Principal:
+    """The caller, from its bearer token (401 without a valid one), allowed this endpoint (else 403).
+    An endpoint without roles takes another credential (a kit's token): a bearer token there is
+    optional, and checked when given (an agent re-enrolling its host)."""
+    verifier: TokenVerifier = request.app.ctx.verifier
+    header = request.headers.get("authorization")
+    if not endpoint.roles:
+        return verifier.verify(header) if header else ENROLLMENT
+    caller = verifier.verify(header)
+    authorize_role(caller, endpoint.roles)
+    return caller
 
 
 async def dispatch(request: Request, **_path: str) -> HTTPResponse:
@@ -27,8 +44,9 @@ async def dispatch(request: Request, **_path: str) -> HTTPResponse:
     assert request.route is not None
     endpoint: Endpoint = request.route.ctx.endpoint
     backends: Backends = request.app.ctx.backends
+    caller = authenticate(request, endpoint)
     body = parse_body(request.body) if endpoint.request is not None else {}
-    routed = request.ctx.route = await route(request, backends, endpoint, request.route.ctx.federated, body)
+    routed = request.ctx.route = await route(request, backends, endpoint, request.route.ctx.federated, body, caller)
     reply = await FLOWS[endpoint.flow_name](backends, routed, endpoint.function, _arguments(request, endpoint, body))
     if reply.route is not None:
         request.ctx.route = reply.route

@@ -16,6 +16,7 @@ from shim.request.flows import FlowName
 
 FEDERATED_PREFIX = "/federation/api/onboarding"
 LEGACY_PREFIX = "/api/onboarding"
+TENANT_ROLES = ("operator", "tenant")
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: Sanic keeps route ctx in a set
@@ -29,6 +30,7 @@ class Endpoint:
     tenant: Literal["required", "optional", "none"] = "required"
     target: Literal["tenant", "control"] = "tenant"  # the tenant's node, or the control database
     flow: FlowName | None = None  # default: read for GET, call for POST
+    roles: tuple[str, ...] = TENANT_ROLES  # who may call it; () = no bearer token (the kit's token is the credential)
     request: dict[str, Any] | None = None
     query: tuple[s.Param, ...] = ()
     response: dict[str, Any] = field(default_factory=lambda: s.OBJECT)
@@ -44,7 +46,7 @@ _PAGE = (s.Param("limit", "integer", "page size (default 50, at most 200)"),
 ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("createTenant", "POST", "/tenants", "create_tenant",
              "Create a tenant; federated: placed on an active node of its region", 201,
-             tenant="none", flow="create_tenant", request=s.TENANT_CREATE, response=s.TENANT),
+             tenant="none", flow="create_tenant", roles=("operator",), request=s.TENANT_CREATE, response=s.TENANT),
     Endpoint("issueBootstrapKit", "POST", "/bootstrap/kit", "issue_kit",
              "Issue a bootstrap kit: the archive itself (zip or tar.gz)", 201, flow="issue_kit", request=s.KIT_REQUEST,
              response=s.BINARY),
@@ -53,8 +55,14 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("getBootstrapStatus", "GET", "/bootstrap/status/<tenantId>", "bootstrap_status",
              "Bootstrap progress: not_started, kit_issued, agent_verified, active", response=s.BOOTSTRAP_STATUS),
     Endpoint("verifyBootstrapKit", "POST", "/bootstrap/verify", "verify_kit",
-             "An agent presents its kit and token; registers the agent", flow="procedure",
-             request=s.VERIFY_REQUEST, response=s.VERIFY_RESULT),
+             "An agent presents its kit and token; registers the agent and returns its credential", flow="enroll",
+             roles=(), request=s.VERIFY_REQUEST, response=s.VERIFY_RESULT),
+    Endpoint("revokeBootstrapKit", "POST", "/bootstrap/kit/<kitId>/revoke", "revoke_kit",
+             "Revoke a kit: it enrolls no more agents (agents it enrolled keep their credentials)",
+             response=s.KIT_REVOKED),
+    Endpoint("refreshAgentToken", "POST", "/agents/token", "agent_credential",
+             "An agent trades its credential, before it expires, for a new one", flow="agent_token",
+             roles=("agent",), response=s.AGENT_CREDENTIAL),
     Endpoint("getKitVerification", "GET", "/bootstrap/verify", "kit_verification",
              "A kit's verification state", query=(s.Param("kitId", "string", "the kit id", True, "uuid"),),
              response=s.KIT_VERIFICATION),
@@ -75,7 +83,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
              "Agent heartbeats aggregated over a window",
              query=(s.Param("window", "string", "15m, 1h (default), 7d; at most 30d"),), response=s.TELEMETRY),
     Endpoint("reportTenantTelemetry", "POST", "/tenants/<tenantId>/telemetry", "report_telemetry",
-             "An agent reports a heartbeat", 201, request=s.HEARTBEAT, response=s.HEARTBEAT_ACCEPTED),
+             "An agent reports a heartbeat", 201, roles=("operator", "agent"), request=s.HEARTBEAT,
+             response=s.HEARTBEAT_ACCEPTED),
     Endpoint("getTenantStatus", "GET", "/tenants/<tenantId>/status", "tenant_status",
              "The tenant with its agent and kit counts", response=s.TENANT_STATUS),
     Endpoint("listTenantActivity", "GET", "/tenants/<tenantId>/activity", "tenant_activity",

@@ -2,6 +2,9 @@
 
 ``read``, ``call`` and ``procedure`` run the endpoint's one handler on the routed node
 (a read is retried once on a connection the node dropped; a write never is).
+``enroll`` and ``agent_token`` run one handler too, then hand the agent its
+credential (signed here: the nodes hold no key).
+Every handler call carries the caller's verified claims (``Routed.claims``).
 ``create_tenant`` and ``issue_kit`` span the control database and a node:
 
 - creating a tenant registers it on the control database (federated: placed
@@ -28,12 +31,13 @@ from typing import Any, Awaitable, Callable, Literal
 from uuid import UUID
 
 from shim import kits
+from shim.auth.tokens import AgentCredentials
 from shim.nodes.catalog import DEFAULT_NODE, Catalog, Node
 from shim.nodes.client import NodeClient, NodeHandle
 
 log = logging.getLogger("fedgate.flows")
 
-FlowName = Literal["read", "call", "procedure", "create_tenant", "issue_kit"]
+FlowName = Literal["read", "call", "procedure", "enroll", "agent_token", "create_tenant", "issue_kit"]
 JSON = "application/json"
 
 
@@ -44,6 +48,7 @@ class Backends:
     catalog: Catalog
     client: NodeClient
     public_url: str = ""
+    credentials: AgentCredentials | None = None  # signs agent credentials (enrollment, refresh)
 
     async def node(self, node_id: str) -> NodeHandle:
         return self.client.handle(await self.catalog.require_node(node_id))
@@ -62,6 +67,7 @@ class Routed:
     federated: bool
     reason: str
     db: NodeHandle | None = None  # None until a flow places the request (tenant creation)
+    claims: str = "{}"            # the caller, as the handlers read it (fedgate.claims)
 
     @property
     def node(self) -> Node | None:
@@ -90,31 +96,49 @@ def _db(route: Routed) -> NodeHandle:
 
 async def call(_backends: Backends, route: Routed, function: str, args: dict[str, Any], *,
                read_only: bool = False) -> Reply:
-    return Reply(await _db(route).call(function, route.tenant_id, args, read_only=read_only))
+    return Reply(await _db(route).call(function, route.tenant_id, args, route.claims, read_only=read_only))
 
 
 async def procedure(_backends: Backends, route: Routed, function: str, args: dict[str, Any]) -> Reply:
-    return Reply(await _db(route).call_procedure(function, route.tenant_id, args))
+    return Reply(await _db(route).call_procedure(function, route.tenant_id, args, route.claims))
+
+
+def _with_credential(backends: Backends, answer: str) -> Reply:
+    """A handler's answer naming an agent, with that agent's new credential added."""
+    assert backends.credentials is not None, "the gateway signs agent credentials"
+    result = json.loads(answer)
+    result.update(backends.credentials.issue(UUID(result["tenantId"]), UUID(result["agentId"])))
+    return Reply(json.dumps(result))
+
+
+async def enroll(backends: Backends, route: Routed, function: str, args: dict[str, Any]) -> Reply:
+    """Verify a kit (the procedure), then the enrolled agent's credential."""
+    return _with_credential(backends, await _db(route).call_procedure(function, route.tenant_id, args, route.claims))
+
+
+async def agent_token(backends: Backends, route: Routed, function: str, args: dict[str, Any]) -> Reply:
+    """The node confirms the agent is still registered; a fresh credential for it."""
+    return _with_credential(backends, await _db(route).call(function, route.tenant_id, args, route.claims))
 
 
 async def create_tenant(backends: Backends, route: Routed, function: str, args: dict[str, Any]) -> Reply:
     """Register, create on the node, confirm; the node's answer, from the node that holds the tenant."""
     control = await backends.control()
     register = "register_tenant" if route.federated else "register_unplaced_tenant"
-    registered = json.loads(await control.call(register, route.tenant_id, args))
+    registered = json.loads(await control.call(register, route.tenant_id, args, route.claims))
     tenant = UUID(registered["tenantId"])
     node = await backends.node(registered["nodeId"])
     try:
-        created = await node.call(function, tenant, args)
+        created = await node.call(function, tenant, args, route.claims)
     except BaseException:
         try:
-            await control.call("unregister_tenant", tenant, {})
+            await control.call("unregister_tenant", tenant, {}, route.claims)
         except Exception:  # noqa: BLE001 - the registry row stays 'provisioning' for a DBA to see
             log.error("tenant %s: node %s write failed and the registration could not be undone",
                       tenant, node.node.node_id)
         raise
     try:
-        await control.call("confirm_tenant", tenant, {})
+        await control.call("confirm_tenant", tenant, {}, route.claims)
     except Exception:  # noqa: BLE001 - acknowledged data is on its node; the registry says provisioning
         log.warning("tenant %s created on %s but not confirmed in the registry", tenant, node.node.node_id)
     placed = replace(route, tenant_id=tenant, db=node, reason="placement" if route.federated else "legacy")
@@ -126,9 +150,10 @@ async def issue_kit(backends: Backends, route: Routed, function: str, args: dict
     db = _db(route)
     tenant = route.tenant_id
     control = await backends.control()
-    context = json.loads(await control.call("kit_context", tenant, {"regions": args.get("regions")}))
+    context = json.loads(await control.call("kit_context", tenant, {"regions": args.get("regions")}, route.claims))
     regions = context["regions"]
-    issued = json.loads(await db.call(function, tenant, {**args, "regions": [r["code"] for r in regions]}))
+    issued = json.loads(await db.call(function, tenant, {**args, "regions": [r["code"] for r in regions]},
+                                      route.claims))
     base = backends.public_url.rstrip("/")
     data = kits.KitData(
         kit_id=issued["kitId"], token=issued["token"], format=issued["format"],
@@ -138,7 +163,7 @@ async def issue_kit(backends: Backends, route: Routed, function: str, args: dict
         federation=context["federation"], verify_url=f"{base}/federation/api/onboarding/bootstrap/verify")
     rendered = kits.render(data)
     await db.call("seal_kit", tenant, {"kitId": data.kit_id, "metadataJson": rendered.metadata_json,
-                                       "archiveSha256": rendered.sha256})
+                                       "archiveSha256": rendered.sha256}, route.claims)
     return Reply(rendered.archive, rendered.content_type, {
         "Content-Disposition": f'attachment; filename="{rendered.filename}"',
         "X-Kit-Id": data.kit_id, "X-Kit-SHA256": rendered.sha256})
@@ -148,6 +173,8 @@ FLOWS: dict[FlowName, Flow] = {
     "read": partial(call, read_only=True),
     "call": call,
     "procedure": procedure,
+    "enroll": enroll,
+    "agent_token": agent_token,
     "create_tenant": create_tenant,
     "issue_kit": issue_kit,
 }

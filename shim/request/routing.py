@@ -14,6 +14,8 @@ from uuid import UUID
 
 from sanic import Request
 
+from shim.auth.policy import authorize_agent_body, scoped_tenant
+from shim.auth.tokens import Principal
 from shim.errors import GatewayError, bad_request
 from shim.nodes.catalog import DEFAULT_NODE, CatalogUnavailable
 from shim.request.endpoints import Endpoint
@@ -94,26 +96,35 @@ async def _resolve_node(backends: Backends, tenant: UUID | None, region: str | N
     return found.node_id, found.reason
 
 
+def client_address(request: Request) -> str:
+    """The caller's address (through FEDGATE_PROXIES_COUNT trusted proxies), for audit and throttling."""
+    return (request.remote_addr or request.ip or "unknown")[:64]
+
+
 async def route(request: Request, backends: Backends, endpoint: Endpoint, federated: bool,
-                body: dict[str, Any]) -> Routed:
-    """Validate tenant and region and choose the node: the request's one routing decision.
+                body: dict[str, Any], caller: Principal) -> Routed:
+    """Validate tenant and region, hold a tenant or agent token to its own tenant, and choose the node:
+    the request's one routing decision.
 
     Called by the endpoint handler rather than as global middleware: Sanic also
     runs request middleware on its error path (404, 413), where there is no
     endpoint and no body to route on.
     """
     creating = endpoint.flow_name == "create_tenant"
-    tenant = extract_tenant(request.match_info.get("tenantId"), request.args.getlist("tenantId"),
-                            request.headers.getall(TENANT_HEADER, []), body.get("tenantId"))
+    tenant = scoped_tenant(caller, extract_tenant(request.match_info.get("tenantId"), request.args.getlist("tenantId"),
+                                                  request.headers.getall(TENANT_HEADER, []), body.get("tenantId")))
+    if endpoint.request is not None and "agent" in endpoint.roles:  # an agent's body names the agent it reports for
+        authorize_agent_body(caller, body)
     region = extract_region(request.args.getlist("region"), request.headers.getall(REGION_HEADER, []),
                             backends.catalog.regions, body.get("region") if creating else None)
     if tenant is None and endpoint.tenant == "required":
         raise bad_request("FGW106", "this endpoint needs a tenant id",
                           hint="give it in the path, the tenantId query parameter or the X-Tenant-ID header")
+    claims = caller.claims(client_address(request))
     if creating:  # the node is chosen by placement, after registration
-        return Routed(tenant, region, federated, "placement")
+        return Routed(tenant, region, federated, "placement", claims=claims)
     if federated and endpoint.target == "tenant":
         node_id, reason = await _resolve_node(backends, tenant, region)
     else:
         node_id, reason = DEFAULT_NODE, ("legacy" if not federated else "control")
-    return Routed(tenant, region, federated, reason, await backends.node(node_id))
+    return Routed(tenant, region, federated, reason, await backends.node(node_id), claims)

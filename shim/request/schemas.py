@@ -79,7 +79,8 @@ IDENTITY_RESULT = obj({"valid": {"type": "boolean"}, "type": STR,
 KIT_REQUEST = obj({"tenantId": UUID,
                    "agents": {"type": "array", "items": STR, "minItems": 1, "maxItems": 20},
                    "regions": {"type": "array", "items": REGION_CODE, "maxItems": 10},
-                   "format": {"type": "string", "enum": ["zip", "tar.gz"]}}, ("agents",))
+                   "format": {"type": "string", "enum": ["zip", "tar.gz"]},
+                   "maxAgents": {"type": "integer", "minimum": 1, "maximum": 1000}}, ("agents",))
 _KIT_AGENT = obj({"id": STR, "name": STR, "version": STR, "platforms": {"type": "array", "items": STR}},
                  ("id", "name", "version", "platforms"), extra=False)
 _KIT_REGION = obj({"code": STR, "displayName": STR, "endpoint": STR}, ("code", "displayName", "endpoint"), extra=False)
@@ -92,20 +93,28 @@ KIT_METADATA = obj({"tenantId": UUID, "tenantName": STR, "generatedAt": TIME, "k
                     "federation"), extra=False)
 VERIFY_REQUEST = obj({"tenantId": UUID, "kitId": UUID, "token": STR, "hostname": STR, "agentType": STR,
                       "version": STR}, ("kitId", "token", "hostname", "agentType", "version"))
+AGENT_CREDENTIAL = obj({"tenantId": UUID, "agentId": UUID, "agentToken": STR, "agentTokenExpiresAt": TIME},
+                       ("tenantId", "agentId", "agentToken", "agentTokenExpiresAt"), extra=False)
 VERIFY_RESULT = obj({"verified": {"type": "boolean"}, "tenantId": UUID, "kitId": UUID, "agentId": UUID,
-                     "hostname": STR, "agentType": STR, "registeredAt": TIME},
-                    ("verified", "tenantId", "kitId", "agentId", "hostname", "agentType", "registeredAt"), extra=False)
+                     "hostname": STR, "agentType": STR, "registeredAt": TIME, "reenrolled": {"type": "boolean"},
+                     "agentToken": STR, "agentTokenExpiresAt": TIME},
+                    ("verified", "tenantId", "kitId", "agentId", "hostname", "agentType", "registeredAt", "reenrolled",
+                     "agentToken", "agentTokenExpiresAt"), extra=False)
+KIT_REVOKED = obj({"kitId": UUID, "state": {"type": "string", "enum": ["revoked"]}, "revokedAt": TIME},
+                  ("kitId", "state", "revokedAt"), extra=False)
 KIT_VERIFICATION = obj({"kitId": UUID, "state": {"type": "string",
                                                  "enum": ["pending", "issued", "verified", "expired", "revoked"]},
                         "format": {"type": "string", "enum": ["zip", "tar.gz"]},
                         "agents": {"type": "array", "items": STR},
                         "issuedAt": NULLABLE_TIME, "expiresAt": TIME, "verifiedAt": NULLABLE_TIME,
                         "revokedAt": NULLABLE_TIME, "failedAttempts": INT, "archiveSha256": NULLABLE_STR,
+                        "maxAgents": INT, "agentsEnrolled": INT,
                         "registeredAgents": {"type": "array", "items": obj(
                             {"agentId": UUID, "hostname": STR, "agentType": STR}, ("agentId", "hostname", "agentType"),
                             extra=False)}},
                        ("kitId", "state", "format", "agents", "issuedAt", "expiresAt", "verifiedAt", "revokedAt",
-                        "failedAttempts", "archiveSha256", "registeredAgents"), extra=False)
+                        "failedAttempts", "archiveSha256", "maxAgents", "agentsEnrolled", "registeredAgents"),
+                       extra=False)
 _STAGES = ["not_started", "kit_issued", "agent_verified", "active"]
 BOOTSTRAP_STATUS = obj({"tenantId": UUID, "stage": {"type": "string", "enum": _STAGES},
                         "stages": {"type": "array", "items": {"type": "string", "enum": _STAGES}},
@@ -133,11 +142,14 @@ TELEMETRY = obj({"window": STR, "since": TIME, "heartbeats": INT, "reportingAgen
                  "lastHeartbeatAt": NULLABLE_TIME},
                 ("window", "since", "heartbeats", "reportingAgents", "registeredAgents", "avgCpuPercent",
                  "maxCpuPercent", "avgMemoryMb", "eventsSent", "byStatus", "lastHeartbeatAt"), extra=False)
-ACTIVITY = obj({"id": INT, "kind": STR, "detail": OBJECT, "createdAt": TIME}, ("id", "kind", "detail", "createdAt"),
-               extra=False)
+# Who acted: the token's sub and role and the client address (null for rows written before 0.2).
+ACTOR = {"type": ["object", "null"], "properties": {"sub": STR, "role": STR, "address": STR},
+         "additionalProperties": False}
+ACTIVITY = obj({"id": INT, "kind": STR, "detail": OBJECT, "actor": ACTOR, "createdAt": TIME},
+               ("id", "kind", "detail", "actor", "createdAt"), extra=False)
 AUDIT_EVENT = obj({"id": INT, "event": STR, "outcome": {"type": "string", "enum": ["success", "failure"]},
-                   "kitId": NULLABLE_STR, "detail": OBJECT, "createdAt": TIME},
-                  ("id", "event", "outcome", "kitId", "detail", "createdAt"), extra=False)
+                   "kitId": NULLABLE_STR, "detail": OBJECT, "actor": ACTOR, "createdAt": TIME},
+                  ("id", "event", "outcome", "kitId", "detail", "actor", "createdAt"), extra=False)
 AGENTS = obj({"items": {"type": "array", "items": obj(
                   {"agentId": UUID, "hostname": STR, "agentType": STR, "version": STR, "kitId": NULLABLE_STR,
                    "registeredAt": TIME, "lastSeenAt": TIME},

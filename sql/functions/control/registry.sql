@@ -18,6 +18,7 @@ DECLARE
     v_region fedgate.region_code := onboarding.json_region(p_body, 'region', true);
     v_row federation.tenant_registry;
 BEGIN
+    PERFORM onboarding.api_caller(NULL, '{operator}');  -- only operators create tenants
     IF p_tenant IS NOT NULL THEN
         PERFORM onboarding.api_invalid('tenantId', 'a new tenant''s id is assigned by the gateway: do not send one');
     END IF;
@@ -30,7 +31,7 @@ EXCEPTION WHEN unique_violation THEN
 END
 $$;
 COMMENT ON FUNCTION federation.register(uuid, jsonb) IS
-    'A new registry row (status provisioning, a fresh id) from {name, region}: FG400 when the caller names an id, 23505 when the name is taken.';
+    'A new registry row (status provisioning, a fresh id) from {name, region}: FG403 unless the caller is an operator, FG400 when the caller names an id, 23505 when the name is taken.';
 
 CREATE OR REPLACE FUNCTION api.register_tenant(p_tenant uuid, p_body jsonb)
 RETURNS jsonb
@@ -67,6 +68,7 @@ RETURNS jsonb
 LANGUAGE sql
 SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
+    SELECT onboarding.api_caller(p_tenant, '{operator}');
     UPDATE federation.tenant_registry SET status = 'active' WHERE id = p_tenant AND status = 'provisioning';
     SELECT jsonb_build_object('tenantId', p_tenant, 'confirmed', true);
 $$;
@@ -77,6 +79,7 @@ RETURNS jsonb
 LANGUAGE sql
 SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
+    SELECT onboarding.api_caller(p_tenant, '{operator}');
     WITH d AS (DELETE FROM federation.tenant_registry WHERE id = p_tenant AND status = 'provisioning' RETURNING 1)
     SELECT jsonb_build_object('tenantId', p_tenant, 'removed', EXISTS (SELECT 1 FROM d));
 $$;
@@ -93,6 +96,7 @@ DECLARE
     v_regions text[] := onboarding.json_regions(p_args, 'regions', 10);
     v_unknown text;
 BEGIN
+    PERFORM onboarding.api_caller(p_tenant, '{operator,tenant}');
     SELECT * INTO v_tenant FROM federation.tenant_registry t WHERE t.id = p_tenant;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'tenant % not found', p_tenant USING ERRCODE = 'FG404';

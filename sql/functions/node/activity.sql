@@ -18,14 +18,15 @@ BEGIN
     PERFORM onboarding.api_require_tenant(p_tenant);
     RETURN onboarding.api_page((
         SELECT coalesce(jsonb_agg(jsonb_build_object('id', a.id, 'kind', a.kind, 'detail', a.detail,
-                                                     'createdAt', a.created_at) ORDER BY a.id DESC), '[]'::jsonb)
+                                                     'actor', a.actor, 'createdAt', a.created_at)
+                                  ORDER BY a.id DESC), '[]'::jsonb)
         FROM (SELECT * FROM onboarding.tenant_activity x
               WHERE x.tenant_id = p_tenant AND (v_cursor IS NULL OR x.id < v_cursor)
               ORDER BY x.id DESC LIMIT v_limit + 1) a), v_limit);
 END
 $$;
 COMMENT ON FUNCTION api.tenant_activity(uuid, jsonb) IS
-    'A tenant''s activity, newest first: {items, limit, nextCursor}; limit defaults to 50 and is capped at 200.';
+    'A tenant''s activity, newest first, each item with who acted (actor: sub, role, address): {items, limit, nextCursor}; limit defaults to 50 and is capped at 200.';
 
 CREATE OR REPLACE FUNCTION api.bootstrap_audit(p_tenant uuid, p_args jsonb DEFAULT '{}'::jsonb)
 RETURNS jsonb
@@ -39,7 +40,8 @@ BEGIN
     PERFORM onboarding.api_require_tenant(p_tenant);
     RETURN onboarding.api_page((
         SELECT coalesce(jsonb_agg(jsonb_build_object('id', a.id, 'event', a.event, 'outcome', a.outcome,
-                                                     'kitId', a.kit_id, 'detail', a.detail, 'createdAt', a.created_at)
+                                                     'kitId', a.kit_id, 'detail', a.detail, 'actor', a.actor,
+                                                     'createdAt', a.created_at)
                                   ORDER BY a.id DESC), '[]'::jsonb)
         FROM (SELECT * FROM onboarding.bootstrap_audit x
               WHERE x.tenant_id = p_tenant AND (v_cursor IS NULL OR x.id < v_cursor)
@@ -47,7 +49,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION api.bootstrap_audit(uuid, jsonb) IS
-    'A tenant''s append-only bootstrap audit trail, newest first: {items, limit, nextCursor}.';
+    'A tenant''s append-only bootstrap audit trail, newest first, each event with who acted (actor: sub, role, address): {items, limit, nextCursor}.';
 
 CREATE OR REPLACE FUNCTION api.tenant_agents(p_tenant uuid, p_args jsonb DEFAULT '{}'::jsonb)
 RETURNS jsonb
@@ -82,8 +84,13 @@ DECLARE
     v_mem real;
     v_events bigint;
     v_id bigint;
+    v_caller jsonb;
 BEGIN
-    PERFORM onboarding.api_require_tenant(p_tenant);
+    PERFORM onboarding.api_require_tenant(p_tenant, '{operator,agent}');
+    v_caller := onboarding.claims();
+    IF v_caller ->> 'role' = 'agent' AND (v_caller ->> 'agent_id') IS DISTINCT FROM v_agent::text THEN
+        RAISE EXCEPTION 'an agent reports only its own heartbeats' USING ERRCODE = 'FG403';
+    END IF;
     BEGIN
         v_cpu := (p_body ->> 'cpuPercent')::real;
         v_mem := (p_body ->> 'memoryMb')::real;
@@ -106,7 +113,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION api.report_telemetry(uuid, jsonb) IS
-    'An agent''s heartbeat {agentId, cpuPercent?, memoryMb?, eventsSent?, status?}; the agent must be registered for the tenant.';
+    'An agent''s heartbeat {agentId, cpuPercent?, memoryMb?, eventsSent?, status?}; the agent must be registered for the tenant. Callers: the agent itself (its credential names agentId) or an operator.';
 
 CREATE OR REPLACE FUNCTION onboarding.telemetry_window(p_raw text)
 RETURNS interval

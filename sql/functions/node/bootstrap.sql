@@ -3,8 +3,10 @@
 --   api.issue_kit(t, {agents, regions, format})      the kit row and its one-time token
 --   api.seal_kit(t, {kitId, metadataJson, archiveSha256})  record the rendered archive
 --   api.kit_meta(t, _)                               GET bootstrap/meta/{id}: latest metadata.json, verbatim
---   CALL api.verify_kit(t, body, NULL)               POST bootstrap/verify (a procedure: the audit row of
+--   CALL api.verify_kit(t, body, claims, NULL)       POST bootstrap/verify (a procedure: the audit row of
 --                                                    a refused attempt is committed before the error)
+--   api.revoke_kit(t, {kitId})                       POST bootstrap/kit/{kitId}/revoke
+--   api.agent_credential(t, _)                       POST agents/token (the gateway signs the credential)
 --   api.kit_verification(t, {kitId})                 GET bootstrap/verify
 --   api.bootstrap_status(t, _)                       GET bootstrap/status/{id}
 --   api.bootstrap_scan(t, _)                         GET bootstrap/scan
@@ -27,6 +29,7 @@ DECLARE
     v_agents text[] := onboarding.json_text_array(p_body, 'agents', 1, 20, '^[a-z0-9][a-z0-9-]{0,62}$');
     v_regions text[] := onboarding.json_regions(p_body, 'regions', 10);
     v_format text := coalesce(onboarding.json_text(p_body, 'format', false, 16), 'zip');
+    v_max_agents integer := onboarding.json_int(p_body, 'maxAgents', 1, 1000);
     v_unknown text;
     v_token text := translate(encode(public.gen_random_bytes(32), 'base64'), '+/=', '-_');
     v_kit onboarding.bootstrap_kits;
@@ -43,8 +46,9 @@ BEGIN
     IF v_regions IS NULL OR cardinality(v_regions) = 0 THEN
         v_regions := ARRAY[v_tenant.region::text];
     END IF;
-    INSERT INTO onboarding.bootstrap_kits (tenant_id, format, agents, regions, token_hash, expires_at)
-    VALUES (p_tenant, v_format, v_agents, v_regions, sha256(convert_to(v_token, 'UTF8')), now() + onboarding.kit_token_ttl())
+    INSERT INTO onboarding.bootstrap_kits (tenant_id, format, agents, regions, token_hash, expires_at, max_agents)
+    VALUES (p_tenant, v_format, v_agents, v_regions, sha256(convert_to(v_token, 'UTF8')), now() + onboarding.kit_token_ttl(),
+            coalesce(v_max_agents, 10))
     RETURNING * INTO v_kit;
     RETURN jsonb_build_object(
         'kitId', v_kit.id, 'token', v_token, 'format', v_format,
@@ -57,7 +61,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION api.issue_kit(uuid, jsonb) IS
-    'Issues a kit {agents: [agent type ids], regions?: [codes], format?: zip|tar.gz}: the kit row with the token''s hash and expiry, and what rendering needs from this node, including the token (returned this once). Region names come from the control database (api.kit_context).';
+    'Issues a kit {agents: [agent type ids], regions?: [codes], format?: zip|tar.gz, maxAgents?: hosts it enrolls, 1-1000, default 10}: the kit row with the token''s hash and expiry, and what rendering needs from this node, including the token (returned this once). Region names come from the control database (api.kit_context).';
 
 CREATE OR REPLACE FUNCTION api.seal_kit(p_tenant uuid, p_body jsonb)
 RETURNS jsonb
@@ -121,6 +125,34 @@ RETURN CASE
 END;
 COMMENT ON FUNCTION onboarding.kit_state(onboarding.bootstrap_kits) IS 'pending (not sealed), revoked, verified, expired or issued.';
 
+CREATE OR REPLACE FUNCTION onboarding.enrollment_failure_limit()
+RETURNS integer
+LANGUAGE sql STABLE
+RETURN coalesce(nullif(current_setting('fedgate.enrollment_failure_limit', true), ''), '20')::integer;
+COMMENT ON FUNCTION onboarding.enrollment_failure_limit() IS
+    'Failed enrollments one client address may make in 15 minutes before it is refused (FG429): the fedgate.enrollment_failure_limit setting, default 20.';
+
+CREATE OR REPLACE FUNCTION onboarding.enrollment_throttled(p_addr text)
+RETURNS boolean
+LANGUAGE sql STABLE
+RETURN (SELECT coalesce(sum(f.failures), 0) >= onboarding.enrollment_failure_limit()
+        FROM onboarding.enrollment_failures f
+        WHERE f.client_addr = p_addr AND f.minute > now() - interval '15 minutes');
+COMMENT ON FUNCTION onboarding.enrollment_throttled(text) IS
+    'Whether a client address made as many failed enrollments in the last 15 minutes as the limit allows.';
+
+CREATE OR REPLACE FUNCTION onboarding.count_enrollment_failure(p_addr text)
+RETURNS void
+LANGUAGE sql
+AS $$
+    INSERT INTO onboarding.enrollment_failures AS f (client_addr, minute, failures)
+    VALUES (p_addr, date_trunc('minute', now()), 1)
+    ON CONFLICT (client_addr, minute) DO UPDATE SET failures = f.failures + 1;
+    DELETE FROM onboarding.enrollment_failures WHERE minute < now() - interval '1 hour';
+$$;
+COMMENT ON FUNCTION onboarding.count_enrollment_failure(text) IS
+    'Counts a failed enrollment (unknown tenant or kit, wrong token) against the client address, and sweeps counts older than an hour.';
+
 CREATE OR REPLACE FUNCTION onboarding.verify_kit_attempt(p_tenant uuid, p_body jsonb)
 RETURNS jsonb
 LANGUAGE plpgsql
@@ -132,49 +164,82 @@ DECLARE
     v_hostname text := lower(btrim(onboarding.json_text(p_body, 'hostname', true, 253)));
     v_agent_type text := onboarding.json_text(p_body, 'agentType', true, 63);
     v_version text := onboarding.json_text(p_body, 'version', true, 64);
+    v_caller jsonb;
+    v_addr text;
+    v_tenant_known boolean;
     v_kit onboarding.bootstrap_kits;
+    v_existing onboarding.agent_instances;
     v_refusal text;
     v_code text;
+    v_message text;
     v_agent onboarding.agent_instances;
     v_detail jsonb;
 BEGIN
-    PERFORM onboarding.api_require_tenant(p_tenant);
     IF v_hostname !~ '^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$' THEN
         PERFORM onboarding.api_invalid('hostname', 'hostname is not a valid host name');
     END IF;
+    PERFORM onboarding.api_enter(p_tenant, '{operator,tenant,agent,enrollment}');
+    v_caller := onboarding.claims();
+    v_addr := coalesce(nullif(v_caller ->> 'addr', ''), 'unknown');
+    IF onboarding.enrollment_throttled(v_addr) THEN
+        RETURN jsonb_build_object('refusal', 'throttled', 'code', 'FG429',
+                                  'message', 'too many failed enrollments from this address: retry later');
+    END IF;
+    v_tenant_known := EXISTS (SELECT 1 FROM onboarding.tenants t WHERE t.id = p_tenant);
     SELECT * INTO v_kit FROM onboarding.bootstrap_kits k
     WHERE k.id = v_kit_id AND k.tenant_id = p_tenant AND k.sealed_at IS NOT NULL
     FOR UPDATE;
+    IF FOUND THEN
+        SELECT * INTO v_existing FROM onboarding.agent_instances a
+        WHERE a.tenant_id = p_tenant AND a.hostname = v_hostname AND a.agent_type = v_agent_type;
+    END IF;
     v_detail := jsonb_build_object('hostname', v_hostname, 'agentType', v_agent_type, 'version', v_version);
-    IF NOT FOUND THEN
+
+    IF v_kit.id IS NULL THEN
         v_refusal := 'unknown_kit';
         v_code := 'FG404';
+        v_message := 'no such kit for this tenant';
     ELSIF v_kit.revoked_at IS NOT NULL THEN
         v_refusal := 'revoked';
         v_code := 'FG410';
+        v_message := 'the kit was revoked';
     ELSIF v_kit.expires_at <= now() THEN
         v_refusal := 'expired';
         v_code := 'FG410';
+        v_message := 'the kit''s enrollment token expired';
     ELSIF sha256(convert_to(v_token, 'UTF8')) <> v_kit.token_hash THEN
         v_refusal := 'bad_token';
         v_code := 'FG401';
-        UPDATE onboarding.bootstrap_kits SET failed_attempts = failed_attempts + 1,
-            revoked_at = CASE WHEN failed_attempts + 1 >= 10 THEN now() END
+        v_message := 'wrong enrollment token';
+        -- Counted for the scan's guessing finding; never revokes: whoever knows a kit id must not
+        -- be able to revoke it by failing (guessers are throttled per address instead).
+        UPDATE onboarding.bootstrap_kits SET failed_attempts = failed_attempts + 1
         WHERE tenant_id = p_tenant AND id = v_kit.id;
     ELSIF NOT v_agent_type = ANY (v_kit.agents) THEN
         v_refusal := 'agent_not_in_kit';
         v_code := 'FG403';
+        v_message := format('this kit does not enroll agent type %s', v_agent_type);
+    ELSIF v_existing.id IS NOT NULL AND v_caller ->> 'role' <> 'operator'
+          AND (v_caller ->> 'role' <> 'agent' OR (v_caller ->> 'agent_id') IS DISTINCT FROM v_existing.id::text) THEN
+        v_refusal := 'host_enrolled';
+        v_code := 'FG409';
+        v_message := format('host %s already runs an enrolled %s agent: re-enrolling it needs that agent''s credential',
+                            v_hostname, v_agent_type);
+    ELSIF v_existing.id IS NULL AND v_kit.agents_enrolled >= v_kit.max_agents THEN
+        v_refusal := 'kit_exhausted';
+        v_code := 'FG409';
+        v_message := format('the kit enrolled the %s hosts it was issued for', v_kit.max_agents);
     END IF;
 
     IF v_refusal IS NOT NULL THEN
-        INSERT INTO onboarding.bootstrap_audit (tenant_id, kit_id, event, outcome, detail)
-        VALUES (p_tenant, v_kit_id, 'kit.verify', 'failure', v_detail || jsonb_build_object('reason', v_refusal));
-        RETURN jsonb_build_object('refusal', v_refusal, 'code', v_code, 'message', CASE v_refusal
-                WHEN 'unknown_kit' THEN 'no such kit for this tenant'
-                WHEN 'revoked' THEN 'the kit was revoked'
-                WHEN 'expired' THEN 'the kit''s enrollment token expired'
-                WHEN 'bad_token' THEN 'wrong enrollment token'
-                ELSE format('this kit does not enroll agent type %s', v_agent_type) END);
+        IF v_refusal IN ('unknown_kit', 'bad_token') THEN
+            PERFORM onboarding.count_enrollment_failure(v_addr);
+        END IF;
+        IF v_tenant_known THEN
+            INSERT INTO onboarding.bootstrap_audit (tenant_id, kit_id, event, outcome, detail)
+            VALUES (p_tenant, v_kit_id, 'kit.verify', 'failure', v_detail || jsonb_build_object('reason', v_refusal));
+        END IF;
+        RETURN jsonb_build_object('refusal', v_refusal, 'code', v_code, 'message', v_message);
     END IF;
 
     INSERT INTO onboarding.agent_instances AS a (tenant_id, kit_id, hostname, agent_type, version)
@@ -182,38 +247,97 @@ BEGIN
     ON CONFLICT (tenant_id, hostname, agent_type) DO UPDATE SET
         kit_id = EXCLUDED.kit_id, version = EXCLUDED.version, last_seen_at = now()
     RETURNING * INTO v_agent;
-    UPDATE onboarding.bootstrap_kits SET verified_at = coalesce(verified_at, now())
+    UPDATE onboarding.bootstrap_kits SET verified_at = coalesce(verified_at, now()),
+        agents_enrolled = agents_enrolled + CASE WHEN v_existing.id IS NULL THEN 1 ELSE 0 END
     WHERE tenant_id = p_tenant AND id = v_kit.id;
+    v_detail := v_detail || jsonb_build_object('agentId', v_agent.id, 'reenrolled', v_existing.id IS NOT NULL);
     INSERT INTO onboarding.bootstrap_audit (tenant_id, kit_id, event, outcome, detail)
-    VALUES (p_tenant, v_kit.id, 'kit.verify', 'success', v_detail || jsonb_build_object('agentId', v_agent.id));
+    VALUES (p_tenant, v_kit.id, 'kit.verify', 'success', v_detail);
     INSERT INTO onboarding.tenant_activity (tenant_id, kind, detail)
-    VALUES (p_tenant, 'agent.verified', v_detail || jsonb_build_object('agentId', v_agent.id, 'kitId', v_kit.id));
+    VALUES (p_tenant, 'agent.verified', v_detail || jsonb_build_object('kitId', v_kit.id));
     RETURN jsonb_build_object('verified', true, 'tenantId', p_tenant, 'kitId', v_kit.id, 'agentId', v_agent.id,
-                                   'hostname', v_hostname, 'agentType', v_agent_type, 'registeredAt', v_agent.registered_at);
+                              'hostname', v_hostname, 'agentType', v_agent_type, 'registeredAt', v_agent.registered_at,
+                              'reenrolled', v_existing.id IS NOT NULL);
 END
 $$;
 COMMENT ON FUNCTION onboarding.verify_kit_attempt(uuid, jsonb) IS
-    'The work of api.verify_kit: registers the agent and audits success, or audits the refusal and returns {refusal, code, message} for the procedure to commit and raise.';
+    'The work of api.verify_kit: registers the agent and audits success, or audits the refusal and returns {refusal, code, message} for the procedure to commit and raise. Unknown kits and wrong tokens count against the caller''s address (FG429 past the limit); a host already enrolled needs its agent''s credential (or an operator''s); a kit enrolls at most max_agents hosts.';
 
-CREATE OR REPLACE PROCEDURE api.verify_kit(p_tenant uuid, p_body jsonb, INOUT p_result jsonb DEFAULT NULL)
+CREATE OR REPLACE PROCEDURE api.verify_kit(p_tenant uuid, p_body jsonb, p_claims jsonb, INOUT p_result jsonb DEFAULT NULL)
 LANGUAGE plpgsql
 AS $$
 -- A procedure that commits cannot carry a SET clause: its work, with the
 -- pinned search_path, is verify_kit_attempt; this body names only that.
 DECLARE
-    v_outcome jsonb := onboarding.verify_kit_attempt(p_tenant, p_body);
-    v_code text := v_outcome ->> 'code';
+    v_outcome jsonb;
+    v_code text;
 BEGIN
+    IF p_claims IS NOT NULL THEN  -- NULL: the claims already set (a DBA's SET fedgate.claims)
+        PERFORM pg_catalog.set_config('fedgate.claims', p_claims::text, true);
+    END IF;
+    v_outcome := onboarding.verify_kit_attempt(p_tenant, p_body);
+    v_code := v_outcome ->> 'code';
     IF v_outcome ? 'refusal' THEN
-        COMMIT;  -- the refusal stays in the audit trail although the call fails
+        COMMIT;  -- the refusal stays in the audit trail (and the address's failure count) although the call fails
         RAISE EXCEPTION '%', v_outcome ->> 'message'
             USING ERRCODE = v_code, DETAIL = jsonb_build_object('reason', v_outcome ->> 'refusal')::text;
     END IF;
     p_result := v_outcome;
 END
 $$;
-COMMENT ON PROCEDURE api.verify_kit(uuid, jsonb, jsonb) IS
-    'An agent presents {kitId, token, hostname, agentType, version}: registers the agent instance (FG404 unknown kit, FG401 wrong token, FG410 expired or revoked, FG403 agent type not in the kit). Every outcome is in the audit trail; ten wrong tokens revoke the kit. Call it at top level (CALL outside a transaction block, as the gateway does): a refusal commits its audit row before raising, which a transaction block does not allow (2D000).';
+COMMENT ON PROCEDURE api.verify_kit(uuid, jsonb, jsonb, jsonb) IS
+    'An agent presents {kitId, token, hostname, agentType, version}, the gateway its caller''s claims: registers the agent instance (FG404 unknown kit, FG401 wrong token, FG410 expired or revoked, FG403 agent type not in the kit, FG409 host enrolled without its agent''s credential or kit used up, FG429 address throttled). Every outcome but throttling is in the audit trail. Call it at top level (CALL outside a transaction block, as the gateway does): a refusal commits its audit row before raising, which a transaction block does not allow (2D000).';
+
+CREATE OR REPLACE FUNCTION api.revoke_kit(p_tenant uuid, p_args jsonb DEFAULT '{}'::jsonb)
+RETURNS jsonb
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_kit_id uuid := onboarding.json_uuid(p_args, 'kitId', true);
+    v_kit onboarding.bootstrap_kits;
+BEGIN
+    PERFORM onboarding.api_require_tenant(p_tenant);
+    UPDATE onboarding.bootstrap_kits k SET revoked_at = coalesce(k.revoked_at, now())
+    WHERE k.tenant_id = p_tenant AND k.id = v_kit_id
+    RETURNING * INTO v_kit;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no such kit for this tenant' USING ERRCODE = 'FG404';
+    END IF;
+    IF v_kit.revoked_at = now() THEN  -- revoked by this call, not before
+        INSERT INTO onboarding.bootstrap_audit (tenant_id, kit_id, event, outcome, detail)
+        VALUES (p_tenant, v_kit.id, 'kit.revoked', 'success', jsonb_build_object('agentsEnrolled', v_kit.agents_enrolled));
+        INSERT INTO onboarding.tenant_activity (tenant_id, kind, detail)
+        VALUES (p_tenant, 'kit.revoked', jsonb_build_object('kitId', v_kit.id));
+    END IF;
+    RETURN jsonb_build_object('kitId', v_kit.id, 'state', 'revoked', 'revokedAt', v_kit.revoked_at);
+END
+$$;
+COMMENT ON FUNCTION api.revoke_kit(uuid, jsonb) IS
+    'Revokes a kit ({kitId}): it enrolls no more agents; agents it enrolled keep their credentials. Revoking a revoked kit answers the first revocation.';
+
+CREATE OR REPLACE FUNCTION api.agent_credential(p_tenant uuid, p_args jsonb DEFAULT '{}'::jsonb)
+RETURNS jsonb
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_agent uuid;
+BEGIN
+    PERFORM onboarding.api_require_tenant(p_tenant, '{agent}');
+    SELECT a.id INTO v_agent FROM onboarding.agent_instances a
+    WHERE a.tenant_id = p_tenant AND a.id::text = onboarding.claims() ->> 'agent_id';
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'this agent is no longer registered for the tenant' USING ERRCODE = 'FG403',
+            HINT = 'enroll the host again with a kit';
+    END IF;
+    INSERT INTO onboarding.bootstrap_audit (tenant_id, event, outcome, detail)
+    VALUES (p_tenant, 'agent.credential', 'success', jsonb_build_object('agentId', v_agent));
+    RETURN jsonb_build_object('tenantId', p_tenant, 'agentId', v_agent);
+END
+$$;
+COMMENT ON FUNCTION api.agent_credential(uuid, jsonb) IS
+    'An agent''s credential refresh: its tenant and agent id when the agent (of the caller''s claims) is still registered, else FG403; audited. The gateway signs the new credential.';
 
 CREATE OR REPLACE FUNCTION api.kit_verification(p_tenant uuid, p_args jsonb DEFAULT '{}'::jsonb)
 RETURNS jsonb
@@ -233,6 +357,7 @@ BEGIN
         'kitId', v_kit.id, 'state', onboarding.kit_state(v_kit), 'format', v_kit.format, 'agents', to_jsonb(v_kit.agents),
         'issuedAt', v_kit.sealed_at, 'expiresAt', v_kit.expires_at, 'verifiedAt', v_kit.verified_at,
         'revokedAt', v_kit.revoked_at, 'failedAttempts', v_kit.failed_attempts, 'archiveSha256', v_kit.archive_sha256,
+        'maxAgents', v_kit.max_agents, 'agentsEnrolled', v_kit.agents_enrolled,
         'registeredAgents', coalesce((SELECT jsonb_agg(jsonb_build_object('agentId', a.id, 'hostname', a.hostname,
                                                                           'agentType', a.agent_type) ORDER BY a.hostname)
                                       FROM onboarding.agent_instances a

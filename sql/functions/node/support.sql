@@ -8,10 +8,11 @@
 --   api_invalid(field, message)                   raise FG400 naming the field
 --   json_text(body, field, required, max_length)  a string field, or NULL when absent
 --   json_object(body, field, max_bytes)           an object field, '{}' when absent
---   json_uuid, json_text_array                    a UUID field, an array of strings
+--   json_uuid, json_text_array, json_int          a UUID field, an array of strings, a bounded whole number
 --   json_region(body, field, required)            a region code (fedgate.region_code)
 --   json_regions(body, field, max_items)          an array of region codes
---   api_enter(tenant), api_require_tenant(tenant) set the row-level-security tenant (and read its row)
+--   api_caller(tenant, roles)                     the caller's claims, checked against role and tenant
+--   api_enter(tenant, roles), api_require_tenant  check the caller, set the row-level-security tenant (and read its row)
 --   api_page_limit, api_page_cursor, api_page     pages of newest-first items with their cursor
 
 CREATE OR REPLACE FUNCTION onboarding.api_invalid(p_field text, p_message text)
@@ -76,7 +77,51 @@ $$;
 COMMENT ON FUNCTION onboarding.json_object(jsonb, text, integer) IS
     'Reads an object field of a JSON body (''{}'' when absent): FG400 when not an object or too large.';
 
-CREATE OR REPLACE FUNCTION onboarding.api_enter(p_tenant uuid)
+CREATE OR REPLACE FUNCTION onboarding.json_int(p_body jsonb, p_field text, p_min integer, p_max integer)
+RETURNS integer
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    v jsonb := p_body -> p_field;
+BEGIN
+    IF v IS NULL OR jsonb_typeof(v) = 'null' THEN
+        RETURN NULL;
+    END IF;
+    IF jsonb_typeof(v) <> 'number' OR v::text !~ '^-?[0-9]{1,9}$' OR v::text::integer NOT BETWEEN p_min AND p_max THEN
+        PERFORM onboarding.api_invalid(p_field, format('%s must be a whole number from %s to %s', p_field, p_min, p_max));
+    END IF;
+    RETURN v::text::integer;
+END
+$$;
+COMMENT ON FUNCTION onboarding.json_int(jsonb, text, integer, integer) IS
+    'Reads a whole-number field of a JSON body (NULL when absent): FG400 when not a whole number within the bounds.';
+
+CREATE OR REPLACE FUNCTION onboarding.api_caller(p_tenant uuid, p_roles text[])
+RETURNS jsonb
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    v_claims jsonb := onboarding.claims();
+    v_role text := v_claims ->> 'role';
+BEGIN
+    IF v_claims IS NULL THEN
+        RAISE EXCEPTION 'no verified caller: handlers run with the claims the gateway sets (fedgate.claims)'
+            USING ERRCODE = 'FG401', HINT = 'in psql: SET fedgate.claims = ''{"role": "operator", "sub": "me"}''';
+    END IF;
+    IF v_role IS NULL OR NOT v_role = ANY (p_roles) THEN
+        RAISE EXCEPTION 'a % caller may not do this', coalesce(v_role, 'role-less') USING ERRCODE = 'FG403';
+    END IF;
+    IF p_tenant IS NOT NULL AND v_role IN ('tenant', 'agent')
+       AND (v_claims ->> 'tenant_id') IS DISTINCT FROM p_tenant::text THEN
+        RAISE EXCEPTION 'this caller acts for another tenant' USING ERRCODE = 'FG403';
+    END IF;
+    RETURN v_claims;
+END
+$$;
+COMMENT ON FUNCTION onboarding.api_caller(uuid, text[]) IS
+    'The caller''s claims, checked: FG401 without claims, FG403 when its role is not one of p_roles or a tenant or agent caller names another tenant than p_tenant. The gateway checks the same first; this is the second line.';
+
+CREATE OR REPLACE FUNCTION onboarding.api_enter(p_tenant uuid, p_roles text[] DEFAULT '{operator,tenant}')
 RETURNS uuid
 LANGUAGE plpgsql
 AS $$
@@ -86,21 +131,22 @@ BEGIN
             DETAIL = jsonb_build_object('field', 'tenantId')::text,
             HINT = 'give it in the path, the tenantId query parameter or the X-Tenant-ID header';
     END IF;
+    PERFORM onboarding.api_caller(p_tenant, p_roles);
     PERFORM set_config('fedgate.tenant_id', p_tenant::text, true);
     RETURN p_tenant;
 END
 $$;
-COMMENT ON FUNCTION onboarding.api_enter(uuid) IS
-    'First act of every tenant handler: sets fedgate.tenant_id for this transaction (row-level security keys on it). FG400 without a tenant.';
+COMMENT ON FUNCTION onboarding.api_enter(uuid, text[]) IS
+    'First act of every tenant handler: checks the caller may act for the tenant in one of p_roles (api_caller), then sets fedgate.tenant_id for this transaction (row-level security keys on it). FG400 without a tenant.';
 
-CREATE OR REPLACE FUNCTION onboarding.api_require_tenant(p_tenant uuid)
+CREATE OR REPLACE FUNCTION onboarding.api_require_tenant(p_tenant uuid, p_roles text[] DEFAULT '{operator,tenant}')
 RETURNS onboarding.tenants
 LANGUAGE plpgsql
 AS $$
 DECLARE
     v_row onboarding.tenants;
 BEGIN
-    PERFORM onboarding.api_enter(p_tenant);
+    PERFORM onboarding.api_enter(p_tenant, p_roles);
     SELECT * INTO v_row FROM onboarding.tenants t WHERE t.id = p_tenant;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'tenant % not found', p_tenant USING ERRCODE = 'FG404';
@@ -108,7 +154,7 @@ BEGIN
     RETURN v_row;
 END
 $$;
-COMMENT ON FUNCTION onboarding.api_require_tenant(uuid) IS
+COMMENT ON FUNCTION onboarding.api_require_tenant(uuid, text[]) IS
     'api_enter, then the tenant''s row on this node, or FG404.';
 
 CREATE OR REPLACE FUNCTION onboarding.api_page_limit(p_args jsonb, p_default integer DEFAULT 50, p_max integer DEFAULT 200)

@@ -28,7 +28,7 @@ DECLARE
     v_metadata jsonb := onboarding.json_object(p_body, 'metadata', 16384);
     v_row onboarding.tenants;
 BEGIN
-    PERFORM onboarding.api_enter(p_tenant);
+    PERFORM onboarding.api_enter(p_tenant, '{operator}');  -- only operators create tenants
     IF v_contact IS NOT NULL AND v_contact !~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$' THEN
         PERFORM onboarding.api_invalid('contactEmail', 'contactEmail must be an e-mail address');
     END IF;

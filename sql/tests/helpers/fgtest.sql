@@ -99,6 +99,24 @@ BEGIN
 END
 $$;
 
+-- Suites act as an operator unless they say otherwise: handlers need the
+-- caller's claims, which the gateway sets on every call.
+DO $$
+BEGIN
+    EXECUTE format('ALTER DATABASE %I SET fedgate.claims = %L', current_database(),
+                   '{"role": "operator", "sub": "pgtap", "addr": "pgtap"}');
+END
+$$;
+SET fedgate.claims = '{"role": "operator", "sub": "pgtap", "addr": "pgtap"}';
+
+-- Act as another caller for the rest of the transaction (as the gateway would set it).
+CREATE OR REPLACE FUNCTION fgtest.as_caller(p_role text, p_tenant uuid DEFAULT NULL, p_agent uuid DEFAULT NULL,
+                                            p_addr text DEFAULT '192.0.2.1')
+RETURNS void LANGUAGE sql AS $$
+    SELECT set_config('fedgate.claims', jsonb_build_object('role', p_role, 'sub', 'pgtap-' || p_role,
+                      'tenant_id', p_tenant, 'agent_id', p_agent, 'addr', p_addr)::text, true)
+$$;
+
 -- Suites call the helpers as the API role too (test schema only).
 GRANT USAGE ON SCHEMA fgtest TO fedgate_api;
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA fgtest TO fedgate_api;
