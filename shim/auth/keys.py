@@ -5,7 +5,10 @@ agent credentials the gateway issues (and ``fedgate token issue``).
 ``FEDGATE_JWT_KEYS`` names a JWKS file of public keys (ES256, EdDSA, RS256), the
 organisation's identity provider: a token names its key with ``kid``; several
 keys at once let keys rotate without downtime, and the file is read again when
-a token names a kid it does not know and the file changed since.
+a token names a kid it does not know, and at most every 10 seconds otherwise,
+when the file changed: a key added is taken at once, a key removed stops
+verifying within 10 seconds (tokens verified before stay cached until they
+expire).
 
 Each key verifies with its own algorithm only (pinned): a token's ``alg`` header
 chooses nothing but which key to try, so ``alg: none`` and algorithm confusion
@@ -17,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +31,7 @@ from shim.config import ConfigError
 
 HS256 = "HS256"
 ASYMMETRIC = frozenset({"ES256", "EdDSA", "RS256"})
+RECHECK_SECONDS = 10.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,8 +77,10 @@ class Keyring:
         self._lock = threading.Lock()
         self._mtime = os.stat(jwks_path).st_mtime_ns if jwks_path else 0
         self._jwks = _load_jwks(jwks_path) if jwks_path else {}
+        self._checked = time.monotonic()
 
     def _reload_if_changed(self) -> None:
+        self._checked = time.monotonic()
         try:
             mtime = os.stat(self._path).st_mtime_ns
         except OSError:
@@ -94,6 +101,8 @@ class Keyring:
         if alg not in ASYMMETRIC or not self._path:
             return None
         kid = header.get("kid")
+        if time.monotonic() - self._checked > RECHECK_SECONDS:
+            self._reload_if_changed()
         if not isinstance(kid, str):
             return next(iter(self._jwks.values())) if len(self._jwks) == 1 else None
         if kid not in self._jwks:

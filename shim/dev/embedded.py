@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import os
+import secrets
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg
@@ -34,11 +36,15 @@ DEMO_TENANTS = (
 )
 
 
+SECRET_FILE = "jwt-secret"
+
+
 @dataclass
 class Embedded:
     clusters: list[Cluster]
     control_url: str
     seeded: list[str]
+    jwt_secret: str = field(default="", repr=False)
 
     def stop(self) -> None:
         stop_clusters(self.clusters)
@@ -68,19 +74,50 @@ async def _seed(settings: Settings) -> list[str]:
         await catalog.close()
 
 
+def _fallback_dir(wanted: Path) -> Path:
+    return Path("/var/tmp") / f"fedgate-dev-{hashlib.sha256(str(wanted).encode()).hexdigest()[:12]}"
+
+
 def usable_data_dir(wanted: Path) -> Path:
     """``wanted``, or, when the PostgreSQL service user cannot reach it (a checkout in a 0700 home
     directory, run as root), a directory of this checkout's own under /var/tmp that it can."""
     if service_user_can_reach(wanted):
         return wanted
-    fallback = Path("/var/tmp") / f"fedgate-dev-{hashlib.sha256(str(wanted).encode()).hexdigest()[:12]}"
+    fallback = _fallback_dir(wanted)
     print(f"the {SERVICE_USER} user cannot reach {wanted} (a parent directory is closed to it): "
           f"the embedded clusters live in {fallback} instead (set FEDGATE_DEV_DATA to choose)", flush=True)
     return fallback
 
 
+def _secret(data_dir: Path) -> str:
+    """The embedded default's HS256 secret, made on first start (mode 0600, beside the clusters)."""
+    path = data_dir / SECRET_FILE
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+def existing_secret(data_dir: Path = DEV_DATA_DIR) -> str:
+    """The embedded default's secret if it has started once (for `fedgate token issue`), else ''."""
+    for candidate in (data_dir, _fallback_dir(data_dir)):
+        path = candidate / SECRET_FILE
+        if path.is_file():
+            return path.read_text().strip()
+    return ""
+
+
+def tenants(control_url: str) -> list[tuple[str, str, str]]:
+    """(tenant id, name, region) of the first tenants registered: the demo tenants."""
+    with psycopg.connect(control_url, autocommit=True) as conn:
+        return [(str(t), n, r) for t, n, r in conn.execute(QUERIES["first_tenants"]).fetchall()]
+
+
 def start(data_dir: Path = DEV_DATA_DIR) -> Embedded:
     data_dir = usable_data_dir(data_dir)
+    jwt_secret = _secret(data_dir)
     dirs = [str(data_dir / node_id) for node_id, _ in LAYOUT]
     clusters = start_clusters(len(LAYOUT), base_dirs=dirs, fsync=True)
     try:
@@ -96,7 +133,7 @@ def start(data_dir: Path = DEV_DATA_DIR) -> Embedded:
             row = conn.execute(QUERIES["count_tenants"]).fetchone()
             empty = row is not None and row[0] == 0
         seeded = asyncio.run(_seed(Settings(database_url=control))) if empty else []
-        return Embedded(clusters, control, seeded)
+        return Embedded(clusters, control, seeded, jwt_secret)
     except BaseException:
         stop_clusters(clusters)
         raise

@@ -55,5 +55,9 @@ FROM federation.explain_route(%s::uuid, %s::text);
 -- name: count_tenants
 SELECT count(*) FROM federation.tenant_registry;
 
+-- name: first_tenants
+-- The embedded default prints a token for each of these (its demo tenants).
+SELECT id, name, region::text FROM federation.tenant_registry ORDER BY created_at, name LIMIT 10;
+
 -- name: add_region
 SELECT * FROM federation.add_region(%s, %s);

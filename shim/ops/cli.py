@@ -12,7 +12,7 @@ import logging
 import os
 import sys
 from functools import partial
-from typing import Sequence
+from typing import Literal, Sequence
 from uuid import UUID
 
 import psycopg
@@ -20,6 +20,7 @@ import psycopg
 from shim.config import ConfigError, Settings
 from shim.nodes.client import resolve_dsn
 from shim.nodes.queries import QUERIES
+from shim.ops import tokens_cli
 from shim.ops.migrate import MigrationError, migrate
 
 
@@ -106,6 +107,31 @@ def cmd_resolve(args: argparse.Namespace) -> int:
     return 0 if row else 3
 
 
+def _print_demo_tokens(settings: Settings, control_url: str, base: str) -> None:
+    """The embedded default's credentials, so the README's curl lines work as written (valid 24 hours;
+    `fedgate token issue` makes more)."""
+    from shim.auth.keys import Keyring
+    from shim.auth.tokens import mint
+    from shim.dev import embedded
+
+    keyring = Keyring(settings.jwt_secret)
+    day = 86400
+
+    def signed(role: Literal["operator", "tenant"], tenant: str | None = None) -> str:
+        return mint(keyring, role=role, audience=settings.jwt_audience, ttl=day, sub=f"make-run-{role}",
+                    tenant_id=UUID(tenant) if tenant else None, issuer=settings.jwt_issuer)[0]
+
+    print("credentials of the embedded default (valid 24 hours; paste into your shell):\n"
+          f"  export FEDGATE_URL={base}\n"
+          f"  export FEDGATE_TOKEN={signed('operator')}   # role operator", flush=True)
+    for i, (tenant, name, region) in enumerate(embedded.tenants(control_url), 1):
+        print(f"  export TENANT{i}={tenant}   # {name} ({region})\n"
+              f"  export TENANT{i}_TOKEN={signed('tenant', tenant)}   # role tenant, {name} only", flush=True)
+    print("then, for example:\n"
+          '  curl -H "Authorization: Bearer $TENANT1_TOKEN" $FEDGATE_URL/federation/api/onboarding/tenants/$TENANT1/status',
+          flush=True)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from sanic import Sanic
     from sanic.worker.loader import AppLoader
@@ -122,15 +148,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
         for line in local.seeded:
             print(f"  seeded {line}")
     try:
-        settings = Settings.from_env(database_url=url, host=args.host, port=args.port, workers=args.workers)
+        own_secret = local.jwt_secret if local is not None and not os.environ.get("FEDGATE_JWT_SECRET") else None
+        settings = Settings.from_env(database_url=url, host=args.host, port=args.port, workers=args.workers,
+                                     jwt_secret=own_secret)
         if local is None:
             migrate(url, "control")
         base = f"http://{settings.host}:{settings.port}"
-        print(f"fedgate listening on {base}\n"
-              f"  curl {base}/readyz\n"
-              f"  curl -X POST {base}/federation/api/onboarding/tenants -H 'Content-Type: application/json' "
-              f"-d '{{\"name\": \"My Co\", \"region\": \"eu-west\"}}'\n"
-              f"  curl {base}/federation/api/onboarding/tenants/<tenantId>/status", flush=True)
+        print(f"fedgate listening on {base}", flush=True)
+        if local is not None:
+            _print_demo_tokens(settings, url, base)
         loader = AppLoader(factory=partial(create_app, settings))
         app = loader.load()
         single = settings.workers == 1 and args.single_process
@@ -206,6 +232,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("tenant", type=UUID)
     p.add_argument("region", nargs="?")
     p.set_defaults(func=cmd_resolve)
+
+    tokens_cli.add_parser(sub)
 
     dev = sub.add_parser("dev", help="the embedded default").add_subparsers(dest="dev_command", required=True)
     dev.add_parser("reset", help="remove the embedded clusters' data").set_defaults(func=cmd_dev_reset)

@@ -9,6 +9,7 @@ from sanic.exceptions import SanicException
 from sanic.response import HTTPResponse
 
 from shim.auth.keys import Keyring
+from shim.auth.policy import authorize_role
 from shim.auth.tokens import AgentCredentials, TokenVerifier
 from shim.config import Settings
 from shim.errors import GatewayError
@@ -108,7 +109,9 @@ def create_app(settings: Settings) -> Sanic:
 
     @app.get("/metrics", name="metrics")
     async def metrics(request: Request) -> HTTPResponse:
-        """Prometheus text: this worker's resolution cache, catalog round trips, pools and breakers."""
+        """Prometheus text (an operator's bearer token): this worker's resolution cache, catalog round
+        trips, pools and breakers."""
+        authorize_role(request.app.ctx.verifier.verify(request.headers.get("authorization")), ("operator",))
         catalog: Catalog = request.app.ctx.catalog
         client: NodeClient = request.app.ctx.client
         lines = [

@@ -41,15 +41,24 @@ def _operation(endpoint: Endpoint, federated: bool) -> dict[str, Any]:
     responses: dict[str, Any] = {str(endpoint.success): success}
     for status, why in _ERRORS.items():
         responses[status] = {"description": why, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-    if endpoint.flow_name == "procedure":
-        for status, why in (("401", "wrong token"), ("403", "not allowed by the kit"), ("410", "expired or revoked")):
-            responses[status] = {"description": why,
-                                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    if endpoint.roles:
+        refusals = (("401", "no bearer token, or one that does not verify (WWW-Authenticate: Bearer)"),
+                    ("403", "the token's role or tenant may not make this request"))
+    else:
+        refusals = (("401", "wrong enrollment token"), ("403", "not allowed by the kit"),
+                    ("410", "expired or revoked"), ("429", "too many failed enrollments from this address"))
+    for status, why in refusals:
+        responses[status] = {"description": why,
+                             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
     operation: dict[str, Any] = {
         "operationId": ("" if federated else "legacy_") + endpoint.name,
         "summary": endpoint.summary + ("" if federated else " (legacy: the default node)"),
         "tags": ["federated" if federated else "legacy"],
         "parameters": params, "responses": responses,
+        # Who may call it: a bearer token of one of these roles; none for enrollment (the kit's token is
+        # the credential, an agent token is optional and re-enrolls its own host).
+        "security": [{"bearer": []}] if endpoint.roles else [{}, {"bearer": []}],
+        "x-fedgate-roles": list(endpoint.roles),
     }
     if endpoint.request is not None:
         operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": endpoint.request}}}
@@ -68,5 +77,13 @@ def document() -> dict[str, Any]:
                  "description": "Federation-aware onboarding API: /federation/api/onboarding routes each request "
                                 "to its tenant's node; /api/onboarding serves the default node."},
         "paths": paths,
-        "components": {"schemas": {"Error": s.ERROR}},
+        "components": {
+            "schemas": {"Error": s.ERROR},
+            "securitySchemes": {"bearer": {
+                "type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+                "description": "A JWT with role (operator, tenant, agent), exp and aud; tenant_id for the tenant "
+                               "and agent roles, agent_id for the agent role. x-fedgate-roles on each operation "
+                               "names the roles that may call it."}},
+        },
+        "security": [{"bearer": []}],
     }
