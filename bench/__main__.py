@@ -24,7 +24,7 @@ import psycopg
 
 from shim.dev.clusters import PG_BIN, Cluster, start_clusters, stop_clusters
 from shim.ops.migrate import migrate
-from tests.federation import ROLES, Gateway, free_port, make_federation, prepare_template, start_gateway
+from tests.federation import ROLES, Gateway, bearer, free_port, make_federation, prepare_template, start_gateway
 
 HERE = Path(__file__).resolve().parent
 FIGURES: list[tuple[str, float, str]] = []
@@ -42,6 +42,22 @@ def median_of(rounds: int, *runs: Callable[[], float]) -> list[float]:
         for i, run in enumerate(runs):
             results[i].append(run())
     return [statistics.median(r) for r in results]
+
+
+def paired_ratios(pairs: int, run: Callable[[], float], baseline: Callable[[], float]
+                  ) -> tuple[list[float], list[float], list[float]]:
+    """``run``/``baseline`` measured back to back ``pairs`` times, in ABBA order so a drifting machine
+    favours neither; each pair's ratio (a figure close to 1 drowns in this machine's noise otherwise)."""
+    ratios, runs, bases = [], [], []
+    for i in range(pairs):
+        if i % 2 == 0:
+            a, b = run(), baseline()
+        else:
+            b, a = baseline(), run()
+        ratios.append(a / b)
+        runs.append(a)
+        bases.append(b)
+    return ratios, runs, bases
 
 
 # -- pgbench ---------------------------------------------------------------
@@ -95,9 +111,12 @@ def bench_resolve(cluster: Cluster, rounds: int, seconds: int, big: int) -> None
 
 # -- HTTP ------------------------------------------------------------------
 
-def wrk(url: str, seconds: int, connections: int = 64, script: str | None = None) -> tuple[float, float]:
+def wrk(url: str, seconds: int, connections: int = 64, script: str | None = None,
+        headers: dict[str, str] | None = None) -> tuple[float, float]:
     """Requests per second and p99 latency (ms) of one wrk run."""
     cmd = ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--latency"]
+    for name, value in (headers or {}).items():
+        cmd += ["-H", f"{name}: {value}"]
     if script:
         cmd += ["-s", script]
     out = subprocess.run(cmd + [url], capture_output=True, text=True).stdout
@@ -109,7 +128,7 @@ def wrk(url: str, seconds: int, connections: int = 64, script: str | None = None
 
 
 def metric(gw: Gateway, name: str) -> float:
-    text = httpx.get(f"{gw.base_url}/metrics").text
+    text = httpx.get(f"{gw.base_url}/metrics", headers=bearer()).text
     return float(re.search(rf"^{name} ([0-9.]+)$", text, re.MULTILINE).group(1))
 
 
@@ -147,6 +166,7 @@ def bench_http(clusters: list[Cluster], rounds: int, seconds: int, work: Path) -
             legacy = http.post("/api/onboarding/tenants", json={"name": "bench legacy", "region": "us-east"}).json()["tenantId"]
             federated_url = f"{gw.base_url}/federation/api/onboarding/tenants/{tenant}/status"
             legacy_url = f"{gw.base_url}/api/onboarding/tenants/{legacy}/status"
+            as_tenant, as_legacy = bearer("tenant", tenant), bearer("tenant", legacy)
             http.get(federated_url)
             # Cold and warm catalog round trips.
             cold_tenant = http.post("/federation/api/onboarding/tenants",
@@ -163,16 +183,32 @@ def bench_http(clusters: list[Cluster], rounds: int, seconds: int, work: Path) -
 
         floor_proc, floor_base = start_floor(fed.urls["eu-west-1"])
         floor_url = f"{floor_base}/tenants/{tenant}/status"
-        wrk(federated_url, 1)
-        wrk(legacy_url, 1)
+        wrk(federated_url, 1, headers=as_tenant)
+        wrk(legacy_url, 1, headers=as_legacy)
         wrk(floor_url, 1)  # warm-up
-        runs = median_of(rounds, lambda: wrk(federated_url, seconds)[0], lambda: wrk(legacy_url, seconds)[0],
-                         lambda: wrk(floor_url, seconds)[0], lambda: wrk(federated_url, seconds)[1],
-                         lambda: wrk(legacy_url, seconds)[1])
+        runs = median_of(rounds, lambda: wrk(federated_url, seconds, headers=as_tenant)[0],
+                         lambda: wrk(legacy_url, seconds, headers=as_legacy)[0],
+                         lambda: wrk(floor_url, seconds)[0], lambda: wrk(federated_url, seconds, headers=as_tenant)[1],
+                         lambda: wrk(legacy_url, seconds, headers=as_legacy)[1])
         fed_rps, legacy_rps, floor_rps, fed_p99, legacy_p99 = runs
         report("federated_vs_legacy_rps", fed_rps / legacy_rps, f"federated {fed_rps:.0f} rps, legacy {legacy_rps:.0f} rps, 64 connections")
         report("federated_vs_legacy_p99", fed_p99 / legacy_p99, f"p99 federated {fed_p99:.2f} ms, legacy {legacy_p99:.2f} ms")
         report("federated_vs_floor_rps", fed_rps / floor_rps, f"bare Sanic + psycopg floor {floor_rps:.0f} rps")
+
+        # Authentication: the same GET with the token verified (cached) against verification bypassed.
+        open_gw = start_gateway(fed.control_url, work, env={**env, "BENCH_OPEN_TENANT": tenant},
+                                module="bench.open_gateway")
+        try:
+            open_url = f"{open_gw.base_url}/federation/api/onboarding/tenants/{tenant}/status"
+            wrk(open_url, 1)
+            ratios, auth_runs, open_runs = paired_ratios(
+                max(6, 2 * rounds), lambda: wrk(federated_url, seconds, headers=as_tenant)[0],
+                lambda: wrk(open_url, seconds)[0])
+        finally:
+            open_gw.stop()
+        report("authenticated_vs_open_rps", statistics.median(ratios),
+               f"median of {len(ratios)} paired runs: verified {statistics.median(auth_runs):.0f} rps, "
+               f"bypassed {statistics.median(open_runs):.0f} rps, 64 connections")
 
         # Kits: ten agent types.
         fed.sql("eu-west-1", "INSERT INTO onboarding.agent_types (id, name, version, platforms) SELECT 'bench-agent-' || i, "
@@ -182,10 +218,11 @@ def bench_http(clusters: list[Cluster], rounds: int, seconds: int, work: Path) -
         script = work / "kit.lua"
         body = json.dumps({"tenantId": tenant, "agents": agents, "format": "zip"})
         script.write_text(f'wrk.method = "POST"\nwrk.body = {json.dumps(body)}\n'
-                          'wrk.headers["Content-Type"] = "application/json"\n')
+                          'wrk.headers["Content-Type"] = "application/json"\n'
+                          f'wrk.headers["Authorization"] = "{as_tenant["Authorization"]}"\n')
         kit_url = f"{gw.base_url}/federation/api/onboarding/bootstrap/kit"
         kit_rps, get_rps = median_of(rounds, lambda: wrk(kit_url, seconds, 16, str(script))[0],
-                                     lambda: wrk(federated_url, seconds, 16)[0])
+                                     lambda: wrk(federated_url, seconds, 16, headers=as_tenant)[0])
         report("kit_vs_get_rps", kit_rps / get_rps, f"kit (10 agents) {kit_rps:.0f} rps, GET {get_rps:.0f} rps, 16 connections")
     finally:
         if floor_proc:

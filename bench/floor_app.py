@@ -16,6 +16,7 @@ def create_app(dsn: str) -> Sanic:
     app = Sanic("floor")
     app.config.ACCESS_LOG = False
     statement = QUERIES["call_handler"].replace("{function}", "tenant_status")
+    claims = '{"role": "operator", "sub": "bench-floor"}'
 
     @app.before_server_start
     async def open_pool(app: Sanic) -> None:
@@ -30,7 +31,7 @@ def create_app(dsn: str) -> Sanic:
     @app.get("/tenants/<tenant_id>/status")
     async def status(_request: Request, tenant_id: str) -> HTTPResponse:
         async with app.ctx.pool.connection() as conn:
-            row = await (await conn.execute(statement, (tenant_id, "{}"))).fetchone()
+            row = await (await conn.execute(statement, (tenant_id, "{}", claims))).fetchone()
         return HTTPResponse(row[0], content_type="application/json")
 
     return app

@@ -44,6 +44,7 @@ class Settings:
     breaker_reset: float = 1.0       # seconds an open breaker waits before a probe request
     public_url: str = ""             # the gateway's URL as agents reach it (kits); default http://host:port
     jwt_secret: str = field(default="", repr=False)  # HS256 key: verifies tokens, signs agent credentials
+    jwt_previous_secret: str = field(default="", repr=False)  # during a rotation: still verifies, never signs
     jwt_keys_file: str = ""          # a JWKS file of public keys (ES256, EdDSA, RS256), chosen by kid
     jwt_audience: str = "fedgate"
     jwt_issuer: str = ""             # when set, tokens must carry it
@@ -72,6 +73,7 @@ class Settings:
             breaker_threshold=_env_number(env, "FEDGATE_BREAKER_THRESHOLD", 2, int),
             breaker_reset=_env_number(env, "FEDGATE_BREAKER_RESET", 1.0),
             jwt_secret=env.get("FEDGATE_JWT_SECRET", ""),
+            jwt_previous_secret=env.get("FEDGATE_JWT_PREVIOUS_SECRET", ""),
             jwt_keys_file=env.get("FEDGATE_JWT_KEYS", ""),
             jwt_audience=env.get("FEDGATE_JWT_AUDIENCE", "") or "fedgate",
             jwt_issuer=env.get("FEDGATE_JWT_ISSUER", ""),
@@ -115,8 +117,8 @@ class Settings:
         if not self.jwt_secret:
             raise ConfigError("FEDGATE_JWT_KEYS needs FEDGATE_JWT_SECRET too: the gateway signs agent credentials "
                               "with its own HS256 secret")
-        if len(self.jwt_secret.encode()) < 32:
-            raise ConfigError("FEDGATE_JWT_SECRET must be at least 32 bytes")
+        if len(self.jwt_secret.encode()) < 32 or 0 < len(self.jwt_previous_secret.encode()) < 32:
+            raise ConfigError("FEDGATE_JWT_SECRET (and FEDGATE_JWT_PREVIOUS_SECRET) must be at least 32 bytes")
         if not 0 <= self.jwt_leeway <= 30:
             raise ConfigError("FEDGATE_JWT_LEEWAY must be 0-30 seconds")
         if not 60 <= self.agent_token_ttl <= 30 * 86400:

@@ -130,10 +130,10 @@ class Gateway:
 
 
 def start_gateway(control_url: str, log_dir: Path, *, workers: int = 1,
-                  env: dict[str, str] | None = None, ready_timeout: float = 30) -> Gateway:
+                  env: dict[str, str] | None = None, ready_timeout: float = 30, module: str = "shim.ops.cli") -> Gateway:
     port = free_port()
     log_path = log_dir / f"gateway-{port}.log"
-    cmd = [sys.executable, "-m", "shim.ops.cli", "serve", "--database-url", control_url,
+    cmd = [sys.executable, "-m", module, "serve", "--database-url", control_url,
            "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
     if workers == 1:
         cmd.append("--single-process")

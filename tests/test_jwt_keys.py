@@ -146,3 +146,14 @@ def test_token_issue_mints_what_the_gateway_accepts(federation: Federation, tmp_
     assert refused.returncode == 2 and "needs --tenant" in refused.stderr
     refused = _fedgate("token", "issue", "--role", "operator", "--ttl", "400d", env=env)
     assert refused.returncode == 2 and "at most 365d" in refused.stderr
+
+
+def test_a_previous_secret_still_verifies_during_a_rotation() -> None:
+    old, new = JWT_SECRET, "the-new-hs256-secret-of-32-bytes-or-more"
+    by_old = jwt.encode(_claims(), old, algorithm="HS256")
+    by_new = jwt.encode(_claims(), new, algorithm="HS256")
+    rotating = TokenVerifier(Keyring(new, previous_secret=old), AUDIENCE)
+    assert rotating.verify(f"Bearer {by_old}").role == rotating.verify(f"Bearer {by_new}").role == "operator"
+    with pytest.raises(GatewayError) as refused:
+        TokenVerifier(Keyring(new), AUDIENCE).verify(f"Bearer {by_old}")
+    assert "signature" in refused.value.message

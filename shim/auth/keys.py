@@ -2,6 +2,7 @@
 
 ``FEDGATE_JWT_SECRET`` is an HS256 key: it verifies HS256 tokens and signs the
 agent credentials the gateway issues (and ``fedgate token issue``).
+``FEDGATE_JWT_PREVIOUS_SECRET``, during a rotation, still verifies (never signs).
 ``FEDGATE_JWT_KEYS`` names a JWKS file of public keys (ES256, EdDSA, RS256), the
 organisation's identity provider: a token names its key with ``kid``; several
 keys at once let keys rotate without downtime, and the file is read again when
@@ -70,9 +71,10 @@ def _load_jwks(path: str) -> dict[str, Key]:
 class Keyring:
     """The verification keys, and the gateway's signing secret."""
 
-    def __init__(self, secret: str, jwks_path: str = "") -> None:
+    def __init__(self, secret: str, jwks_path: str = "", previous_secret: str = "") -> None:
         self.secret = secret.encode()
-        self._hs = Key(None, HS256, self.secret)
+        self._hs = [Key(None, HS256, self.secret)] + ([Key(None, HS256, previous_secret.encode())]
+                                                       if previous_secret else [])
         self._path = jwks_path
         self._lock = threading.Lock()
         self._mtime = os.stat(jwks_path).st_mtime_ns if jwks_path else 0
@@ -93,18 +95,19 @@ class Keyring:
                     return  # a half-written file: keep the keys that work
                 self._mtime = mtime
 
-    def key_for(self, header: dict[str, Any]) -> Key | None:
-        """The one key that may verify a token with this header, or None."""
+    def keys_for(self, header: dict[str, Any]) -> list[Key]:
+        """The keys that may verify a token with this header (the HS256 secrets, or the JWKS key its
+        kid names), or none."""
         alg = header.get("alg")
         if alg == HS256:
             return self._hs
         if alg not in ASYMMETRIC or not self._path:
-            return None
+            return []
         kid = header.get("kid")
         if time.monotonic() - self._checked > RECHECK_SECONDS:
             self._reload_if_changed()
         if not isinstance(kid, str):
-            return next(iter(self._jwks.values())) if len(self._jwks) == 1 else None
+            return list(self._jwks.values()) if len(self._jwks) == 1 else []
         if kid not in self._jwks:
             self._reload_if_changed()
-        return self._jwks.get(kid)
+        return [self._jwks[kid]] if kid in self._jwks else []

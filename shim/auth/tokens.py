@@ -13,6 +13,7 @@ import json
 import time
 import uuid
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Literal
 
 import jwt
@@ -40,9 +41,14 @@ class Principal:
 
     def claims(self, address: str | None) -> str:
         """The JSON the handlers read as ``fedgate.claims``: who acted, for which tenant, from where."""
-        return json.dumps({"role": self.role, "sub": self.sub,
-                           "tenant_id": str(self.tenant_id) if self.tenant_id else None,
-                           "agent_id": str(self.agent_id) if self.agent_id else None, "addr": address})
+        return _claims_json(self, address)
+
+
+@lru_cache(maxsize=4096)  # a client sends many requests with one token from one address
+def _claims_json(principal: Principal, address: str | None) -> str:
+    return json.dumps({"role": principal.role, "sub": principal.sub,
+                       "tenant_id": str(principal.tenant_id) if principal.tenant_id else None,
+                       "agent_id": str(principal.agent_id) if principal.agent_id else None, "addr": address})
 
 
 ENROLLMENT = Principal("enrollment", "enrollment")
@@ -103,13 +109,19 @@ class TokenVerifier:
             header = jwt.get_unverified_header(token)
         except InvalidTokenError:
             raise unauthorized("the token is not a JWT") from None
-        key = self._keyring.key_for(header)
-        if key is None:
+        keys = self._keyring.keys_for(header)
+        if not keys:
             raise unauthorized("no key of this gateway verifies the token's algorithm and kid")
         try:
-            claims = jwt.decode(token, key.key, algorithms=[key.algorithm], audience=self._audience,
-                                issuer=self._issuer, leeway=self._leeway,
-                                options={"require": ["exp", "aud"] + (["iss"] if self._issuer else [])})
+            for i, key in enumerate(keys):
+                try:
+                    claims = jwt.decode(token, key.key, algorithms=[key.algorithm], audience=self._audience,
+                                        issuer=self._issuer, leeway=self._leeway,
+                                        options={"require": ["exp", "aud"] + (["iss"] if self._issuer else [])})
+                    break
+                except jwt.InvalidSignatureError:
+                    if i + 1 == len(keys):  # the previous secret, during a rotation, is the last to try
+                        raise
         except jwt.ExpiredSignatureError:
             raise unauthorized("the token has expired") from None
         except jwt.ImmatureSignatureError:

@@ -51,7 +51,7 @@ def create_app(settings: Settings) -> Sanic:
     if settings.proxies_count:
         app.config.PROXIES_COUNT = settings.proxies_count
     app.ctx.settings = settings
-    keyring = Keyring(settings.jwt_secret, settings.jwt_keys_file)
+    keyring = Keyring(settings.jwt_secret, settings.jwt_keys_file, settings.jwt_previous_secret)
     app.ctx.verifier = TokenVerifier(keyring, settings.jwt_audience, settings.jwt_issuer, settings.jwt_leeway)
     credentials = AgentCredentials(keyring, settings.jwt_audience, settings.agent_token_ttl, settings.jwt_issuer)
     # CORS: the browser sends Origin; server-to-server calls do not and skip the headers.

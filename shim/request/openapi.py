@@ -41,6 +41,7 @@ def _operation(endpoint: Endpoint, federated: bool) -> dict[str, Any]:
     responses: dict[str, Any] = {str(endpoint.success): success}
     for status, why in _ERRORS.items():
         responses[status] = {"description": why, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    refusals: tuple[tuple[str, str], ...]
     if endpoint.roles:
         refusals = (("401", "no bearer token, or one that does not verify (WWW-Authenticate: Bearer)"),
                     ("403", "the token's role or tenant may not make this request"))
