@@ -168,4 +168,8 @@ def test_every_endpoint_exists_in_both_namespaces(gateway: Gateway) -> None:
         spec = http.get("/openapi.json").json()
     operations = {op["operationId"] for path in spec["paths"].values() for op in path.values()}
     assert len(operations) == 38
+    assert spec["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+    roles = {op["operationId"]: op["x-fedgate-roles"] for path in spec["paths"].values() for op in path.values()}
+    assert roles["createTenant"] == ["operator"] and roles["legacy_getTenantStatus"] == ["operator", "tenant"]
+    assert roles["reportTenantTelemetry"] == ["operator", "agent"] and roles["verifyBootstrapKit"] == []
     assert all(p.startswith((FED, LEGACY)) for p in spec["paths"])
