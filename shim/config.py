@@ -31,12 +31,13 @@ class Settings:
     workers: int = 1
     pool_max_size: int = 10          # connections per node pool
     pool_total_max: int = 100        # connections over all node pools of one worker
+    tenant_max_inflight: int = 0     # one tenant's in-flight calls per node and worker; 0: half the pool
     pool_max_idle: float = 300.0     # seconds before an idle connection (and an idle pool) closes
     connect_timeout: float = 3.0     # seconds to open a connection to a node
     pool_timeout: float = 2.0        # seconds to wait for a free connection
     statement_timeout_ms: int = 5000
     api_role: str = "fedgate_api"
-    cors_origin: str = "*"
+    cors_origin: str = ""            # origins allowed cross-site (comma-separated, or *); none by default
     max_body_bytes: int = 1_048_576
     health_interval: float = 1.0     # seconds between health rounds (and idle-pool sweeps)
     health_timeout: float = 1.0      # seconds a node has to answer a health check
@@ -63,10 +64,11 @@ class Settings:
             pool_max_size=_env_number(env, "FEDGATE_POOL_MAX_SIZE", 10, int),
             pool_total_max=_env_number(env, "FEDGATE_POOL_TOTAL_MAX", 100, int),
             pool_max_idle=_env_number(env, "FEDGATE_POOL_MAX_IDLE", 300.0),
+            tenant_max_inflight=_env_number(env, "FEDGATE_TENANT_MAX_INFLIGHT", 0, int),
             connect_timeout=_env_number(env, "FEDGATE_CONNECT_TIMEOUT", 3.0),
             pool_timeout=_env_number(env, "FEDGATE_POOL_TIMEOUT", 2.0),
             statement_timeout_ms=_env_number(env, "FEDGATE_STATEMENT_TIMEOUT_MS", 5000, int),
-            cors_origin=env.get("FEDGATE_CORS_ORIGIN", "*"),
+            cors_origin=env.get("FEDGATE_CORS_ORIGIN", ""),
             public_url=env.get("FEDGATE_PUBLIC_URL", ""),
             health_interval=_env_number(env, "FEDGATE_HEALTH_INTERVAL", 1.0),
             health_timeout=_env_number(env, "FEDGATE_HEALTH_TIMEOUT", 1.0),
@@ -102,6 +104,8 @@ class Settings:
                 raise ConfigError(f"{name} must be positive")
         if self.public_url and not self.public_url.startswith(("http://", "https://")):
             raise ConfigError("FEDGATE_PUBLIC_URL must be an http:// or https:// URL")
+        if not 0 <= self.tenant_max_inflight <= self.pool_max_size:
+            raise ConfigError("FEDGATE_TENANT_MAX_INFLIGHT must be 0 (half the pool) to the pool size")
         if self.breaker_threshold < 1:
             raise ConfigError("breaker_threshold must be at least 1")
         if self.statement_timeout_ms < 1:
@@ -125,6 +129,15 @@ class Settings:
             raise ConfigError("FEDGATE_AGENT_TOKEN_TTL must be 60 seconds to 30 days")
         if self.proxies_count < 0:
             raise ConfigError("FEDGATE_PROXIES_COUNT must be 0 or more")
+
+    @property
+    def tenant_inflight_limit(self) -> int:
+        """One tenant's in-flight handler calls per node and worker (default: half the node's pool)."""
+        return self.tenant_max_inflight or max(1, self.pool_max_size // 2)
+
+    @property
+    def cors_origins(self) -> frozenset[str]:
+        return frozenset(o.strip().rstrip("/") for o in self.cors_origin.split(",") if o.strip())
 
     @property
     def call_bound_seconds(self) -> float:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
+import re
 import shlex
 import tarfile
 import zipfile
@@ -48,12 +49,22 @@ def yaml_str(value: Any) -> str:
     return '"' + "".join(out) + '"'
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(value: Any) -> str:
+    """Text safe to print on a terminal: control and bidi-override characters become '?' (names made
+    before they were refused at creation)."""
+    return _CONTROL.sub("?", str(value))
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(str(KIT_TEMPLATES_DIR)), autoescape=False,
                       undefined=StrictUndefined, keep_trailing_newline=True)
     env.filters["shquote"] = lambda value: shlex.quote(str(value))
     env.filters["yaml_str"] = yaml_str
+    env.filters["printable"] = printable
     return env
 
 

@@ -57,6 +57,28 @@ def test_bad_tenant_bodies(gateway: Gateway, federation: Federation, body: bytes
     assert [federation.sql(n, "SELECT count(*) FROM onboarding.tenants") for n in federation.urls] == counts
 
 
+@pytest.mark.parametrize("body,content_type,status,code", [
+    (b'{"name": "x", "region": "eu-west", "metadata": {"n": NaN}}', "application/json", 400, "FGW105"),
+    (b'{"name": "x", "region": "eu-west", "metadata": {"n": Infinity}}', "application/json", 400, "FGW105"),
+    (b'{"name": "x", "region": "eu-west", "metadata": {"n": -Infinity}}', "application/json", 400, "FGW105"),
+    (b'{"name": "x", "region": "eu-west", "metadata": ' + b'{"a": ' * 40 + b'1' + b'}' * 40 + b'}', "application/json",
+     400, "FGW105"),
+    (b'{"a": ' + b'[' * 200_000 + b']' * 200_000 + b'}', "application/json", 400, "FGW105"),
+    (b'{"name": "x", "region": "eu-west"}', "text/plain", 415, "FGW415"),
+    (b'name=x&region=eu-west', "application/x-www-form-urlencoded", 415, "FGW415"),
+    (b'{"name": "x", "region": "eu-west"}', None, 415, "FGW415"),
+    (rb'{"name": "bell\u0007 \u001b[31mred", "region": "eu-west"}', "application/json", 400, "FG400"),
+])
+def test_hostile_bodies_are_refused_and_write_nothing(gateway: Gateway, federation: Federation, body: bytes,
+                                                      content_type: str | None, status: int, code: str) -> None:
+    before = federation.catalog("SELECT count(*) FROM federation.tenant_registry")
+    headers = {"Content-Type": content_type} if content_type else {}
+    with gateway.client() as http:
+        resp = http.post(f"{FED}/tenants", content=body, headers=headers)
+    _assert_error(resp, status, code)
+    assert federation.catalog("SELECT count(*) FROM federation.tenant_registry") == before
+
+
 def test_unknown_route_and_method(gateway: Gateway) -> None:
     with gateway.client() as http:
         _assert_error(http.get("/federation/api/onboarding/nope"), 404, "FGW404")

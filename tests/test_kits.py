@@ -16,10 +16,10 @@ from tests.api_client import FED, LEGACY, assert_error, create_tenant, issue_kit
 from tests.federation import Federation, Gateway, start_gateway
 
 HOSTILE_NAMES = [
-    '"}{\n<script>alert(1)</script>',
+    '"}{ <script>alert(1)</script>',
     "O'Brien & Sons $(rm -rf /) `id` ; exit 1",
     "Ünïcødé 東京 🚀 مرحبا",
-    "line\u2028separator\u2029and \\ backslash \t tab",
+    "line\u2028separator\u2029and \\ backslash",
     "--- !!python/object:os.system 'x' #",
 ]
 
@@ -102,6 +102,22 @@ def test_hostile_tenant_names_yield_valid_files(gateway: Gateway, name: str, tmp
     script.write_bytes(files["install.sh"].split(b"KIT_DIR=")[0] + b'printf "%s" "$TENANT_NAME"\n')
     printed = subprocess.run(["sh", str(script)], capture_output=True)
     assert printed.returncode == 0 and printed.stdout.decode() == stored
+
+
+def test_a_name_with_terminal_escapes_prints_safely(gateway: Gateway, federation: Federation, tmp_path: Path) -> None:
+    """Creation refuses control characters; a name stored before that rule (written here directly)
+    reaches install.sh's output without them."""
+    with gateway.client() as http:
+        tenant = create_tenant(http, "eu-west")
+        federation.sql("eu-west-1", "UPDATE onboarding.tenants SET name = %s WHERE id = %s",
+                       ("evil\x1b]0;pwned\x07\x1b[2J\u202eName", tenant))
+        kit = issue_kit(http, tenant, ["log-shipper"], fmt="tar.gz")
+    files = unpack(kit.content, "tar.gz")
+    script = tmp_path / "install.sh"
+    script.write_bytes(files["install.sh"].split(b"KIT_DIR=")[0] + b'printf "%s" "$TENANT_NAME"\n')
+    printed = subprocess.run(["sh", str(script)], capture_output=True)
+    assert printed.returncode == 0 and printed.stdout.decode() == "evil?]0;pwned??[2J?Name"
+    assert b"\x1b" not in files["install.sh"]
 
 
 def test_verify_once_with_the_right_token_and_never_with_a_wrong_one(gateway: Gateway, federation: Federation) -> None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 import pytest
 
-from tests.federation import Federation, Gateway
+from tests.federation import Federation, Gateway, start_gateway
 
 FED = "/federation/api/onboarding"
 LEGACY = "/api/onboarding"
@@ -118,10 +119,44 @@ def test_duplicate_name_is_409_and_leaves_nothing_behind(gateway: Gateway, feder
     assert federation.catalog("SELECT count(*) FROM federation.tenant_registry") == before
 
 
-def test_cors_preflight_allows_federation_headers(gateway: Gateway) -> None:
+def test_cors_is_off_unless_origins_are_named(gateway: Gateway, federation: Federation, tmp_path: Path) -> None:
+    preflight = {"Origin": "https://app.example", "Access-Control-Request-Method": "POST"}
+    with gateway.client() as http:  # the default: no origin is allowed
+        resp = http.options(f"{FED}/tenants", headers=preflight)
+        assert "Access-Control-Allow-Origin" not in resp.headers
+        # A cross-site simple request (text/plain) creates nothing, token or not.
+        before = federation.catalog("SELECT count(*) FROM federation.tenant_registry")
+        plain = http.post(f"{FED}/tenants", content=b'{"name": "csrf", "region": "eu-west"}',
+                          headers={"Content-Type": "text/plain", "Origin": "https://evil.example"})
+        assert plain.status_code == 415 and plain.json()["code"] == "FGW415"
+        assert federation.catalog("SELECT count(*) FROM federation.tenant_registry") == before
+    named = start_gateway(federation.control_url, tmp_path, env={"FEDGATE_CORS_ORIGIN": "https://app.example"})
+    try:
+        with named.client() as http:
+            resp = http.options(f"{FED}/tenants", headers=preflight)
+            assert resp.status_code == 204 and resp.headers["Access-Control-Allow-Origin"] == "https://app.example"
+            allowed = resp.headers["Access-Control-Allow-Headers"]
+            assert "X-Tenant-ID" in allowed and "X-Region" in allowed and "Authorization" in allowed
+            other = http.options(f"{FED}/tenants", headers={**preflight, "Origin": "https://evil.example"})
+            assert "Access-Control-Allow-Origin" not in other.headers
+    finally:
+        named.stop()
+
+
+def test_the_legacy_namespace_never_serves_a_federated_tenant(gateway: Gateway, federation: Federation) -> None:
+    """A tenant that lives on eu-west-1: the legacy namespace (the default database) refuses it, naming
+    the federated path, and writes nothing there; an unmapped tenant is served as before."""
+    from tests.api_client import LEGACY, create_tenant
+
     with gateway.client() as http:
-        resp = http.options(f"{FED}/tenants", headers={"Origin": "https://app.example",
-                                                       "Access-Control-Request-Method": "POST"})
-    assert resp.status_code == 204
-    allowed = resp.headers["Access-Control-Allow-Headers"]
-    assert "X-Tenant-ID" in allowed and "X-Region" in allowed
+        tenant = create_tenant(http, "eu-west")
+        kit = http.post(f"{LEGACY}/bootstrap/kit", json={"tenantId": tenant, "agents": ["log-shipper"]})
+        assert kit.status_code == 409 and kit.json()["code"] == "FGW409", kit.text
+        assert kit.json()["details"] == {"federatedPath": f"{FED}/bootstrap/kit"}
+        status = http.get(f"{LEGACY}/tenants/{tenant}/status")
+        assert status.status_code == 409 and status.json()["details"]["federatedPath"] == f"{FED}/tenants/{tenant}/status"
+        assert federation.sql("default", "SELECT count(*) FROM onboarding.bootstrap_kits WHERE tenant_id = %s",
+                              (tenant,)) == [(0,)]
+        assert http.post(f"{FED}/bootstrap/kit", json={"tenantId": tenant, "agents": ["log-shipper"]}).status_code == 201
+        legacy = create_tenant(http, "us-east", prefix=LEGACY)
+        assert http.get(f"{LEGACY}/tenants/{legacy}/status").status_code == 200

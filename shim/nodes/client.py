@@ -67,6 +67,7 @@ class NodeClient:
         self._last_used: dict[str, float] = {}
         self._lock = asyncio.Lock()
         self._in_use = asyncio.Semaphore(settings.pool_total_max)
+        self._tenant_slots: dict[tuple[str, UUID], TenantSlots] = {}
         self.breaker = CircuitBreaker(settings.breaker_threshold, settings.breaker_reset)
 
     def _new_pool(self, node: Node, dsn: str) -> AsyncConnectionPool:
@@ -136,6 +137,34 @@ class NodeClient:
         finally:
             self._in_use.release()
 
+    async def _enter_tenant(self, node_id: str, tenant: UUID) -> "TenantSlots":
+        """One of the tenant's in-flight slots on this node (FEDGATE_TENANT_MAX_INFLIGHT per worker): a
+        tenant's extra requests wait on its own slots, not on the node's pool, for at most the pool
+        timeout, then 429. One tenant cannot hold a node's whole pool."""
+        key = (node_id, tenant)
+        slots = self._tenant_slots.get(key)
+        if slots is None:
+            slots = self._tenant_slots[key] = TenantSlots(self._settings.tenant_inflight_limit)
+        slots.users += 1
+        if slots.semaphore.locked():
+            try:
+                await asyncio.wait_for(slots.semaphore.acquire(), self._settings.pool_timeout)
+            except TimeoutError:
+                self._leave_tenant(key, slots, acquired=False)
+                raise GatewayError(429, "FGW429", f"tenant {tenant} has {self._settings.tenant_inflight_limit} "
+                                   f"requests in flight on node {node_id}", hint="retry after the Retry-After delay",
+                                   headers={"Retry-After": "1"}) from None
+        else:
+            await slots.semaphore.acquire()
+        return slots
+
+    def _leave_tenant(self, key: tuple[str, UUID], slots: "TenantSlots", acquired: bool = True) -> None:
+        if acquired:
+            slots.semaphore.release()
+        slots.users -= 1
+        if slots.users == 0:
+            self._tenant_slots.pop(key, None)
+
     def handle(self, node: Node) -> "NodeHandle":
         return NodeHandle(self, node)
 
@@ -146,6 +175,7 @@ class NodeClient:
         A read that fails on a connection the node dropped is retried once on a fresh one.
         """
         attempts = 2 if idempotent else 1
+        slots = await self._enter_tenant(node.node_id, tenant) if tenant is not None else None
         try:
             async with asyncio.timeout(self._settings.call_bound_seconds):
                 for attempt in range(attempts):
@@ -169,6 +199,9 @@ class NodeClient:
                                hint="retry later") from None
         except psycopg.Error as exc:
             raise from_db_error(exc, node.node_id) from None
+        finally:
+            if slots is not None and tenant is not None:
+                self._leave_tenant((node.node_id, tenant), slots)
 
     async def recheck(self, node_id: str) -> None:
         """Drop the broken idle connections of a node (after a health flip)."""
@@ -201,6 +234,16 @@ class NodeClient:
         pools = [pool for _, pool in self._pools.values()]
         self._pools.clear()
         await asyncio.gather(*(p.close() for p in pools), return_exceptions=True)
+
+
+class TenantSlots:
+    """A tenant's in-flight handler calls on one node, in one worker."""
+
+    __slots__ = ("semaphore", "users")
+
+    def __init__(self, size: int) -> None:
+        self.semaphore = asyncio.Semaphore(size)
+        self.users = 0  # holding or waiting for a slot; the entry goes when it drops to 0
 
 
 class NodeHandle:

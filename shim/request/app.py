@@ -23,7 +23,7 @@ from shim.request.routing import REGION_HEADER, TENANT_HEADER
 
 log = logging.getLogger("fedgate.app")
 
-_SANIC_CODES = {400: "FGW400", 404: "FGW404", 405: "FGW405", 408: "FGW408", 413: "FGW413",
+_SANIC_CODES = {400: "FGW400", 404: "FGW404", 405: "FGW405", 408: "FGW408", 413: "FGW413", 415: "FGW415",
                 416: "FGW416", 503: "FGW503"}
 
 
@@ -54,11 +54,13 @@ def create_app(settings: Settings) -> Sanic:
     keyring = Keyring(settings.jwt_secret, settings.jwt_keys_file, settings.jwt_previous_secret)
     app.ctx.verifier = TokenVerifier(keyring, settings.jwt_audience, settings.jwt_issuer, settings.jwt_leeway)
     credentials = AgentCredentials(keyring, settings.jwt_audience, settings.agent_token_ttl, settings.jwt_issuer)
-    # CORS: the browser sends Origin; server-to-server calls do not and skip the headers.
+    # CORS: off unless FEDGATE_CORS_ORIGIN names origins. A listed origin is echoed (with Vary: Origin);
+    # any other gets no CORS header, so its browser keeps the answer from the page.
+    allowed_origins = settings.cors_origins
     cors = {
-        "Access-Control-Allow-Origin": settings.cors_origin,
         "Access-Control-Expose-Headers": "X-Federation-Node, X-Federation-Region, X-Federation-Reason, Retry-After, "
                                          "X-Kit-Id, X-Kit-SHA256",
+        "Vary": "Origin",
     }
     preflight = {
         **cors,
@@ -93,8 +95,10 @@ def create_app(settings: Settings) -> Sanic:
     async def response_headers(request: Request, response: HTTPResponse) -> None:
         """One response middleware (each costs a hop): the serving node's headers, and CORS."""
         _federation_headers(request, response)
-        if "origin" in request.headers:
+        origin = request.headers.get("origin")
+        if origin is not None and ("*" in allowed_origins or origin in allowed_origins):
             response.headers.update(preflight if request.method == "OPTIONS" else cors)
+            response.headers["Access-Control-Allow-Origin"] = "*" if "*" in allowed_origins else origin
 
     @app.get("/healthz", name="healthz")
     async def healthz(_request: Request) -> HTTPResponse:

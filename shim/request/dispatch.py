@@ -11,7 +11,7 @@ from shim.auth.policy import authorize_role
 from shim.auth.tokens import ENROLLMENT, Principal, TokenVerifier
 from shim.request.endpoints import ENDPOINTS, FEDERATED_PREFIX, LEGACY_PREFIX, Endpoint
 from shim.request.flows import FLOWS, Backends
-from shim.request.routing import parse_body, route
+from shim.request.routing import parse_body, require_json, route
 
 _ROUTING_ARGS = ("tenantId", "region")
 
@@ -45,7 +45,10 @@ async def dispatch(request: Request, **_path: str) -> HTTPResponse:
     endpoint: Endpoint = request.route.ctx.endpoint
     backends: Backends = request.app.ctx.backends
     caller = authenticate(request, endpoint)
-    body = parse_body(request.body) if endpoint.request is not None else {}
+    body: dict[str, Any] = {}
+    if endpoint.request is not None:
+        require_json(request.headers.get("content-type"))
+        body = parse_body(request.body)
     routed = request.ctx.route = await route(request, backends, endpoint, request.route.ctx.federated, body, caller)
     reply = await FLOWS[endpoint.flow_name](backends, routed, endpoint.function, _arguments(request, endpoint, body))
     if reply.route is not None:

@@ -17,8 +17,8 @@ from sanic import Request
 from shim.auth.policy import authorize_agent_body, scoped_tenant
 from shim.auth.tokens import Principal
 from shim.errors import GatewayError, bad_request
-from shim.nodes.catalog import DEFAULT_NODE, CatalogUnavailable
-from shim.request.endpoints import Endpoint
+from shim.nodes.catalog import DEFAULT_NODE, CatalogUnavailable, Resolution
+from shim.request.endpoints import FEDERATED_PREFIX, LEGACY_PREFIX, Endpoint
 from shim.request.flows import Backends, Routed
 
 TENANT_HEADER = "X-Tenant-ID"
@@ -57,16 +57,51 @@ def extract_tenant(path_value: str | None, query_values: list[str], header_value
     return found
 
 
+MAX_JSON_DEPTH = 32  # no request body of this API nests deeper than 3
+
+
+def _reject_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _depth(value: Any) -> int:
+    """How deeply a parsed JSON value nests (iterative: no recursion on hostile input)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        deepest = max(deepest, level)
+        if isinstance(item, dict):
+            stack.extend((v, level + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, level + 1) for v in item)
+    return deepest
+
+
+def require_json(content_type: str | None) -> None:
+    """A body must say it is JSON (415 otherwise): a browser's cross-site simple request
+    (text/plain, a form) is refused before anything is parsed or written."""
+    media = (content_type or "").split(";", 1)[0].strip().lower()
+    if media != "application/json" and not (media.startswith("application/") and media.endswith("+json")):
+        raise GatewayError(415, "FGW415", f"the request body must be application/json, not {media[:60] or 'untyped'}",
+                           hint="send Content-Type: application/json")
+
+
 def parse_body(raw: bytes | None) -> dict[str, Any]:
-    """A request body that must be a JSON object."""
+    """A request body that must be a JSON object: standard numbers only (no NaN or Infinity),
+    nested at most MAX_JSON_DEPTH levels."""
     if not raw:
         raise bad_request("FGW105", "the request body must be a JSON object")
     try:
-        body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise bad_request("FGW105", "the request body is not valid JSON") from None
+        body = json.loads(raw, parse_constant=_reject_constant)
+    except RecursionError:
+        raise bad_request("FGW105", f"the request body nests deeper than {MAX_JSON_DEPTH} levels") from None
+    except ValueError as exc:
+        why = str(exc) if "not a JSON number" in str(exc) else "the request body is not valid JSON"
+        raise bad_request("FGW105", why) from None
     if not isinstance(body, dict):
         raise bad_request("FGW105", "the request body must be a JSON object")
+    if _depth(body) > MAX_JSON_DEPTH:
+        raise bad_request("FGW105", f"the request body nests deeper than {MAX_JSON_DEPTH} levels")
     return body
 
 
@@ -83,12 +118,16 @@ def extract_region(query_values: list[str], header_values: list[str], known: fro
     return value
 
 
-async def _resolve_node(backends: Backends, tenant: UUID | None, region: str | None) -> tuple[str, str]:
+async def _resolution(backends: Backends, tenant: UUID | None, region: str | None) -> Resolution:
     try:
-        found = await backends.catalog.resolve(tenant, region)
+        return await backends.catalog.resolve(tenant, region)
     except CatalogUnavailable:
         raise GatewayError(503, "FGW503", "the federation catalog is unavailable and this tenant is not cached",
                            hint="retry after the Retry-After delay") from None
+
+
+async def _resolve_node(backends: Backends, tenant: UUID | None, region: str | None) -> tuple[str, str]:
+    found = await _resolution(backends, tenant, region)
     if found.node_id is None:
         raise GatewayError(503, "FGW503", f"no serving node for tenant {tenant}",
                            details={"tenantId": str(tenant), "region": region},
@@ -99,6 +138,18 @@ async def _resolve_node(backends: Backends, tenant: UUID | None, region: str | N
 def client_address(request: Request) -> str:
     """The caller's address (through FEDGATE_PROXIES_COUNT trusted proxies), for audit and throttling."""
     return (request.remote_addr or request.ip or "unknown")[:64]
+
+
+async def _refuse_federated_tenant(backends: Backends, tenant: UUID, path: str) -> None:
+    """The legacy namespace serves the default database: a tenant whose data lives on another node is
+    refused there (never read or written in the default database, where its rows are not)."""
+    found = await _resolution(backends, tenant, None)
+    if found.reason == "default_unmapped" or found.node_id == DEFAULT_NODE:
+        return
+    federated_path = FEDERATED_PREFIX + path.removeprefix(LEGACY_PREFIX)
+    raise GatewayError(409, "FGW409", f"tenant {tenant} is federated: the legacy namespace serves only the default "
+                       "database, which does not hold this tenant", details={"federatedPath": federated_path},
+                       hint=f"call {federated_path}")
 
 
 async def route(request: Request, backends: Backends, endpoint: Endpoint, federated: bool,
@@ -126,5 +177,7 @@ async def route(request: Request, backends: Backends, endpoint: Endpoint, federa
     if federated and endpoint.target == "tenant":
         node_id, reason = await _resolve_node(backends, tenant, region)
     else:
+        if not federated and tenant is not None and endpoint.target == "tenant":
+            await _refuse_federated_tenant(backends, tenant, request.path)
         node_id, reason = DEFAULT_NODE, ("legacy" if not federated else "control")
     return Routed(tenant, region, federated, reason, await backends.node(node_id), claims)

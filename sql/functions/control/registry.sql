@@ -14,7 +14,7 @@ RETURNS federation.tenant_registry
 LANGUAGE plpgsql
 AS $$
 DECLARE
-    v_name text := btrim(onboarding.json_text(p_body, 'name', true, 200));
+    v_name text := onboarding.json_label(p_body, 'name', 200);
     v_region fedgate.region_code := onboarding.json_region(p_body, 'region', true);
     v_row federation.tenant_registry;
 BEGIN

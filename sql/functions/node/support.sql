@@ -9,6 +9,7 @@
 --   json_text(body, field, required, max_length)  a string field, or NULL when absent
 --   json_object(body, field, max_bytes)           an object field, '{}' when absent
 --   json_uuid, json_text_array, json_int          a UUID field, an array of strings, a bounded whole number
+--   json_label(body, field, max_length)           a required display name without control characters
 --   json_region(body, field, required)            a region code (fedgate.region_code)
 --   json_regions(body, field, max_items)          an array of region codes
 --   api_caller(tenant, roles)                     the caller's claims, checked against role and tenant
@@ -76,6 +77,23 @@ END
 $$;
 COMMENT ON FUNCTION onboarding.json_object(jsonb, text, integer) IS
     'Reads an object field of a JSON body (''{}'' when absent): FG400 when not an object or too large.';
+
+CREATE OR REPLACE FUNCTION onboarding.json_label(p_body jsonb, p_field text, p_max_length integer)
+RETURNS text
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    v_text text := btrim(onboarding.json_text(p_body, p_field, true, p_max_length));
+BEGIN
+    -- Names end up in kits (install.sh prints them): no terminal escape sequences, no bidi overrides.
+    IF v_text ~ '[\x01-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]' THEN
+        PERFORM onboarding.api_invalid(p_field, format('%s must not contain control characters', p_field));
+    END IF;
+    RETURN v_text;
+END
+$$;
+COMMENT ON FUNCTION onboarding.json_label(jsonb, text, integer) IS
+    'Reads a required display name (trimmed): FG400 when missing, blank, too long, or holding control or bidirectional-override characters.';
 
 CREATE OR REPLACE FUNCTION onboarding.json_int(p_body jsonb, p_field text, p_min integer, p_max integer)
 RETURNS integer

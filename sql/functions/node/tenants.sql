@@ -22,7 +22,7 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    v_name text := btrim(onboarding.json_text(p_body, 'name', true, 200));
+    v_name text := onboarding.json_label(p_body, 'name', 200);
     v_region fedgate.region_code := onboarding.json_region(p_body, 'region', true);
     v_contact text := onboarding.json_text(p_body, 'contactEmail', false, 320);
     v_metadata jsonb := onboarding.json_object(p_body, 'metadata', 16384);
