@@ -31,6 +31,8 @@ class Settings:
     workers: int = 1
     pool_max_size: int = 10          # connections per node pool
     pool_total_max: int = 100        # connections over all node pools of one worker
+    cache_tenants: int = 200_000     # resolutions of mapped tenants kept (LRU)
+    cache_unmapped: int = 20_000     # resolutions of unmapped or unknown tenants kept (their own LRU)
     tenant_max_inflight: int = 0     # one tenant's in-flight calls per node and worker; 0: half the pool
     pool_max_idle: float = 300.0     # seconds before an idle connection (and an idle pool) closes
     connect_timeout: float = 3.0     # seconds to open a connection to a node
@@ -65,6 +67,8 @@ class Settings:
             pool_total_max=_env_number(env, "FEDGATE_POOL_TOTAL_MAX", 100, int),
             pool_max_idle=_env_number(env, "FEDGATE_POOL_MAX_IDLE", 300.0),
             tenant_max_inflight=_env_number(env, "FEDGATE_TENANT_MAX_INFLIGHT", 0, int),
+            cache_tenants=_env_number(env, "FEDGATE_CACHE_TENANTS", 200_000, int),
+            cache_unmapped=_env_number(env, "FEDGATE_CACHE_UNMAPPED", 20_000, int),
             connect_timeout=_env_number(env, "FEDGATE_CONNECT_TIMEOUT", 3.0),
             pool_timeout=_env_number(env, "FEDGATE_POOL_TIMEOUT", 2.0),
             statement_timeout_ms=_env_number(env, "FEDGATE_STATEMENT_TIMEOUT_MS", 5000, int),
@@ -106,6 +110,8 @@ class Settings:
             raise ConfigError("FEDGATE_PUBLIC_URL must be an http:// or https:// URL")
         if not 0 <= self.tenant_max_inflight <= self.pool_max_size:
             raise ConfigError("FEDGATE_TENANT_MAX_INFLIGHT must be 0 (half the pool) to the pool size")
+        if self.cache_tenants < 1 or self.cache_unmapped < 1:
+            raise ConfigError("FEDGATE_CACHE_TENANTS and FEDGATE_CACHE_UNMAPPED must be at least 1")
         if self.breaker_threshold < 1:
             raise ConfigError("breaker_threshold must be at least 1")
         if self.statement_timeout_ms < 1:

@@ -177,7 +177,7 @@ def test_a_busy_node_is_not_a_down_node(clusters: list[Cluster], tmp_path: Path)
     """Pool timeouts behind slow statements answer 503 "busy" but do not open the node's breaker:
     the moment the statements finish, the node serves again."""
     fed = make_federation(clusters)
-    gw = start_gateway(fed.control_url, tmp_path, env={**ENV, "FEDGATE_POOL_MAX_SIZE": "2",
+    gw = start_gateway(fed.control_url, tmp_path, env={**ENV, "FEDGATE_POOL_MAX_SIZE": "2", "FEDGATE_TENANT_MAX_INFLIGHT": "2",
                                                         "FEDGATE_POOL_TIMEOUT": "0.5"})
     try:
         with gw.client() as http:

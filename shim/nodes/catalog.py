@@ -2,11 +2,17 @@
 
 Holds the node list (read at start and whenever a node changes) and a
 per-process cache of resolutions: a warm request costs no catalog round
-trip, a cold one exactly one (``resolve_node``). A LISTEN connection on
-channel ``fedgate_catalog`` drops what a change makes stale; when that
-connection is lost and comes back, the whole cache is dropped, because
-notifications may have been missed. While the catalog is down, tenants
-already resolved keep being served from the cache.
+trip, a cold one exactly one (``resolve_node``). The cache is two LRUs:
+mapped tenants (CACHE_MAX_TENANTS) and answers for unmapped or unknown
+tenants and "no serving node" (UNMAPPED_MAX), so a flood of random tenant ids
+churns only the second. A LISTEN connection on channel ``fedgate_catalog``
+drops what a change makes stale: a tenant's rules drop its entries; a node's
+health flip drops the entries that node can change (resolved to it,
+failovers, negative answers), not the whole cache; a change of the node list
+drops everything; when that connection is
+lost and comes back, the whole cache is dropped, because notifications may
+have been missed. While the catalog is down, tenants already resolved keep
+being served from the cache.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from typing import Any, Awaitable, Callable
 from uuid import UUID
 
 import psycopg
+from cachetools import LRUCache
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from shim.errors import node_unavailable
@@ -29,7 +36,11 @@ log = logging.getLogger("fedgate.catalog")
 
 DEFAULT_NODE = "default"
 NEGATIVE_TTL = 1.0  # seconds a "no serving node" answer is reused
-CACHE_MAX_TENANTS = 200_000
+CACHE_MAX_TENANTS = 200_000  # mapped tenants (the hot set)
+UNMAPPED_MAX = 20_000        # unmapped or unknown tenants, and negative answers
+# Resolutions a node's change can alter besides those resolved to it: a failover goes back to its
+# node when that one serves again; a negative answer may find a node now.
+_NODE_SENSITIVE = frozenset({"failover", "no_serving_node"})
 
 
 class CatalogUnavailable(Exception):
@@ -55,12 +66,14 @@ class Resolution:
 class Catalog:
     """Node list, resolution cache and change listener of one gateway process."""
 
-    def __init__(self, dsn: str, *, connect_timeout: float = 3.0) -> None:
+    def __init__(self, dsn: str, *, connect_timeout: float = 3.0, cache_tenants: int = CACHE_MAX_TENANTS,
+                 cache_unmapped: int = UNMAPPED_MAX) -> None:
         self._dsn = dsn
         self._connect_timeout = connect_timeout
         self._pool: AsyncConnectionPool | None = None
         self._listener: asyncio.Task[None] | None = None
-        self._cache: dict[UUID, dict[str | None, Resolution]] = {}
+        self._mapped: LRUCache[UUID, dict[str | None, Resolution]] = LRUCache(cache_tenants)
+        self._unmapped: LRUCache[UUID, dict[str | None, Resolution]] = LRUCache(cache_unmapped)
         self._generation = 0
         self.nodes: dict[str, Node] = {}
         self.regions: frozenset[str] = frozenset()
@@ -147,7 +160,10 @@ class Catalog:
 
     # -- resolution ------------------------------------------------------
     def cached(self, tenant: UUID, region: str | None) -> Resolution | None:
-        found = self._cache.get(tenant, {}).get(region)
+        entry = self._mapped.get(tenant)
+        if entry is None:
+            entry = self._unmapped.get(tenant)
+        found = entry.get(region) if entry is not None else None
         if found is not None and found.expires is not None and found.expires < time.monotonic():
             return None
         return found
@@ -168,9 +184,13 @@ class Catalog:
         else:
             found = Resolution(None, None, "no_serving_node", time.monotonic() + NEGATIVE_TTL)
         if generation == self._generation:  # no invalidation raced this query
-            if len(self._cache) >= CACHE_MAX_TENANTS:
-                self._cache.pop(next(iter(self._cache)))
-            self._cache.setdefault(tenant, {})[region] = found
+            mapped = found.node_id is not None and found.reason != "default_unmapped"
+            bucket, other = (self._mapped, self._unmapped) if mapped else (self._unmapped, self._mapped)
+            other.pop(tenant, None)
+            entry = bucket.get(tenant)
+            if entry is None:
+                entry = bucket[tenant] = {}
+            entry[region] = found
         return found
 
     def _region_of(self, node_id: str) -> str | None:
@@ -179,16 +199,31 @@ class Catalog:
 
     @property
     def cached_tenants(self) -> int:
-        return len(self._cache)
+        return len(self._mapped) + len(self._unmapped)
 
     def forget(self, tenants: list[UUID] | None = None) -> None:
         """Drop cached resolutions: of some tenants, or all of them."""
         self._generation += 1
         if tenants is None:
-            self._cache.clear()
+            self._mapped.clear()
+            self._unmapped.clear()
         else:
             for tenant in tenants:
-                self._cache.pop(tenant, None)
+                self._mapped.pop(tenant, None)
+                self._unmapped.pop(tenant, None)
+
+    def forget_nodes(self, node_ids: set[str]) -> int:
+        """Drop the resolutions a change of these nodes can alter (one pass over the cache, on a node
+        change only): those resolved to them, failovers and negative answers. The number of tenants."""
+        self._generation += 1
+        dropped = 0
+        for cache in (self._mapped, self._unmapped):
+            stale = [tenant for tenant, entry in cache.items()
+                     if any(r.node_id in node_ids or r.reason in _NODE_SENSITIVE for r in entry.values())]
+            for tenant in stale:
+                del cache[tenant]
+            dropped += len(stale)
+        return dropped
 
     async def apply_change(self, payload: dict[str, Any]) -> None:
         """React to one fedgate_catalog notification."""
@@ -196,9 +231,13 @@ class Catalog:
         if table in ("federation_nodes", "federation_node_health") or payload.get("all"):
             if table == "federation_nodes" or payload.get("all"):
                 await self.reload_nodes()
-            self.forget()
+            node_ids = [str(n) for n in payload.get("node_ids") or []]
+            if table == "federation_node_health" and node_ids and not payload.get("all"):
+                self.forget_nodes(set(node_ids))  # a flap: what these nodes can change
+            else:
+                self.forget()  # the node list changed (added, renamed, status): rare, drop everything
             if self.on_nodes_changed is not None:
-                await self.on_nodes_changed([str(n) for n in payload.get("node_ids") or []])
+                await self.on_nodes_changed(node_ids)
             return
         tenants: list[UUID] = []
         for raw in payload.get("tenant_ids") or []:

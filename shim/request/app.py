@@ -72,7 +72,9 @@ def create_app(settings: Settings) -> Sanic:
     @app.before_server_start
     async def open_resources(app: Sanic) -> None:
         redact.install()
-        catalog = app.ctx.catalog = Catalog(settings.database_url, connect_timeout=settings.connect_timeout)
+        catalog = app.ctx.catalog = Catalog(settings.database_url, connect_timeout=settings.connect_timeout,
+                                            cache_tenants=settings.cache_tenants,
+                                            cache_unmapped=settings.cache_unmapped)
         client = app.ctx.client = NodeClient(settings)
         app.ctx.backends = Backends(catalog, client, settings.public_url, credentials)
 

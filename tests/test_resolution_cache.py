@@ -1,0 +1,63 @@
+"""The resolution cache: hot tenants survive a flood of random tenant ids, and a node's health flip
+drops only the resolutions that node can change."""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+
+from tests.api_client import FED, create_tenant
+from tests.federation import Federation, start_gateway
+
+
+def _roundtrips(http: httpx.Client) -> int:
+    text = http.get("/metrics").text
+    return int(float(re.search(r"^fedgate_catalog_roundtrips_total ([0-9.]+)$", text, re.MULTILINE).group(1)))
+
+
+def test_a_flood_of_random_tenant_ids_leaves_hot_tenants_cached(federation: Federation, tmp_path: Path) -> None:
+    gw = start_gateway(federation.control_url, tmp_path, env={"FEDGATE_CACHE_TENANTS": "50",
+                                                              "FEDGATE_CACHE_UNMAPPED": "100"})
+    try:
+        with gw.client() as http:
+            hot = [create_tenant(http, "eu-west") for _ in range(3)]
+            for tenant in hot:
+                assert http.get(f"{FED}/tenants/{tenant}/status").status_code == 200
+            for _ in range(400):  # four times what the unmapped side holds
+                assert http.get(f"{FED}/tenants/{uuid.uuid4()}/status").status_code == 404
+            before = _roundtrips(http)
+            for _ in range(10):
+                for tenant in hot:
+                    assert http.get(f"{FED}/tenants/{tenant}/status").status_code == 200
+            assert _roundtrips(http) == before  # not one catalog round trip for the hot tenants
+    finally:
+        gw.stop()
+
+
+def test_a_health_flip_drops_only_what_that_node_can_change(federation: Federation, tmp_path: Path) -> None:
+    gw = start_gateway(federation.control_url, tmp_path, env={"FEDGATE_HEALTH_INTERVAL": "60"})
+    try:
+        with gw.client() as http:
+            eu, ap = create_tenant(http, "eu-west"), create_tenant(http, "ap-south")
+            for tenant in (eu, ap):
+                assert http.get(f"{FED}/tenants/{tenant}/status").status_code == 200
+            federation.catalog("SELECT federation.report_node_health('ap-south-1', false, NULL, 'test')")
+            deadline = time.monotonic() + 5
+            while http.get(f"{FED}/tenants/{ap}/status").status_code != 503:  # the flip reached the gateway
+                assert time.monotonic() < deadline, "the health flip never reached the gateway"
+                time.sleep(0.05)
+            before = _roundtrips(http)
+            for _ in range(5):
+                assert http.get(f"{FED}/tenants/{eu}/status").status_code == 200
+            assert _roundtrips(http) == before  # eu-west-1's tenant kept its resolution
+            federation.catalog("SELECT federation.report_node_health('ap-south-1', true, 1, NULL)")
+            deadline = time.monotonic() + 5
+            while http.get(f"{FED}/tenants/{ap}/status").status_code != 200:  # and the way back
+                assert time.monotonic() < deadline, "the recovery never reached the gateway"
+                time.sleep(0.05)
+    finally:
+        gw.stop()
