@@ -177,16 +177,17 @@ def test_a_busy_node_is_not_a_down_node(clusters: list[Cluster], tmp_path: Path)
     """Pool timeouts behind slow statements answer 503 "busy" but do not open the node's breaker:
     the moment the statements finish, the node serves again."""
     fed = make_federation(clusters)
-    gw = start_gateway(fed.control_url, tmp_path, env={**ENV, "FEDGATE_POOL_MAX_SIZE": "2", "FEDGATE_TENANT_MAX_INFLIGHT": "2",
+    gw = start_gateway(fed.control_url, tmp_path, env={**ENV, "FEDGATE_POOL_MAX_SIZE": "2",
                                                         "FEDGATE_POOL_TIMEOUT": "0.5"})
     try:
         with gw.client() as http:
-            tenant = create_tenant(http, "eu-west")
+            tenants = [create_tenant(http, "eu-west") for _ in range(4)]
+            tenant = tenants[0]
             assert http.get(f"{FED}/tenants/{tenant}/status").status_code == 200  # the pool is open
 
-            async def burst() -> list[httpx.Response]:
+            async def burst() -> list[httpx.Response]:  # four tenants: one holds at most half the pool
                 async with httpx.AsyncClient(base_url=gw.base_url, timeout=15, headers=bearer()) as client:
-                    return await asyncio.gather(*(client.get(f"{FED}/tenants/{tenant}/status") for _ in range(8)))
+                    return await asyncio.gather(*(client.get(f"{FED}/tenants/{t}/status") for t in tenants * 2))
 
             with psycopg.connect(fed.urls["eu-west-1"]) as locker:
                 locker.execute("LOCK TABLE onboarding.tenants IN ACCESS EXCLUSIVE MODE")
