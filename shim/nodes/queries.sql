@@ -61,3 +61,10 @@ SELECT id, name, region::text FROM federation.tenant_registry ORDER BY created_a
 
 -- name: add_region
 SELECT * FROM federation.add_region(%s, %s);
+
+-- name: set_tenant_status
+SELECT tenant_id, status, node_id FROM federation.set_tenant_status(%s::uuid, %s);
+
+-- name: set_tenant_status_on_node
+-- As an operator (the handler checks the caller's claims like any other).
+SELECT api.set_tenant_status(%s::uuid, %s::jsonb)::text FROM (SELECT set_config('fedgate.claims', %s, true)) AS caller;

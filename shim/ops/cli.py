@@ -8,6 +8,8 @@ beyond the gateway itself.
 from __future__ import annotations
 
 import argparse
+import getpass
+import json
 import logging
 import os
 import sys
@@ -85,6 +87,24 @@ def cmd_node_list(args: argparse.Namespace) -> int:
 def cmd_node_status(args: argparse.Namespace) -> int:
     with psycopg.connect(_control_url(args), autocommit=True) as conn:
         _print_rows(conn.execute(QUERIES["set_node_status"], (args.node_id, args.status)))
+    return 0
+
+
+def cmd_tenant_status(args: argparse.Namespace) -> int:
+    """Suspend or resume: the registry on the control database, then the tenant's row on its node (where
+    writes are refused). Running it again finishes a half-done change."""
+    control = _control_url(args)
+    status = "suspended" if args.tenant_command == "suspend" else "active"
+    with psycopg.connect(control, autocommit=True) as conn:
+        row = conn.execute(QUERIES["set_tenant_status"], (str(args.tenant), status)).fetchone()
+        assert row is not None
+        node_id = row[2]
+        nodes = {r[0]: r[2] for r in conn.execute(QUERIES["load_nodes"]).fetchall()}
+    claims = json.dumps({"role": "operator", "sub": f"fedgate-cli:{getpass.getuser()}", "addr": "cli"})
+    body = json.dumps({"status": status, "reason": args.reason})
+    with psycopg.connect(resolve_dsn(nodes[node_id], control), autocommit=True) as conn:
+        conn.execute(QUERIES["set_tenant_status_on_node"], (str(args.tenant), body, claims))
+    print(f"tenant {args.tenant}: {status} (registry and node {node_id})")
     return 0
 
 
@@ -227,6 +247,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--weight", type=int, default=100)
     p.add_argument("--primary", action="store_true")
     p.set_defaults(func=cmd_route_add)
+
+    tenant = sub.add_parser("tenant", help="tenants").add_subparsers(dest="tenant_command", required=True)
+    for action, what in (("suspend", "refuse the tenant's writes and kit issuance (reads are served)"),
+                         ("resume", "serve the tenant's writes again")):
+        p = with_url(tenant.add_parser(action, help=what))
+        p.add_argument("tenant", type=UUID)
+        p.add_argument("--reason", help="recorded in the tenant's activity feed")
+        p.set_defaults(func=cmd_tenant_status)
 
     p = with_url(sub.add_parser("resolve", help="where a tenant's requests go, and why"))
     p.add_argument("tenant", type=UUID)

@@ -98,3 +98,31 @@ AS $$
     SELECT EXISTS (SELECT 1 FROM d)
 $$;
 COMMENT ON FUNCTION federation.remove_route(uuid, text, text) IS 'Deletes one routing rule; true when it existed.';
+
+CREATE OR REPLACE FUNCTION federation.set_tenant_status(p_tenant uuid, p_status text)
+RETURNS TABLE (tenant_id uuid, status text, node_id text)
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_row federation.tenant_registry;
+BEGIN
+    IF p_status IS NULL OR p_status NOT IN ('active', 'suspended') THEN
+        RAISE EXCEPTION 'status must be active or suspended' USING ERRCODE = 'FG400';
+    END IF;
+    SELECT * INTO v_row FROM federation.tenant_registry t WHERE t.id = p_tenant FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'tenant % is not registered', p_tenant USING ERRCODE = 'FG404';
+    END IF;
+    IF v_row.status = 'provisioning' THEN
+        RAISE EXCEPTION 'tenant % is still being created', p_tenant USING ERRCODE = 'FG409';
+    END IF;
+    UPDATE federation.tenant_registry t SET status = p_status WHERE t.id = p_tenant;
+    tenant_id := p_tenant;
+    status := p_status;
+    node_id := coalesce((SELECT m.primary_node_id FROM federation.tenant_federation_map m WHERE m.tenant_id = p_tenant),
+                        'default');
+    RETURN NEXT;
+END
+$$;
+COMMENT ON FUNCTION federation.set_tenant_status(uuid, text) IS
+    'Suspends or resumes a tenant in the registry (active or suspended; FG409 while it is provisioning) and names the node that holds its data, where api.set_tenant_status must run too (fedgate tenant suspend|resume does both).';

@@ -86,7 +86,7 @@ DECLARE
     v_id bigint;
     v_caller jsonb;
 BEGIN
-    PERFORM onboarding.api_require_tenant(p_tenant, '{operator,agent}');
+    PERFORM onboarding.api_require_writable(p_tenant, '{operator,agent}');
     v_caller := onboarding.claims();
     IF v_caller ->> 'role' = 'agent' AND (v_caller ->> 'agent_id') IS DISTINCT FROM v_agent::text THEN
         RAISE EXCEPTION 'an agent reports only its own heartbeats' USING ERRCODE = 'FG403';

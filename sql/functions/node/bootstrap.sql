@@ -25,7 +25,7 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    v_tenant onboarding.tenants := onboarding.api_require_tenant(p_tenant);
+    v_tenant onboarding.tenants := onboarding.api_require_writable(p_tenant);
     v_agents text[] := onboarding.json_text_array(p_body, 'agents', 1, 20, '^[a-z0-9][a-z0-9-]{0,62}$');
     v_regions text[] := onboarding.json_regions(p_body, 'regions', 10);
     v_format text := coalesce(onboarding.json_text(p_body, 'format', false, 16), 'zip');
@@ -74,7 +74,7 @@ DECLARE
     v_sha text := onboarding.json_text(p_body, 'archiveSha256', true, 64);
     v_kit onboarding.bootstrap_kits;
 BEGIN
-    PERFORM onboarding.api_require_tenant(p_tenant);
+    PERFORM onboarding.api_require_writable(p_tenant);
     UPDATE onboarding.bootstrap_kits k SET metadata_json = v_metadata, archive_sha256 = v_sha, sealed_at = now()
     WHERE k.id = v_kit_id AND k.tenant_id = p_tenant AND k.sealed_at IS NULL
     RETURNING * INTO v_kit;
@@ -167,6 +167,7 @@ DECLARE
     v_caller jsonb;
     v_addr text;
     v_tenant_known boolean;
+    v_tenant_status text;
     v_kit onboarding.bootstrap_kits;
     v_existing onboarding.agent_instances;
     v_refusal text;
@@ -185,7 +186,8 @@ BEGIN
         RETURN jsonb_build_object('refusal', 'throttled', 'code', 'FG429',
                                   'message', 'too many failed enrollments from this address: retry later');
     END IF;
-    v_tenant_known := EXISTS (SELECT 1 FROM onboarding.tenants t WHERE t.id = p_tenant);
+    SELECT t.status INTO v_tenant_status FROM onboarding.tenants t WHERE t.id = p_tenant;
+    v_tenant_known := FOUND;
     SELECT * INTO v_kit FROM onboarding.bootstrap_kits k
     WHERE k.id = v_kit_id AND k.tenant_id = p_tenant AND k.sealed_at IS NOT NULL
     FOR UPDATE;
@@ -195,7 +197,11 @@ BEGIN
     END IF;
     v_detail := jsonb_build_object('hostname', v_hostname, 'agentType', v_agent_type, 'version', v_version);
 
-    IF v_kit.id IS NULL THEN
+    IF v_tenant_status = 'suspended' THEN
+        v_refusal := 'suspended';
+        v_code := 'FG423';
+        v_message := 'the tenant is suspended: no agent enrolls until an operator resumes it';
+    ELSIF v_kit.id IS NULL THEN
         v_refusal := 'unknown_kit';
         v_code := 'FG404';
         v_message := 'no such kit for this tenant';

@@ -78,7 +78,7 @@ DECLARE
     v_result jsonb;
 BEGIN
     IF p_tenant IS NOT NULL THEN
-        PERFORM onboarding.api_require_tenant(p_tenant);
+        PERFORM onboarding.api_require_writable(p_tenant);  -- the outcome goes to the tenant's activity
     END IF;
     SELECT * INTO v_provider FROM onboarding.identity_provider_types i WHERE i.id = lower(v_type);
     IF NOT FOUND THEN

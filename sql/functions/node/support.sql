@@ -14,6 +14,7 @@
 --   json_regions(body, field, max_items)          an array of region codes
 --   api_caller(tenant, roles)                     the caller's claims, checked against role and tenant
 --   api_enter(tenant, roles), api_require_tenant  check the caller, set the row-level-security tenant (and read its row)
+--   api_require_writable(tenant, roles)           the same, FG423 when the tenant is suspended
 --   api_page_limit, api_page_cursor, api_page     pages of newest-first items with their cursor
 
 CREATE OR REPLACE FUNCTION onboarding.api_invalid(p_field text, p_message text)
@@ -174,6 +175,23 @@ END
 $$;
 COMMENT ON FUNCTION onboarding.api_require_tenant(uuid, text[]) IS
     'api_enter, then the tenant''s row on this node, or FG404.';
+
+CREATE OR REPLACE FUNCTION onboarding.api_require_writable(p_tenant uuid, p_roles text[] DEFAULT '{operator,tenant}')
+RETURNS onboarding.tenants
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_row onboarding.tenants := onboarding.api_require_tenant(p_tenant, p_roles);
+BEGIN
+    IF v_row.status = 'suspended' THEN
+        RAISE EXCEPTION 'tenant % is suspended: its writes and kit issuance are refused until an operator resumes it',
+            p_tenant USING ERRCODE = 'FG423';
+    END IF;
+    RETURN v_row;
+END
+$$;
+COMMENT ON FUNCTION onboarding.api_require_writable(uuid, text[]) IS
+    'api_require_tenant for handlers that write: FG423 when the tenant is suspended.';
 
 CREATE OR REPLACE FUNCTION onboarding.api_page_limit(p_args jsonb, p_default integer DEFAULT 50, p_max integer DEFAULT 200)
 RETURNS integer

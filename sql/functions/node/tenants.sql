@@ -4,6 +4,7 @@
 --
 --   api.create_tenant(tenant, body)  the tenant's row on this node, after its registration
 --   api.tenant_status(tenant, _)     the tenant with its counts
+--   api.set_tenant_status(tenant, {status, reason?})  an operator suspends or resumes it
 
 CREATE OR REPLACE FUNCTION onboarding.tenant_json(p_tenant onboarding.tenants)
 RETURNS jsonb
@@ -74,3 +75,27 @@ END
 $$;
 COMMENT ON FUNCTION api.tenant_status(uuid, jsonb) IS
     'The tenant on this node with its agent and kit counts and last activity; FG404 when the tenant is not here.';
+
+CREATE OR REPLACE FUNCTION api.set_tenant_status(p_tenant uuid, p_body jsonb)
+RETURNS jsonb
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_status text := onboarding.json_text(p_body, 'status', true, 16);
+    v_row onboarding.tenants := onboarding.api_require_tenant(p_tenant, '{operator}');
+BEGIN
+    IF v_status NOT IN ('active', 'suspended') THEN
+        PERFORM onboarding.api_invalid('status', 'status must be active or suspended');
+    END IF;
+    IF v_row.status IS DISTINCT FROM v_status THEN
+        UPDATE onboarding.tenants t SET status = v_status WHERE t.id = p_tenant RETURNING t.* INTO v_row;
+        INSERT INTO onboarding.tenant_activity (tenant_id, kind, detail)
+        VALUES (p_tenant, CASE v_status WHEN 'suspended' THEN 'tenant.suspended' ELSE 'tenant.resumed' END,
+                jsonb_build_object('reason', onboarding.json_text(p_body, 'reason', false, 500)));
+    END IF;
+    RETURN onboarding.tenant_json(v_row);
+END
+$$;
+COMMENT ON FUNCTION api.set_tenant_status(uuid, jsonb) IS
+    'An operator suspends or resumes a tenant on its node ({status: active|suspended, reason?}); the change and who made it go to the activity feed. A suspended tenant''s writes and kit issuance are refused (FG423); reads are served.';
