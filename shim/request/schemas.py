@@ -108,12 +108,12 @@ KIT_VERIFICATION = obj({"kitId": UUID, "state": {"type": "string",
                         "agents": {"type": "array", "items": STR},
                         "issuedAt": NULLABLE_TIME, "expiresAt": TIME, "verifiedAt": NULLABLE_TIME,
                         "revokedAt": NULLABLE_TIME, "failedAttempts": INT, "archiveSha256": NULLABLE_STR,
-                        "maxAgents": INT, "agentsEnrolled": INT,
+                        "maxAgents": INT, "agentsEnrolled": INT, "limit": INT,
                         "registeredAgents": {"type": "array", "items": obj(
                             {"agentId": UUID, "hostname": STR, "agentType": STR}, ("agentId", "hostname", "agentType"),
                             extra=False)}},
                        ("kitId", "state", "format", "agents", "issuedAt", "expiresAt", "verifiedAt", "revokedAt",
-                        "failedAttempts", "archiveSha256", "maxAgents", "agentsEnrolled", "registeredAgents"),
+                        "failedAttempts", "archiveSha256", "maxAgents", "agentsEnrolled", "limit", "registeredAgents"),
                        extra=False)
 _STAGES = ["not_started", "kit_issued", "agent_verified", "active"]
 BOOTSTRAP_STATUS = obj({"tenantId": UUID, "stage": {"type": "string", "enum": _STAGES},
@@ -128,8 +128,9 @@ SCAN = obj({"tenantId": UUID, "scannedAt": TIME,
                                                          "enum": ["critical", "warning", "info"]},
                                                          "subject": STR, "message": STR},
                                                         ("kind", "severity", "subject", "message"), extra=False)},
-            "summary": obj({"critical": INT, "warning": INT, "info": INT}, ("critical", "warning", "info"), extra=False)},
-           ("tenantId", "scannedAt", "findings", "summary"), extra=False)
+            "summary": obj({"critical": INT, "warning": INT, "info": INT}, ("critical", "warning", "info"), extra=False),
+            "limit": INT, "truncated": {"type": "boolean"}},
+           ("tenantId", "scannedAt", "findings", "summary", "limit", "truncated"), extra=False)
 HEARTBEAT = obj({"agentId": UUID, "cpuPercent": {"type": "number", "minimum": 0, "maximum": 100},
                  "memoryMb": {"type": "number", "minimum": 0}, "eventsSent": {"type": "integer", "minimum": 0},
                  "status": {"type": "string", "enum": ["ok", "degraded", "error"]}}, ("agentId",))

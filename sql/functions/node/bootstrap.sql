@@ -353,6 +353,7 @@ AS $$
 DECLARE
     v_kit_id uuid := onboarding.json_uuid(p_args, 'kitId', true);
     v_kit onboarding.bootstrap_kits;
+    v_limit integer := onboarding.api_page_limit(p_args, 100, 500);
 BEGIN
     PERFORM onboarding.api_require_tenant(p_tenant);
     SELECT * INTO v_kit FROM onboarding.bootstrap_kits k WHERE k.id = v_kit_id AND k.tenant_id = p_tenant;
@@ -364,13 +365,16 @@ BEGIN
         'issuedAt', v_kit.sealed_at, 'expiresAt', v_kit.expires_at, 'verifiedAt', v_kit.verified_at,
         'revokedAt', v_kit.revoked_at, 'failedAttempts', v_kit.failed_attempts, 'archiveSha256', v_kit.archive_sha256,
         'maxAgents', v_kit.max_agents, 'agentsEnrolled', v_kit.agents_enrolled,
+        'limit', v_limit,
         'registeredAgents', coalesce((SELECT jsonb_agg(jsonb_build_object('agentId', a.id, 'hostname', a.hostname,
-                                                                          'agentType', a.agent_type) ORDER BY a.hostname)
-                                      FROM onboarding.agent_instances a
-                                      WHERE a.tenant_id = p_tenant AND a.kit_id = v_kit.id), '[]'::jsonb));
+                                                                          'agentType', a.agent_type)
+                                                       ORDER BY a.hostname, a.agent_type)
+                                      FROM (SELECT * FROM onboarding.agent_instances x
+                                            WHERE x.tenant_id = p_tenant AND x.kit_id = v_kit.id
+                                            ORDER BY x.hostname, x.agent_type LIMIT v_limit) a), '[]'::jsonb));
 END
 $$;
-COMMENT ON FUNCTION api.kit_verification(uuid, jsonb) IS 'A kit''s verification state (?kitId=): pending, issued, verified, expired or revoked, with the agents it enrolled.';
+COMMENT ON FUNCTION api.kit_verification(uuid, jsonb) IS 'A kit''s verification state (?kitId=): pending, issued, verified, expired or revoked, with the agents it enrolled (the first limit by host name, default 100, at most 500; agentsEnrolled counts them all).';
 
 CREATE OR REPLACE FUNCTION api.bootstrap_status(p_tenant uuid, p_args jsonb DEFAULT '{}'::jsonb)
 RETURNS jsonb
@@ -412,6 +416,9 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_findings jsonb;
+    v_summary jsonb;
+    v_truncated boolean;
+    v_limit integer := onboarding.api_page_limit(p_args, 100, 500);
 BEGIN
     PERFORM onboarding.api_require_tenant(p_tenant);
     WITH f AS (
@@ -435,17 +442,22 @@ BEGIN
         FROM onboarding.agent_instances a JOIN onboarding.agent_types t ON t.id = a.agent_type
         WHERE a.tenant_id = p_tenant AND a.version <> t.version
     )
+    , ranked AS (
+        SELECT f.*, row_number() OVER (ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END,
+                                                kind, subject) AS n
+        FROM f
+    )
     SELECT coalesce(jsonb_agg(jsonb_build_object('kind', kind, 'severity', severity, 'subject', subject, 'message', message)
-                              ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, kind, subject),
-                    '[]'::jsonb)
-      INTO v_findings FROM f;
-    RETURN jsonb_build_object(
-        'tenantId', p_tenant, 'scannedAt', now(), 'findings', v_findings,
-        'summary', jsonb_build_object(
-            'critical', (SELECT count(*) FROM jsonb_array_elements(v_findings) e WHERE e ->> 'severity' = 'critical'),
-            'warning', (SELECT count(*) FROM jsonb_array_elements(v_findings) e WHERE e ->> 'severity' = 'warning'),
-            'info', (SELECT count(*) FROM jsonb_array_elements(v_findings) e WHERE e ->> 'severity' = 'info')));
+                              ORDER BY n) FILTER (WHERE n <= v_limit), '[]'::jsonb),
+           jsonb_build_object('critical', count(*) FILTER (WHERE severity = 'critical'),
+                              'warning', count(*) FILTER (WHERE severity = 'warning'),
+                              'info', count(*) FILTER (WHERE severity = 'info')),
+           count(*) > v_limit
+      INTO v_findings, v_summary, v_truncated
+    FROM ranked;
+    RETURN jsonb_build_object('tenantId', p_tenant, 'scannedAt', now(), 'findings', v_findings, 'summary', v_summary,
+                              'limit', v_limit, 'truncated', v_truncated);
 END
 $$;
 COMMENT ON FUNCTION api.bootstrap_scan(uuid, jsonb) IS
-    'Problems in a tenant''s bootstrap state, each with a severity: expired kits never verified, token guessing, silent agents, version drift.';
+    'Problems in a tenant''s bootstrap state, each with a severity: expired kits never verified, token guessing, silent agents, version drift. The most severe first, at most limit (default 100, at most 500; truncated says when more were found); summary counts them all.';
