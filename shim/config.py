@@ -43,6 +43,7 @@ class Settings:
     max_body_bytes: int = 1_048_576
     health_interval: float = 1.0     # seconds between health rounds (and idle-pool sweeps)
     health_timeout: float = 1.0      # seconds a node has to answer a health check
+    sweep_interval: float = 300.0    # seconds between the checker's heartbeat-retention sweeps of each node
     breaker_threshold: int = 2       # consecutive connection failures that open a node's breaker
     breaker_reset: float = 1.0       # seconds an open breaker waits before a probe request
     public_url: str = ""             # the gateway's URL as agents reach it (kits); default http://host:port
@@ -76,6 +77,7 @@ class Settings:
             public_url=env.get("FEDGATE_PUBLIC_URL", ""),
             health_interval=_env_number(env, "FEDGATE_HEALTH_INTERVAL", 1.0),
             health_timeout=_env_number(env, "FEDGATE_HEALTH_TIMEOUT", 1.0),
+            sweep_interval=_env_number(env, "FEDGATE_SWEEP_INTERVAL", 300.0),
             breaker_threshold=_env_number(env, "FEDGATE_BREAKER_THRESHOLD", 2, int),
             breaker_reset=_env_number(env, "FEDGATE_BREAKER_RESET", 1.0),
             jwt_secret=env.get("FEDGATE_JWT_SECRET", ""),
@@ -103,7 +105,7 @@ class Settings:
         if self.pool_max_size < 1 or self.pool_total_max < self.pool_max_size:
             raise ConfigError("pool sizes: need 1 <= pool_max_size <= pool_total_max")
         for name in ("connect_timeout", "pool_timeout", "pool_max_idle", "health_interval", "health_timeout",
-                     "breaker_reset"):
+                     "breaker_reset", "sweep_interval"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{name} must be positive")
         if self.public_url and not self.public_url.startswith(("http://", "https://")):

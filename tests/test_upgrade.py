@@ -138,8 +138,10 @@ def upgraded(clusters: list[Cluster]) -> dict[str, Any]:
 def test_the_upgrade_applies_the_new_sets(upgraded: dict[str, Any]) -> None:
     control, node = upgraded["reports"]
     assert control.applied == ["shared/015_planes.sql", "control/001_control_plane.sql",
-                               "control/002_top_routes_on_map.sql", "node/001_data_plane.sql", "node/002_callers.sql"]
-    assert node.applied == ["shared/015_planes.sql", "node/001_data_plane.sql", "node/002_callers.sql"]
+                               "control/002_top_routes_on_map.sql", "node/001_data_plane.sql", "node/002_callers.sql",
+                               "node/003_heartbeat_retention.sql", "node/004_schema_versions.sql"]
+    assert node.applied == ["shared/015_planes.sql", "node/001_data_plane.sql", "node/002_callers.sql",
+                            "node/003_heartbeat_retention.sql", "node/004_schema_versions.sql"]
 
 
 def test_a_dbas_own_function_stays(upgraded: dict[str, Any]) -> None:

@@ -120,7 +120,7 @@ class Catalog:
             try:
                 async with asyncio.timeout(self._connect_timeout + 2.5):
                     async with self._pool.connection(timeout=self._connect_timeout) as conn:
-                        cursor = await conn.execute(QUERIES[name], params)
+                        cursor = await conn.execute(QUERIES[name], params or None)
                         return await cursor.fetchall()
             except psycopg.OperationalError:
                 if attempt == 2:
@@ -129,12 +129,13 @@ class Catalog:
                 raise CatalogUnavailable("timeout") from None
         raise AssertionError("unreachable")
 
-    async def ping(self) -> bool:
+    async def lagging_nodes(self) -> list[str] | None:
+        """The nodes the health checker found behind this gateway's schema (None: the catalog does not
+        answer)."""
         try:
-            await self._fetch("ping")
-            return True
+            return [str(r[0]) for r in await self._fetch("lagging_nodes")]
         except CatalogUnavailable:
-            return False
+            return None
 
     async def reload_nodes(self) -> None:
         rows = await self._fetch("load_nodes")

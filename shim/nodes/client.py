@@ -28,8 +28,10 @@ from shim.errors import GatewayError, from_db_error, node_unavailable
 from shim.nodes.breaker import CircuitBreaker
 from shim.nodes.catalog import Node
 from shim.nodes.queries import QUERIES, call_api
+from shim.ops.migrate import lagging_sets, latest_versions
 
 IDLE_CHECK_AFTER = 2.0  # seconds idle after which a pooled connection is checked before use
+SCHEMA_RECHECK = 5.0    # seconds a node found behind is refused before its schema is read again
 _KEEPALIVES = {"keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2, "keepalives_count": 2}
 
 
@@ -68,6 +70,8 @@ class NodeClient:
         self._lock = asyncio.Lock()
         self._in_use = asyncio.Semaphore(settings.pool_total_max)
         self._tenant_slots: dict[tuple[str, UUID], TenantSlots] = {}
+        self._needed = latest_versions("node")
+        self._behind: dict[str, tuple[float, str]] = {}  # node id -> (until, what it lacks)
         self.breaker = CircuitBreaker(settings.breaker_threshold, settings.breaker_reset)
 
     def _new_pool(self, node: Node, dsn: str) -> AsyncConnectionPool:
@@ -80,7 +84,8 @@ class NodeClient:
                     "options": options, "application_name": "fedgate", **_KEEPALIVES})
 
     async def pool(self, node: Node) -> AsyncConnectionPool:
-        """The node's pool, opened on first use (and reopened if its DSN changed)."""
+        """The node's pool, opened on first use (and reopened if its DSN changed) once the node's schema
+        is found at least as new as this gateway's: handlers never run on an older one."""
         entry = self._pools.get(node.node_id)
         if entry is not None and entry[0] == node.database_url:
             return entry[1]
@@ -88,16 +93,37 @@ class NodeClient:
             entry = self._pools.get(node.node_id)
             if entry is not None and entry[0] == node.database_url:
                 return entry[1]
+            behind = self._behind.get(node.node_id)
+            if behind is not None and behind[0] > time.monotonic():
+                raise node_unavailable(node.node_id, f"runs an older schema than this gateway ({behind[1]})")
             try:
                 dsn = resolve_dsn(node.database_url, self._settings.database_url)
             except LookupError:
                 raise node_unavailable(node.node_id, "has no usable connection reference") from None
             pool = self._new_pool(node, dsn)
             await pool.open(wait=False)
+            await self._check_schema(node, pool)
             self._pools[node.node_id] = (node.database_url, pool)
             if entry is not None:
                 asyncio.create_task(entry[1].close())
             return pool
+
+    async def _check_schema(self, node: Node, pool: AsyncConnectionPool) -> None:
+        """One query when a node's pool opens: its migrations against this gateway's (a 503 naming what
+        the node lacks, for SCHEMA_RECHECK seconds, when it is behind)."""
+        try:
+            async with pool.connection(timeout=self._settings.pool_timeout) as conn:
+                rows = await (await conn.execute(QUERIES["schema_versions"])).fetchall()
+        except (psycopg.Error, PoolTimeout):
+            await pool.close()
+            self.breaker.failure(node.node_id)
+            raise node_unavailable(node.node_id) from None
+        lacking = lagging_sets({str(r[0]): int(r[1]) for r in rows}, self._needed)
+        if lacking is not None:
+            await pool.close()
+            self._behind[node.node_id] = (time.monotonic() + SCHEMA_RECHECK, lacking)
+            raise node_unavailable(node.node_id, f"runs an older schema than this gateway ({lacking})")
+        self._behind.pop(node.node_id, None)
 
     async def _acquire(self, node: Node) -> tuple[AsyncConnectionPool, AsyncConnection[Any]]:
         """A connection to ``node`` (give it back with ``_release``); 503 at once while its breaker is

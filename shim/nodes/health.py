@@ -2,12 +2,18 @@
 
 One checker per deployment, not per worker: every worker runs the monitor
 loop, but only the one holding a session advisory lock on the catalog checks
-every node (connect + SELECT 1 with a short timeout) and reports with
+every node (connect + read its migrations, with a short timeout: a node whose
+schema is older than this gateway's is reported unhealthy, "schema behind: …")
+and reports with
 ``report_node_health``. N workers checking would multiply the load on the
 nodes and the failure counts; whoever holds the lock is the checker, and if
 its process dies the lock is released and another worker takes over within
 one interval. A report that flips a node's health NOTIFYs every gateway, so
 resolutions fail over (or come back) everywhere at once.
+
+The checker also sweeps heartbeats past their retention off every serving
+node, every FEDGATE_SWEEP_INTERVAL, in batches of short transactions
+(``onboarding.sweep_heartbeats``), beside the checks rather than in their way.
 """
 
 from __future__ import annotations
@@ -23,10 +29,13 @@ from shim.nodes.catalog import Catalog
 from shim.nodes.client import NodeClient, resolve_dsn
 from shim.nodes.queries import QUERIES
 from shim.nodes.redact import classify
+from shim.ops.migrate import lagging_sets, latest_versions
 
 log = logging.getLogger("fedgate.health")
 
 _CHECKER_LOCK = 7_164_530_119  # pg_advisory_lock key of the deployment's health checker
+SWEEP_BATCH = 5000
+SWEEP_MAX_BATCHES = 200  # per node and sweep: at most a million rows, the rest next time
 
 
 class HealthMonitor:
@@ -38,12 +47,18 @@ class HealthMonitor:
         self._settings = settings
         self._task: asyncio.Task[None] | None = None
         self._lock_conn: psycopg.AsyncConnection | None = None
+        self._sweeper: asyncio.Task[None] | None = None
+        self._needed = latest_versions("node")
+        self._last_sweep = 0.0
         self.is_checker = False
+        self.swept = 0  # heartbeats this worker deleted past their retention
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="fedgate-health")
 
     async def close(self) -> None:
+        if self._sweeper:
+            self._sweeper.cancel()
         if self._task:
             self._task.cancel()
             try:
@@ -93,6 +108,8 @@ class HealthMonitor:
         return False
 
     async def _check(self, node_id: str, reference: str) -> tuple[str, bool, float | None, str | None]:
+        """Connect and read the node's migrations (one round trip): healthy when it answers with a
+        schema at least as new as this gateway's."""
         start = time.monotonic()
         try:
             dsn = resolve_dsn(reference, self._settings.database_url)
@@ -101,10 +118,11 @@ class HealthMonitor:
                     dsn, autocommit=True, connect_timeout=max(1, round(self._settings.health_timeout)),
                     application_name="fedgate-health")
                 async with conn:
-                    await conn.execute(QUERIES["ping"])
-            return node_id, True, (time.monotonic() - start) * 1000, None
+                    rows = await (await conn.execute(QUERIES["schema_versions"])).fetchall()
         except Exception as exc:  # noqa: BLE001 - any failure is the finding
             return node_id, False, None, classify(exc)
+        lacking = lagging_sets({str(r[0]): int(r[1]) for r in rows}, self._needed)
+        return node_id, lacking is None, (time.monotonic() - start) * 1000, lacking
 
     async def check_all(self) -> None:
         nodes = [(n.node_id, n.database_url) for n in self._catalog.nodes.values() if n.status != "down"]
@@ -113,3 +131,24 @@ class HealthMonitor:
             return
         ids, healthy, latency, errors = (list(column) for column in zip(*results))
         await self._lock_conn.execute(QUERIES["report_health"], (ids, healthy, latency, errors))
+        due = time.monotonic() - self._last_sweep >= self._settings.sweep_interval
+        if due and (self._sweeper is None or self._sweeper.done()):
+            self._last_sweep = time.monotonic()
+            serving = [(node_id, ref) for (node_id, ref), ok in zip(nodes, healthy) if ok]
+            self._sweeper = asyncio.create_task(self._sweep_all(serving), name="fedgate-sweeper")
+
+    async def _sweep_all(self, nodes: list[tuple[str, str]]) -> None:
+        for node_id, reference in nodes:
+            try:
+                conn = await psycopg.AsyncConnection.connect(
+                    resolve_dsn(reference, self._settings.database_url), autocommit=True,
+                    connect_timeout=max(1, round(self._settings.connect_timeout)), application_name="fedgate-sweeper")
+                async with conn:
+                    for _ in range(SWEEP_MAX_BATCHES):
+                        row = await (await conn.execute(QUERIES["sweep_heartbeats"], (SWEEP_BATCH,))).fetchone()
+                        deleted = int(row[0]) if row else 0
+                        self.swept += deleted
+                        if deleted < SWEEP_BATCH:
+                            break
+            except Exception as exc:  # noqa: BLE001 - a node that cannot be swept now is swept next time
+                log.warning("heartbeat sweep of node %s: %s", node_id, classify(exc))

@@ -23,6 +23,15 @@ CALL api.{function}(%s::uuid, %s::jsonb, %s::jsonb, NULL);
 -- name: ping
 SELECT 1;
 
+-- name: schema_versions
+-- The newest migration of each set on this database (a gateway refuses a node older than itself).
+SELECT migration_set, max(version) FROM public.fedgate_migrations GROUP BY migration_set;
+
+-- name: lagging_nodes
+-- Nodes the health checker found behind the gateway's schema (/readyz lists them).
+SELECT node_id FROM federation.federation_node_health
+WHERE NOT healthy AND last_error LIKE 'schema behind:%' ORDER BY node_id;
+
 -- name: try_checker_lock
 -- The deployment's health checker holds this session lock.
 SELECT pg_try_advisory_lock(%s);
@@ -68,3 +77,7 @@ SELECT tenant_id, status, node_id FROM federation.set_tenant_status(%s::uuid, %s
 -- name: set_tenant_status_on_node
 -- As an operator (the handler checks the caller's claims like any other).
 SELECT api.set_tenant_status(%s::uuid, %s::jsonb)::text FROM (SELECT set_config('fedgate.claims', %s, true)) AS caller;
+
+-- name: sweep_heartbeats
+-- One batch of heartbeats past their retention, on one node (the health checker's maintenance).
+SELECT onboarding.sweep_heartbeats(%s);

@@ -77,6 +77,18 @@ def load_migrations(migration_set: str = "shared", sql_dir: Path = SQL_DIR) -> l
     return found
 
 
+def latest_versions(role: Role = "node", sql_dir: Path = SQL_DIR) -> dict[str, int]:
+    """The newest migration of each set a database of ``role`` gets (the sets are numbered without gaps):
+    the schema this code's handlers need."""
+    return {migration_set: len(load_migrations(migration_set, sql_dir)) for migration_set in ROLE_SETS[role]}
+
+
+def lagging_sets(found: dict[str, int], needed: dict[str, int]) -> str | None:
+    """None when a database has every needed migration, else what it lacks, in words."""
+    behind = [f"{s} {found.get(s, 0)} < {v}" for s, v in sorted(needed.items()) if found.get(s, 0) < v]
+    return ("schema behind: " + ", ".join(behind) + " (run fedgate migrate)") if behind else None
+
+
 def functions_bundle(plane: str, functions_dir: Path = FUNCTIONS_DIR) -> tuple[str, str]:
     """One plane's function families as one script (grants.sql last), and its checksum."""
     files = sorted((functions_dir / plane).glob("*.sql"), key=lambda p: (p.name == "grants.sql", p.name))

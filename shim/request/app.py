@@ -109,8 +109,10 @@ def create_app(settings: Settings) -> Sanic:
     @app.get("/readyz", name="readyz")
     async def readyz(request: Request) -> HTTPResponse:
         catalog: Catalog = request.app.ctx.catalog
-        if catalog.ready and await catalog.ping():
-            return json({"status": "ready", "nodes": len(catalog.nodes), "regions": sorted(catalog.regions)})
+        lagging = await catalog.lagging_nodes() if catalog.ready else None
+        if lagging is not None:
+            return json({"status": "ready", "nodes": len(catalog.nodes), "regions": sorted(catalog.regions),
+                         "schemaBehind": lagging})
         return _error_response(GatewayError(503, "FGW503", "the federation catalog is not reachable"))
 
     @app.get("/metrics", name="metrics")
