@@ -39,3 +39,26 @@ def test_placing_many_tenants_after_a_vacuum_stays_linear(clusters: list[Cluster
             assert conn.execute(PLACE, (10_001, 10_800)).fetchone() == (800,)
             elapsed = time.monotonic() - started
     assert elapsed < 15, f"800 placements took {elapsed:.1f} s"  # about 1 s here; the quadratic plan: a minute
+
+
+def test_a_bulk_rule_load_after_a_vacuum_stays_linear(clusters: list[Cluster]) -> None:
+    """The same for one statement that adds rules for many tenants (the top-routes trigger sees them all)."""
+    url = create_database(clusters[0], "rules_stats")
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("SELECT federation.add_node('zz-1', 'zz-west', 'postgresql://unused/zz-1')")
+        conn.execute("SELECT federation.add_node('zz-2', 'zz-east', 'postgresql://unused/zz-2')")
+        conn.execute(REGISTER, (1, 800))
+        conn.execute(PLACE, (1, 800))
+        conn.execute("DELETE FROM federation.tenant_registry WHERE name <> 'stats 1'")
+        conn.execute("VACUUM federation.tenant_federation_map, federation.tenant_registry, federation.federation_routing")
+        with conn.transaction():
+            conn.execute(REGISTER, (10_001, 13_000))
+            conn.execute(PLACE, (10_001, 13_000))
+            started = time.monotonic()
+            conn.execute("INSERT INTO federation.federation_routing (tenant_id, region, node_id, weight) "
+                         "SELECT md5('stats-' || i)::uuid, 'zz-east', 'zz-2', 50 FROM generate_series(10001, 13000) i")
+            elapsed = time.monotonic() - started
+            routed = conn.execute("SELECT count(*) FROM federation.tenant_federation_map "
+                                  "WHERE route_regions @> ARRAY['zz-east']").fetchone()
+    assert routed == (3000,)
+    assert elapsed < 15, f"rules for 3,000 tenants took {elapsed:.1f} s"  # the quadratic plan: minutes
