@@ -195,18 +195,22 @@ def bench_http(clusters: list[Cluster], rounds: int, seconds: int, work: Path) -
         report("federated_vs_legacy_p99", fed_p99 / legacy_p99, f"p99 federated {fed_p99:.2f} ms, legacy {legacy_p99:.2f} ms")
         report("federated_vs_floor_rps", fed_rps / floor_rps, f"bare Sanic + psycopg floor {floor_rps:.0f} rps")
 
-        # Authentication: the same GET with the token verified (cached) against verification bypassed.
+        # Authentication: the same GET with the token verified (cached) against verification bypassed, each
+        # on a gateway started for this figure (same age, same history), both sent the same header.
+        auth_gw = start_gateway(fed.control_url, work, env=env)
         open_gw = start_gateway(fed.control_url, work, env={**env, "BENCH_OPEN_TENANT": tenant},
                                 module="bench.open_gateway")
         try:
-            open_url = f"{open_gw.base_url}/federation/api/onboarding/tenants/{tenant}/status"
+            path = f"/federation/api/onboarding/tenants/{tenant}/status"
+            auth_url, open_url = auth_gw.base_url + path, open_gw.base_url + path
+            wrk(auth_url, 1, headers=as_tenant)
             wrk(open_url, 1, headers=as_tenant)
-            # Both receive the same header: the difference is the verification, not the bytes of the token.
             ratios, auth_runs, open_runs = paired_ratios(
-                max(6, 2 * rounds), lambda: wrk(federated_url, seconds, headers=as_tenant)[0],
+                max(8, 2 * rounds), lambda: wrk(auth_url, seconds, headers=as_tenant)[0],
                 lambda: wrk(open_url, seconds, headers=as_tenant)[0])
         finally:
             open_gw.stop()
+            auth_gw.stop()
         report("authenticated_vs_open_rps", statistics.median(ratios),
                f"median of {len(ratios)} paired runs ({', '.join(f'{r:.2f}' for r in ratios)}): "
                f"verified {statistics.median(auth_runs):.0f} rps, "
