@@ -213,18 +213,15 @@ class Catalog:
                 self._mapped.pop(tenant, None)
                 self._unmapped.pop(tenant, None)
 
-    def forget_nodes(self, node_ids: set[str]) -> int:
+    def forget_nodes(self, node_ids: set[str]) -> None:
         """Drop the resolutions a change of these nodes can alter (one pass over the cache, on a node
-        change only): those resolved to them, failovers and negative answers. The number of tenants."""
+        change only): those resolved to them, failovers and negative answers."""
         self._generation += 1
-        dropped = 0
         for cache in (self._mapped, self._unmapped):
             stale = [tenant for tenant, entry in cache.items()
                      if any(r.node_id in node_ids or r.reason in _NODE_SENSITIVE for r in entry.values())]
             for tenant in stale:
                 del cache[tenant]
-            dropped += len(stale)
-        return dropped
 
     async def apply_change(self, payload: dict[str, Any]) -> None:
         """React to one fedgate_catalog notification."""

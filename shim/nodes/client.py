@@ -27,8 +27,8 @@ from shim.config import Settings
 from shim.errors import GatewayError, from_db_error, node_unavailable
 from shim.nodes.breaker import CircuitBreaker
 from shim.nodes.catalog import Node
-from shim.nodes.queries import QUERIES, call_api
-from shim.ops.migrate import lagging_sets, latest_versions
+from shim.nodes.queries import QUERIES, call_api, schema_lag
+from shim.ops.migrate import latest_versions
 
 IDLE_CHECK_AFTER = 2.0  # seconds idle after which a pooled connection is checked before use
 SCHEMA_RECHECK = 5.0    # seconds a node found behind is refused before its schema is read again
@@ -113,12 +113,11 @@ class NodeClient:
         the node lacks, for SCHEMA_RECHECK seconds, when it is behind)."""
         try:
             async with pool.connection(timeout=self._settings.pool_timeout) as conn:
-                rows = await (await conn.execute(QUERIES["schema_versions"])).fetchall()
+                lacking = await schema_lag(conn, self._needed)
         except (psycopg.Error, PoolTimeout):
             await pool.close()
             self.breaker.failure(node.node_id)
             raise node_unavailable(node.node_id) from None
-        lacking = lagging_sets({str(r[0]): int(r[1]) for r in rows}, self._needed)
         if lacking is not None:
             await pool.close()
             self._behind[node.node_id] = (time.monotonic() + SCHEMA_RECHECK, lacking)

@@ -27,9 +27,9 @@ import psycopg
 from shim.config import Settings
 from shim.nodes.catalog import Catalog
 from shim.nodes.client import NodeClient, resolve_dsn
-from shim.nodes.queries import QUERIES
+from shim.nodes.queries import QUERIES, schema_lag
 from shim.nodes.redact import classify
-from shim.ops.migrate import lagging_sets, latest_versions
+from shim.ops.migrate import latest_versions
 
 log = logging.getLogger("fedgate.health")
 
@@ -51,7 +51,6 @@ class HealthMonitor:
         self._needed = latest_versions("node")
         self._last_sweep = 0.0
         self.is_checker = False
-        self.swept = 0  # heartbeats this worker deleted past their retention
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="fedgate-health")
@@ -112,17 +111,18 @@ class HealthMonitor:
         schema at least as new as this gateway's."""
         start = time.monotonic()
         try:
-            dsn = resolve_dsn(reference, self._settings.database_url)
             async with asyncio.timeout(self._settings.health_timeout):
-                conn = await psycopg.AsyncConnection.connect(
-                    dsn, autocommit=True, connect_timeout=max(1, round(self._settings.health_timeout)),
-                    application_name="fedgate-health")
-                async with conn:
-                    rows = await (await conn.execute(QUERIES["schema_versions"])).fetchall()
+                async with await self._connect(reference, self._settings.health_timeout, "fedgate-health") as conn:
+                    lacking = await schema_lag(conn, self._needed)
         except Exception as exc:  # noqa: BLE001 - any failure is the finding
             return node_id, False, None, classify(exc)
-        lacking = lagging_sets({str(r[0]): int(r[1]) for r in rows}, self._needed)
         return node_id, lacking is None, (time.monotonic() - start) * 1000, lacking
+
+    async def _connect(self, reference: str, timeout: float, name: str) -> psycopg.AsyncConnection:
+        """A connection of the checker's own to a node (not the API role's pools)."""
+        return await psycopg.AsyncConnection.connect(
+            resolve_dsn(reference, self._settings.database_url), autocommit=True,
+            connect_timeout=max(1, round(timeout)), application_name=name)
 
     async def check_all(self) -> None:
         nodes = [(n.node_id, n.database_url) for n in self._catalog.nodes.values() if n.status != "down"]
@@ -140,15 +140,10 @@ class HealthMonitor:
     async def _sweep_all(self, nodes: list[tuple[str, str]]) -> None:
         for node_id, reference in nodes:
             try:
-                conn = await psycopg.AsyncConnection.connect(
-                    resolve_dsn(reference, self._settings.database_url), autocommit=True,
-                    connect_timeout=max(1, round(self._settings.connect_timeout)), application_name="fedgate-sweeper")
-                async with conn:
+                async with await self._connect(reference, self._settings.connect_timeout, "fedgate-sweeper") as conn:
                     for _ in range(SWEEP_MAX_BATCHES):
                         row = await (await conn.execute(QUERIES["sweep_heartbeats"], (SWEEP_BATCH,))).fetchone()
-                        deleted = int(row[0]) if row else 0
-                        self.swept += deleted
-                        if deleted < SWEEP_BATCH:
+                        if row is None or int(row[0]) < SWEEP_BATCH:
                             break
             except Exception as exc:  # noqa: BLE001 - a node that cannot be swept now is swept next time
                 log.warning("heartbeat sweep of node %s: %s", node_id, classify(exc))

@@ -10,6 +10,8 @@ from uuid import UUID
 
 from psycopg import AsyncConnection, sql
 
+from shim.ops.migrate import lagging_sets
+
 _HEADER = re.compile(r"^-- name: ([a-z_]+)\s*$", re.MULTILINE)
 
 
@@ -40,6 +42,12 @@ def handler_call(function: str, kind: str = "call_handler") -> str:
         statement = sql.SQL(QUERIES[kind]).format(function=sql.Identifier(function)).as_string(None)
         _CALLS[(function, kind)] = statement
     return statement
+
+
+async def schema_lag(conn: AsyncConnection[Any], needed: dict[str, int]) -> str | None:
+    """What a node's migrations lack against ``needed`` (None: nothing), read in one round trip."""
+    rows = await (await conn.execute(QUERIES["schema_versions"])).fetchall()
+    return lagging_sets({str(s): int(v) for s, v in rows}, needed)
 
 
 async def call_api(conn: AsyncConnection[Any], function: str, tenant: UUID | None,

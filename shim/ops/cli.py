@@ -19,6 +19,7 @@ from uuid import UUID
 
 import psycopg
 
+from shim.auth.tokens import Principal
 from shim.config import ConfigError, Settings
 from shim.nodes.client import resolve_dsn
 from shim.nodes.queries import QUERIES
@@ -100,7 +101,7 @@ def cmd_tenant_status(args: argparse.Namespace) -> int:
         assert row is not None
         node_id = row[2]
         nodes = {r[0]: r[2] for r in conn.execute(QUERIES["load_nodes"]).fetchall()}
-    claims = json.dumps({"role": "operator", "sub": f"fedgate-cli:{getpass.getuser()}", "addr": "cli"})
+    claims = Principal("operator", f"fedgate-cli:{getpass.getuser()}").claims("cli")
     body = json.dumps({"status": status, "reason": args.reason})
     with psycopg.connect(resolve_dsn(nodes[node_id], control), autocommit=True) as conn:
         conn.execute(QUERIES["set_tenant_status_on_node"], (str(args.tenant), body, claims))

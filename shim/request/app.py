@@ -9,7 +9,6 @@ from sanic.exceptions import SanicException
 from sanic.response import HTTPResponse
 
 from shim.auth.keys import Keyring
-from shim.auth.policy import authorize_role
 from shim.auth.tokens import AgentCredentials, TokenVerifier
 from shim.config import Settings
 from shim.errors import GatewayError
@@ -119,7 +118,7 @@ def create_app(settings: Settings) -> Sanic:
     async def metrics(request: Request) -> HTTPResponse:
         """Prometheus text (an operator's bearer token): this worker's resolution cache, catalog round
         trips, pools and breakers."""
-        authorize_role(request.app.ctx.verifier.verify(request.headers.get("authorization")), ("operator",))
+        dispatch.authenticate(request, ("operator",))
         catalog: Catalog = request.app.ctx.catalog
         client: NodeClient = request.app.ctx.client
         lines = [

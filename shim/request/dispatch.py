@@ -24,16 +24,16 @@ def _arguments(request: Request, endpoint: Endpoint, body: dict[str, Any]) -> di
     return args
 
 
-def authenticate(request: Request, endpoint: Endpoint) -> Principal:
-    """The caller, from its bearer token (401 without a valid one), allowed this endpoint (else 403).
-    An endpoint without roles takes another credential (a kit's token): a bearer token there is
-    optional, and checked when given (an agent re-enrolling its host)."""
+def authenticate(request: Request, roles: tuple[str, ...]) -> Principal:
+    """The caller, from its bearer token (401 without a valid one), of one of ``roles`` (else 403).
+    No roles: the route takes another credential (a kit's token), and a bearer token there is
+    optional, checked when given (an agent re-enrolling its host)."""
     verifier: TokenVerifier = request.app.ctx.verifier
     header = request.headers.get("authorization")
-    if not endpoint.roles:
+    if not roles:
         return verifier.verify(header) if header else ENROLLMENT
     caller = verifier.verify(header)
-    authorize_role(caller, endpoint.roles)
+    authorize_role(caller, roles)
     return caller
 
 
@@ -44,7 +44,7 @@ async def dispatch(request: Request, **_path: str) -> HTTPResponse:
     assert request.route is not None
     endpoint: Endpoint = request.route.ctx.endpoint
     backends: Backends = request.app.ctx.backends
-    caller = authenticate(request, endpoint)
+    caller = authenticate(request, endpoint.roles)
     body: dict[str, Any] = {}
     if endpoint.request is not None:
         require_json(request.headers.get("content-type"))
