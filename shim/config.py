@@ -44,6 +44,7 @@ class Settings:
     health_interval: float = 1.0     # seconds between health rounds (and idle-pool sweeps)
     health_timeout: float = 1.0      # seconds a node has to answer a health check
     sweep_interval: float = 300.0    # seconds between the checker's heartbeat-retention sweeps of each node
+    reconcile_after: float = 60.0    # seconds before an unfinished creation is settled from what its node holds
     breaker_threshold: int = 2       # consecutive connection failures that open a node's breaker
     breaker_reset: float = 1.0       # seconds an open breaker waits before a probe request
     public_url: str = ""             # the gateway's URL as agents reach it (kits); default http://host:port
@@ -78,6 +79,7 @@ class Settings:
             health_interval=_env_number(env, "FEDGATE_HEALTH_INTERVAL", 1.0),
             health_timeout=_env_number(env, "FEDGATE_HEALTH_TIMEOUT", 1.0),
             sweep_interval=_env_number(env, "FEDGATE_SWEEP_INTERVAL", 300.0),
+            reconcile_after=_env_number(env, "FEDGATE_RECONCILE_AFTER", 60.0),
             breaker_threshold=_env_number(env, "FEDGATE_BREAKER_THRESHOLD", 2, int),
             breaker_reset=_env_number(env, "FEDGATE_BREAKER_RESET", 1.0),
             jwt_secret=env.get("FEDGATE_JWT_SECRET", ""),
@@ -118,6 +120,10 @@ class Settings:
             raise ConfigError("breaker_threshold must be at least 1")
         if self.statement_timeout_ms < 1:
             raise ConfigError("statement_timeout_ms must be positive")
+        if self.reconcile_after <= self.call_bound_seconds + self.statement_timeout_ms / 1000:
+            # Settling earlier could undo a registration whose node statement is still running.
+            raise ConfigError(f"FEDGATE_RECONCILE_AFTER must exceed {self.call_bound_seconds + self.statement_timeout_ms / 1000:g} "
+                              "seconds (a handler call's bound plus the statement timeout)")
         self.validate_auth()
         return self
 

@@ -26,6 +26,7 @@ SQLSTATE_STATUS: dict[str, int] = {
     "FG404": 404,  # not found
     "FG409": 409,  # conflict
     "FG410": 410,  # expired or revoked
+    "FG422": 422,  # an Idempotency-Key sent again with another request
     "FG423": 423,  # the tenant is suspended: writes refused
     "FG429": 429,  # too many failed attempts from this client address
     "23505": 409,  # unique_violation

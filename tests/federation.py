@@ -81,7 +81,7 @@ class Federation:
     def sql(self, node_id: str, query: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """A statement on a node, as a DBA acting as an operator (handlers need a caller's claims)."""
         with psycopg.connect(self.urls[node_id], autocommit=True, options=f"-c fedgate.claims={DBA_CLAIMS}") as conn:
-            cursor = conn.execute(query, params)
+            cursor = conn.execute(query, params or None)
             return cursor.fetchall() if cursor.description else []
 
     def catalog(self, query: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:

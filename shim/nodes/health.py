@@ -13,7 +13,9 @@ resolutions fail over (or come back) everywhere at once.
 
 The checker also sweeps heartbeats past their retention off every serving
 node, every FEDGATE_SWEEP_INTERVAL, in batches of short transactions
-(``onboarding.sweep_heartbeats``), beside the checks rather than in their way.
+(``onboarding.sweep_heartbeats``), beside the checks rather than in their way,
+and settles the tenant creations whose node answer was lost (shim.nodes.reconcile)
+once per round.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from shim.config import Settings
 from shim.nodes.catalog import Catalog
 from shim.nodes.client import NodeClient, resolve_dsn
 from shim.nodes.queries import QUERIES, schema_lag
+from shim.nodes.reconcile import reconcile
 from shim.nodes.redact import classify
 from shim.ops.migrate import latest_versions
 
@@ -48,6 +51,7 @@ class HealthMonitor:
         self._task: asyncio.Task[None] | None = None
         self._lock_conn: psycopg.AsyncConnection | None = None
         self._sweeper: asyncio.Task[None] | None = None
+        self._reconciler: asyncio.Task[None] | None = None
         self._needed = latest_versions("node")
         self._last_sweep = 0.0
         self.is_checker = False
@@ -56,8 +60,9 @@ class HealthMonitor:
         self._task = asyncio.create_task(self._run(), name="fedgate-health")
 
     async def close(self) -> None:
-        if self._sweeper:
-            self._sweeper.cancel()
+        for task in (self._sweeper, self._reconciler):
+            if task:
+                task.cancel()
         if self._task:
             self._task.cancel()
             try:
@@ -136,6 +141,19 @@ class HealthMonitor:
             self._last_sweep = time.monotonic()
             serving = [(node_id, ref) for (node_id, ref), ok in zip(nodes, healthy) if ok]
             self._sweeper = asyncio.create_task(self._sweep_all(serving), name="fedgate-sweeper")
+        if self._reconciler is None or self._reconciler.done():
+            self._reconciler = asyncio.create_task(self._reconcile(self._lock_conn), name="fedgate-reconciler")
+
+    async def _reconcile(self, control: psycopg.AsyncConnection) -> None:
+        async def connect(node_id: str) -> psycopg.AsyncConnection:
+            node = self._catalog.nodes.get(node_id)
+            if node is None:
+                raise LookupError(f"node {node_id} is not in the catalog")
+            return await self._connect(node.database_url, self._settings.connect_timeout, "fedgate-reconciler")
+        try:
+            await reconcile(control, connect, self._settings.reconcile_after)
+        except Exception as exc:  # noqa: BLE001 - tried again next round
+            log.warning("reconciling registrations: %s", classify(exc))
 
     async def _sweep_all(self, nodes: list[tuple[str, str]]) -> None:
         for node_id, reference in nodes:

@@ -81,3 +81,13 @@ SELECT api.set_tenant_status(%s::uuid, %s::jsonb)::text FROM (SELECT set_config(
 -- name: sweep_heartbeats
 -- One batch of heartbeats past their retention, on one node (the health checker's maintenance).
 SELECT onboarding.sweep_heartbeats(%s);
+
+-- name: stale_registrations
+-- Creations still provisioning after the grace (seconds): the reconciler asks their nodes.
+SELECT tenant_id, node_id FROM federation.stale_registrations(make_interval(secs => %s));
+
+-- name: tenants_present
+SELECT onboarding.tenants_present(%s::uuid[]);
+
+-- name: settle_registrations
+SELECT confirmed, undone FROM federation.settle_registrations(%s::uuid[], %s::uuid[]);

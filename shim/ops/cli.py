@@ -8,6 +8,7 @@ beyond the gateway itself.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import getpass
 import json
 import logging
@@ -107,6 +108,27 @@ def cmd_tenant_status(args: argparse.Namespace) -> int:
         conn.execute(QUERIES["set_tenant_status_on_node"], (str(args.tenant), body, claims))
     print(f"tenant {args.tenant}: {status} (registry and node {node_id})")
     return 0
+
+
+def cmd_tenant_reconcile(args: argparse.Namespace) -> int:
+    """Settle the creations left provisioning for longer than --older-than seconds, from what their nodes
+    hold (the deployment's health checker does the same every round)."""
+    from shim.nodes.reconcile import reconcile
+
+    control = _control_url(args)
+
+    async def run() -> int:
+        async with await psycopg.AsyncConnection.connect(control, autocommit=True) as conn:
+            nodes = {r[0]: r[2] for r in await (await conn.execute(QUERIES["load_nodes"])).fetchall()}
+
+            async def connect(node_id: str) -> psycopg.AsyncConnection:
+                return await psycopg.AsyncConnection.connect(resolve_dsn(nodes[node_id], control), autocommit=True,
+                                                             connect_timeout=5, application_name="fedgate-reconciler")
+            settled = await reconcile(conn, connect, args.older_than)
+        print(f"registrations: {settled.confirmed} confirmed, {settled.undone} undone, "
+              f"{settled.unreachable} waiting for their node")
+        return 0 if settled.unreachable == 0 else 3
+    return asyncio.run(run())
 
 
 def cmd_route_add(args: argparse.Namespace) -> int:
@@ -256,6 +278,12 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("tenant", type=UUID)
         p.add_argument("--reason", help="recorded in the tenant's activity feed")
         p.set_defaults(func=cmd_tenant_status)
+
+    p = with_url(tenant.add_parser("reconcile", help="settle creations whose node answer was lost"))
+    p.add_argument("--older-than", type=float, default=Settings.reconcile_after, metavar="SECONDS",
+                   help="only registrations at least this old (default %(default)g; keep it above the gateways' "
+                        "call bound plus statement timeout)")
+    p.set_defaults(func=cmd_tenant_reconcile)
 
     p = with_url(sub.add_parser("resolve", help="where a tenant's requests go, and why"))
     p.add_argument("tenant", type=UUID)

@@ -10,9 +10,11 @@ Every handler call carries the caller's verified claims (``Routed.claims``).
 - creating a tenant registers it on the control database (federated: placed
   on a node of its region in the same transaction; legacy: unplaced, so the
   default node serves it), creates its row on that node, then confirms the
-  registration. A node failure undoes the registration; once the node wrote
-  the row the creation is acknowledged even if the confirmation fails (the
-  registry says ``provisioning`` for a DBA to see).
+  registration. A node that refuses the row (4xx) undoes the registration; a
+  call that ends without the node's answer leaves it ``provisioning`` for the
+  reconciler (shim.nodes.reconcile) to confirm or undo from what the node
+  holds. Once the node wrote the row the creation is acknowledged even if the
+  confirmation fails (the reconciler confirms it).
 - issuing a kit reads the kit's catalog context (federation block, region
   names) from the control database, writes the kit row on the tenant's node,
   renders the archive, then seals the kit with its checksum on the node. A kit
@@ -32,6 +34,7 @@ from uuid import UUID
 
 from shim import kits
 from shim.auth.tokens import AgentCredentials
+from shim.errors import GatewayError
 from shim.nodes.catalog import DEFAULT_NODE, Catalog, Node
 from shim.nodes.client import NodeClient, NodeHandle
 
@@ -68,6 +71,7 @@ class Routed:
     reason: str
     db: NodeHandle | None = None  # None until a flow places the request (tenant creation)
     claims: str = "{}"            # the caller, as the handlers read it (fedgate.claims)
+    idempotency_key: str | None = None  # a creation's Idempotency-Key header
 
     @property
     def node(self) -> Node | None:
@@ -122,27 +126,44 @@ async def agent_token(backends: Backends, route: Routed, function: str, args: di
 
 
 async def create_tenant(backends: Backends, route: Routed, function: str, args: dict[str, Any]) -> Reply:
-    """Register, create on the node, confirm; the node's answer, from the node that holds the tenant."""
+    """Register, create on the node, confirm; the node's answer, from the node that holds the tenant.
+
+    With an Idempotency-Key the registration is the key's (the same tenant id on every retry) and
+    the node's creation is idempotent on that id, so a retry finishes what an earlier attempt began.
+    """
     control = await backends.control()
     register = "register_tenant" if route.federated else "register_unplaced_tenant"
-    registered = json.loads(await control.call(register, route.tenant_id, args, route.claims))
+    body = {key: value for key, value in args.items() if key != "idempotencyKey"}
+    registration = body if route.idempotency_key is None else {**body, "idempotencyKey": route.idempotency_key}
+    registered = json.loads(await control.call(register, route.tenant_id, registration, route.claims))
     tenant = UUID(registered["tenantId"])
     node = await backends.node(registered["nodeId"])
     try:
-        created = await node.call(function, tenant, args, route.claims)
-    except BaseException:
-        try:
-            await control.call("unregister_tenant", tenant, {}, route.claims)
-        except Exception:  # noqa: BLE001 - the registry row stays 'provisioning' for a DBA to see
-            log.error("tenant %s: node %s write failed and the registration could not be undone",
-                      tenant, node.node.node_id)
+        created = await node.call(function, tenant, body, route.claims)
+    except GatewayError as exc:
+        if exc.status < 500:  # the node refused: nothing of this creation is on it
+            await _unregister(control, tenant, route.claims)
+        else:  # the node's answer is unknown: the reconciler settles the registration from what it holds
+            exc.hint = UNSETTLED_HINT
         raise
-    try:
-        await control.call("confirm_tenant", tenant, {}, route.claims)
-    except Exception:  # noqa: BLE001 - acknowledged data is on its node; the registry says provisioning
-        log.warning("tenant %s created on %s but not confirmed in the registry", tenant, node.node.node_id)
+    if registered["status"] == "provisioning":
+        try:
+            await control.call("confirm_tenant", tenant, {}, route.claims)
+        except Exception:  # noqa: BLE001 - acknowledged data is on its node; the reconciler confirms it
+            log.warning("tenant %s created on %s but not confirmed in the registry", tenant, node.node.node_id)
     placed = replace(route, tenant_id=tenant, db=node, reason="placement" if route.federated else "legacy")
-    return Reply(created, route=placed)
+    return Reply(created, headers={"Idempotent-Replayed": "true"} if registered["replayed"] else {}, route=placed)
+
+
+UNSETTLED_HINT = ("the tenant may or may not have been created: retry with the same Idempotency-Key, "
+                  "or look for it after FEDGATE_RECONCILE_AFTER seconds")
+
+
+async def _unregister(control: NodeHandle, tenant: UUID, claims: str) -> None:
+    try:
+        await control.call("unregister_tenant", tenant, {}, claims)
+    except Exception:  # noqa: BLE001 - left provisioning: the reconciler undoes it
+        log.error("tenant %s: the node refused it and the registration could not be undone now", tenant)
 
 
 async def issue_kit(backends: Backends, route: Routed, function: str, args: dict[str, Any]) -> Reply:

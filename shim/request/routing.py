@@ -9,6 +9,7 @@ or an unknown region is a 400. Extraction happens once per request.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Iterable
 from uuid import UUID
 
@@ -23,6 +24,8 @@ from shim.request.flows import Backends, Routed
 
 TENANT_HEADER = "X-Tenant-ID"
 REGION_HEADER = "X-Region"
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+_IDEMPOTENCY_KEY = re.compile(r"[!-~]{1,200}")
 
 
 def _one(values: Iterable[tuple[str, str]], what: str, code: str) -> str | None:
@@ -135,6 +138,16 @@ async def _resolve_node(backends: Backends, tenant: UUID | None, region: str | N
     return found.node_id, found.reason
 
 
+def idempotency_key(values: list[str]) -> str | None:
+    """The creation's Idempotency-Key header: 1-200 printable ASCII characters, given at most once."""
+    if not values:
+        return None
+    if len(values) > 1 or not _IDEMPOTENCY_KEY.fullmatch(values[0]):
+        raise bad_request("FGW107", "Idempotency-Key must be given once, as 1 to 200 printable ASCII characters",
+                          details={"field": IDEMPOTENCY_HEADER})
+    return values[0]
+
+
 def client_address(request: Request) -> str:
     """The caller's address (through FEDGATE_PROXIES_COUNT trusted proxies), for audit and throttling."""
     return (request.remote_addr or request.ip or "unknown")[:64]
@@ -173,7 +186,8 @@ async def route(request: Request, backends: Backends, endpoint: Endpoint, federa
                           hint="give it in the path, the tenantId query parameter or the X-Tenant-ID header")
     claims = caller.claims(client_address(request))
     if creating:  # the node is chosen by placement, after registration
-        return Routed(tenant, region, federated, "placement", claims=claims)
+        return Routed(tenant, region, federated, "placement", claims=claims,
+                      idempotency_key=idempotency_key(request.headers.getall(IDEMPOTENCY_HEADER, [])))
     if federated and endpoint.target == "tenant":
         node_id, reason = await _resolve_node(backends, tenant, region)
     else:

@@ -5,33 +5,77 @@
 --   api.register_tenant(_, body)            registry row (provisioning) + placement in its region
 --   api.register_unplaced_tenant(_, body)   registry row only: the default node serves it (legacy namespace)
 --   api.confirm_tenant(tenant, _)           its node holds its row: registry row active
---   api.unregister_tenant(tenant, _)        its node write failed: undo the registration
+--   api.unregister_tenant(tenant, _)        its node refused the write: undo the registration
 --   api.kit_context(tenant, {regions?})     the federation block and region names of a kit
 --   api.regions(_, _)                       GET regions
 
-CREATE OR REPLACE FUNCTION federation.register(p_tenant uuid, p_body jsonb)
-RETURNS federation.tenant_registry
+DROP FUNCTION IF EXISTS federation.register(uuid, jsonb);  -- 0.2: became federation.register_creation
+
+CREATE OR REPLACE FUNCTION federation.register_creation(
+    p_tenant uuid, p_body jsonb, OUT registration federation.tenant_registry, OUT replayed boolean)
 LANGUAGE plpgsql
 AS $$
 DECLARE
+    v_caller text := coalesce(onboarding.api_caller(NULL, '{operator}') ->> 'sub', '');  -- operators only
+    v_key text := p_body ->> 'idempotencyKey';
+    v_fields jsonb := p_body - 'idempotencyKey';
     v_name text := onboarding.json_label(p_body, 'name', 200);
     v_region fedgate.region_code := onboarding.json_region(p_body, 'region', true);
-    v_row federation.tenant_registry;
+    v_digest text := md5(v_fields::text);
 BEGIN
-    PERFORM onboarding.api_caller(NULL, '{operator}');  -- only operators create tenants
     IF p_tenant IS NOT NULL THEN
         PERFORM onboarding.api_invalid('tenantId', 'a new tenant''s id is assigned by the gateway: do not send one');
     END IF;
-    INSERT INTO federation.tenant_registry (name, region, status) VALUES (v_name, v_region, 'provisioning')
-    RETURNING * INTO v_row;
-    RETURN v_row;
-EXCEPTION WHEN unique_violation THEN
-    RAISE EXCEPTION 'a tenant named "%" already exists', v_name
-        USING ERRCODE = 'unique_violation', DETAIL = jsonb_build_object('field', 'name')::text;
+    IF v_key IS NOT NULL AND v_key !~ '^[!-~]{1,200}$' THEN
+        PERFORM onboarding.api_invalid('Idempotency-Key', 'an Idempotency-Key is 1 to 200 printable ASCII characters');
+    END IF;
+    replayed := false;
+    LOOP
+        IF v_key IS NOT NULL THEN
+            SELECT * INTO registration FROM federation.tenant_registry r
+            WHERE r.idempotency_caller = v_caller AND r.idempotency_key = v_key;
+            IF FOUND THEN
+                IF registration.request_digest <> v_digest THEN
+                    RAISE EXCEPTION 'this Idempotency-Key was sent with another request body'
+                        USING ERRCODE = 'FG422', DETAIL = jsonb_build_object('field', 'Idempotency-Key')::text,
+                              HINT = 'a key names one creation: send a new key for a new tenant';
+                END IF;
+                replayed := true;
+                RETURN;
+            END IF;
+        END IF;
+        BEGIN
+            INSERT INTO federation.tenant_registry AS r
+                (name, region, status, idempotency_key, idempotency_caller, request_digest)
+            VALUES (v_name, v_region, 'provisioning', v_key,
+                    CASE WHEN v_key IS NOT NULL THEN v_caller END, CASE WHEN v_key IS NOT NULL THEN v_digest END)
+            ON CONFLICT (idempotency_caller, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+            RETURNING r.* INTO registration;
+        EXCEPTION WHEN unique_violation THEN
+            RAISE EXCEPTION 'a tenant named "%" already exists', v_name
+                USING ERRCODE = 'unique_violation', DETAIL = jsonb_build_object('field', 'name')::text;
+        END;
+        IF registration.id IS NOT NULL THEN
+            RETURN;
+        END IF;
+        -- A concurrent request with the same key registered first: replay its registration.
+    END LOOP;
 END
 $$;
-COMMENT ON FUNCTION federation.register(uuid, jsonb) IS
-    'A new registry row (status provisioning, a fresh id) from {name, region}: FG403 unless the caller is an operator, FG400 when the caller names an id, 23505 when the name is taken.';
+COMMENT ON FUNCTION federation.register_creation(uuid, jsonb) IS
+    'A new registry row (status provisioning, a fresh id) from {name, region, idempotencyKey?}: FG403 unless the caller is an operator, FG400 when the caller names an id, 23505 when the name is taken. With an idempotencyKey already used by the same caller: that registration again (replayed), or FG422 when the body differs.';
+
+CREATE OR REPLACE FUNCTION federation.registration_json(p_row federation.tenant_registry, p_replayed boolean)
+RETURNS jsonb
+LANGUAGE sql STABLE
+AS $$
+    SELECT jsonb_build_object('tenantId', p_row.id, 'region', p_row.region, 'status', p_row.status,
+                              'replayed', p_replayed,
+                              'nodeId', coalesce((SELECT m.primary_node_id FROM federation.tenant_federation_map m
+                                                  WHERE m.tenant_id = p_row.id), 'default'));
+$$;
+COMMENT ON FUNCTION federation.registration_json(federation.tenant_registry, boolean) IS
+    'What the gateway needs of a registration: {tenantId, region, status, replayed, nodeId} (the mapped node, else default).';
 
 CREATE OR REPLACE FUNCTION api.register_tenant(p_tenant uuid, p_body jsonb)
 RETURNS jsonb
@@ -39,15 +83,16 @@ LANGUAGE plpgsql
 SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    v_row federation.tenant_registry := federation.register(p_tenant, p_body);
-    v_place record;
+    v record := federation.register_creation(p_tenant, p_body);
 BEGIN
-    SELECT * INTO v_place FROM federation.place_tenant(v_row.id, v_row.region);
-    RETURN jsonb_build_object('tenantId', v_row.id, 'nodeId', v_place.node_id, 'region', v_place.region);
+    IF NOT v.replayed THEN
+        PERFORM federation.place_tenant((v.registration).id, (v.registration).region);
+    END IF;
+    RETURN federation.registration_json(v.registration, v.replayed);
 END
 $$;
 COMMENT ON FUNCTION api.register_tenant(uuid, jsonb) IS
-    'Registers a new tenant (status provisioning) and places it on a node of its region, in one transaction. Returns {tenantId, nodeId, region}.';
+    'Registers a new tenant (status provisioning) and places it on a node of its region, in one transaction; with an Idempotency-Key seen before, that registration as it is now. Returns {tenantId, nodeId, region, status, replayed}.';
 
 CREATE OR REPLACE FUNCTION api.register_unplaced_tenant(p_tenant uuid, p_body jsonb)
 RETURNS jsonb
@@ -55,13 +100,13 @@ LANGUAGE plpgsql
 SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    v_row federation.tenant_registry := federation.register(p_tenant, p_body);
+    v record := federation.register_creation(p_tenant, p_body);
 BEGIN
-    RETURN jsonb_build_object('tenantId', v_row.id, 'nodeId', 'default', 'region', v_row.region);
+    RETURN federation.registration_json(v.registration, v.replayed);
 END
 $$;
 COMMENT ON FUNCTION api.register_unplaced_tenant(uuid, jsonb) IS
-    'Registers a new tenant (status provisioning) without a placement: the default node serves it (the legacy namespace). Returns {tenantId, nodeId, region}.';
+    'Registers a new tenant (status provisioning) without a placement: the default node serves it (the legacy namespace). Returns {tenantId, nodeId, region, status, replayed}.';
 
 CREATE OR REPLACE FUNCTION api.confirm_tenant(p_tenant uuid, p_args jsonb DEFAULT '{}'::jsonb)
 RETURNS jsonb
@@ -69,7 +114,8 @@ LANGUAGE sql
 SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT onboarding.api_caller(p_tenant, '{operator}');
-    UPDATE federation.tenant_registry SET status = 'active' WHERE id = p_tenant AND status = 'provisioning';
+    UPDATE federation.tenant_registry SET status = 'active', updated_at = now()
+    WHERE id = p_tenant AND status = 'provisioning';
     SELECT jsonb_build_object('tenantId', p_tenant, 'confirmed', true);
 $$;
 COMMENT ON FUNCTION api.confirm_tenant(uuid, jsonb) IS 'Marks a registered tenant active once its node holds its row.';
@@ -84,7 +130,7 @@ AS $$
     SELECT jsonb_build_object('tenantId', p_tenant, 'removed', EXISTS (SELECT 1 FROM d));
 $$;
 COMMENT ON FUNCTION api.unregister_tenant(uuid, jsonb) IS
-    'Removes a registration whose node write failed (its map row and routes go with it). Active tenants are never removed.';
+    'Removes a registration its node refused (its map row and routes go with it). Active tenants are never removed.';
 
 CREATE OR REPLACE FUNCTION api.kit_context(p_tenant uuid, p_args jsonb DEFAULT '{}'::jsonb)
 RETURNS jsonb

@@ -3,6 +3,7 @@
 --
 --   heartbeat_retention()       how long heartbeats are kept
 --   sweep_heartbeats(batch)     delete one batch of heartbeats older than that
+--   tenants_present(ids)        which of these tenants have their row here (registration reconciler)
 
 CREATE OR REPLACE FUNCTION onboarding.heartbeat_retention()
 RETURNS interval
@@ -36,3 +37,13 @@ END
 $$;
 COMMENT ON FUNCTION onboarding.sweep_heartbeats(integer) IS
     'Deletes one batch (default 5,000) of heartbeats older than heartbeat_retention(), oldest first; returns how many. SECURITY DEFINER: it crosses tenants, which row-level security keeps the API role from doing. The health checker calls it until a batch comes back short.';
+
+CREATE OR REPLACE FUNCTION onboarding.tenants_present(p_tenants uuid[])
+RETURNS SETOF uuid
+LANGUAGE sql STABLE
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT t.id FROM onboarding.tenants t WHERE t.id = ANY (p_tenants);
+$$;
+COMMENT ON FUNCTION onboarding.tenants_present(uuid[]) IS
+    'Which of p_tenants have their row on this node: the reconciler settles registrations whose creation answer was lost with it. SECURITY DEFINER: it crosses tenants.';
