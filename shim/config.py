@@ -21,6 +21,12 @@ def _env_number(env: Mapping[str, str], name: str, default: float, kind: type = 
         raise ConfigError(f"{name} must be {'an integer' if kind is int else 'a number'}, got {raw!r}") from exc
 
 
+def _login(user: str, password: str) -> dict[str, Any]:
+    if not user:
+        return {}
+    return {"user": user, **({"password": password} if password else {})}
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the gateway process needs. Picklable: Sanic workers rebuild the app from it."""
@@ -39,6 +45,10 @@ class Settings:
     pool_timeout: float = 2.0        # seconds to wait for a free connection
     statement_timeout_ms: int = 5000
     api_role: str = "fedgate_api"
+    node_user: str = "fedgate_gateway"  # the login of the node pools ("": each node reference's own login)
+    node_password: str = field(default="", repr=False)  # its password ("": libpq's PGPASSFILE, or none)
+    catalog_user: str = "fedgate_catalog"  # the login of the catalog connections ("": the control URL's own)
+    catalog_password: str = field(default="", repr=False)
     cors_origin: str = ""            # origins allowed cross-site (comma-separated, or *); none by default
     max_body_bytes: int = 1_048_576
     health_interval: float = 1.0     # seconds between health rounds (and idle-pool sweeps)
@@ -62,6 +72,10 @@ class Settings:
         env = os.environ if env is None else env
         settings = cls(
             database_url=env.get("FEDGATE_DATABASE_URL", ""),
+            node_user=env.get("FEDGATE_NODE_USER", "fedgate_gateway"),
+            node_password=env.get("FEDGATE_NODE_PASSWORD", ""),
+            catalog_user=env.get("FEDGATE_CATALOG_USER", "fedgate_catalog"),
+            catalog_password=env.get("FEDGATE_CATALOG_PASSWORD", ""),
             host=env.get("FEDGATE_HOST", "127.0.0.1"),
             port=_env_number(env, "FEDGATE_PORT", 8080, int),
             workers=_env_number(env, "FEDGATE_WORKERS", 1, int),
@@ -148,6 +162,16 @@ class Settings:
     def tenant_inflight_limit(self) -> int:
         """One tenant's in-flight handler calls per node and worker (default: half the node's pool)."""
         return self.tenant_max_inflight or max(1, self.pool_max_size // 2)
+
+    @property
+    def node_login(self) -> dict[str, Any]:
+        """libpq parameters that replace a node reference's login for the gateway's node pools."""
+        return _login(self.node_user, self.node_password)
+
+    @property
+    def catalog_login(self) -> dict[str, Any]:
+        """libpq parameters that replace the control URL's login for the gateway's catalog connections."""
+        return _login(self.catalog_user, self.catalog_password)
 
     @property
     def cors_origins(self) -> frozenset[str]:

@@ -47,7 +47,8 @@ def secret_world(clusters: list[Cluster], tmp_path_factory: pytest.TempPathFacto
     fed.catalog("SELECT federation.add_node('eu-west-3', 'eu-west', 'env:FEDGATE_TEST_EU3')")
     fed.catalog("SELECT federation.set_node_status('eu-west-1', 'draining')")
     gw = start_gateway(fed.control_url, tmp_path_factory.mktemp("secrets"), env={
-        "FEDGATE_TEST_EU3": bad, "FEDGATE_HEALTH_INTERVAL": "0.3", "FEDGATE_POOL_TIMEOUT": "1"})
+        "FEDGATE_TEST_EU3": bad, "FEDGATE_HEALTH_INTERVAL": "0.3", "FEDGATE_POOL_TIMEOUT": "1",
+        "FEDGATE_NODE_USER": ""})  # each node reference's own login: a wrong password is the point
     try:
         yield fed, gw, [PASSWORD, WRONG, good, bad, good.split("@")[0], bad.split("@")[0]]
     finally:

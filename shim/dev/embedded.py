@@ -57,7 +57,7 @@ def register_node(control_url: str, node_id: str, region: str, reference: str,
 
 
 async def _seed(settings: Settings) -> list[str]:
-    catalog = Catalog(settings.database_url)
+    catalog = Catalog(settings.database_url, login=settings.catalog_login)
     client = NodeClient(settings)
     await catalog.open()
     try:

@@ -67,8 +67,9 @@ class Catalog:
     """Node list, resolution cache and change listener of one gateway process."""
 
     def __init__(self, dsn: str, *, connect_timeout: float = 3.0, cache_tenants: int = CACHE_MAX_TENANTS,
-                 cache_unmapped: int = UNMAPPED_MAX) -> None:
+                 cache_unmapped: int = UNMAPPED_MAX, login: dict[str, Any] | None = None) -> None:
         self._dsn = dsn
+        self._login = login or {}  # FEDGATE_CATALOG_USER: reads the catalog, no tenant row
         self._connect_timeout = connect_timeout
         self._pool: AsyncConnectionPool | None = None
         self._listener: asyncio.Task[None] | None = None
@@ -88,7 +89,7 @@ class Catalog:
             self._dsn, min_size=1, max_size=4, open=False, name="catalog",
             timeout=self._connect_timeout,
             kwargs={"autocommit": True, "connect_timeout": max(1, round(self._connect_timeout)),
-                    "application_name": "fedgate-catalog", "options": "-c statement_timeout=2000"})
+                    "application_name": "fedgate-catalog", "options": "-c statement_timeout=2000", **self._login})
         await self._pool.open(wait=False)
         # The listener loads the node list on every (re)connection; a gateway
         # started while the catalog is down comes up unready and heals.
@@ -253,7 +254,7 @@ class Catalog:
             try:
                 conn = await psycopg.AsyncConnection.connect(
                     self._dsn, autocommit=True, connect_timeout=max(1, round(self._connect_timeout)),
-                    application_name="fedgate-listener")
+                    application_name="fedgate-listener", **self._login)
                 async with conn:
                     await conn.execute(QUERIES["listen"])
                     # Anything may have changed while we were not listening.

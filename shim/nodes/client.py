@@ -1,7 +1,9 @@
 """Node access: one connection pool per federation node (lazy, bounded, closed when idle or on
 shutdown), and the one way to run a handler on a node (``NodeClient.handle(node).call(...)``).
 
-Connections run as the API role (``-c role=...`` in the startup packet) with
+Connections log in as FEDGATE_NODE_USER (``fedgate_gateway``: a member of the
+API role, which executes the api handlers and nothing else), run as the API
+role (``-c role=...`` in the startup packet) with
 a statement timeout, in autocommit: a request is one statement, one round
 trip, no BEGIN/COMMIT of its own. A connection that sat idle for a while is
 checked before use (a node may have restarted meanwhile); a busy one is not,
@@ -81,7 +83,7 @@ class NodeClient:
             dsn, min_size=0, max_size=s.pool_max_size, open=False, name=f"node:{node.node_id}",
             timeout=s.pool_timeout, max_idle=s.pool_max_idle, check=_check_if_idle,
             kwargs={"autocommit": True, "connect_timeout": max(1, round(s.connect_timeout)),
-                    "options": options, "application_name": "fedgate", **_KEEPALIVES})
+                    "options": options, "application_name": "fedgate", **_KEEPALIVES, **s.node_login})
 
     async def pool(self, node: Node) -> AsyncConnectionPool:
         """The node's pool, opened on first use (and reopened if its DSN changed) once the node's schema

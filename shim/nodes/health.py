@@ -97,18 +97,19 @@ class HealthMonitor:
         self._lock_conn = None
         self.is_checker = False
         try:
-            conn = await asyncio.wait_for(psycopg.AsyncConnection.connect(
+            fresh = await asyncio.wait_for(psycopg.AsyncConnection.connect(
                 self._settings.database_url, autocommit=True, application_name="fedgate-health",
-                connect_timeout=max(1, round(self._settings.connect_timeout))), self._settings.connect_timeout)
-            row = await (await conn.execute(QUERIES["try_checker_lock"], (_CHECKER_LOCK,))).fetchone()
+                connect_timeout=max(1, round(self._settings.connect_timeout)), **self._settings.catalog_login),
+                self._settings.connect_timeout)
+            row = await (await fresh.execute(QUERIES["try_checker_lock"], (_CHECKER_LOCK,))).fetchone()
         except Exception:  # noqa: BLE001
             return False
         if row and row[0]:
-            self._lock_conn = conn
+            self._lock_conn = fresh
             self.is_checker = True
             log.info("this worker checks node health for the deployment")
             return True
-        await conn.close()
+        await fresh.close()
         return False
 
     async def _check(self, node_id: str, reference: str) -> tuple[str, bool, float | None, str | None]:

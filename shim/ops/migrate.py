@@ -238,6 +238,9 @@ def migrate(conninfo: str, role: Role = "control", *, connect_timeout: int = 10,
         report.applied = [f"{m.migration_set}/{m.name}" for m in migrations if _apply_migration(conn, m)]
         report.functions_applied = [plane for plane, script, checksum in bundles
                                     if _apply_functions(conn, plane, script, checksum)]
+        if report.applied or report.functions_applied:
+            with _locked(conn):
+                conn.execute((functions_dir / "ownership.sql").read_text().encode())
         if role == "control":
             _set_control_search_path(conn)
     return report

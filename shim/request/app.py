@@ -73,7 +73,7 @@ def create_app(settings: Settings) -> Sanic:
         redact.install()
         catalog = app.ctx.catalog = Catalog(settings.database_url, connect_timeout=settings.connect_timeout,
                                             cache_tenants=settings.cache_tenants,
-                                            cache_unmapped=settings.cache_unmapped)
+                                            cache_unmapped=settings.cache_unmapped, login=settings.catalog_login)
         client = app.ctx.client = NodeClient(settings)
         app.ctx.backends = Backends(catalog, client, settings.public_url, credentials)
 

@@ -1,7 +1,9 @@
--- Tenant isolation: the API role sees only the rows of the tenant its
--- transaction names, even through a query that forgets its WHERE clause.
+-- Tenant isolation: the role the handlers run as (fedgate_owner: they are
+-- SECURITY DEFINER, and tenant tables FORCE row-level security) sees only the
+-- rows of the tenant its transaction names, even through a query that
+-- forgets its WHERE clause; the API role reads no table at all.
 BEGIN;
-SELECT plan(12);
+SELECT plan(15);
 
 INSERT INTO onboarding.tenants (id, name, region) VALUES (fgtest.tid(1), 'rls one', 'eu-west'), (fgtest.tid(2), 'rls two', 'eu-west');
 INSERT INTO onboarding.tenant_activity (tenant_id, kind) VALUES (fgtest.tid(1), 'a.one'), (fgtest.tid(2), 'a.two'), (fgtest.tid(2), 'a.two');
@@ -12,8 +14,8 @@ VALUES (md5('kit-1')::uuid, fgtest.tid(1), 'zip', '{log-shipper}', '{eu-west}', 
 INSERT INTO onboarding.agent_instances (tenant_id, hostname, agent_type, version)
 VALUES (fgtest.tid(1), 'h1', 'log-shipper', '1'), (fgtest.tid(2), 'h2', 'log-shipper', '1');
 
-SET LOCAL ROLE fedgate_api;
-SELECT is((SELECT count(*) FROM onboarding.tenants), 0::bigint, 'without fedgate.tenant_id nothing is visible');
+SET LOCAL ROLE fedgate_owner;
+SELECT is((SELECT count(*) FROM onboarding.tenants), 0::bigint, 'without fedgate.tenant_id even the owner sees nothing');
 SELECT is((SELECT count(*) FROM onboarding.tenant_activity), 0::bigint, 'not even activity');
 
 SELECT set_config('fedgate.tenant_id', md5('fgtest-tenant-1')::uuid::text, true);
@@ -24,9 +26,17 @@ SELECT is((SELECT count(*) FROM onboarding.bootstrap_kits), 1::bigint, 'kits: on
 SELECT is((SELECT array_agg(hostname) FROM onboarding.agent_instances), ARRAY['h1'], 'agents: only its own');
 SELECT throws_ok($$INSERT INTO onboarding.tenant_activity (tenant_id, kind) VALUES (md5('fgtest-tenant-2')::uuid, 'forged')$$,
                  '42501', NULL, 'writing a row of another tenant is refused');
-SELECT throws_ok($$DELETE FROM onboarding.bootstrap_audit$$, '42501', NULL, 'the audit trail is append-only');
+DELETE FROM onboarding.bootstrap_audit;
+UPDATE onboarding.tenant_activity SET kind = 'rewritten';
+SELECT is((SELECT array_agg(event) FROM onboarding.bootstrap_audit), ARRAY['e.one'], 'the audit trail is append-only');
+SELECT is((SELECT array_agg(kind) FROM onboarding.tenant_activity), ARRAY['a.one'], 'so is the activity feed');
+RESET ROLE;
+
+SET LOCAL ROLE fedgate_api;
+SELECT throws_ok($$SELECT count(*) FROM onboarding.tenants$$, '42501', NULL, 'the API role reads no tenant table');
+SELECT throws_ok($$SELECT count(*) FROM onboarding.agent_types$$, '42501', NULL, 'nor reference data');
 SELECT is((SELECT count(*) FROM (SELECT api.tenant_activity(md5('fgtest-tenant-2')::uuid)) s), 1::bigint,
-          'a handler called for tenant 2 switches the setting to tenant 2');
+          'it calls handlers: one called for tenant 2 switches the setting to tenant 2');
 SELECT is(jsonb_array_length(api.tenant_activity(md5('fgtest-tenant-2')::uuid) -> 'items'), 2,
           'and sees tenant 2''s rows, not tenant 1''s');
 RESET ROLE;

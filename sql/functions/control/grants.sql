@@ -8,3 +8,13 @@ REVOKE ALL ON FUNCTION api.register_tenant(uuid, jsonb), api.register_unplaced_t
 GRANT EXECUTE ON FUNCTION api.register_tenant(uuid, jsonb), api.register_unplaced_tenant(uuid, jsonb),
     api.confirm_tenant(uuid, jsonb), api.unregister_tenant(uuid, jsonb), api.kit_context(uuid, jsonb),
     api.regions(uuid, jsonb) TO fedgate_api;
+
+-- The gateway's catalog login (node migration 005) reads the catalog, reports
+-- node health and settles registrations; it writes no catalog row otherwise
+-- (a DBA function it executes fails on the table; settle_registrations is
+-- SECURITY DEFINER) and touches no tenant row.
+GRANT USAGE ON SCHEMA federation, fedgate TO fedgate_catalog;
+GRANT SELECT ON ALL TABLES IN SCHEMA federation TO fedgate_catalog;
+GRANT INSERT, UPDATE ON federation.federation_node_health TO fedgate_catalog;
+GRANT UPDATE (unhealthy_checked_at) ON federation.federation_nodes TO fedgate_catalog;  -- the health trigger
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA federation TO fedgate_catalog;

@@ -26,6 +26,7 @@ COMMENT ON FUNCTION federation.stale_registrations(interval) IS
 CREATE OR REPLACE FUNCTION federation.settle_registrations(p_present uuid[], p_absent uuid[])
 RETURNS TABLE (confirmed bigint, undone bigint)
 LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_confirmed bigint;
@@ -45,4 +46,4 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION federation.settle_registrations(uuid[], uuid[]) IS
-    'Settles provisioning registrations from what their nodes hold: p_present become active, p_absent are removed with their placement. Rows no longer provisioning are left alone. Returns how many of each.';
+    'Settles provisioning registrations from what their nodes hold: p_present become active, p_absent are removed with their placement. Rows no longer provisioning are left alone. Returns how many of each. SECURITY DEFINER: the gateway''s catalog login may not delete registry rows itself.';

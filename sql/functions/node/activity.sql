@@ -9,7 +9,7 @@
 CREATE OR REPLACE FUNCTION api.tenant_activity(p_tenant uuid, p_args jsonb DEFAULT '{}'::jsonb)
 RETURNS jsonb
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_limit integer := onboarding.api_page_limit(p_args);
@@ -31,7 +31,7 @@ COMMENT ON FUNCTION api.tenant_activity(uuid, jsonb) IS
 CREATE OR REPLACE FUNCTION api.bootstrap_audit(p_tenant uuid, p_args jsonb DEFAULT '{}'::jsonb)
 RETURNS jsonb
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_limit integer := onboarding.api_page_limit(p_args);
@@ -54,7 +54,7 @@ COMMENT ON FUNCTION api.bootstrap_audit(uuid, jsonb) IS
 CREATE OR REPLACE FUNCTION api.tenant_agents(p_tenant uuid, p_args jsonb DEFAULT '{}'::jsonb)
 RETURNS jsonb
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_limit integer := onboarding.api_page_limit(p_args, 100, 500);
@@ -75,7 +75,7 @@ COMMENT ON FUNCTION api.tenant_agents(uuid, jsonb) IS 'The agent instances regis
 CREATE OR REPLACE FUNCTION api.report_telemetry(p_tenant uuid, p_body jsonb)
 RETURNS jsonb
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_agent uuid := onboarding.json_uuid(p_body, 'agentId', true);
@@ -141,7 +141,7 @@ COMMENT ON FUNCTION onboarding.telemetry_window(text) IS 'Parses a telemetry win
 CREATE OR REPLACE FUNCTION api.tenant_telemetry(p_tenant uuid, p_args jsonb DEFAULT '{}'::jsonb)
 RETURNS jsonb
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_window interval := onboarding.telemetry_window(p_args ->> 'window');

@@ -22,7 +22,7 @@ COMMENT ON FUNCTION onboarding.kit_token_ttl() IS 'How long an enrollment token 
 CREATE OR REPLACE FUNCTION api.issue_kit(p_tenant uuid, p_body jsonb)
 RETURNS jsonb
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_tenant onboarding.tenants := onboarding.api_require_writable(p_tenant);
@@ -66,7 +66,7 @@ COMMENT ON FUNCTION api.issue_kit(uuid, jsonb) IS
 CREATE OR REPLACE FUNCTION api.seal_kit(p_tenant uuid, p_body jsonb)
 RETURNS jsonb
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_kit_id uuid := onboarding.json_uuid(p_body, 'kitId', true);
@@ -96,7 +96,7 @@ COMMENT ON FUNCTION api.seal_kit(uuid, jsonb) IS
 CREATE OR REPLACE FUNCTION api.kit_meta(p_tenant uuid, p_args jsonb DEFAULT '{}'::jsonb)
 RETURNS json
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_metadata text;
@@ -156,7 +156,7 @@ COMMENT ON FUNCTION onboarding.count_enrollment_failure(text) IS
 CREATE OR REPLACE FUNCTION onboarding.verify_kit_attempt(p_tenant uuid, p_body jsonb)
 RETURNS jsonb
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_kit_id uuid := onboarding.json_uuid(p_body, 'kitId', true);
@@ -297,7 +297,7 @@ COMMENT ON PROCEDURE api.verify_kit(uuid, jsonb, jsonb, jsonb) IS
 CREATE OR REPLACE FUNCTION api.revoke_kit(p_tenant uuid, p_args jsonb DEFAULT '{}'::jsonb)
 RETURNS jsonb
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_kit_id uuid := onboarding.json_uuid(p_args, 'kitId', true);
@@ -325,7 +325,7 @@ COMMENT ON FUNCTION api.revoke_kit(uuid, jsonb) IS
 CREATE OR REPLACE FUNCTION api.agent_credential(p_tenant uuid, p_args jsonb DEFAULT '{}'::jsonb)
 RETURNS jsonb
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_agent uuid;
@@ -348,7 +348,7 @@ COMMENT ON FUNCTION api.agent_credential(uuid, jsonb) IS
 CREATE OR REPLACE FUNCTION api.kit_verification(p_tenant uuid, p_args jsonb DEFAULT '{}'::jsonb)
 RETURNS jsonb
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_kit_id uuid := onboarding.json_uuid(p_args, 'kitId', true);
@@ -379,7 +379,7 @@ COMMENT ON FUNCTION api.kit_verification(uuid, jsonb) IS 'A kit''s verification 
 CREATE OR REPLACE FUNCTION api.bootstrap_status(p_tenant uuid, p_args jsonb DEFAULT '{}'::jsonb)
 RETURNS jsonb
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_tenant onboarding.tenants := onboarding.api_require_tenant(p_tenant);
@@ -412,7 +412,7 @@ COMMENT ON FUNCTION api.bootstrap_status(uuid, jsonb) IS
 CREATE OR REPLACE FUNCTION api.bootstrap_scan(p_tenant uuid, p_args jsonb DEFAULT '{}'::jsonb)
 RETURNS jsonb
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_findings jsonb;

@@ -10,7 +10,7 @@
 CREATE OR REPLACE FUNCTION api.agent_catalog(p_tenant uuid DEFAULT NULL, p_args jsonb DEFAULT '{}'::jsonb)
 RETURNS jsonb
 LANGUAGE sql STABLE
-SET search_path = pg_catalog, pg_temp
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT jsonb_build_object('items', coalesce(jsonb_agg(jsonb_build_object(
                'id', a.id, 'name', a.name, 'version', a.version, 'platforms', to_jsonb(a.platforms),
@@ -22,7 +22,7 @@ COMMENT ON FUNCTION api.agent_catalog(uuid, jsonb) IS 'The agent types a tenant 
 CREATE OR REPLACE FUNCTION api.identity_providers(p_tenant uuid DEFAULT NULL, p_args jsonb DEFAULT '{}'::jsonb)
 RETURNS jsonb
 LANGUAGE sql STABLE
-SET search_path = pg_catalog, pg_temp
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT jsonb_build_object('items', coalesce(jsonb_agg(jsonb_build_object(
                'id', i.id, 'name', i.name, 'requiredFields', i.required_fields, 'description', i.description)
@@ -68,7 +68,7 @@ COMMENT ON FUNCTION onboarding.identity_field_error(text, jsonb) IS
 CREATE OR REPLACE FUNCTION api.validate_identity(p_tenant uuid, p_body jsonb)
 RETURNS jsonb
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_type text := onboarding.json_text(p_body, 'type', true, 63);

@@ -1,10 +1,30 @@
--- Every grant of the data plane's functions (applied after the families).
--- Nothing is executable by PUBLIC; the API role (the handlers run as it, with
--- row-level security) executes the handlers and the helpers they call.
+-- Every grant of the data plane's functions, and the policies that call them
+-- (applied after the families, after every migration).
+--
+-- Nothing is executable by PUBLIC. The API role executes the api handlers
+-- and nothing else; the handlers are SECURITY DEFINER as fedgate_owner, under
+-- forced row-level security (node migration 005). verify_kit is a procedure
+-- that commits, which a SECURITY DEFINER routine may not: it runs as its
+-- caller and does its work in verify_kit_attempt, which is.
 
-REVOKE ALL ON ALL FUNCTIONS IN SCHEMA onboarding FROM PUBLIC;
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA onboarding FROM PUBLIC, fedgate_api;
 REVOKE ALL ON ALL ROUTINES IN SCHEMA api FROM PUBLIC;
-GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA onboarding TO fedgate_api;
 GRANT EXECUTE ON ALL ROUTINES IN SCHEMA api TO fedgate_api;
--- Maintenance crosses tenants: the health checker's login runs it, never the API role.
-REVOKE EXECUTE ON FUNCTION onboarding.sweep_heartbeats(integer), onboarding.tenants_present(uuid[]) FROM fedgate_api;
+GRANT EXECUTE ON FUNCTION onboarding.verify_kit_attempt(uuid, jsonb) TO fedgate_api;
+
+-- Maintenance crosses tenants: owned by fedgate_maintainer, run by the health
+-- checker's login (a member of fedgate_owner, or a superuser), never the API role.
+ALTER FUNCTION onboarding.sweep_heartbeats(integer) OWNER TO fedgate_maintainer;
+ALTER FUNCTION onboarding.tenants_present(uuid[]) OWNER TO fedgate_maintainer;
+GRANT EXECUTE ON FUNCTION onboarding.heartbeat_retention() TO fedgate_maintainer;
+GRANT EXECUTE ON FUNCTION onboarding.sweep_heartbeats(integer), onboarding.tenants_present(uuid[]) TO fedgate_owner;
+
+DROP POLICY IF EXISTS retention_sweep ON onboarding.agent_heartbeats;
+CREATE POLICY retention_sweep ON onboarding.agent_heartbeats TO fedgate_maintainer
+    USING (reported_at < now() - onboarding.heartbeat_retention());
+COMMENT ON POLICY retention_sweep ON onboarding.agent_heartbeats IS
+    'The retention sweep (onboarding.sweep_heartbeats, owned by fedgate_maintainer) sees heartbeats past their retention only.';
+DROP POLICY IF EXISTS presence_check ON onboarding.tenants;
+CREATE POLICY presence_check ON onboarding.tenants FOR SELECT TO fedgate_maintainer USING (true);
+COMMENT ON POLICY presence_check ON onboarding.tenants IS
+    'The reconciler''s presence check (onboarding.tenants_present, owned by fedgate_maintainer) reads tenant ids: its column grant is id only.';

@@ -27,16 +27,17 @@ BEGIN
     -- One short transaction per batch, oldest first, rows locked by a writer skipped: inserts
     -- (always newer than the cutoff) never wait for the sweeper.
     DELETE FROM onboarding.agent_heartbeats h
-    WHERE h.ctid = ANY (ARRAY(SELECT x.ctid FROM onboarding.agent_heartbeats x
-                              WHERE x.reported_at < v_cutoff
-                              ORDER BY x.reported_at LIMIT p_batch
-                              FOR UPDATE SKIP LOCKED));
+    USING (SELECT x.tenant_id, x.id FROM onboarding.agent_heartbeats x
+           WHERE x.reported_at < v_cutoff
+           ORDER BY x.reported_at LIMIT p_batch
+           FOR UPDATE SKIP LOCKED) old
+    WHERE h.tenant_id = old.tenant_id AND h.id = old.id;
     GET DIAGNOSTICS v_deleted = ROW_COUNT;
     RETURN v_deleted;
 END
 $$;
 COMMENT ON FUNCTION onboarding.sweep_heartbeats(integer) IS
-    'Deletes one batch (default 5,000) of heartbeats older than heartbeat_retention(), oldest first; returns how many. SECURITY DEFINER: it crosses tenants, which row-level security keeps the API role from doing. The health checker calls it until a batch comes back short.';
+    'Deletes one batch (default 5,000) of heartbeats older than heartbeat_retention(), oldest first; returns how many. SECURITY DEFINER as fedgate_maintainer, whose policy shows it heartbeats past their retention only. The health checker calls it until a batch comes back short.';
 
 CREATE OR REPLACE FUNCTION onboarding.tenants_present(p_tenants uuid[])
 RETURNS SETOF uuid

@@ -20,7 +20,7 @@ COMMENT ON FUNCTION onboarding.tenant_json(onboarding.tenants) IS 'The API''s JS
 CREATE OR REPLACE FUNCTION api.create_tenant(p_tenant uuid, p_body jsonb)
 RETURNS jsonb
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_name text := onboarding.json_label(p_body, 'name', 200);
@@ -61,7 +61,7 @@ COMMENT ON FUNCTION api.create_tenant(uuid, jsonb) IS
 CREATE OR REPLACE FUNCTION api.tenant_status(p_tenant uuid, p_args jsonb DEFAULT '{}'::jsonb)
 RETURNS jsonb
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_row onboarding.tenants := onboarding.api_require_tenant(p_tenant);
@@ -79,7 +79,7 @@ COMMENT ON FUNCTION api.tenant_status(uuid, jsonb) IS
 CREATE OR REPLACE FUNCTION api.set_tenant_status(p_tenant uuid, p_body jsonb)
 RETURNS jsonb
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_status text := onboarding.json_text(p_body, 'status', true, 16);

@@ -3,12 +3,13 @@ BEGIN;
 SELECT plan(5);
 SELECT fgtest.topology();
 RESET ROLE;
-INSERT INTO onboarding.agent_instances (tenant_id, hostname, agent_type, version)
-VALUES (fgtest.tid(1), 'h1', 'log-shipper', '2.4.1');
+CREATE TEMP TABLE agent AS
+WITH a AS (INSERT INTO onboarding.agent_instances (tenant_id, hostname, agent_type, version)
+           VALUES (fgtest.tid(1), 'h1', 'log-shipper', '2.4.1') RETURNING id) SELECT id FROM a;
+GRANT SELECT ON agent TO fedgate_api;
 SET LOCAL ROLE fedgate_api;
-SELECT set_config('fedgate.tenant_id', fgtest.tid(1)::text, true);
 SELECT lives_ok(format($$SELECT api.report_telemetry(fgtest.tid(1), '{"agentId": "%s", "cpuPercent": 50, "status": "degraded"}')$$,
-                       (SELECT id FROM onboarding.agent_instances LIMIT 1)), 'report_telemetry');
+                       (SELECT id FROM agent)), 'report_telemetry');
 SELECT is(api.tenant_telemetry(fgtest.tid(1), '{"window": "5m"}') -> 'byStatus',
           '{"ok": 0, "error": 0, "degraded": 1}'::jsonb, 'telemetry aggregates statuses');
 SELECT throws_ok($$SELECT api.tenant_telemetry(fgtest.tid(1), '{"window": "forever"}')$$, 'FG400', NULL, 'a bad window');
