@@ -17,11 +17,14 @@ from __future__ import annotations
 
 import asyncio
 import os
+import random
 import time
+from collections import deque
 from typing import Any
 from uuid import UUID
 
 import psycopg
+from cachetools import LRUCache
 from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
@@ -32,6 +35,8 @@ from shim.nodes.catalog import Node
 from shim.nodes.queries import QUERIES, call_api, schema_lag
 from shim.ops.migrate import latest_versions
 
+COST_WEIGHT = 0.2       # the newest call's weight in a tenant's moving average of call time on a node
+COST_ENTRIES = 100_000  # (node, tenant) averages kept per worker (LRU)
 IDLE_CHECK_AFTER = 2.0  # seconds idle after which a pooled connection is checked before use
 SCHEMA_RECHECK = 5.0    # seconds a node found behind is refused before its schema is read again
 _KEEPALIVES = {"keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2, "keepalives_count": 2}
@@ -72,13 +77,17 @@ class NodeClient:
         self._lock = asyncio.Lock()
         self._in_use = asyncio.Semaphore(settings.pool_total_max)
         self._tenant_slots: dict[tuple[str, UUID], TenantSlots] = {}
+        self._tenant_cost: LRUCache[tuple[str, UUID], float] = LRUCache(COST_ENTRIES)  # seconds a call, moving average
+        self._slow_seconds = settings.tenant_slow_ms / 1000
         self._needed = latest_versions("node")
         self._behind: dict[str, tuple[float, str]] = {}  # node id -> (until, what it lacks)
         self.breaker = CircuitBreaker(settings.breaker_threshold, settings.breaker_reset)
 
     def _new_pool(self, node: Node, dsn: str) -> AsyncConnectionPool:
         s = self._settings
-        options = f"-c role={s.api_role} -c statement_timeout={s.statement_timeout_ms}"
+        # One request, one statement, one core: no parallel workers, so a tenant's expensive statement
+        # cannot take the node's other cores from everyone else.
+        options = f"-c role={s.api_role} -c statement_timeout={s.statement_timeout_ms} -c max_parallel_workers_per_gather=0"
         return AsyncConnectionPool(
             dsn, min_size=0, max_size=s.pool_max_size, open=False, name=f"node:{node.node_id}",
             timeout=s.pool_timeout, max_idle=s.pool_max_idle, check=_check_if_idle,
@@ -164,30 +173,50 @@ class NodeClient:
         finally:
             self._in_use.release()
 
-    async def _enter_tenant(self, node_id: str, tenant: UUID) -> "TenantSlots":
-        """One of the tenant's in-flight slots on this node (FEDGATE_TENANT_MAX_INFLIGHT per worker): a
-        tenant's extra requests wait on its own slots, not on the node's pool, for at most the pool
-        timeout, then 429. One tenant cannot hold a node's whole pool."""
-        key = (node_id, tenant)
+    def _tenant_limit(self, key: tuple[str, UUID]) -> int:
+        """The tenant's in-flight bound on this node: FEDGATE_TENANT_MAX_INFLIGHT, or 1 while its calls there
+        average more than FEDGATE_TENANT_SLOW_MS (a tenant running expensive statements gets one core's
+        worth of the node per worker, whatever it sends)."""
+        cost = self._tenant_cost.get(key)
+        return 1 if cost is not None and cost > self._slow_seconds else self._settings.tenant_inflight_limit
+
+    def _record_cost(self, key: tuple[str, UUID], seconds: float) -> None:
+        cost = self._tenant_cost.get(key)
+        self._tenant_cost[key] = seconds if cost is None else cost + COST_WEIGHT * (seconds - cost)
+
+    async def _enter_tenant(self, key: tuple[str, UUID]) -> TenantSlots:
+        """One of the tenant's in-flight slots on this node: a tenant's extra requests wait on its own
+        slots, not on the node's pool, for at most the pool timeout, then 429. One tenant cannot hold a
+        node's whole pool, nor its CPU."""
         slots = self._tenant_slots.get(key)
         if slots is None:
-            slots = self._tenant_slots[key] = TenantSlots(self._settings.tenant_inflight_limit)
+            slots = self._tenant_slots[key] = TenantSlots()
         slots.users += 1
-        if slots.semaphore.locked():
-            try:
-                await asyncio.wait_for(slots.semaphore.acquire(), self._settings.pool_timeout)
-            except TimeoutError:
-                self._leave_tenant(key, slots, acquired=False)
-                raise GatewayError(429, "FGW429", f"tenant {tenant} has {self._settings.tenant_inflight_limit} "
-                                   f"requests in flight on node {node_id}", hint="retry after the Retry-After delay",
-                                   headers={"Retry-After": "1"}) from None
-        else:
-            await slots.semaphore.acquire()
+        limit = self._tenant_limit(key)
+        try:
+            acquired = await slots.acquire(limit, self._settings.pool_timeout * random.uniform(0.5, 1.0))
+        except BaseException:
+            self._leave_tenant(key, slots, acquired=False)
+            raise
+        if not acquired:
+            self._leave_tenant(key, slots, acquired=False)
+            raise GatewayError(429, "FGW429", f"tenant {key[1]} has {limit} request{'s' if limit > 1 else ''} "
+                               f"in flight on node {key[0]}", hint="retry after the Retry-After delay",
+                               headers={"Retry-After": "1"})
         return slots
 
-    def _leave_tenant(self, key: tuple[str, UUID], slots: "TenantSlots", acquired: bool = True) -> None:
+    def _leave_tenant(self, key: tuple[str, UUID], slots: TenantSlots, acquired: bool = True,
+                      took: float = 0.0) -> None:
+        """Give the slot back: at once, or, for a slow tenant, after as long again as its call took (at most
+        half the pool timeout, so its next request still gets a turn): the answer is not delayed, its next
+        call is, and a slow tenant keeps at most half of one connection busy on the node per worker."""
         if acquired:
-            slots.semaphore.release()
+            limit = self._tenant_limit(key)
+            if limit == 1 and took * 1000 > self._settings.tenant_slow_ms:
+                hold = min(took, self._settings.pool_timeout / 2)
+                asyncio.get_running_loop().call_later(hold, self._leave_tenant, key, slots)
+                return
+            slots.release(limit)
         slots.users -= 1
         if slots.users == 0:
             self._tenant_slots.pop(key, None)
@@ -202,15 +231,21 @@ class NodeClient:
         A read that fails on a connection the node dropped is retried once on a fresh one.
         """
         attempts = 2 if idempotent else 1
-        slots = await self._enter_tenant(node.node_id, tenant) if tenant is not None else None
+        took = 0.0
+        key = (node.node_id, tenant) if tenant is not None else None
+        slots = await self._enter_tenant(key) if key is not None else None
         try:
             async with asyncio.timeout(self._settings.call_bound_seconds):
                 for attempt in range(attempts):
                     try:
                         pool, conn = await self._acquire(node)
+                        started = time.monotonic()
                         try:
                             text = await call_api(conn, function, tenant, args, claims, procedure=procedure)
                         finally:
+                            took = time.monotonic() - started
+                            if key is not None:
+                                self._record_cost(key, took)
                             await self._release(pool, conn)
                         self.breaker.success(node.node_id)
                         return text
@@ -227,8 +262,8 @@ class NodeClient:
         except psycopg.Error as exc:
             raise from_db_error(exc, node.node_id) from None
         finally:
-            if slots is not None and tenant is not None:
-                self._leave_tenant((node.node_id, tenant), slots)
+            if slots is not None and key is not None:
+                self._leave_tenant(key, slots, took=took)
 
     async def recheck(self, node_id: str) -> None:
         """Drop the broken idle connections of a node (after a health flip)."""
@@ -264,13 +299,52 @@ class NodeClient:
 
 
 class TenantSlots:
-    """A tenant's in-flight handler calls on one node, in one worker."""
+    """A tenant's in-flight handler calls on one node, in one worker: a counting semaphore whose bound
+    is given at each call (it drops to 1 for a tenant whose statements are slow). First come, first
+    served; a released slot goes straight to the oldest waiter."""
 
-    __slots__ = ("semaphore", "users")
+    __slots__ = ("in_flight", "users", "waiters")
 
-    def __init__(self, size: int) -> None:
-        self.semaphore = asyncio.Semaphore(size)
+    def __init__(self) -> None:
+        self.in_flight = 0
         self.users = 0  # holding or waiting for a slot; the entry goes when it drops to 0
+        self.waiters: deque[asyncio.Future[None]] = deque()
+
+    async def acquire(self, limit: int, timeout: float) -> bool:
+        if self.in_flight < limit and not self.waiters:
+            self.in_flight += 1
+            return True
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.waiters.append(waiter)
+        try:
+            async with asyncio.timeout(timeout):
+                await waiter
+            return True
+        except TimeoutError:
+            if waiter.done() and not waiter.cancelled():
+                return True  # handed a slot as the time ran out
+            self._forget(waiter)
+            return False
+        except BaseException:  # the request went away while it waited
+            if waiter.done() and not waiter.cancelled():
+                self.release(limit)  # handed a slot it will not use: on to the next waiter
+            else:
+                self._forget(waiter)
+            raise
+
+    def _forget(self, waiter: asyncio.Future[None]) -> None:
+        try:
+            self.waiters.remove(waiter)
+        except ValueError:
+            pass  # already handed on
+
+    def release(self, limit: int) -> None:
+        self.in_flight -= 1
+        while self.waiters and self.in_flight < limit:
+            waiter = self.waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(None)
+                self.in_flight += 1
 
 
 class NodeHandle:
