@@ -22,7 +22,7 @@ from typing import Callable
 import httpx
 import psycopg
 
-from shim.dev.clusters import PG_BIN, Cluster, start_clusters, stop_clusters
+from shim.dev.clusters import PG_BIN, Cluster, start_clusters, start_replica, stop_clusters
 from shim.ops.migrate import migrate
 from tests.federation import ROLES, Gateway, bearer, free_port, make_federation, prepare_template, start_gateway
 
@@ -255,6 +255,43 @@ def bench_http(clusters: list[Cluster], rounds: int, seconds: int, work: Path) -
     report("idle_200_vs_2_nodes_rss", sizes[1] / sizes[0], f"RSS {sizes[1]:.1f} MiB with 200 nodes, {sizes[0]:.1f} MiB with 2")
 
 
+def bench_replica(clusters: list[Cluster], rounds: int, seconds: int, work: Path) -> None:
+    """The same GET served by a streaming replica of the tenant's node and by the node itself, in turns:
+    the replica is registered for one run and removed for the next."""
+    fed = make_federation(clusters)
+    replica = start_replica(clusters[1])
+    gw = start_gateway(fed.control_url, work, env={"FEDGATE_HEALTH_INTERVAL": "0.3"})
+    try:
+        with gw.client() as http:
+            tenant = http.post("/federation/api/onboarding/tenants",
+                               json={"name": "bench replica", "region": "eu-west"}).json()["tenantId"]
+        url = f"{gw.base_url}/federation/api/onboarding/tenants/{tenant}/status"
+        as_tenant = bearer("tenant", tenant)
+
+        def on_replica(wanted: bool) -> None:
+            if wanted:
+                fed.catalog("SELECT federation.add_replica('eu-west-1', 'bench-r1', %s, '5 seconds')",
+                            (replica.url(database=fed.name),))
+            else:
+                fed.catalog("SELECT federation.remove_replica('bench-r1')")
+            deadline = time.monotonic() + 15
+            while ("X-Federation-Replica" in httpx.get(url, headers=as_tenant).headers) != wanted:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("reads did not move")
+                time.sleep(0.1)
+            wrk(url, 1, headers=as_tenant)  # warm the pool
+
+        def served(by_replica: bool) -> float:
+            on_replica(by_replica)
+            return wrk(url, seconds, headers=as_tenant)[0]
+        replica_rps, primary_rps = median_of(rounds, lambda: served(True), lambda: served(False))
+    finally:
+        gw.stop()
+        stop_clusters([replica])
+    report("replica_read_vs_primary_rps", replica_rps / primary_rps,
+           f"GET on the replica {replica_rps:.0f} rps, on the node {primary_rps:.0f} rps, 64 connections")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="bench")
     parser.add_argument("--rounds", type=int, default=3)
@@ -273,6 +310,7 @@ def main() -> int:
                 bench_resolve(clusters[0], args.rounds, args.seconds, args.big)
             if args.only in (None, "http"):
                 bench_http(clusters, args.rounds, args.seconds, Path(work))
+                bench_replica(clusters, args.rounds, args.seconds, Path(work))
     finally:
         stop_clusters(clusters)
     results = Path("bench/results")

@@ -98,26 +98,34 @@ def test_a_tenant_hammering_30_day_telemetry_leaves_the_others_served(federation
             FROM generate_series(1, %s) i""", (noisy, noisy, HEARTBEATS, HEARTBEATS))
         federation.sql("eu-west-1", "ANALYZE onboarding.agent_heartbeats")
         _quiet_latencies(gw.base_url, quiet, 50)  # warm the quiet tenant's path
-        quiet_took, quiet_errors = _quiet_latencies(gw.base_url, quiet, 400)
-        assert not quiet_errors
-
-        load = subprocess.Popen([sys.executable, "-c", NOISY_LOAD, gw.base_url, noisy, str(NOISY_CLIENTS)],
-                                stdout=subprocess.PIPE, text=True)
-        time.sleep(2.0)  # the noisy tenant's slots and the node's CPU are taken
-        noisy_took, noisy_errors = _quiet_latencies(gw.base_url, quiet, 400)
-        load_report = json.loads(load.communicate(timeout=120)[0])
+        # Alone, beside the noisy tenant, alone, beside it again: this machine drifts, the pooled
+        # figures of two phases each are steadier than one.
+        quiet_took: list[float] = []
+        noisy_took: list[float] = []
+        reports = []
+        for _ in range(2):
+            took, errors = _quiet_latencies(gw.base_url, quiet, 300)
+            assert not errors
+            quiet_took += took
+            load = subprocess.Popen([sys.executable, "-c", NOISY_LOAD, gw.base_url, noisy, str(NOISY_CLIENTS)],
+                                    stdout=subprocess.PIPE, text=True)
+            time.sleep(2.0)  # the noisy tenant's slots and the node's CPU are taken
+            took, noisy_errors = _quiet_latencies(gw.base_url, quiet, 300)
+            assert not noisy_errors, noisy_errors
+            noisy_took += took
+            reports.append(json.loads(load.communicate(timeout=120)[0]))
     finally:
         gw.stop()
     quiet_p99, noisy_p99 = _p99(quiet_took), _p99(noisy_took)
     print(f"quiet tenant p99: {quiet_p99 * 1000:.1f} ms alone, {noisy_p99 * 1000:.1f} ms beside the noisy tenant "
-          f"(x{noisy_p99 / quiet_p99:.2f}); noisy tenant: {load_report}")
-    assert not noisy_errors, noisy_errors
-    assert load_report["ok"] > 0 and set(load_report["statuses"]) <= {"200", "429"}, load_report
+          f"(x{noisy_p99 / quiet_p99:.2f}); noisy tenant: {reports}")
+    for load_report in reports:
+        assert load_report["ok"] > 0 and set(load_report["statuses"]) <= {"200", "429"}, load_report
     assert noisy_p99 <= 2 * quiet_p99, (quiet_p99, noisy_p99)
 
 
-# 30 clients in their own process, each asking for the noisy tenant's 30-day telemetry until the quiet
-# tenant's run is over (20 s at most): prints {"ok", "statuses", "median_ms"}.
+# 30 clients in their own process, each asking for the noisy tenant's 30-day telemetry for 7 s (the
+# quiet tenant's run is over by then): prints {"ok", "statuses", "median_ms"}.
 NOISY_LOAD = """
 import asyncio, json, statistics, sys, time
 import httpx
@@ -125,7 +133,7 @@ from tests.federation import bearer
 base, tenant, clients = sys.argv[1], sys.argv[2], int(sys.argv[3])
 statuses, took = {}, []
 async def main():
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 7
     async with httpx.AsyncClient(base_url=base, timeout=60, headers=bearer(),
                                  limits=httpx.Limits(max_connections=clients)) as client:
         async def one():

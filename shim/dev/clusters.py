@@ -172,3 +172,24 @@ def stop_clusters(clusters: Sequence[Cluster]) -> None:
             cluster.stop()
         except Exception:  # noqa: BLE001 - best effort on teardown
             pass
+
+
+def start_replica(primary: Cluster, extra_args: str = "") -> Cluster:
+    """A streaming replica of ``primary``: ``pg_basebackup -R`` of it (as the service user, like every
+    cluster here) into a fresh data directory, started on a port of its own."""
+    replica = Cluster(extra_args=extra_args, auto_start=0)
+    for sub in replica.subdirectories:
+        path = Path(replica.base_dir) / sub
+        path.mkdir(parents=True, exist_ok=True)
+        os.chmod(path, 0o700)
+    data = Path(replica.base_dir) / "data"
+    shutil.rmtree(data)
+    _hand_over(Path(replica.base_dir))
+    cmd = _privilege_drop() + [str(PG_BIN / "pg_basebackup"), "-D", str(data), "-R", "-X", "stream",
+                               "-c", "fast", "-h", "127.0.0.1", "-p", str(primary.settings["port"]), "-U", "postgres"]
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode != 0:
+        replica.cleanup()
+        raise RuntimeError(f"pg_basebackup failed: {done.stderr.strip()}")
+    replica.start()
+    return replica

@@ -26,6 +26,11 @@ class CircuitBreaker:
         self.reset_after = reset_after
         self._nodes: dict[str, _State] = {}
 
+    def would_allow(self, node_id: str) -> bool:
+        """Whether ``allow`` would let a request through now, without taking the probe."""
+        state = self._nodes.get(node_id)
+        return state is None or state.opened_at is None or time.monotonic() - state.opened_at >= self.reset_after
+
     def allow(self, node_id: str) -> bool:
         state = self._nodes.get(node_id)
         if state is None or state.opened_at is None:

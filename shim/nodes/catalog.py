@@ -53,6 +53,22 @@ class Node:
     region: str
     status: str
     database_url: str = field(repr=False)  # a secret: never rendered, logged or returned
+    replicas: tuple[Replica, ...] = ()     # its streaming replicas, usable or not
+
+    @property
+    def readable(self) -> tuple[Replica, ...]:
+        """The replicas the health checker last found within their lag bound."""
+        return tuple(r for r in self.replicas if r.usable)
+
+
+@dataclass(frozen=True)
+class Replica:
+    """A streaming replica of a node. ``target`` is how the node client reaches it: a Node of its own
+    (its pool and breaker are keyed ``<node>~<replica>``)."""
+
+    replica_id: str
+    usable: bool
+    target: Node
 
 
 @dataclass(frozen=True)
@@ -140,8 +156,18 @@ class Catalog:
 
     async def reload_nodes(self) -> None:
         rows = await self._fetch("load_nodes")
-        self.nodes = {r[0]: Node(node_id=r[0], region=r[1], database_url=r[2], status=r[3]) for r in rows}
+        replicas: dict[str, list[tuple[str, str, bool]]] = {}
+        for replica_id, node_id, url, usable in await self._fetch("load_replicas"):
+            replicas.setdefault(node_id, []).append((replica_id, url, bool(usable)))
+        self.nodes = {r[0]: Node(node_id=r[0], region=r[1], database_url=r[2], status=r[3], replicas=tuple(
+            Replica(replica_id, usable, Node(f"{r[0]}~{replica_id}", r[1], "active", url))
+            for replica_id, url, usable in replicas.get(r[0], []))) for r in rows}
         self.regions = frozenset(n.region for n in self.nodes.values())
+
+    def pool_targets(self) -> set[str]:
+        """The ids a node client keeps pools for: every node and every replica."""
+        return {target for node in self.nodes.values()
+                for target in (node.node_id, *(r.target.node_id for r in node.replicas))}
 
     def node(self, node_id: str) -> Node | None:
         return self.nodes.get(node_id)
@@ -227,6 +253,9 @@ class Catalog:
     async def apply_change(self, payload: dict[str, Any]) -> None:
         """React to one fedgate_catalog notification."""
         table = payload.get("table")
+        if table == "federation_replicas":  # reads move to or from replicas; resolutions stay
+            await self.reload_nodes()
+            return
         if table in ("federation_nodes", "federation_node_health") or payload.get("all"):
             if table == "federation_nodes" or payload.get("all"):
                 await self.reload_nodes()

@@ -32,9 +32,12 @@ from shim.config import Settings
 from shim.errors import GatewayError, from_db_error, node_unavailable
 from shim.nodes.breaker import CircuitBreaker
 from shim.nodes.catalog import Node
-from shim.nodes.queries import QUERIES, call_api, schema_lag
+from shim.nodes.queries import QUERIES, call_api, schema_lag, wal_position
 from shim.ops.migrate import latest_versions
 
+# A replica's answers the node itself gives instead: not found (the replica may lag behind a creation),
+# read-only transaction (a handler that writes after all).
+REPLICA_FALLBACK_CODES = frozenset({"FG404", "25006"})
 COST_WEIGHT = 0.2       # the newest call's weight in a tenant's moving average of call time on a node
 COST_ENTRIES = 100_000  # (node, tenant) averages kept per worker (LRU)
 IDLE_CHECK_AFTER = 2.0  # seconds idle after which a pooled connection is checked before use
@@ -79,6 +82,7 @@ class NodeClient:
         self._tenant_slots: dict[tuple[str, UUID], TenantSlots] = {}
         self._tenant_cost: LRUCache[tuple[str, UUID], float] = LRUCache(COST_ENTRIES)  # seconds a call, moving average
         self._slow_seconds = settings.tenant_slow_ms / 1000
+        self._turn = 0  # spreads reads over a node's replicas
         self._needed = latest_versions("node")
         self._behind: dict[str, tuple[float, str]] = {}  # node id -> (until, what it lacks)
         self.breaker = CircuitBreaker(settings.breaker_threshold, settings.breaker_reset)
@@ -221,12 +225,25 @@ class NodeClient:
         if slots.users == 0:
             self._tenant_slots.pop(key, None)
 
-    def handle(self, node: Node) -> "NodeHandle":
+    def handle(self, node: Node) -> NodeHandle:
         return NodeHandle(self, node)
 
+    def replica_for(self, node: Node) -> NodeHandle | None:
+        """A usable replica of ``node`` whose breaker lets requests through, taking turns; None: none."""
+        readable = node.readable
+        for i in range(len(readable)):
+            replica = readable[(self._turn + i) % len(readable)]
+            if self.breaker.would_allow(replica.target.node_id):
+                self._turn += 1
+                return NodeHandle(self, replica.target)
+        return None
+
     async def _call(self, node: Node, function: str, tenant: UUID | None, args: dict[str, Any], claims: str,
-                    *, procedure: bool = False, idempotent: bool = False) -> str:
+                    *, procedure: bool = False, idempotent: bool = False, replayed_to: str | None = None,
+                    position: bool = False) -> tuple[str | None, str | None]:
         """Run one api handler on ``node``: its JSON text, or a GatewayError (503/504 within the bound).
+        With ``replayed_to`` (a replica): None when it has not replayed that far. With ``position``: the
+        node's WAL position after the call too (one more statement on the same connection).
 
         A read that fails on a connection the node dropped is retried once on a fresh one.
         """
@@ -241,14 +258,16 @@ class NodeClient:
                         pool, conn = await self._acquire(node)
                         started = time.monotonic()
                         try:
-                            text = await call_api(conn, function, tenant, args, claims, procedure=procedure)
+                            text = await call_api(conn, function, tenant, args, claims, procedure=procedure,
+                                                  replayed_to=replayed_to)
+                            lsn = await wal_position(conn) if position else None
                         finally:
                             took = time.monotonic() - started
                             if key is not None:
                                 self._record_cost(key, took)
                             await self._release(pool, conn)
                         self.breaker.success(node.node_id)
-                        return text
+                        return text, lsn
                     except psycopg.OperationalError as exc:
                         if not connection_lost(exc):
                             raise  # the node answered (a statement timeout, say): not a connection problem
@@ -360,7 +379,31 @@ class NodeHandle:
                    read_only: bool = False) -> str:
         """``api.<function>(tenant, args)`` on this node as the caller ``claims`` names: its JSON text.
         A read is retried once on a connection the node dropped."""
-        return await self.client._call(self.node, function, tenant, args, claims, idempotent=read_only)
+        text, _ = await self.client._call(self.node, function, tenant, args, claims, idempotent=read_only)
+        assert text is not None
+        return text
+
+    async def call_at(self, function: str, tenant: UUID | None, args: dict[str, Any], claims: str, *,
+                      read_only: bool = False, procedure: bool = False) -> tuple[str, str | None]:
+        """The same, and when the node has replicas its WAL position after the call (X-Federation-LSN)."""
+        text, lsn = await self.client._call(self.node, function, tenant, args, claims, idempotent=read_only,
+                                            procedure=procedure, position=bool(self.node.replicas))
+        assert text is not None
+        return text, lsn
 
     async def call_procedure(self, function: str, tenant: UUID | None, args: dict[str, Any], claims: str) -> str:
-        return await self.client._call(self.node, function, tenant, args, claims, procedure=True)
+        text, _ = await self.client._call(self.node, function, tenant, args, claims, procedure=True)
+        assert text is not None
+        return text
+
+    async def read_replica(self, function: str, tenant: UUID | None, args: dict[str, Any], claims: str,
+                           replayed_to: str | None) -> str | None:
+        """A read on this replica, or None for the node itself to answer: the replica has not replayed
+        ``replayed_to``, cannot be reached, or answers not-found or read-only (it may simply lag)."""
+        try:
+            text, _ = await self.client._call(self.node, function, tenant, args, claims, replayed_to=replayed_to)
+        except GatewayError as exc:
+            if exc.status >= 500 or exc.code in REPLICA_FALLBACK_CODES:
+                return None
+            raise
+        return text

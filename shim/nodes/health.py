@@ -27,14 +27,18 @@ import time
 import psycopg
 
 from shim.config import Settings
-from shim.nodes.catalog import Catalog
+from shim.nodes.catalog import Catalog, Node
 from shim.nodes.client import NodeClient, resolve_dsn
-from shim.nodes.queries import QUERIES, schema_lag
+from shim.nodes.queries import QUERIES, lsn_value, schema_lag, wal_position
 from shim.nodes.reconcile import reconcile
 from shim.nodes.redact import classify
 from shim.ops.migrate import latest_versions
 
 log = logging.getLogger("fedgate.health")
+
+NodeCheck = tuple[str, bool, float | None, str | None]  # node, healthy, latency ms, error
+# replica, healthy, lag bytes, lag seconds, replay position, error
+ReplicaCheck = tuple[str, bool, int | None, float | None, str | None, str | None]
 
 _CHECKER_LOCK = 7_164_530_119  # pg_advisory_lock key of the deployment's health checker
 SWEEP_BATCH = 5000
@@ -76,7 +80,7 @@ class HealthMonitor:
         while True:
             try:
                 await self._pools.close_idle(self._settings.pool_max_idle)
-                await self._pools.forget_missing(set(self._catalog.nodes))
+                await self._pools.forget_missing(self._catalog.pool_targets())
                 if await self._elect():
                     await self.check_all()
             except asyncio.CancelledError:
@@ -112,17 +116,46 @@ class HealthMonitor:
         await fresh.close()
         return False
 
-    async def _check(self, node_id: str, reference: str) -> tuple[str, bool, float | None, str | None]:
+    async def _check(self, node: Node) -> tuple[NodeCheck, list[ReplicaCheck]]:
         """Connect and read the node's migrations (one round trip): healthy when it answers with a
-        schema at least as new as this gateway's."""
+        schema at least as new as this gateway's. A node with replicas: its WAL position too, and each
+        replica's replay position against it."""
         start = time.monotonic()
+        position: int | None = None
+        try:
+            async with asyncio.timeout(self._settings.health_timeout):
+                async with await self._connect(node.database_url, self._settings.health_timeout,
+                                               "fedgate-health") as conn:
+                    lacking = await schema_lag(conn, self._needed)
+                    if node.replicas:
+                        position = lsn_value(await wal_position(conn))
+        except Exception as exc:  # noqa: BLE001 - any failure is the finding
+            checked: NodeCheck = (node.node_id, False, None, classify(exc))
+        else:
+            checked = (node.node_id, lacking is None, (time.monotonic() - start) * 1000, lacking)
+        replicas = await asyncio.gather(*(self._check_replica(r.replica_id, r.target.database_url, position)
+                                          for r in node.replicas))
+        return checked, list(replicas)
+
+    async def _check_replica(self, replica_id: str, reference: str, position: int | None) -> ReplicaCheck:
+        """A replica is healthy while it answers and is still in recovery; its lag is the WAL between its
+        node's position and its replay position (bytes), and, when that is not zero, the seconds since it
+        last replayed a commit. Without its node's position the lag is unknown: no reads."""
         try:
             async with asyncio.timeout(self._settings.health_timeout):
                 async with await self._connect(reference, self._settings.health_timeout, "fedgate-health") as conn:
-                    lacking = await schema_lag(conn, self._needed)
+                    row = await (await conn.execute(QUERIES["replica_state"])).fetchone()
         except Exception as exc:  # noqa: BLE001 - any failure is the finding
-            return node_id, False, None, classify(exc)
-        return node_id, lacking is None, (time.monotonic() - start) * 1000, lacking
+            return replica_id, False, None, None, None, classify(exc)
+        assert row is not None
+        in_recovery, replayed, since_commit = row
+        if not in_recovery or replayed is None:
+            return replica_id, False, None, None, None, "not a replica: promoted, or not streaming"
+        if position is None:
+            return replica_id, True, None, None, str(replayed), None
+        behind = max(0, position - lsn_value(str(replayed)))
+        seconds = 0.0 if behind == 0 else float(since_commit if since_commit is not None else 3600.0)
+        return replica_id, True, behind, seconds, str(replayed), None
 
     async def _connect(self, reference: str, timeout: float, name: str) -> psycopg.AsyncConnection:
         """A connection of the checker's own to a node (not the API role's pools)."""
@@ -131,12 +164,15 @@ class HealthMonitor:
             connect_timeout=max(1, round(timeout)), application_name=name)
 
     async def check_all(self) -> None:
-        nodes = [(n.node_id, n.database_url) for n in self._catalog.nodes.values() if n.status != "down"]
-        results = await asyncio.gather(*(self._check(node_id, ref) for node_id, ref in nodes))
-        if not results or self._lock_conn is None:
+        checked = [n for n in self._catalog.nodes.values() if n.status != "down"]
+        nodes = [(n.node_id, n.database_url) for n in checked]
+        rounds = await asyncio.gather(*(self._check(node) for node in checked))
+        if not rounds or self._lock_conn is None:
             return
-        ids, healthy, latency, errors = (list(column) for column in zip(*results))
-        await self._lock_conn.execute(QUERIES["report_health"], (ids, healthy, latency, errors))
+        ids, healthy, latency, errors = (list(column) for column in zip(*(r[0] for r in rounds)))
+        replicas = [replica for _, found in rounds for replica in found]
+        replica_columns = [list(column) for column in zip(*replicas)] if replicas else [[]] * 6
+        await self._lock_conn.execute(QUERIES["report_health"], (*replica_columns, ids, healthy, latency, errors))
         due = time.monotonic() - self._last_sweep >= self._settings.sweep_interval
         if due and (self._sweeper is None or self._sweeper.done()):
             self._last_sweep = time.monotonic()

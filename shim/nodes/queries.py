@@ -51,13 +51,33 @@ async def schema_lag(conn: AsyncConnection[Any], needed: dict[str, int]) -> str 
 
 
 async def call_api(conn: AsyncConnection[Any], function: str, tenant: UUID | None,
-                   args: dict[str, Any], claims: str, *, procedure: bool = False) -> str:
+                   args: dict[str, Any], claims: str, *, procedure: bool = False,
+                   replayed_to: str | None = None) -> str | None:
     """Run one api handler as the caller ``claims`` describes (in the same statement: no extra round
-    trip); its JSON result as text (not parsed: passed through)."""
-    statement = handler_call(function, "call_procedure" if procedure else "call_handler")
-    cursor = await conn.execute(statement, (str(tenant) if tenant else None, json.dumps(args) if args else "{}",
-                                            claims))
-    row = await cursor.fetchone()
+    trip); its JSON result as text (not parsed: passed through). With ``replayed_to`` (on a replica):
+    only if the replica has replayed the WAL that far, else None."""
+    params: tuple[Any, ...] = (str(tenant) if tenant else None, json.dumps(args) if args else "{}", claims)
+    if replayed_to is not None:
+        cursor = await conn.execute(handler_call(function, "call_handler_replayed_to"), (*params, replayed_to))
+        row = await cursor.fetchone()
+        if row is None:
+            return None
+    else:
+        cursor = await conn.execute(handler_call(function, "call_procedure" if procedure else "call_handler"), params)
+        row = await cursor.fetchone()
     if row is None or row[0] is None:
         return "null"
     return row[0] if isinstance(row[0], str) else json.dumps(row[0])
+
+
+async def wal_position(conn: AsyncConnection[Any]) -> str:
+    """The node's current WAL position, after the statements this connection has committed."""
+    row = await (await conn.execute(QUERIES["wal_lsn"])).fetchone()
+    assert row is not None
+    return str(row[0])
+
+
+def lsn_value(lsn: str) -> int:
+    """A pg_lsn's text ("16/B374D848") as a number of bytes."""
+    high, low = lsn.split("/")
+    return (int(high, 16) << 32) | int(low, 16)

@@ -15,6 +15,12 @@ SELECT node_id, region, reason FROM federation.resolve_node(%s::uuid, %s::text);
 -- (the FROM subquery runs before the handler), where api_enter checks them.
 SELECT api.{function}(%s::uuid, %s::jsonb)::text FROM (SELECT set_config('fedgate.claims', %s, true)) AS caller;
 
+-- name: call_handler_replayed_to
+-- A read on a replica for a caller who has seen the node at a WAL position: no row when the replica
+-- has not replayed that far (the gateway then asks the node itself). Still one round trip.
+SELECT api.{function}(%s::uuid, %s::jsonb)::text FROM (SELECT set_config('fedgate.claims', %s, true)) AS caller
+WHERE pg_last_wal_replay_lsn() >= %s::pg_lsn;
+
 -- name: call_procedure
 -- A handler that must commit its audit row before failing is a procedure; it
 -- takes the claims as an argument (a CALL has no FROM) and sets them itself.
@@ -37,8 +43,9 @@ WHERE NOT healthy AND last_error LIKE 'schema behind:%' ORDER BY node_id;
 SELECT pg_try_advisory_lock(%s);
 
 -- name: report_health
--- Every node's check of one round, in one round trip.
-SELECT federation.report_node_health(r.node_id, r.healthy, r.latency_ms, r.error)
+-- Every node's and every replica's check of one round, in one round trip.
+SELECT count(federation.report_node_health(r.node_id, r.healthy, r.latency_ms, r.error)),
+       federation.report_replica_health(%s::text[], %s::boolean[], %s::bigint[], %s::real[], %s::text[], %s::text[])
 FROM unnest(%s::text[], %s::boolean[], %s::real[], %s::text[]) AS r(node_id, healthy, latency_ms, error);
 
 -- name: listen
@@ -91,3 +98,25 @@ SELECT onboarding.tenants_present(%s::uuid[]);
 
 -- name: settle_registrations
 SELECT confirmed, undone FROM federation.settle_registrations(%s::uuid[], %s::uuid[]);
+
+-- name: wal_lsn
+-- After a write (or a read on a node with replicas): the position a replica must have replayed to
+-- show this caller at least what it has seen (X-Federation-LSN). The insert position, not the write
+-- position: with asynchronous commit the commit record may not be written yet, but it is inserted.
+SELECT pg_current_wal_insert_lsn()::text;
+
+-- name: replica_state
+-- A replica's health check: still in recovery, how far it replayed, seconds since its last replayed commit.
+SELECT pg_is_in_recovery(), pg_last_wal_replay_lsn()::text,
+       extract(epoch FROM now() - pg_last_xact_replay_timestamp())::real;
+
+-- name: load_replicas
+-- Every registered replica, with its connection reference (read by the gateway only).
+SELECT replica_id, node_id, database_url, usable FROM federation.federation_replicas ORDER BY replica_id;
+
+-- name: add_replica
+SELECT * FROM federation.add_replica(%s, %s, %s, %s::interval);
+
+-- name: replica_status
+SELECT replica_id, node_id, health, serving_reads, lag_bytes, lag_seconds, replay_lsn, max_lag, last_error
+FROM federation.federation_replica_status ORDER BY node_id, replica_id;

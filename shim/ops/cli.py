@@ -80,9 +80,28 @@ def cmd_node_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_node_add_replica(args: argparse.Namespace) -> int:
+    """Register a streaming replica of a node once it answers as one (in recovery); it serves reads from
+    the health checker's next round that finds it within its lag bound."""
+    control = _control_url(args)
+    with psycopg.connect(resolve_dsn(args.replica_database_url, control), autocommit=True, connect_timeout=10) as conn:
+        row = conn.execute("SELECT pg_is_in_recovery()").fetchone()
+    if not row or not row[0]:
+        print(f"fedgate: {args.replica_id} is not in recovery: not a streaming replica", file=sys.stderr)
+        return 2
+    with psycopg.connect(control, autocommit=True) as conn:
+        _print_rows(conn.execute(QUERIES["add_replica"], (args.node_id, args.replica_id, args.replica_database_url,
+                                                          args.max_lag)))
+    return 0
+
+
 def cmd_node_list(args: argparse.Namespace) -> int:
     with psycopg.connect(_control_url(args), autocommit=True) as conn:
         _print_rows(conn.execute(QUERIES["node_status"]))
+        replicas = conn.execute(QUERIES["replica_status"])
+        if replicas.rowcount:
+            print()
+            _print_rows(replicas)
     return 0
 
 
@@ -255,7 +274,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--priority", type=int, default=0)
     p.add_argument("--placement-weight", type=int, default=100)
     p.set_defaults(func=cmd_node_add)
-    p = with_url(node.add_parser("list", help="nodes with status and health"))
+    p = node.add_parser("add-replica", help="register a streaming replica of a node (reads go to it)")
+    p.add_argument("--control-url", dest="database_url", help="control database (default: $FEDGATE_DATABASE_URL)")
+    p.add_argument("node_id")
+    p.add_argument("replica_id")
+    p.add_argument("--database-url", dest="replica_database_url", required=True,
+                   help="the replica: URL, key=value, service=NAME or env:VAR, like a node's")
+    p.add_argument("--max-lag", default="2s", help="the most replay lag at which it serves reads (default 2s)")
+    p.set_defaults(func=cmd_node_add_replica)
+    p = with_url(node.add_parser("list", help="nodes with status and health, then replicas with their lag"))
     p.set_defaults(func=cmd_node_list)
     p = with_url(node.add_parser("set-status", help="active, draining or down"))
     p.add_argument("node_id")

@@ -58,13 +58,15 @@ def create_app(settings: Settings) -> Sanic:
     allowed_origins = settings.cors_origins
     cors = {
         "Access-Control-Expose-Headers": "X-Federation-Node, X-Federation-Region, X-Federation-Reason, Retry-After, "
-                                         "X-Kit-Id, X-Kit-SHA256",
+                                         "X-Kit-Id, X-Kit-SHA256, X-Federation-LSN, X-Federation-Replica, "
+                                         "Idempotent-Replayed",
         "Vary": "Origin",
     }
     preflight = {
         **cors,
         "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
-        "Access-Control-Allow-Headers": f"Content-Type, Authorization, {TENANT_HEADER}, {REGION_HEADER}",
+        "Access-Control-Allow-Headers": f"Content-Type, Authorization, {TENANT_HEADER}, {REGION_HEADER}, "
+                                        "Idempotency-Key, X-Federation-LSN",
         "Access-Control-Max-Age": "600",
     }
 

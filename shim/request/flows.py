@@ -28,7 +28,6 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass, field, replace
-from functools import partial
 from typing import Any, Awaitable, Callable, Literal
 from uuid import UUID
 
@@ -40,6 +39,8 @@ from shim.nodes.client import NodeClient, NodeHandle
 
 log = logging.getLogger("fedgate.flows")
 
+LSN_HEADER = "X-Federation-LSN"
+REPLICA_HEADER = "X-Federation-Replica"
 FlowName = Literal["read", "call", "procedure", "enroll", "agent_token", "create_tenant", "issue_kit"]
 JSON = "application/json"
 
@@ -72,6 +73,7 @@ class Routed:
     db: NodeHandle | None = None  # None until a flow places the request (tenant creation)
     claims: str = "{}"            # the caller, as the handlers read it (fedgate.claims)
     idempotency_key: str | None = None  # a creation's Idempotency-Key header
+    seen_lsn: str | None = None         # X-Federation-LSN: a replica must have replayed this far to answer
 
     @property
     def node(self) -> Node | None:
@@ -98,13 +100,31 @@ def _db(route: Routed) -> NodeHandle:
     return route.db
 
 
-async def call(_backends: Backends, route: Routed, function: str, args: dict[str, Any], *,
-               read_only: bool = False) -> Reply:
-    return Reply(await _db(route).call(function, route.tenant_id, args, route.claims, read_only=read_only))
+def _positioned(text: str, lsn: str | None, headers: dict[str, str] | None = None) -> Reply:
+    """An answer with the node's WAL position after it, when the node has replicas."""
+    if lsn is None:
+        return Reply(text, headers=headers or {})
+    return Reply(text, headers={**(headers or {}), LSN_HEADER: lsn})
+
+
+async def call(_backends: Backends, route: Routed, function: str, args: dict[str, Any]) -> Reply:
+    return _positioned(*await _db(route).call_at(function, route.tenant_id, args, route.claims))
+
+
+async def read(backends: Backends, route: Routed, function: str, args: dict[str, Any]) -> Reply:
+    """A read-only endpoint: on a usable replica of the tenant's node when it has one (and, when the
+    caller sent X-Federation-LSN, only if that replica has replayed that far), else on the node."""
+    db = _db(route)
+    replica = backends.client.replica_for(db.node) if db.node.replicas else None
+    if replica is not None:
+        text = await replica.read_replica(function, route.tenant_id, args, route.claims, route.seen_lsn)
+        if text is not None:
+            return Reply(text, headers={REPLICA_HEADER: replica.node.node_id.split("~", 1)[1]})
+    return _positioned(*await db.call_at(function, route.tenant_id, args, route.claims, read_only=True))
 
 
 async def procedure(_backends: Backends, route: Routed, function: str, args: dict[str, Any]) -> Reply:
-    return Reply(await _db(route).call_procedure(function, route.tenant_id, args, route.claims))
+    return _positioned(*await _db(route).call_at(function, route.tenant_id, args, route.claims, procedure=True))
 
 
 def _with_credential(backends: Backends, answer: str) -> Reply:
@@ -117,7 +137,9 @@ def _with_credential(backends: Backends, answer: str) -> Reply:
 
 async def enroll(backends: Backends, route: Routed, function: str, args: dict[str, Any]) -> Reply:
     """Verify a kit (the procedure), then the enrolled agent's credential."""
-    return _with_credential(backends, await _db(route).call_procedure(function, route.tenant_id, args, route.claims))
+    text, lsn = await _db(route).call_at(function, route.tenant_id, args, route.claims, procedure=True)
+    reply = _with_credential(backends, text)
+    return _positioned(str(reply.body), lsn)
 
 
 async def agent_token(backends: Backends, route: Routed, function: str, args: dict[str, Any]) -> Reply:
@@ -183,15 +205,15 @@ async def issue_kit(backends: Backends, route: Routed, function: str, args: dict
         regions=[{**r, "endpoint": f"{base}/federation/api/onboarding?region={r['code']}"} for r in regions],
         federation=context["federation"], verify_url=f"{base}/federation/api/onboarding/bootstrap/verify")
     rendered = kits.render(data)
-    await db.call("seal_kit", tenant, {"kitId": data.kit_id, "metadataJson": rendered.metadata_json,
-                                       "archiveSha256": rendered.sha256}, route.claims)
-    return Reply(rendered.archive, rendered.content_type, {
-        "Content-Disposition": f'attachment; filename="{rendered.filename}"',
-        "X-Kit-Id": data.kit_id, "X-Kit-SHA256": rendered.sha256})
+    _, lsn = await db.call_at("seal_kit", tenant, {"kitId": data.kit_id, "metadataJson": rendered.metadata_json,
+                                                   "archiveSha256": rendered.sha256}, route.claims)
+    headers = {"Content-Disposition": f'attachment; filename="{rendered.filename}"',
+               "X-Kit-Id": data.kit_id, "X-Kit-SHA256": rendered.sha256}
+    return Reply(rendered.archive, rendered.content_type, {**headers, LSN_HEADER: lsn} if lsn else headers)
 
 
 FLOWS: dict[FlowName, Flow] = {
-    "read": partial(call, read_only=True),
+    "read": read,
     "call": call,
     "procedure": procedure,
     "enroll": enroll,

@@ -20,12 +20,13 @@ from shim.auth.tokens import Principal
 from shim.errors import GatewayError, bad_request
 from shim.nodes.catalog import DEFAULT_NODE, CatalogUnavailable, Resolution
 from shim.request.endpoints import FEDERATED_PREFIX, LEGACY_PREFIX, Endpoint
-from shim.request.flows import Backends, Routed
+from shim.request.flows import LSN_HEADER, Backends, Routed
 
 TENANT_HEADER = "X-Tenant-ID"
 REGION_HEADER = "X-Region"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 _IDEMPOTENCY_KEY = re.compile(r"[!-~]{1,200}")
+_LSN = re.compile(r"[0-9A-Fa-f]{1,8}/[0-9A-Fa-f]{1,8}")
 
 
 def _one(values: Iterable[tuple[str, str]], what: str, code: str) -> str | None:
@@ -138,6 +139,14 @@ async def _resolve_node(backends: Backends, tenant: UUID | None, region: str | N
     return found.node_id, found.reason
 
 
+def seen_lsn(value: str) -> str:
+    """X-Federation-LSN: a WAL position as a write's (or read's) answer gave it, e.g. 0/3000060."""
+    if not _LSN.fullmatch(value):
+        raise bad_request("FGW108", "X-Federation-LSN must be a WAL position as an answer gave it (like 0/3000060)",
+                          details={"field": LSN_HEADER})
+    return value
+
+
 def idempotency_key(values: list[str]) -> str | None:
     """The creation's Idempotency-Key header: 1-200 printable ASCII characters, given at most once."""
     if not values:
@@ -194,4 +203,6 @@ async def route(request: Request, backends: Backends, endpoint: Endpoint, federa
         if not federated and tenant is not None and endpoint.target == "tenant":
             await _refuse_federated_tenant(backends, tenant, request.path)
         node_id, reason = DEFAULT_NODE, ("legacy" if not federated else "control")
-    return Routed(tenant, region, federated, reason, await backends.node(node_id), claims)
+    seen = request.headers.get(LSN_HEADER)
+    return Routed(tenant, region, federated, reason, await backends.node(node_id), claims,
+                  seen_lsn=None if seen is None else seen_lsn(seen))

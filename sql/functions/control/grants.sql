@@ -18,3 +18,5 @@ GRANT SELECT ON ALL TABLES IN SCHEMA federation TO fedgate_catalog;
 GRANT INSERT, UPDATE ON federation.federation_node_health TO fedgate_catalog;
 GRANT UPDATE (unhealthy_checked_at) ON federation.federation_nodes TO fedgate_catalog;  -- the health trigger
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA federation TO fedgate_catalog;
+GRANT UPDATE (healthy, usable, lag_bytes, lag_seconds, replay_lsn, last_error, checked_at)
+    ON federation.federation_replicas TO fedgate_catalog;
