@@ -73,6 +73,30 @@ def _post_in_background(gateway: Gateway, body: dict[str, Any], key: str) -> dic
     return outcome
 
 
+def _gateway_killed_mid_creation(federation: Federation, tmp_path: Path, name: str, key: str, *,
+                                 commits: bool) -> None:
+    """A creation whose node statement waits on a DBA's row of the same name, and the gateway killed
+    meanwhile. ``commits``: the DBA lets go and the statement commits with nobody to answer; else the
+    node ends the orphaned statement before it does. The client never gets an answer."""
+    first = start_gateway(federation.control_url, tmp_path, env=ENV)
+    try:
+        with _name_held(federation, name) as holder:
+            sent = _post_in_background(first, {"name": name, "region": "eu-west"}, key)
+            _wait_for(lambda: _creation_waiting(federation), 5, "the creation waits on the node")
+            first.process.kill()
+            first.process.wait(5)
+            if not commits:
+                federation.sql(NODE, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                     "WHERE application_name = 'fedgate' AND query LIKE '%create_tenant%'")
+            holder.rollback()
+        sent["thread"].join(10)
+        assert "response" not in sent, "the client got no answer"
+    finally:
+        first.stop()
+    if commits:
+        _wait_for(lambda: len(_on_node(federation, name)) == 1, 5, "the node committed the tenant")
+
+
 def _create(gateway: Gateway, body: dict[str, Any], key: str | None, prefix: str = FED) -> httpx.Response:
     headers = {"Idempotency-Key": key} if key else {}
     with gateway.client(headers=headers) as http:
@@ -89,21 +113,9 @@ def gateway(federation: Federation, tmp_path: Path) -> Iterator[Gateway]:
 def test_the_node_committed_but_the_gateway_died(federation: Federation, tmp_path: Path) -> None:
     name = f"cut-commit-{uuid.uuid4().hex[:6]}"
     body = {"name": name, "region": "eu-west"}
-    first = start_gateway(federation.control_url, tmp_path, env=ENV)
-    try:
-        with _name_held(federation, name) as holder:
-            sent = _post_in_background(first, body, "key-commit")
-            _wait_for(lambda: _creation_waiting(federation), 5, "the creation waits on the node")
-            first.process.kill()  # the gateway dies while its node statement runs
-            first.process.wait(5)
-            holder.rollback()     # the statement goes on, and commits with nobody to answer
-        sent["thread"].join(10)
-        assert "response" not in sent, "the client got no answer"
-        _wait_for(lambda: len(_on_node(federation, name)) == 1, 5, "the node committed the tenant")
-        [(tenant, status)] = _registry(federation, name)
-        assert status == "provisioning" and _on_node(federation, name) == [(tenant,)]
-    finally:
-        first.stop()
+    _gateway_killed_mid_creation(federation, tmp_path, name, "key-commit", commits=True)
+    [(tenant, status)] = _registry(federation, name)
+    assert status == "provisioning" and _on_node(federation, name) == [(tenant,)]
     second = start_gateway(federation.control_url, tmp_path, env={**ENV, "FEDGATE_RECONCILE_AFTER": "3600"})
     try:
         retried = _create(second, body, "key-commit")  # the client retries with its key
@@ -121,17 +133,7 @@ def test_the_node_committed_but_the_gateway_died(federation: Federation, tmp_pat
 
 def test_the_reconciler_confirms_what_the_node_holds(federation: Federation, tmp_path: Path) -> None:
     name = f"cut-reconcile-{uuid.uuid4().hex[:6]}"
-    first = start_gateway(federation.control_url, tmp_path, env=ENV)
-    try:
-        with _name_held(federation, name) as holder:
-            _post_in_background(first, {"name": name, "region": "eu-west"}, "key-reconcile")
-            _wait_for(lambda: _creation_waiting(federation), 5, "the creation waits on the node")
-            first.process.kill()
-            first.process.wait(5)
-            holder.rollback()
-    finally:
-        first.stop()
-    _wait_for(lambda: len(_on_node(federation, name)) == 1, 5, "the node committed the tenant")
+    _gateway_killed_mid_creation(federation, tmp_path, name, "key-reconcile", commits=True)
     second = start_gateway(federation.control_url, tmp_path, env=ENV)  # its health checker reconciles
     try:
         _wait_for(lambda: _registry(federation, name)[0][1] == "active", 15, "the registration is confirmed")
@@ -144,19 +146,7 @@ def test_the_reconciler_confirms_what_the_node_holds(federation: Federation, tmp
 
 def test_the_gateway_died_before_the_node_committed(federation: Federation, tmp_path: Path) -> None:
     name = f"cut-undone-{uuid.uuid4().hex[:6]}"
-    first = start_gateway(federation.control_url, tmp_path, env=ENV)
-    try:
-        with _name_held(federation, name) as holder:
-            _post_in_background(first, {"name": name, "region": "eu-west"}, "key-undone")
-            _wait_for(lambda: _creation_waiting(federation), 5, "the creation waits on the node")
-            first.process.kill()
-            first.process.wait(5)
-            # The node ends the orphaned statement before it commits.
-            federation.sql(NODE, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                                 "WHERE application_name = 'fedgate' AND query LIKE '%create_tenant%'")
-            holder.rollback()
-    finally:
-        first.stop()
+    _gateway_killed_mid_creation(federation, tmp_path, name, "key-undone", commits=False)
     assert [status for _, status in _registry(federation, name)] == ["provisioning"] and not _on_node(federation, name)
     second = start_gateway(federation.control_url, tmp_path, env=ENV)
     try:

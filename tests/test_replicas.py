@@ -143,3 +143,20 @@ def test_a_stopped_replica_costs_no_errors(replicated: tuple[Federation, Gateway
         _wait_for(lambda: not _serving(federation), 5, "the stopped replica is reported")
         replica.start_server()
     _wait_for(lambda: _serving(federation), 15, "the restarted replica serves again")
+
+
+def test_a_promoted_replica_serves_no_reads(replicated: tuple[Federation, Gateway, Cluster]) -> None:
+    """Last in this module: a promotion is for good."""
+    federation, gw, replica = replicated
+    _wait_for(lambda: _serving(federation), 15, "the replica serves reads")
+    with psycopg.connect(replica.url(database=federation.name), autocommit=True) as conn:
+        conn.execute("SELECT pg_promote()")
+    _wait_for(lambda: not _serving(federation), 5, "the promoted replica is reported")
+    [(error,)] = federation.catalog("SELECT last_error FROM federation.federation_replica_status WHERE replica_id = %s",
+                                    (REPLICA,))
+    assert "not a replica" in error
+    time.sleep(0.2)
+    with gw.client() as http:
+        tenant = create_tenant(http, "eu-west")
+        reads = [http.get(f"{FED}/tenants/{tenant}/status") for _ in range(20)]
+    assert all(r.status_code == 200 and "X-Federation-Replica" not in r.headers for r in reads)

@@ -198,7 +198,7 @@ class NodeClient:
         slots.users += 1
         limit = self._tenant_limit(key)
         try:
-            acquired = await slots.acquire(limit, self._settings.pool_timeout * random.uniform(0.5, 1.0))
+            acquired = await slots.acquire(limit, self._settings.pool_timeout)
         except BaseException:
             self._leave_tenant(key, slots, acquired=False)
             raise
@@ -330,13 +330,15 @@ class TenantSlots:
         self.waiters: deque[asyncio.Future[None]] = deque()
 
     async def acquire(self, limit: int, timeout: float) -> bool:
+        """A slot at once, or within ``timeout`` less a random part of up to half of it (refused clients
+        that retry at once then do not come back in step); False when none came."""
         if self.in_flight < limit and not self.waiters:
             self.in_flight += 1
             return True
         waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self.waiters.append(waiter)
         try:
-            async with asyncio.timeout(timeout):
+            async with asyncio.timeout(timeout * random.uniform(0.5, 1.0)):
                 await waiter
             return True
         except TimeoutError:
@@ -390,11 +392,6 @@ class NodeHandle:
                                             procedure=procedure, position=bool(self.node.replicas))
         assert text is not None
         return text, lsn
-
-    async def call_procedure(self, function: str, tenant: UUID | None, args: dict[str, Any], claims: str) -> str:
-        text, _ = await self.client._call(self.node, function, tenant, args, claims, procedure=True)
-        assert text is not None
-        return text
 
     async def read_replica(self, function: str, tenant: UUID | None, args: dict[str, Any], claims: str,
                            replayed_to: str | None) -> str | None:

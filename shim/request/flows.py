@@ -100,11 +100,9 @@ def _db(route: Routed) -> NodeHandle:
     return route.db
 
 
-def _positioned(text: str, lsn: str | None, headers: dict[str, str] | None = None) -> Reply:
+def _positioned(text: str, lsn: str | None) -> Reply:
     """An answer with the node's WAL position after it, when the node has replicas."""
-    if lsn is None:
-        return Reply(text, headers=headers or {})
-    return Reply(text, headers={**(headers or {}), LSN_HEADER: lsn})
+    return Reply(text) if lsn is None else Reply(text, headers={LSN_HEADER: lsn})
 
 
 async def call(_backends: Backends, route: Routed, function: str, args: dict[str, Any]) -> Reply:

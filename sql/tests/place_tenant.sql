@@ -1,6 +1,6 @@
 -- Placement of a new tenant in its region.
 BEGIN;
-SELECT plan(14);
+SELECT plan(15);
 
 SELECT fgtest.node('eu-1', 'eu-west');
 SELECT fgtest.node('eu-2', 'eu-west', 'draining');
@@ -49,6 +49,9 @@ SELECT is((SELECT node_id FROM place_tenant(fgtest.tid(3), 'eu-west')),
                           > rendezvous_score(fgtest.tid(3), 'eu-west', 'eu-2', 300) THEN 'eu-1' ELSE 'eu-2' END),
           'the choice is the highest weighted rendezvous score (deterministic)');
 SELECT has_function('federation', 'place_tenant', ARRAY['uuid', 'text'], 'place_tenant(uuid, text) exists');
+SELECT fgtest.legacy_tenant(7) \g /dev/null
+SELECT throws_ok($$SELECT * FROM place_tenant(md5('fgtest-tenant-7')::uuid, 'eu-west')$$, 'FG409', NULL,
+                 'a legacy tenant with its data on the default node is moved, not placed');
 
 SELECT * FROM finish();
 ROLLBACK;

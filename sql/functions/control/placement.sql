@@ -28,6 +28,12 @@ BEGIN
     IF FOUND THEN
         RAISE EXCEPTION 'tenant % is already placed on node %', p_tenant, v_existing USING ERRCODE = 'FG003';
     END IF;
+    -- An unplaced tenant is served by the default node, which is this database: if its row is here,
+    -- placing it elsewhere would route it to a node holding none of its data.
+    IF EXISTS (SELECT 1 FROM onboarding.tenants_present(ARRAY[p_tenant])) THEN
+        RAISE EXCEPTION 'tenant % has its data on the default node: placing it would leave that data behind', p_tenant
+            USING ERRCODE = 'FG409', HINT = 'move it instead: fedgate tenant move TENANT --to NODE';
+    END IF;
 
     SELECT n.node_id INTO v_node
     FROM federation.federation_nodes n
@@ -53,4 +59,4 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION federation.place_tenant(uuid, text) IS
-    'Places a registered tenant on an active node of a region (weighted rendezvous on placement_weight, deterministic) and writes its map row and primary routing rule. FG001 unknown region, FG002 no active node, FG003 already placed.';
+    'Places a registered tenant on an active node of a region (weighted rendezvous on placement_weight, deterministic) and writes its map row and primary routing rule. FG001 unknown region, FG002 no active node, FG003 already placed, FG409 the tenant''s data is on the default node (a move, not a placement).';

@@ -1,0 +1,210 @@
+-- Tenant moves: the state machine a mover (fedgate tenant move, or a DBA in
+-- psql) drives. Every step is a compare-and-set on the move's state, so two
+-- movers never both advance one move; the switch of the map and routing rules
+-- is one transaction.
+--
+--   start_move(tenant, target, keep_source)   open a move (state copying)
+--   advance_move(move, from, to, progress)    the next state, with progress figures
+--   fence_move(move)                          cutover: the tenant is held by every gateway
+--   switch_move(move)                         the map and rules name the target; the fence lifts
+--   abort_move(move, why) / fail_move(...)    before the switch only: the tenant stays on its source
+--   federation_moves (view)                   what a DBA watches
+
+CREATE OR REPLACE FUNCTION federation.move_source(p_tenant uuid)
+RETURNS text
+LANGUAGE sql STABLE
+AS $$
+    SELECT coalesce((SELECT m.primary_node_id FROM federation.tenant_federation_map m WHERE m.tenant_id = p_tenant),
+                    'default');
+$$;
+COMMENT ON FUNCTION federation.move_source(uuid) IS 'The node a tenant''s data is on: its mapped primary node, else the default node.';
+
+CREATE OR REPLACE FUNCTION federation.start_move(p_tenant uuid, p_target text, p_keep_source boolean DEFAULT false)
+RETURNS federation.tenant_moves
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_status text;
+    v_source text := federation.move_source(p_tenant);
+    v_target_status text;
+    v_row federation.tenant_moves;
+BEGIN
+    SELECT r.status INTO v_status FROM federation.tenant_registry r WHERE r.id = p_tenant;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'tenant % is not registered', p_tenant USING ERRCODE = 'FG404';
+    ELSIF v_status = 'provisioning' THEN
+        RAISE EXCEPTION 'tenant % is still being created', p_tenant USING ERRCODE = 'FG409';
+    END IF;
+    SELECT n.status INTO v_target_status FROM federation.federation_nodes n WHERE n.node_id = p_target;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'unknown node: %', p_target USING ERRCODE = 'FG404';
+    ELSIF v_target_status <> 'active' THEN
+        RAISE EXCEPTION 'node % is %: a move needs an active target', p_target, v_target_status USING ERRCODE = 'FG409';
+    ELSIF p_target = v_source THEN
+        RAISE EXCEPTION 'tenant % is already on node %', p_tenant, p_target USING ERRCODE = 'FG409';
+    END IF;
+    BEGIN
+        INSERT INTO federation.tenant_moves (tenant_id, source_node, target_node, keep_source)
+        VALUES (p_tenant, v_source, p_target, coalesce(p_keep_source, false))
+        RETURNING * INTO v_row;
+    EXCEPTION WHEN unique_violation THEN
+        RAISE EXCEPTION 'tenant % already has a move in progress', p_tenant USING ERRCODE = 'FG409',
+            HINT = 'SELECT * FROM federation_moves WHERE tenant_id = ... ; resume or abort it';
+    END;
+    RETURN v_row;
+END
+$$;
+COMMENT ON FUNCTION federation.start_move(uuid, text, boolean) IS
+    'Opens a move of a tenant from the node its data is on (mapped primary, else default) to an active target (state copying). FG404 unknown tenant or node, FG409 provisioning tenant, inactive target, same node, or a move already open.';
+
+CREATE OR REPLACE FUNCTION federation.advance_move(p_move bigint, p_from text, p_to text,
+                                                   p_progress jsonb DEFAULT '{}'::jsonb)
+RETURNS federation.tenant_moves
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_row federation.tenant_moves;
+BEGIN
+    IF (p_from, p_to) NOT IN (('copying', 'catching_up'), ('catching_up', 'verifying'), ('verifying', 'cutover'),
+                              ('cleanup', 'done'), ('copying', 'copying'), ('catching_up', 'catching_up'),
+                              ('verifying', 'verifying'), ('cutover', 'cutover'), ('cleanup', 'cleanup')) THEN
+        RAISE EXCEPTION 'a move does not go from % to %', p_from, p_to USING ERRCODE = 'FG400';
+    END IF;
+    UPDATE federation.tenant_moves m SET
+        state = p_to,
+        rows_expected = coalesce(p_progress -> 'rowsExpected', m.rows_expected),
+        rows_copied = coalesce(p_progress -> 'rowsCopied', m.rows_copied),
+        lag_bytes = coalesce((p_progress ->> 'lagBytes')::bigint, m.lag_bytes),
+        verify_result = coalesce(p_progress -> 'verify', m.verify_result),
+        pause_ms = coalesce((p_progress ->> 'pauseMs')::real, m.pause_ms),
+        updated_at = now(),
+        finished_at = CASE WHEN p_to = 'done' THEN now() END
+    WHERE m.move_id = p_move AND m.state = p_from
+    RETURNING * INTO v_row;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'move % is not in state % (another mover, or an abort, got there first)', p_move, p_from
+            USING ERRCODE = 'FG409';
+    END IF;
+    RETURN v_row;
+END
+$$;
+COMMENT ON FUNCTION federation.advance_move(bigint, text, text, jsonb) IS
+    'Moves a move from state p_from to p_to (or records progress in the same state) only if it is in p_from: {rowsExpected, rowsCopied, lagBytes, verify, pauseMs} as given. FG400 a transition that does not exist, FG409 the move is elsewhere.';
+
+CREATE OR REPLACE FUNCTION federation.fence_move(p_move bigint)
+RETURNS federation.tenant_moves
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_row federation.tenant_moves;
+BEGIN
+    UPDATE federation.tenant_moves m SET fenced_at = coalesce(m.fenced_at, now()), updated_at = now()
+    WHERE m.move_id = p_move AND m.state = 'cutover' AND NOT m.switched
+    RETURNING * INTO v_row;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'move % is not at its cutover', p_move USING ERRCODE = 'FG409';
+    END IF;
+    RETURN v_row;
+END
+$$;
+COMMENT ON FUNCTION federation.fence_move(bigint) IS
+    'Fences the moving tenant (state cutover): every gateway holds its requests until the switch or an abort lifts the fence. Idempotent.';
+
+CREATE OR REPLACE FUNCTION federation.switch_move(p_move bigint)
+RETURNS federation.tenant_moves
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_row federation.tenant_moves;
+    v_region text;
+BEGIN
+    SELECT * INTO v_row FROM federation.tenant_moves m WHERE m.move_id = p_move FOR UPDATE;
+    IF NOT FOUND OR v_row.state <> 'cutover' OR v_row.fenced_at IS NULL OR v_row.switched THEN
+        RAISE EXCEPTION 'move % is not fenced at its cutover', p_move USING ERRCODE = 'FG409';
+    END IF;
+    SELECT n.region INTO v_region FROM federation.federation_nodes n WHERE n.node_id = v_row.target_node;
+    INSERT INTO federation.tenant_federation_map AS m (tenant_id, primary_node_id, primary_region)
+    VALUES (v_row.tenant_id, v_row.target_node, v_region)
+    ON CONFLICT (tenant_id) DO UPDATE SET primary_node_id = EXCLUDED.primary_node_id,
+                                          primary_region = EXCLUDED.primary_region, updated_at = now();
+    -- Rules that named the source name the target (where the target already has one, the source's goes).
+    DELETE FROM federation.federation_routing r
+    WHERE r.tenant_id = v_row.tenant_id AND r.node_id = v_row.source_node
+      AND EXISTS (SELECT 1 FROM federation.federation_routing x
+                  WHERE x.tenant_id = r.tenant_id AND x.region = r.region AND x.node_id = v_row.target_node);
+    UPDATE federation.federation_routing r SET node_id = v_row.target_node, updated_at = now()
+    WHERE r.tenant_id = v_row.tenant_id AND r.node_id = v_row.source_node;
+    INSERT INTO federation.federation_routing (tenant_id, region, node_id, is_primary, weight)
+    VALUES (v_row.tenant_id, v_region, v_row.target_node, true, 100)
+    ON CONFLICT (tenant_id, region, node_id) DO UPDATE SET is_primary = true;
+    UPDATE federation.tenant_registry SET region = v_region, updated_at = now() WHERE id = v_row.tenant_id;
+    UPDATE federation.tenant_moves m SET switched = true, state = 'cleanup', fenced_at = NULL, updated_at = now()
+    WHERE m.move_id = p_move
+    RETURNING * INTO v_row;
+    RETURN v_row;
+END
+$$;
+COMMENT ON FUNCTION federation.switch_move(bigint) IS
+    'The switch, in one transaction: the tenant''s map row and routing rules name the target (its primary region the target''s), the fence lifts, the move goes to cleanup. Only for a move fenced at its cutover.';
+
+CREATE OR REPLACE FUNCTION federation.stop_move(p_move bigint, p_state text, p_error text)
+RETURNS federation.tenant_moves
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_row federation.tenant_moves;
+BEGIN
+    UPDATE federation.tenant_moves m SET state = p_state, error = left(p_error, 2000), fenced_at = NULL,
+                                         updated_at = now(), finished_at = now()
+    WHERE m.move_id = p_move AND NOT m.switched AND m.state IN ('copying', 'catching_up', 'verifying', 'cutover')
+    RETURNING * INTO v_row;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'move % cannot stop now: it is finished, or past its switch (it only goes forward)', p_move
+            USING ERRCODE = 'FG409';
+    END IF;
+    RETURN v_row;
+END
+$$;
+COMMENT ON FUNCTION federation.stop_move(bigint, text, text) IS
+    'Ends a move before its switch as aborted or failed, with the reason; the fence lifts and the tenant stays on its source. The mover then removes what it made on the target.';
+
+CREATE OR REPLACE FUNCTION federation.abort_move(p_move bigint, p_why text DEFAULT 'aborted by an operator')
+RETURNS federation.tenant_moves
+LANGUAGE sql
+AS $$ SELECT * FROM federation.stop_move(p_move, 'aborted', p_why) $$;
+COMMENT ON FUNCTION federation.abort_move(bigint, text) IS 'Aborts a move before its switch (see stop_move).';
+
+CREATE OR REPLACE FUNCTION federation.fail_move(p_move bigint, p_error text)
+RETURNS federation.tenant_moves
+LANGUAGE sql
+AS $$ SELECT * FROM federation.stop_move(p_move, 'failed', p_error) $$;
+COMMENT ON FUNCTION federation.fail_move(bigint, text) IS 'Ends a move before its switch as failed, with its error (see stop_move).';
+
+CREATE OR REPLACE FUNCTION federation.federation_notify_moves()
+RETURNS trigger
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    IF TG_OP = 'INSERT' OR NEW.fenced_at IS DISTINCT FROM OLD.fenced_at OR NEW.state IS DISTINCT FROM OLD.state THEN
+        PERFORM federation.federation_emit(jsonb_build_object(
+            'table', TG_TABLE_NAME, 'op', lower(TG_OP), 'tenant_ids', jsonb_build_array(NEW.tenant_id),
+            'node_ids', '[]'::jsonb, 'fenced', NEW.fenced_at IS NOT NULL, 'state', NEW.state));
+    END IF;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION federation.federation_notify_moves() IS
+    'Row trigger of tenant_moves: notifies the gateways when a move opens, changes state, or its tenant is fenced or released.';
+
+CREATE OR REPLACE TRIGGER tenant_moves_notify AFTER INSERT OR UPDATE ON federation.tenant_moves
+    FOR EACH ROW EXECUTE FUNCTION federation.federation_notify_moves();
+
+CREATE OR REPLACE VIEW federation.federation_moves AS
+SELECT m.move_id, m.tenant_id, m.source_node::text AS source_node, m.target_node::text AS target_node, m.state,
+       (SELECT coalesce(sum(v::bigint), 0) FROM jsonb_each_text(m.rows_copied) e(k, v)) AS rows_copied,
+       (SELECT coalesce(sum(v::bigint), 0) FROM jsonb_each_text(m.rows_expected) e(k, v)) AS rows_expected,
+       m.lag_bytes AS lag, m.started_at AS started, m.pause_ms, m.verify_result, m.error,
+       m.fenced_at IS NOT NULL AS fenced, m.switched, m.keep_source, m.updated_at, m.finished_at
+FROM federation.tenant_moves m;
+COMMENT ON VIEW federation.federation_moves IS
+    'Every move: tenant, source and target, state, rows copied of expected, replication lag (bytes), start, the tenant''s write pause (ms), verification result, error; what fedgate tenant move shows.';
