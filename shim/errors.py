@@ -26,6 +26,7 @@ SQLSTATE_STATUS: dict[str, int] = {
     "FG404": 404,  # not found
     "FG409": 409,  # conflict
     "FG410": 410,  # expired or revoked
+    "FG421": 421,  # misdirected: the tenant is fenced for a move, or moved off this node
     "FG422": 422,  # an Idempotency-Key sent again with another request
     "FG423": 423,  # the tenant is suspended: writes refused
     "FG429": 429,  # too many failed attempts from this client address

@@ -12,7 +12,8 @@ from tests.federation import ROLES, Federation, Gateway, make_federation, prepar
 def clusters() -> Iterator[list[Cluster]]:
     """Three real PostgreSQL 15 clusters: control (us-east), eu-west, ap-south."""
     # pg_stat_statements: tests count the handler statements that reached a node.
-    started = start_clusters(3, extra_args="-c shared_preload_libraries=pg_stat_statements")
+    # wal_level=logical: tenant moves copy with logical replication.
+    started = start_clusters(3, extra_args="-c shared_preload_libraries=pg_stat_statements -c wal_level=logical")
     try:
         for cluster, role in zip(started, ROLES):
             prepare_template(cluster, role)

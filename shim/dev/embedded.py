@@ -119,7 +119,7 @@ def start(data_dir: Path = DEV_DATA_DIR) -> Embedded:
     data_dir = usable_data_dir(data_dir)
     jwt_secret = _secret(data_dir)
     dirs = [str(data_dir / node_id) for node_id, _ in LAYOUT]
-    clusters = start_clusters(len(LAYOUT), base_dirs=dirs, fsync=True)
+    clusters = start_clusters(len(LAYOUT), base_dirs=dirs, fsync=True, extra_args="-c wal_level=logical")  # moves
     try:
         urls = [c.url() for c in clusters]
         control = urls[0]

@@ -120,3 +120,36 @@ SELECT * FROM federation.add_replica(%s, %s, %s, %s::interval);
 -- name: replica_status
 SELECT replica_id, node_id, health, serving_reads, lag_bytes, lag_seconds, replay_lsn, max_lag, last_error
 FROM federation.federation_replica_status ORDER BY node_id, replica_id;
+
+-- name: load_move
+SELECT move_id, tenant_id, source_node, target_node, state, switched, keep_source
+FROM federation.tenant_moves WHERE move_id = %s;
+
+-- name: start_move
+SELECT move_id FROM federation.start_move(%s::uuid, %s, %s);
+
+-- name: advance_move
+SELECT state FROM federation.advance_move(%s, %s, %s, %s);
+
+-- name: tenant_tables
+SELECT table_name, tenant_column FROM onboarding.tenant_tables();
+
+-- name: tenant_digest
+SELECT table_name, row_count, digest FROM onboarding.tenant_digest(%s::uuid);
+
+-- name: subscription_pending
+-- A move's subscription on its target: tables not yet copied, and tables in all.
+SELECT count(*) FILTER (WHERE r.srsubstate NOT IN ('r', 's')), count(*)
+FROM pg_catalog.pg_subscription s JOIN pg_catalog.pg_subscription_rel r ON r.srsubid = s.oid
+WHERE s.subname = %s;
+
+-- name: slot_lag
+-- A move's slot on its source: WAL bytes its subscriber has not confirmed.
+SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), confirmed_flush_lsn)
+FROM pg_catalog.pg_replication_slots WHERE slot_name = %s;
+
+-- name: older_transactions
+-- Client transactions of this database that began before a moment (a fence's): the cutover waits for them.
+SELECT count(*) FROM pg_catalog.pg_stat_activity
+WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'
+  AND xact_start < %s;

@@ -70,8 +70,14 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 def cmd_node_add(args: argparse.Namespace) -> int:
     control = _control_url(args)
-    report = migrate(resolve_dsn(args.node_database_url, control), "node")
+    dsn = resolve_dsn(args.node_database_url, control)
+    report = migrate(dsn, "node")
     print(f"node {args.node_id}: {report.summary()}")
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        level = conn.execute("SHOW wal_level").fetchone()
+    if level and level[0] != "logical":
+        print(f"node {args.node_id}: wal_level = {level[0]}: tenants cannot be moved off it until it runs with "
+              "wal_level = logical (ALTER SYSTEM SET wal_level = logical, then restart it)", file=sys.stderr)
     with psycopg.connect(control, autocommit=True) as conn:
         if args.region_name:
             conn.execute(QUERIES["add_region"], (args.region, args.region_name))
@@ -148,6 +154,35 @@ def cmd_tenant_reconcile(args: argparse.Namespace) -> int:
               f"{settled.unreachable} waiting for their node")
         return 0 if settled.unreachable == 0 else 3
     return asyncio.run(run())
+
+
+def cmd_tenant_move(args: argparse.Namespace) -> int:
+    """Move a tenant (or resume or abort a move) and print its figures. Live progress bars on a terminal,
+    plain lines otherwise; it never prompts."""
+    from shim.ops.move import MoveError, Mover
+    from shim.ops.move_progress import progress_display
+
+    with progress_display(sys.stdout.isatty()) as show:
+        mover = Mover(_control_url(args), progress=show)
+        try:
+            if args.abort is not None:
+                figures = mover.abort(args.abort)
+            else:
+                if args.resume is not None:
+                    move_id = args.resume
+                else:
+                    if args.tenant is None or args.to is None:
+                        raise ConfigError("say which tenant and where: fedgate tenant move TENANT --to NODE")
+                    move_id = mover.start(args.tenant, args.to, args.keep_source).move_id
+                    print(f"move {move_id}: tenant {args.tenant} to node {args.to}", flush=True)
+                figures = mover.run(move_id)
+        except MoveError as exc:
+            print(f"fedgate: {exc}", file=sys.stderr)
+            return 1
+    for key in ("move_id", "tenant_id", "source_node", "target_node", "state", "rows_copied", "pause_ms",
+                "verify_result", "error"):
+        print(f"{key}: {figures.get(key)}")
+    return 0 if figures.get("state") in ("done", "aborted") else 1
 
 
 def cmd_route_add(args: argparse.Namespace) -> int:
@@ -305,6 +340,14 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("tenant", type=UUID)
         p.add_argument("--reason", help="recorded in the tenant's activity feed")
         p.set_defaults(func=cmd_tenant_status)
+
+    p = with_url(tenant.add_parser("move", help="move a tenant to another node, online (or --resume/--abort a move)"))
+    p.add_argument("tenant", type=UUID, nargs="?")
+    p.add_argument("--to", help="the target node")
+    p.add_argument("--keep-source", action="store_true", help="keep the source's rows after the switch")
+    p.add_argument("--resume", type=int, metavar="MOVE_ID", help="drive an interrupted move on from its state")
+    p.add_argument("--abort", type=int, metavar="MOVE_ID", help="abort a move before its switch")
+    p.set_defaults(func=cmd_tenant_move)
 
     p = with_url(tenant.add_parser("reconcile", help="settle creations whose node answer was lost"))
     p.add_argument("--older-than", type=float, default=Settings.reconcile_after, metavar="SECONDS",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from typing import Any
 
 from sanic import Request, Sanic
@@ -10,10 +12,12 @@ from sanic.response import HTTPResponse
 from shim.auth.policy import authorize_role
 from shim.auth.tokens import ENROLLMENT, Principal, TokenVerifier
 from shim.request.endpoints import ENDPOINTS, FEDERATED_PREFIX, LEGACY_PREFIX, Endpoint
-from shim.request.flows import FLOWS, Backends
+from shim.errors import GatewayError
+from shim.request.flows import FLOWS, Backends, Routed
 from shim.request.routing import parse_body, require_json, route
 
 _ROUTING_ARGS = ("tenantId", "region")
+MOVE_HOLD_SECONDS = 5.0  # how long a request for a tenant in a move's cutover is held before 503
 
 
 def _arguments(request: Request, endpoint: Endpoint, body: dict[str, Any]) -> dict[str, Any]:
@@ -50,10 +54,36 @@ async def dispatch(request: Request, **_path: str) -> HTTPResponse:
         require_json(request.headers.get("content-type"))
         body = parse_body(request.body)
     routed = request.ctx.route = await route(request, backends, endpoint, request.route.ctx.federated, body, caller)
-    reply = await FLOWS[endpoint.flow_name](backends, routed, endpoint.function, _arguments(request, endpoint, body))
+    args = _arguments(request, endpoint, body)
+    try:
+        reply = await FLOWS[endpoint.flow_name](backends, routed, endpoint.function, args)
+    except GatewayError as exc:
+        if exc.code != "FG421" or routed.tenant_id is None:
+            raise
+        # The node no longer serves the tenant: it moved (or is moving) away. Ask the catalog again,
+        # holding the request while a move's cutover lasts, then try once on the node it names.
+        routed = request.ctx.route = await _rerouted(request, backends, endpoint, body, caller, routed)
+        reply = await FLOWS[endpoint.flow_name](backends, routed, endpoint.function, args)
     if reply.route is not None:
         request.ctx.route = reply.route
     return HTTPResponse(reply.body, status=endpoint.success, content_type=reply.content_type, headers=reply.headers)
+
+
+async def _rerouted(request: Request, backends: Backends, endpoint: Endpoint, body: dict[str, Any],
+                    caller: Principal, routed: Routed) -> Routed:
+    """The request routed again after a node answered FG421, once the catalog names another node (its
+    cached resolution dropped every poll), within MOVE_HOLD_SECONDS; else 503 with Retry-After."""
+    assert routed.tenant_id is not None and routed.node_id is not None
+    deadline = time.monotonic() + MOVE_HOLD_SECONDS
+    while True:
+        backends.catalog.forget([routed.tenant_id])
+        again = await route(request, backends, endpoint, request.route.ctx.federated, body, caller)  # type: ignore[union-attr]
+        if again.node_id != routed.node_id:
+            return again
+        if time.monotonic() > deadline:
+            raise GatewayError(503, "FGW503", f"tenant {routed.tenant_id} is being moved", hint="retry after the "
+                               "Retry-After delay")
+        await asyncio.sleep(0.05)
 
 
 def register(app: Sanic) -> None:

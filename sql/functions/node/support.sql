@@ -140,6 +140,26 @@ $$;
 COMMENT ON FUNCTION onboarding.api_caller(uuid, text[]) IS
     'The caller''s claims, checked: FG401 without claims, FG403 when its role is not one of p_roles or a tenant or agent caller names another tenant than p_tenant. The gateway checks the same first; this is the second line.';
 
+CREATE OR REPLACE FUNCTION onboarding.refuse_fenced(p_tenant uuid)
+RETURNS void
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    v_fence onboarding.tenant_fences;
+BEGIN
+    SELECT * INTO v_fence FROM onboarding.tenant_fences f WHERE f.tenant_id = p_tenant;
+    IF FOUND THEN
+        RAISE EXCEPTION 'tenant % is %: this node no longer serves it', p_tenant,
+            CASE v_fence.state WHEN 'fenced' THEN 'moving to node ' || v_fence.target_node
+                               ELSE 'on node ' || v_fence.target_node END
+            USING ERRCODE = 'FG421', DETAIL = jsonb_build_object('state', v_fence.state, 'node', v_fence.target_node)::text,
+                  HINT = 'the gateway asks the catalog again and retries on the tenant''s node';
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION onboarding.refuse_fenced(uuid) IS
+    'FG421 (misdirected) when the tenant is fenced for a move''s cutover or has moved off this node (tenant_fences).';
+
 CREATE OR REPLACE FUNCTION onboarding.api_enter(p_tenant uuid, p_roles text[] DEFAULT '{operator,tenant}')
 RETURNS uuid
 LANGUAGE plpgsql
@@ -151,12 +171,13 @@ BEGIN
             HINT = 'give it in the path, the tenantId query parameter or the X-Tenant-ID header';
     END IF;
     PERFORM onboarding.api_caller(p_tenant, p_roles);
+    PERFORM onboarding.refuse_fenced(p_tenant);
     PERFORM set_config('fedgate.tenant_id', p_tenant::text, true);
     RETURN p_tenant;
 END
 $$;
 COMMENT ON FUNCTION onboarding.api_enter(uuid, text[]) IS
-    'First act of every tenant handler: checks the caller may act for the tenant in one of p_roles (api_caller), then sets fedgate.tenant_id for this transaction (row-level security keys on it). FG400 without a tenant.';
+    'First act of every tenant handler: checks the caller may act for the tenant in one of p_roles (api_caller) and that the tenant is not fenced or moved away (FG421), then sets fedgate.tenant_id for this transaction (row-level security keys on it). FG400 without a tenant.';
 
 CREATE OR REPLACE FUNCTION onboarding.api_require_tenant(p_tenant uuid, p_roles text[] DEFAULT '{operator,tenant}')
 RETURNS onboarding.tenants

@@ -1,0 +1,282 @@
+"""Moving one tenant between nodes, online, with PostgreSQL's logical replication.
+
+The catalog holds the move's state (``federation.tenant_moves``); this module
+drives it, one step per state, so a crashed mover resumes where the catalog
+says it was, and an abort before the switch removes everything it made:
+
+- copying: a logical replication slot and a publication on the source, one
+  table per tenant table with a row filter on the tenant (PostgreSQL 15), and
+  a subscription on the target that copies the rows, then streams changes.
+- catching_up: the slot's confirmed position close to the source's WAL end.
+- verifying: a first comparison of row counts (the tenant still writes).
+- cutover: the tenant is fenced in the catalog (gateways hold its requests)
+  and on the source (its handlers answer FG421); the mover waits for every
+  transaction that began before the fence to end, then until the target's
+  per-table counts and order-independent hashes equal the source's, aligns
+  the target's identity sequences and switches map and rules in one catalog
+  transaction. A mismatch that does not resolve within the verify bound fails
+  the move before the switch: the fence lifts and the tenant stays, served,
+  on its source.
+- cleanup: subscription, slot and publication dropped; the source's rows of
+  the tenant deleted (unless --keep-source), a 'moved' tombstone left there.
+
+The nodes' administrative logins (their catalog references) run it:
+CREATE SUBSCRIPTION needs a superuser in PostgreSQL 15.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+import psycopg
+from psycopg import sql
+from psycopg.rows import dict_row
+from psycopg.types.json import Jsonb
+
+from shim.nodes.client import resolve_dsn
+from shim.nodes.queries import QUERIES
+
+Progress = Callable[[str, dict[str, Any]], None]  # (state, figures) as the move advances
+
+
+class MoveError(Exception):
+    """A move cannot go on; the catalog says what state it is in."""
+
+
+@dataclass(frozen=True)
+class Move:
+    move_id: int
+    tenant_id: UUID
+    source: str
+    target: str
+    state: str
+    switched: bool
+    keep_source: bool
+
+    @property
+    def name(self) -> str:
+        """Publication, slot and subscription name of this move."""
+        return f"fedgate_move_{self.move_id}"
+
+
+class Mover:
+    def __init__(self, control_dsn: str, *, progress: Progress | None = None, catch_up_bytes: int = 64 * 1024,
+                 step_timeout: float = 600.0, verify_timeout: float = 10.0) -> None:
+        self.control_dsn = control_dsn
+        self.progress = progress or (lambda state, figures: None)
+        self.catch_up_bytes = catch_up_bytes
+        self.step_timeout = step_timeout
+        self.verify_timeout = verify_timeout
+        with self._control() as conn:
+            self.references = {r[0]: r[2] for r in conn.execute(QUERIES["load_nodes"]).fetchall()}
+
+    # -- connections ---------------------------------------------------------
+    def _control(self) -> psycopg.Connection[Any]:
+        return psycopg.connect(self.control_dsn, autocommit=True)
+
+    def dsn(self, node_id: str) -> str:
+        return resolve_dsn(self.references[node_id], self.control_dsn)
+
+    def _node(self, node_id: str) -> psycopg.Connection[Any]:
+        return psycopg.connect(self.dsn(node_id), autocommit=True, application_name="fedgate-mover")
+
+    def load(self, move_id: int) -> Move:
+        with self._control() as conn:
+            row = conn.execute(QUERIES["load_move"], (move_id,)).fetchone()
+        if row is None:
+            raise MoveError(f"no move {move_id}")
+        return Move(int(row[0]), row[1], row[2], row[3], row[4], row[5], row[6])
+
+    # -- the move --------------------------------------------------------------
+    def start(self, tenant: UUID, target: str, keep_source: bool = False) -> Move:
+        with self._control() as conn:
+            source = conn.execute("SELECT federation.move_source(%s)", (tenant,)).fetchone()
+        assert source is not None
+        for node_id in (source[0], target):
+            with self._node(node_id) as conn:
+                level = conn.execute("SHOW wal_level").fetchone()
+            if node_id == source[0] and level and level[0] != "logical":
+                raise MoveError(f"node {node_id} runs with wal_level = {level[0]}: a move's source needs "
+                                "wal_level = logical (ALTER SYSTEM SET wal_level = logical, then restart it)")
+        with self._control() as conn:
+            row = conn.execute(QUERIES["start_move"], (tenant, target, keep_source)).fetchone()
+        assert row is not None
+        return self.load(int(row[0]))
+
+    def run(self, move_id: int) -> dict[str, Any]:
+        """Drive a move from wherever the catalog says it is to done; its figures."""
+        steps: dict[str, Callable[[Move], None]] = {
+            "copying": self._copy, "catching_up": self._catch_up, "verifying": self._pre_verify,
+            "cutover": self._cutover, "cleanup": self._cleanup}
+        while True:
+            move = self.load(move_id)
+            if move.state in ("done", "aborted", "failed"):
+                return self.figures(move_id)
+            steps[move.state](move)
+
+    def figures(self, move_id: int) -> dict[str, Any]:
+        with self._control() as conn:
+            conn.row_factory = dict_row  # type: ignore[assignment]
+            row = conn.execute("SELECT * FROM federation.federation_moves WHERE move_id = %s", (move_id,)).fetchone()
+        return dict(row or {})
+
+    def _advance(self, move: Move, to: str, figures: dict[str, Any] | None = None) -> None:
+        with self._control() as conn:
+            conn.execute(QUERIES["advance_move"], (move.move_id, move.state, to, Jsonb(figures or {})))
+        self.progress(to, figures or {})
+
+    def _counts(self, node_id: str, tenant: UUID) -> dict[str, int]:
+        with self._node(node_id) as conn:
+            return {r[0]: int(r[1]) for r in conn.execute(QUERIES["tenant_digest"], (tenant,)).fetchall()}
+
+    def _digests(self, node_id: str, tenant: UUID) -> dict[str, tuple[int, str]]:
+        with self._node(node_id) as conn:
+            return {r[0]: (int(r[1]), str(r[2])) for r in conn.execute(QUERIES["tenant_digest"], (tenant,)).fetchall()}
+
+    def _copy(self, move: Move) -> None:
+        with self._node(move.source) as src:
+            tables = src.execute(QUERIES["tenant_tables"]).fetchall()
+            if not src.execute("SELECT 1 FROM pg_publication WHERE pubname = %s", (move.name,)).fetchone():
+                filtered = sql.SQL(", ").join(
+                    sql.SQL("TABLE onboarding.{} WHERE ({} = {})").format(
+                        sql.Identifier(table), sql.Identifier(column), sql.Literal(str(move.tenant_id)))
+                    for table, column in tables)
+                src.execute(sql.SQL("CREATE PUBLICATION {} FOR {}").format(sql.Identifier(move.name), filtered))
+            if not src.execute("SELECT 1 FROM pg_replication_slots WHERE slot_name = %s", (move.name,)).fetchone():
+                src.execute("SELECT pg_create_logical_replication_slot(%s, 'pgoutput')", (move.name,))
+        with self._node(move.target) as dst:
+            dst.execute("SELECT onboarding.lift_fence(%s)", (move.tenant_id,))  # a tombstone of an earlier move away
+            if not dst.execute("SELECT 1 FROM pg_subscription WHERE subname = %s", (move.name,)).fetchone():
+                dst.execute(sql.SQL("CREATE SUBSCRIPTION {} CONNECTION {} PUBLICATION {} "
+                                    "WITH (create_slot = false, slot_name = {})").format(
+                    sql.Identifier(move.name), sql.Literal(self.dsn(move.source)), sql.Identifier(move.name),
+                    sql.Literal(move.name)))
+        expected = self._counts(move.source, move.tenant_id)
+        deadline = time.monotonic() + self.step_timeout
+        while True:
+            with self._node(move.target) as dst:
+                pending = dst.execute(QUERIES["subscription_pending"], (move.name,)).fetchone()
+            copied = self._counts(move.target, move.tenant_id)
+            self.progress("copying", {"rowsExpected": expected, "rowsCopied": copied})
+            if pending is not None and pending[0] == 0 and pending[1] > 0:
+                break
+            if time.monotonic() > deadline:
+                raise MoveError(f"move {move.move_id}: the initial copy did not finish within {self.step_timeout:g} s")
+            time.sleep(0.2)
+        self._advance(move, "catching_up", {"rowsExpected": expected, "rowsCopied": copied})
+
+    def _lag(self, move: Move) -> int:
+        with self._node(move.source) as src:
+            row = src.execute(QUERIES["slot_lag"], (move.name,)).fetchone()
+        if row is None:
+            raise MoveError(f"move {move.move_id}: its replication slot is gone from node {move.source}")
+        return int(row[0] or 0)
+
+    def _catch_up(self, move: Move) -> None:
+        deadline = time.monotonic() + self.step_timeout
+        while (lag := self._lag(move)) > self.catch_up_bytes:
+            self.progress("catching_up", {"lagBytes": lag})
+            if time.monotonic() > deadline:
+                raise MoveError(f"move {move.move_id}: still {lag} bytes behind after {self.step_timeout:g} s")
+            time.sleep(0.2)
+        self._advance(move, "verifying", {"lagBytes": lag, "rowsCopied": self._counts(move.target, move.tenant_id)})
+
+    def _pre_verify(self, move: Move) -> None:
+        """Counts while the tenant still writes: a large difference means the copy is not done."""
+        source, target = self._counts(move.source, move.tenant_id), self._counts(move.target, move.tenant_id)
+        self._advance(move, "cutover", {"rowsCopied": target, "rowsExpected": source})
+
+    def _cutover(self, move: Move) -> None:
+        started = time.monotonic()
+        with self._control() as conn:
+            conn.execute("SELECT federation.fence_move(%s)", (move.move_id,))
+        with self._node(move.source) as src:
+            src.execute("SELECT onboarding.set_fence(%s, %s, 'fenced', %s)", (move.tenant_id, move.move_id, move.target))
+            fenced_at = src.execute("SELECT now()").fetchone()[0]  # type: ignore[index]
+            # Handlers that passed their fence check before the fence committed: wait for them to end.
+            deadline = time.monotonic() + self.verify_timeout
+            while src.execute(QUERIES["older_transactions"], (fenced_at,)).fetchone()[0]:  # type: ignore[index]
+                if time.monotonic() > deadline:
+                    self._stop(move, "failed", "transactions older than the fence did not end")
+                    raise MoveError(f"move {move.move_id}: transactions on {move.source} older than the fence did "
+                                    f"not end within {self.verify_timeout:g} s; the tenant stays on {move.source}")
+                time.sleep(0.005)
+            source = self._digests(move.source, move.tenant_id)
+        deadline = time.monotonic() + self.verify_timeout
+        while (target := self._digests(move.target, move.tenant_id)) != source:
+            if time.monotonic() > deadline:
+                verdict = {"ok": False, "source": source, "target": target}
+                self._stop(move, "failed", f"verification failed: {_difference(source, target)}", verdict)
+                raise MoveError(f"move {move.move_id}: the target does not hold the source's rows "
+                                f"({_difference(source, target)}); the tenant stays on {move.source}")
+            time.sleep(0.02)
+        with self._node(move.target) as dst:
+            dst.execute("SELECT onboarding.align_sequences()")
+        with self._control() as conn:
+            conn.execute("SELECT federation.switch_move(%s)", (move.move_id,))
+        pause_ms = (time.monotonic() - started) * 1000
+        with self._node(move.source) as src:
+            src.execute("SELECT onboarding.set_fence(%s, %s, 'moved', %s)", (move.tenant_id, move.move_id, move.target))
+        rows = {table: count for table, (count, _) in source.items()}
+        self._advance(self.load(move.move_id), "cleanup",
+                      {"verify": {"ok": True, "rows": rows}, "pauseMs": round(pause_ms, 1), "rowsCopied": rows})
+
+    def _cleanup(self, move: Move) -> None:
+        self._drop_replication(move)
+        if not move.keep_source:
+            with self._node(move.source) as src:
+                src.execute("SELECT * FROM onboarding.purge_tenant(%s)", (move.tenant_id,))
+        self._advance(move, "done")
+
+    # -- undoing ---------------------------------------------------------------
+    def _drop_replication(self, move: Move) -> None:
+        """Subscription (target), slot and publication (source): gone, whatever state they were left in."""
+        with self._node(move.target) as dst:
+            if dst.execute("SELECT 1 FROM pg_subscription WHERE subname = %s", (move.name,)).fetchone():
+                dst.execute(sql.SQL("ALTER SUBSCRIPTION {} DISABLE").format(sql.Identifier(move.name)))
+                dst.execute(sql.SQL("ALTER SUBSCRIPTION {} SET (slot_name = NONE)").format(sql.Identifier(move.name)))
+                dst.execute(sql.SQL("DROP SUBSCRIPTION {}").format(sql.Identifier(move.name)))
+        with self._node(move.source) as src:
+            deadline = time.monotonic() + 10
+            while src.execute("SELECT active FROM pg_replication_slots WHERE slot_name = %s AND active",
+                              (move.name,)).fetchone():
+                if time.monotonic() > deadline:
+                    raise MoveError(f"move {move.move_id}: its slot on {move.source} is still in use")
+                time.sleep(0.1)
+            if src.execute("SELECT 1 FROM pg_replication_slots WHERE slot_name = %s", (move.name,)).fetchone():
+                src.execute("SELECT pg_drop_replication_slot(%s)", (move.name,))
+            src.execute(sql.SQL("DROP PUBLICATION IF EXISTS {}").format(sql.Identifier(move.name)))
+
+    def _stop(self, move: Move, state: str, why: str, verdict: dict[str, Any] | None = None) -> None:
+        """End a move before its switch: replication dropped, what reached the target deleted, the source's
+        fence lifted, the catalog's fence with it."""
+        self._drop_replication(move)
+        with self._node(move.target) as dst:
+            dst.execute("SELECT * FROM onboarding.purge_tenant(%s)", (move.tenant_id,))
+        with self._node(move.source) as src:
+            src.execute("DELETE FROM onboarding.tenant_fences WHERE tenant_id = %s AND move_id = %s",
+                        (move.tenant_id, move.move_id))
+        with self._control() as conn:
+            if verdict is not None:
+                conn.execute(QUERIES["advance_move"], (move.move_id, move.state, move.state,
+                                                       Jsonb({"verify": verdict})))
+            conn.execute("SELECT federation.stop_move(%s, %s, %s)", (move.move_id, state, why))
+        self.progress(state, {"error": why})
+
+    def abort(self, move_id: int, why: str = "aborted by an operator") -> dict[str, Any]:
+        move = self.load(move_id)
+        if move.switched or move.state in ("done", "aborted", "failed"):
+            raise MoveError(f"move {move_id} is {move.state}{' and switched' if move.switched else ''}: "
+                            "nothing to abort")
+        self._stop(move, "aborted", why)
+        return self.figures(move_id)
+
+
+def _difference(source: dict[str, tuple[int, str]], target: dict[str, tuple[int, str]]) -> str:
+    return "; ".join(f"{table}: {source[table][0]} rows on the source, {target.get(table, (0, ''))[0]} on the target"
+                     + ("" if target.get(table, (0, ""))[0] != source[table][0] else " (same count, other rows)")
+                     for table in source if target.get(table) != source[table])

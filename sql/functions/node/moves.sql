@@ -1,0 +1,100 @@
+-- A node's side of tenant moves, run by the mover with the node's
+-- administrative login (never the API role: grants.sql keeps them from it).
+--
+--   tenant_tables()                  the tables that hold a tenant's rows, and their tenant column
+--   tenant_digest(tenant)            per table: row count and an order-independent hash of the rows
+--   purge_tenant(tenant)             delete a tenant's rows (source after a move, target after an abort)
+--   set_fence(tenant, move, state, target) / lift_fence(tenant)
+--   align_sequences()                identity sequences past the ids the move copied
+
+CREATE OR REPLACE FUNCTION onboarding.tenant_tables()
+RETURNS TABLE (table_name text, tenant_column text)
+LANGUAGE sql IMMUTABLE
+AS $$
+    VALUES ('tenants', 'id'), ('bootstrap_kits', 'tenant_id'), ('agent_instances', 'tenant_id'),
+           ('agent_heartbeats', 'tenant_id'), ('tenant_activity', 'tenant_id'), ('bootstrap_audit', 'tenant_id');
+$$;
+COMMENT ON FUNCTION onboarding.tenant_tables() IS
+    'The onboarding tables that hold a tenant''s rows and the column naming the tenant (a move publishes each with a row filter on it).';
+
+CREATE OR REPLACE FUNCTION onboarding.tenant_digest(p_tenant uuid)
+RETURNS TABLE (table_name text, row_count bigint, digest numeric)
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    v record;
+BEGIN
+    FOR v IN SELECT * FROM onboarding.tenant_tables() LOOP
+        RETURN QUERY EXECUTE format(
+            'SELECT %L::text, count(*), coalesce(sum((''x'' || left(md5(t::text), 15))::bit(60)::bigint::numeric), 0)
+             FROM onboarding.%I t WHERE t.%I = $1', v.table_name, v.table_name, v.tenant_column)
+        USING p_tenant;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION onboarding.tenant_digest(uuid) IS
+    'Per tenant table: the tenant''s row count and the sum of a 60-bit hash of each row''s text (equal on two nodes when they hold the same rows, in any order). A move compares source and target with it at the fenced point.';
+
+CREATE OR REPLACE FUNCTION onboarding.purge_tenant(p_tenant uuid)
+RETURNS TABLE (table_name text, deleted bigint)
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_table text;
+    v_column text;
+    v_count bigint;
+BEGIN
+    -- Children first: agents point at kits, everything at the tenant.
+    FOR v_table, v_column IN VALUES ('agent_heartbeats', 'tenant_id'), ('agent_instances', 'tenant_id'),
+                                    ('bootstrap_audit', 'tenant_id'), ('tenant_activity', 'tenant_id'),
+                                    ('bootstrap_kits', 'tenant_id'), ('tenants', 'id') LOOP
+        EXECUTE format('DELETE FROM onboarding.%I t WHERE t.%I = $1', v_table, v_column) USING p_tenant;
+        GET DIAGNOSTICS v_count = ROW_COUNT;
+        table_name := v_table;
+        deleted := v_count;
+        RETURN NEXT;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION onboarding.purge_tenant(uuid) IS
+    'Deletes a tenant''s rows from every tenant table of this node: the source after a verified move, the target after an aborted one.';
+
+CREATE OR REPLACE FUNCTION onboarding.set_fence(p_tenant uuid, p_move bigint, p_state text, p_target text)
+RETURNS void
+LANGUAGE sql
+AS $$
+    INSERT INTO onboarding.tenant_fences AS f (tenant_id, move_id, state, target_node)
+    VALUES (p_tenant, p_move, p_state, p_target)
+    ON CONFLICT (tenant_id) DO UPDATE SET move_id = EXCLUDED.move_id, state = EXCLUDED.state,
+                                          target_node = EXCLUDED.target_node, since = now();
+$$;
+COMMENT ON FUNCTION onboarding.set_fence(uuid, bigint, text, text) IS
+    'Fences a tenant on this node (fenced: a move''s cutover; moved: it lives on p_target now): its handlers answer FG421.';
+
+CREATE OR REPLACE FUNCTION onboarding.lift_fence(p_tenant uuid)
+RETURNS boolean
+LANGUAGE sql
+AS $$
+    WITH d AS (DELETE FROM onboarding.tenant_fences f WHERE f.tenant_id = p_tenant RETURNING 1)
+    SELECT EXISTS (SELECT 1 FROM d);
+$$;
+COMMENT ON FUNCTION onboarding.lift_fence(uuid) IS
+    'Lifts a tenant''s fence on this node (an aborted cutover on the source; a tenant moving back onto its old node).';
+
+CREATE OR REPLACE FUNCTION onboarding.align_sequences()
+RETURNS void
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_table text;
+BEGIN
+    FOREACH v_table IN ARRAY ARRAY['tenant_activity', 'agent_heartbeats', 'bootstrap_audit'] LOOP
+        EXECUTE format('SELECT setval(pg_get_serial_sequence(%L, ''id''), greatest(
+                            (SELECT coalesce(max(id), 0) FROM onboarding.%I),
+                            (SELECT last_value FROM %s)))',
+                       'onboarding.' || v_table, v_table, pg_get_serial_sequence('onboarding.' || v_table, 'id'));
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION onboarding.align_sequences() IS
+    'Moves the identity sequences of the tables with generated ids past the largest id present, so rows a move copied in never collide with new ones. The mover calls it on the target before the switch.';

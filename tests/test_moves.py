@@ -1,0 +1,161 @@
+"""Online tenant moves with logical replication between real clusters: a legacy tenant moves from the
+default node to a regional one with its kits, agents and audit trail while a client keeps writing to
+it; an abort leaves nothing behind; a planted difference on the target stops the switch."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from shim.ops.move import MoveError, Mover
+from tests.api_client import FED, LEGACY, create_tenant, issue_kit, token_of, unpack
+from tests.federation import Federation, bearer, start_gateway
+
+TABLES = ("tenants", "bootstrap_kits", "agent_instances", "agent_heartbeats", "tenant_activity", "bootstrap_audit")
+
+
+def _rows(federation: Federation, node: str, tenant: str) -> dict[str, int]:
+    return {t: int(n) for t, n, _ in federation.sql(node, "SELECT * FROM onboarding.tenant_digest(%s)", (tenant,))}
+
+
+def _leftovers(federation: Federation, *nodes: str) -> list[tuple[Any, ...]]:
+    found: list[tuple[Any, ...]] = []
+    for node in nodes:
+        found += federation.sql(node, "SELECT 'slot', slot_name FROM pg_replication_slots UNION ALL "
+                                      "SELECT 'publication', pubname::text FROM pg_publication UNION ALL "
+                                      "SELECT 'subscription', subname::text FROM pg_subscription")
+    return found
+
+
+def _seed(http: httpx.Client, tenant: str, prefix: str) -> None:
+    """Kits, an enrolled agent with heartbeats, activity: rows in every tenant table."""
+    kit = issue_kit(http, tenant, ["log-shipper"], prefix=prefix)
+    agent = http.post(f"{prefix}/bootstrap/verify", json={
+        "tenantId": tenant, "kitId": kit.headers["X-Kit-Id"], "token": token_of(unpack(kit.content, "zip"), "log-shipper"),
+        "hostname": f"h-{uuid.uuid4().hex[:6]}", "agentType": "log-shipper", "version": "2.4.1"}).json()
+    for _ in range(20):
+        assert http.post(f"{prefix}/tenants/{tenant}/telemetry", json={"agentId": agent["agentId"]},
+                         headers={"Authorization": f"Bearer {agent['agentToken']}"}).status_code == 201
+        assert http.post(f"{prefix}/identity/validate", json={"type": "oidc", "config": {},
+                                                             "tenantId": tenant}).status_code == 200
+
+
+@pytest.mark.slow
+def test_a_legacy_tenant_moves_while_it_writes(federation: Federation, tmp_path: Path) -> None:
+    gw = start_gateway(federation.control_url, tmp_path)
+    acknowledged: list[float] = []  # the acknowledged writes' latencies
+    failures: list[str] = []
+    stop = threading.Event()
+    try:
+        with gw.client() as http:
+            tenant = create_tenant(http, "us-east", prefix=LEGACY)
+            _seed(http, tenant, LEGACY)
+            kit = issue_kit(http, tenant, ["log-shipper"], prefix=LEGACY)
+        before = _rows(federation, "default", tenant)
+        audit_before = federation.sql("default", "SELECT count(*) FROM onboarding.bootstrap_audit WHERE tenant_id = %s",
+                                      (tenant,))[0][0]
+
+        def writer() -> None:  # a client that keeps writing through the federated path during the move
+            with httpx.Client(base_url=gw.base_url, timeout=30, headers=bearer("tenant", tenant)) as client:
+                while not stop.is_set():
+                    started = time.monotonic()
+                    resp = client.post(f"{FED}/identity/validate", json={"type": "oidc", "config": {}, "tenantId": tenant})
+                    if resp.status_code == 200:
+                        acknowledged.append(time.monotonic() - started)
+                    else:
+                        failures.append(f"{resp.status_code} {resp.text[:200]}")
+        thread = threading.Thread(target=writer)
+        thread.start()
+        done = subprocess.run([sys.executable, "-m", "shim.ops.cli", "tenant", "move", tenant, "--to", "eu-west-1",
+                               "--database-url", federation.control_url], capture_output=True, text=True, timeout=240,
+                              env=dict(os.environ))
+        stop.set()
+        thread.join(30)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "state: done" in done.stdout and "pause_ms" in done.stdout
+        with gw.client() as http:
+            status = http.get(f"{FED}/tenants/{tenant}/status")
+            assert status.status_code == 200 and status.headers["X-Federation-Node"] == "eu-west-1"
+            # Its kit still verifies, now on its new node.
+            verified = http.post(f"{FED}/bootstrap/verify", json={
+                "tenantId": tenant, "kitId": kit.headers["X-Kit-Id"],
+                "token": token_of(unpack(kit.content, "zip"), "log-shipper"), "hostname": "after-move",
+                "agentType": "log-shipper", "version": "2.4.1"})
+            assert verified.status_code == 200, verified.text
+    finally:
+        stop.set()
+        gw.stop()
+    assert not failures, failures[:5]
+    after = _rows(federation, "eu-west-1", tenant)
+    # Every acknowledged write is on the target exactly once: the activity rows are what it had plus one
+    # per acknowledged validation (and the enrollment after the move).
+    assert after["tenant_activity"] == before["tenant_activity"] + len(acknowledged) + 1, (before, after, len(acknowledged))
+    assert federation.sql("eu-west-1", "SELECT count(*) FROM onboarding.bootstrap_audit WHERE tenant_id = %s",
+                          (tenant,))[0][0] == audit_before + 1  # the trail, and the new enrollment
+    assert all(count == 0 for count in _rows(federation, "default", tenant).values())
+    assert _leftovers(federation, "default", "eu-west-1") == []
+    [(state, pause)] = federation.catalog("SELECT state, pause_ms FROM federation.federation_moves WHERE tenant_id = %s",
+                                          (tenant,))
+    print(f"moved with {len(acknowledged)} writes acknowledged during the move, the longest in "
+          f"{max(acknowledged) * 1000:.0f} ms; fence to switch {pause} ms")
+    assert state == "done"
+
+
+def test_an_abort_leaves_the_tenant_served_and_nothing_behind(federation: Federation, tmp_path: Path) -> None:
+    gw = start_gateway(federation.control_url, tmp_path)
+    try:
+        with gw.client() as http:
+            tenant = create_tenant(http, "eu-west")
+            _seed(http, tenant, FED)
+        mover = Mover(federation.control_url)
+        move = mover.start(uuid.UUID(tenant), "ap-south-1")
+        mover._copy(mover.load(move.move_id))  # the copy ran: rows and a subscription on the target
+        assert _rows(federation, "ap-south-1", tenant)["tenant_activity"] > 0
+        figures = mover.abort(move.move_id, "test")
+        assert figures["state"] == "aborted"
+        assert all(n == 0 for n in _rows(federation, "ap-south-1", tenant).values())
+        assert _leftovers(federation, "eu-west-1", "ap-south-1") == []
+        with gw.client() as http:
+            status = http.get(f"{FED}/tenants/{tenant}/status")
+            assert status.status_code == 200 and status.headers["X-Federation-Node"] == "eu-west-1"
+        with pytest.raises(MoveError):
+            mover.abort(move.move_id)
+    finally:
+        gw.stop()
+
+
+def test_a_planted_difference_stops_the_switch(federation: Federation, tmp_path: Path) -> None:
+    gw = start_gateway(federation.control_url, tmp_path)
+    try:
+        with gw.client() as http:
+            tenant = create_tenant(http, "eu-west")
+            _seed(http, tenant, FED)
+        mover = Mover(federation.control_url, verify_timeout=2)
+        move = mover.start(uuid.UUID(tenant), "ap-south-1")
+        for step in (mover._copy, mover._catch_up, mover._pre_verify):
+            step(mover.load(move.move_id))
+        federation.sql("ap-south-1", "UPDATE onboarding.tenant_activity SET kind = 'tampered' "
+                                     "WHERE tenant_id = %s AND id = (SELECT max(id) FROM onboarding.tenant_activity "
+                                     "WHERE tenant_id = %s)", (tenant, tenant))
+        with pytest.raises(MoveError, match="does not hold"):
+            mover.run(move.move_id)
+        [(state, error)] = federation.catalog("SELECT state, error FROM federation.federation_moves WHERE move_id = %s",
+                                              (move.move_id,))
+        assert state == "failed" and "tenant_activity" in error
+        assert _leftovers(federation, "eu-west-1", "ap-south-1") == []
+        assert all(n == 0 for n in _rows(federation, "ap-south-1", tenant).values())
+        with gw.client() as http:
+            assert http.post(f"{FED}/identity/validate", json={"type": "oidc", "config": {},
+                                                              "tenantId": tenant}).status_code == 200
+            assert http.get(f"{FED}/tenants/{tenant}/status").headers["X-Federation-Node"] == "eu-west-1"
+    finally:
+        gw.stop()
