@@ -292,6 +292,56 @@ def bench_replica(clusters: list[Cluster], rounds: int, seconds: int, work: Path
            f"GET on the replica {replica_rps:.0f} rps, on the node {primary_rps:.0f} rps, 64 connections")
 
 
+def bench_move(clusters: list[Cluster], work: Path, heartbeats: int = 100_000) -> None:
+    """A tenant with ``heartbeats`` heartbeats moved between nodes while one client writes to it: rows
+    copied per second by the initial copy, and the longest a write waited across the cutover."""
+    import threading
+    import uuid as uuid_module
+
+    from shim.ops.move import Mover
+
+    fed = make_federation(clusters)
+    gw = start_gateway(fed.control_url, work, env={"FEDGATE_HEALTH_INTERVAL": "5"})
+    stop = threading.Event()
+    waits: list[float] = []
+    try:
+        with gw.client() as http:
+            tenant = http.post("/federation/api/onboarding/tenants",
+                               json={"name": "bench move", "region": "eu-west"}).json()["tenantId"]
+        fed.sql("eu-west-1", """
+            WITH agent AS (INSERT INTO onboarding.agent_instances (tenant_id, hostname, agent_type, version)
+                           VALUES (%s, 'bench-host', 'log-shipper', '1') RETURNING tenant_id, id)
+            INSERT INTO onboarding.agent_heartbeats (tenant_id, agent_instance_id, reported_at, cpu_percent)
+            SELECT agent.tenant_id, agent.id, now() - i * interval '1 second', i %% 100
+            FROM agent, generate_series(1, %s) i""", (tenant, heartbeats))
+
+        def writer() -> None:
+            with httpx.Client(base_url=gw.base_url, timeout=30, headers=bearer("tenant", tenant)) as client:
+                while not stop.is_set():
+                    started = time.monotonic()
+                    client.post("/federation/api/onboarding/identity/validate",
+                                json={"type": "oidc", "config": {}, "tenantId": tenant}).raise_for_status()
+                    waits.append(time.monotonic() - started)
+        thread = threading.Thread(target=writer)
+        thread.start()
+        mover = Mover(fed.control_url)
+        move = mover.start(uuid_module.UUID(tenant), "ap-south-1")
+        copy_started = time.monotonic()
+        mover._copy(mover.load(move.move_id))
+        copy_seconds = time.monotonic() - copy_started
+        rows = sum(mover._counts("ap-south-1", uuid_module.UUID(tenant)).values())
+        figures = mover.run(move.move_id)
+        time.sleep(0.5)
+        stop.set()
+        thread.join(30)
+    finally:
+        stop.set()
+        gw.stop()
+    report("move_rows_per_s", rows / copy_seconds, f"{rows} rows copied in {copy_seconds:.2f} s (initial copy)")
+    report("move_pause_ms", max(waits) * 1000,
+           f"longest write of {len(waits)} during the move; fence to switch {figures['pause_ms']} ms (target <= 500)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="bench")
     parser.add_argument("--rounds", type=int, default=3)
@@ -303,7 +353,7 @@ def main() -> int:
         if not shutil.which(tool):
             print(f"bench needs {tool} (make bench installs it)", file=sys.stderr)
             return 2
-    clusters = start_clusters(3, extra_args="-c shared_buffers=2GB")
+    clusters = start_clusters(3, extra_args="-c shared_buffers=2GB -c wal_level=logical")
     try:
         with tempfile.TemporaryDirectory(prefix="fedgate-bench-") as work:
             if args.only in (None, "sql"):
@@ -311,6 +361,7 @@ def main() -> int:
             if args.only in (None, "http"):
                 bench_http(clusters, args.rounds, args.seconds, Path(work))
                 bench_replica(clusters, args.rounds, args.seconds, Path(work))
+                bench_move(clusters, Path(work))
     finally:
         stop_clusters(clusters)
     results = Path("bench/results")

@@ -159,3 +159,106 @@ def test_a_planted_difference_stops_the_switch(federation: Federation, tmp_path:
             assert http.get(f"{FED}/tenants/{tenant}/status").headers["X-Federation-Node"] == "eu-west-1"
     finally:
         gw.stop()
+
+
+def _fedgate(federation: Federation, *args: str, timeout: float = 240) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "shim.ops.cli", *args, "--database-url", federation.control_url],
+                          capture_output=True, text=True, timeout=timeout, env=dict(os.environ))
+
+
+def _big_tenant(federation: Federation, http: httpx.Client, heartbeats: int) -> str:
+    tenant = create_tenant(http, "eu-west")
+    _seed(http, tenant, FED)
+    federation.sql("eu-west-1", """
+        INSERT INTO onboarding.agent_heartbeats (tenant_id, agent_instance_id, reported_at, cpu_percent)
+        SELECT %s, (SELECT id FROM onboarding.agent_instances WHERE tenant_id = %s LIMIT 1),
+               now() - i * interval '1 second', i %% 100 FROM generate_series(1, %s) i""", (tenant, tenant, heartbeats))
+    return tenant
+
+
+def _killed_mid_copy(federation: Federation, tenant: str) -> int:
+    """`fedgate tenant move` SIGKILLed while its subscription copies on the target; the move's id."""
+    mover = subprocess.Popen([sys.executable, "-m", "shim.ops.cli", "tenant", "move", tenant, "--to", "ap-south-1",
+                              "--database-url", federation.control_url], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while not federation.sql("ap-south-1", "SELECT 1 FROM pg_subscription"):
+        assert time.monotonic() < deadline and mover.poll() is None, "the move never reached its copy"
+        time.sleep(0.02)
+    mover.kill()
+    mover.wait(10)
+    [(move_id, state)] = federation.catalog("SELECT move_id, state FROM federation.federation_moves "
+                                            "WHERE tenant_id = %s", (tenant,))
+    assert state == "copying", state
+    return int(move_id)
+
+
+@pytest.mark.slow
+def test_a_killed_mover_resumes_or_aborts(federation: Federation, tmp_path: Path) -> None:
+    gw = start_gateway(federation.control_url, tmp_path)
+    try:
+        with gw.client() as http:
+            resumed = _big_tenant(federation, http, 100_000)
+            aborted = _big_tenant(federation, http, 100_000)
+        expected = _rows(federation, "eu-west-1", resumed)
+        move_id = _killed_mid_copy(federation, resumed)
+        done = _fedgate(federation, "tenant", "move", "--resume", str(move_id))
+        assert done.returncode == 0 and "state: done" in done.stdout, done.stdout + done.stderr
+        assert _rows(federation, "ap-south-1", resumed) == expected
+        move_id = _killed_mid_copy(federation, aborted)
+        undone = _fedgate(federation, "tenant", "move", "--abort", str(move_id))
+        assert undone.returncode == 0 and "state: aborted" in undone.stdout, undone.stdout + undone.stderr
+        assert all(n == 0 for n in _rows(federation, "ap-south-1", aborted).values())
+        assert _leftovers(federation, "eu-west-1", "ap-south-1") == []
+        with gw.client() as http:
+            for tenant, node in ((resumed, "ap-south-1"), (aborted, "eu-west-1")):
+                status = http.get(f"{FED}/tenants/{tenant}/status")
+                assert status.status_code == 200 and status.headers["X-Federation-Node"] == node
+    finally:
+        gw.stop()
+
+
+def test_a_mover_that_stopped_while_catching_up_resumes(federation: Federation, tmp_path: Path) -> None:
+    gw = start_gateway(federation.control_url, tmp_path)
+    try:
+        with gw.client() as http:
+            tenant = create_tenant(http, "eu-west")
+            _seed(http, tenant, FED)
+        first = Mover(federation.control_url)
+        move = first.start(uuid.UUID(tenant), "ap-south-1")
+        first._copy(first.load(move.move_id))  # then this mover is gone: the catalog says catching_up
+        with gw.client() as http:  # the tenant keeps writing meanwhile
+            for _ in range(10):
+                assert http.post(f"{FED}/identity/validate", json={"type": "oidc", "config": {},
+                                                                  "tenantId": tenant}).status_code == 200
+        expected = _rows(federation, "eu-west-1", tenant)
+        figures = Mover(federation.control_url).run(move.move_id)
+        assert figures["state"] == "done"
+        assert _rows(federation, "ap-south-1", tenant) == expected
+    finally:
+        gw.stop()
+
+
+def test_a_node_drains(clusters: list[Any], tmp_path: Path) -> None:
+    from tests.federation import create_database, make_federation
+    federation = make_federation(clusters)
+    gw = start_gateway(federation.control_url, tmp_path)
+    try:
+        with gw.client() as http:
+            tenants = [create_tenant(http, "eu-west") for _ in range(3)]
+            for tenant in tenants:
+                _seed(http, tenant, FED)
+        second = create_database(clusters[2], federation.name + "_eu2")  # eu-west's second node
+        federation.catalog("SELECT federation.add_node('eu-west-2', 'eu-west', %s)", (second,))
+        federation.urls["eu-west-2"] = second
+        drained = _fedgate(federation, "node", "drain", "eu-west-1", "--parallel", "2")
+        assert drained.returncode == 0 and "node eu-west-1: empty" in drained.stdout, drained.stdout + drained.stderr
+        with gw.client() as http:
+            for tenant in tenants:
+                status = http.get(f"{FED}/tenants/{tenant}/status")
+                assert status.status_code == 200 and status.headers["X-Federation-Node"] == "eu-west-2"
+        assert federation.catalog("SELECT status FROM federation.federation_nodes WHERE node_id = 'eu-west-1'") == \
+            [("draining",)]
+        assert _leftovers(federation, "eu-west-1", "eu-west-2") == []
+    finally:
+        gw.stop()

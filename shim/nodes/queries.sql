@@ -153,3 +153,10 @@ FROM pg_catalog.pg_replication_slots WHERE slot_name = %s;
 SELECT count(*) FROM pg_catalog.pg_stat_activity
 WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'
   AND xact_start < %s;
+
+-- name: drain_plan
+SELECT tenant_id, target_node FROM federation.drain_plan(%s);
+
+-- name: mark_move
+-- A move's marker on its source, after the fence (see node migration 007).
+INSERT INTO onboarding.move_markers (move_id, tenant_id) VALUES (%s, %s) ON CONFLICT (move_id) DO NOTHING;

@@ -185,6 +185,41 @@ def cmd_tenant_move(args: argparse.Namespace) -> int:
     return 0 if figures.get("state") in ("done", "aborted") else 1
 
 
+def cmd_node_drain(args: argparse.Namespace) -> int:
+    """Every tenant off a node: the node goes draining (serves, takes no new tenant), then each tenant
+    moves to an active node of its region (at most --parallel at once); exits 0 once the node is empty."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from shim.ops.move import MoveError, Mover
+
+    control = _control_url(args)
+    with psycopg.connect(control, autocommit=True) as conn:
+        conn.execute(QUERIES["set_node_status"], (args.node_id, "draining"))
+        plan = [(UUID(str(t)), target) for t, target in conn.execute(QUERIES["drain_plan"], (args.node_id,)).fetchall()]
+    stranded = [t for t, target in plan if target is None]
+    if stranded:
+        print(f"fedgate: {len(stranded)} tenants of {args.node_id} have no other active node in their region "
+              f"(first: {stranded[0]}); add one, then drain again", file=sys.stderr)
+        return 2
+    print(f"node {args.node_id}: draining, {len(plan)} tenants to move", flush=True)
+
+    def move(step: tuple[UUID, str]) -> str:
+        tenant, target = step
+        try:
+            mover = Mover(control, progress=lambda state, figures: print(f"{tenant}: {state}", flush=True))
+            figures = mover.run(mover.start(tenant, target).move_id)
+            return f"{tenant} -> {target}: {figures['state']}, write pause {figures['pause_ms']} ms"
+        except (MoveError, psycopg.Error) as exc:
+            return f"{tenant} -> {target}: not moved ({exc})"
+    with ThreadPoolExecutor(max(1, args.parallel)) as pool:
+        for line in pool.map(move, plan):
+            print(line, flush=True)
+    with psycopg.connect(control, autocommit=True) as conn:
+        left = conn.execute(QUERIES["drain_plan"], (args.node_id,)).fetchall()
+    print(f"node {args.node_id}: {'empty' if not left else f'{len(left)} tenants left'}")
+    return 0 if not left else 1
+
+
 def cmd_route_add(args: argparse.Namespace) -> int:
     with psycopg.connect(_control_url(args), autocommit=True) as conn:
         _print_rows(conn.execute(QUERIES["add_route"], (str(args.tenant), args.region, args.node_id,
@@ -319,6 +354,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_node_add_replica)
     p = with_url(node.add_parser("list", help="nodes with status and health, then replicas with their lag"))
     p.set_defaults(func=cmd_node_list)
+    p = with_url(node.add_parser("drain", help="move every tenant off a node (it goes draining first)"))
+    p.add_argument("node_id")
+    p.add_argument("--parallel", type=int, default=1, help="moves at once (default 1)")
+    p.set_defaults(func=cmd_node_drain)
     p = with_url(node.add_parser("set-status", help="active, draining or down"))
     p.add_argument("node_id")
     p.add_argument("status", choices=["active", "draining", "down"])

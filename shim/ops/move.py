@@ -12,11 +12,12 @@ says it was, and an abort before the switch removes everything it made:
 - cutover: the tenant is fenced in the catalog (gateways hold its requests)
   and on the source (its handlers answer FG421); the mover waits for every
   transaction that began before the fence to end, then until the target's
-  per-table counts and order-independent hashes equal the source's, aligns
-  the target's identity sequences and switches map and rules in one catalog
-  transaction. A mismatch that does not resolve within the verify bound fails
-  the move before the switch: the fence lifts and the tenant stays, served,
-  on its source.
+  move's marker row (committed after the fence, published with the tenant's
+  tables) has arrived on the target — replication applies in commit order —,
+  compares per-table counts and order-independent hashes on both sides at
+  once, aligns the target's identity sequences and switches map and rules in
+  one catalog transaction. A difference fails the move before the switch:
+  the fence lifts and the tenant stays, served, on its source.
 - cleanup: subscription, slot and publication dropped; the source's rows of
   the tenant deleted (unless --keep-source), a 'moved' tombstone left there.
 
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -133,18 +135,16 @@ class Mover:
         with self._node(node_id) as conn:
             return {r[0]: int(r[1]) for r in conn.execute(QUERIES["tenant_digest"], (tenant,)).fetchall()}
 
-    def _digests(self, node_id: str, tenant: UUID) -> dict[str, tuple[int, str]]:
-        with self._node(node_id) as conn:
-            return {r[0]: (int(r[1]), str(r[2])) for r in conn.execute(QUERIES["tenant_digest"], (tenant,)).fetchall()}
 
     def _copy(self, move: Move) -> None:
         with self._node(move.source) as src:
             tables = src.execute(QUERIES["tenant_tables"]).fetchall()
             if not src.execute("SELECT 1 FROM pg_publication WHERE pubname = %s", (move.name,)).fetchone():
-                filtered = sql.SQL(", ").join(
-                    sql.SQL("TABLE onboarding.{} WHERE ({} = {})").format(
+                filtered = sql.SQL(", ").join([
+                    *(sql.SQL("TABLE onboarding.{} WHERE ({} = {})").format(
                         sql.Identifier(table), sql.Identifier(column), sql.Literal(str(move.tenant_id)))
-                    for table, column in tables)
+                      for table, column in tables),
+                    sql.SQL("TABLE onboarding.move_markers WHERE (move_id = {})").format(sql.Literal(move.move_id))])
                 src.execute(sql.SQL("CREATE PUBLICATION {} FOR {}").format(sql.Identifier(move.name), filtered))
             if not src.execute("SELECT 1 FROM pg_replication_slots WHERE slot_name = %s", (move.name,)).fetchone():
                 src.execute("SELECT pg_create_logical_replication_slot(%s, 'pgoutput')", (move.name,))
@@ -191,10 +191,10 @@ class Mover:
         self._advance(move, "cutover", {"rowsCopied": target, "rowsExpected": source})
 
     def _cutover(self, move: Move) -> None:
-        started = time.monotonic()
-        with self._control() as conn:
-            conn.execute("SELECT federation.fence_move(%s)", (move.move_id,))
-        with self._node(move.source) as src:
+        # Connections first: the tenant's pause does not include opening them.
+        with self._control() as control, self._node(move.source) as src, self._node(move.target) as dst:
+            started = time.monotonic()
+            control.execute("SELECT federation.fence_move(%s)", (move.move_id,))
             src.execute("SELECT onboarding.set_fence(%s, %s, 'fenced', %s)", (move.tenant_id, move.move_id, move.target))
             fenced_at = src.execute("SELECT now()").fetchone()[0]  # type: ignore[index]
             # Handlers that passed their fence check before the fence committed: wait for them to end.
@@ -205,21 +205,30 @@ class Mover:
                     raise MoveError(f"move {move.move_id}: transactions on {move.source} older than the fence did "
                                     f"not end within {self.verify_timeout:g} s; the tenant stays on {move.source}")
                 time.sleep(0.005)
-            source = self._digests(move.source, move.tenant_id)
-        deadline = time.monotonic() + self.verify_timeout
-        while (target := self._digests(move.target, move.tenant_id)) != source:
-            if time.monotonic() > deadline:
+            # The marker, committed (and flushed) after everything the tenant wrote: once the target has
+            # it, the target has all of that too (replication applies in commit order).
+            with src.transaction():
+                src.execute("SET LOCAL synchronous_commit = on")
+                src.execute(QUERIES["mark_move"], (move.move_id, move.tenant_id))
+            while not dst.execute("SELECT 1 FROM onboarding.move_markers WHERE move_id = %s",
+                                  (move.move_id,)).fetchone():
+                if time.monotonic() > deadline:
+                    self._stop(move, "failed", "the target did not catch up with the fenced source")
+                    raise MoveError(f"move {move.move_id}: the target did not catch up within "
+                                    f"{self.verify_timeout:g} s; the tenant stays on {move.source}")
+                time.sleep(0.005)
+            with ThreadPoolExecutor(2) as pool:  # both sides at once: the tenant waits for the slower
+                at_source = pool.submit(_digests, src, move.tenant_id)
+                at_target = pool.submit(_digests, dst, move.tenant_id)
+                source, target = at_source.result(), at_target.result()
+            if target != source:
                 verdict = {"ok": False, "source": source, "target": target}
                 self._stop(move, "failed", f"verification failed: {_difference(source, target)}", verdict)
                 raise MoveError(f"move {move.move_id}: the target does not hold the source's rows "
                                 f"({_difference(source, target)}); the tenant stays on {move.source}")
-            time.sleep(0.02)
-        with self._node(move.target) as dst:
             dst.execute("SELECT onboarding.align_sequences()")
-        with self._control() as conn:
-            conn.execute("SELECT federation.switch_move(%s)", (move.move_id,))
-        pause_ms = (time.monotonic() - started) * 1000
-        with self._node(move.source) as src:
+            control.execute("SELECT federation.switch_move(%s)", (move.move_id,))
+            pause_ms = (time.monotonic() - started) * 1000
             src.execute("SELECT onboarding.set_fence(%s, %s, 'moved', %s)", (move.tenant_id, move.move_id, move.target))
         rows = {table: count for table, (count, _) in source.items()}
         self._advance(self.load(move.move_id), "cleanup",
@@ -250,6 +259,9 @@ class Mover:
             if src.execute("SELECT 1 FROM pg_replication_slots WHERE slot_name = %s", (move.name,)).fetchone():
                 src.execute("SELECT pg_drop_replication_slot(%s)", (move.name,))
             src.execute(sql.SQL("DROP PUBLICATION IF EXISTS {}").format(sql.Identifier(move.name)))
+            src.execute("DELETE FROM onboarding.move_markers WHERE move_id = %s", (move.move_id,))
+        with self._node(move.target) as dst:
+            dst.execute("DELETE FROM onboarding.move_markers WHERE move_id = %s", (move.move_id,))
 
     def _stop(self, move: Move, state: str, why: str, verdict: dict[str, Any] | None = None) -> None:
         """End a move before its switch: replication dropped, what reached the target deleted, the source's
@@ -274,6 +286,10 @@ class Mover:
                             "nothing to abort")
         self._stop(move, "aborted", why)
         return self.figures(move_id)
+
+
+def _digests(conn: psycopg.Connection[Any], tenant: UUID) -> dict[str, tuple[int, str]]:
+    return {r[0]: (int(r[1]), str(r[2])) for r in conn.execute(QUERIES["tenant_digest"], (tenant,)).fetchall()}
 
 
 def _difference(source: dict[str, tuple[int, str]], target: dict[str, tuple[int, str]]) -> str:

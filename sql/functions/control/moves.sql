@@ -8,6 +8,7 @@
 --   fence_move(move)                          cutover: the tenant is held by every gateway
 --   switch_move(move)                         the map and rules name the target; the fence lifts
 --   abort_move(move, why) / fail_move(...)    before the switch only: the tenant stays on its source
+--   drain_plan(node)                          where each tenant of a node goes when it is drained
 --   federation_moves (view)                   what a DBA watches
 
 CREATE OR REPLACE FUNCTION federation.move_source(p_tenant uuid)
@@ -208,3 +209,34 @@ SELECT m.move_id, m.tenant_id, m.source_node::text AS source_node, m.target_node
 FROM federation.tenant_moves m;
 COMMENT ON VIEW federation.federation_moves IS
     'Every move: tenant, source and target, state, rows copied of expected, replication lag (bytes), start, the tenant''s write pause (ms), verification result, error; what fedgate tenant move shows.';
+
+CREATE OR REPLACE FUNCTION federation.drain_plan(p_node text)
+RETURNS TABLE (tenant_id uuid, target_node text)
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    v_region text;
+BEGIN
+    SELECT n.region INTO v_region FROM federation.federation_nodes n WHERE n.node_id = p_node;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'unknown node: %', p_node USING ERRCODE = 'FG404';
+    END IF;
+    RETURN QUERY
+    SELECT t.id, (SELECT n.node_id::text FROM federation.federation_nodes n
+                  WHERE n.region = coalesce(t.region, v_region) AND n.node_id <> p_node AND n.status = 'active'
+                    AND federation.node_serving(n.status, n.unhealthy_checked_at)
+                  ORDER BY federation.rendezvous_score(t.id, n.region, n.node_id, n.placement_weight) DESC, n.node_id
+                  LIMIT 1)
+    FROM (SELECT m.tenant_id AS id, m.primary_region::text AS region FROM federation.tenant_federation_map m
+          WHERE m.primary_node_id = p_node
+          UNION ALL
+          SELECT r.id, r.region::text FROM federation.tenant_registry r
+          WHERE p_node = 'default' AND r.status <> 'provisioning'
+            AND NOT EXISTS (SELECT 1 FROM federation.tenant_federation_map m WHERE m.tenant_id = r.id)) t
+    WHERE NOT EXISTS (SELECT 1 FROM federation.tenant_moves x
+                      WHERE x.tenant_id = t.id AND x.state NOT IN ('done', 'aborted', 'failed'))
+    ORDER BY t.id;
+END
+$$;
+COMMENT ON FUNCTION federation.drain_plan(text) IS
+    'Where each tenant of a node goes when it is drained: an active, serving node of the tenant''s region other than this one, by the same weighted rendezvous as placement (NULL: no such node). Tenants with an open move are left out.';

@@ -26,14 +26,14 @@ DECLARE
 BEGIN
     FOR v IN SELECT * FROM onboarding.tenant_tables() LOOP
         RETURN QUERY EXECUTE format(
-            'SELECT %L::text, count(*), coalesce(sum((''x'' || left(md5(t::text), 15))::bit(60)::bigint::numeric), 0)
+            'SELECT %L::text, count(*), coalesce(sum(hashtextextended(t::text, 0)::numeric), 0)
              FROM onboarding.%I t WHERE t.%I = $1', v.table_name, v.table_name, v.tenant_column)
         USING p_tenant;
     END LOOP;
 END
 $$;
 COMMENT ON FUNCTION onboarding.tenant_digest(uuid) IS
-    'Per tenant table: the tenant''s row count and the sum of a 60-bit hash of each row''s text (equal on two nodes when they hold the same rows, in any order). A move compares source and target with it at the fenced point.';
+    'Per tenant table: the tenant''s row count and the sum of a 64-bit hash of each row''s text (hashtextextended) (equal on two nodes when they hold the same rows, in any order). A move compares source and target with it at the fenced point.';
 
 CREATE OR REPLACE FUNCTION onboarding.purge_tenant(p_tenant uuid)
 RETURNS TABLE (table_name text, deleted bigint)
