@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -49,68 +50,123 @@ def _seed(http: httpx.Client, tenant: str, prefix: str) -> None:
                                                              "tenantId": tenant}).status_code == 200
 
 
+MEASURES = {  # what each kind of write adds, counted per tenant on a node
+    "heartbeats": "SELECT count(*) FROM onboarding.agent_heartbeats WHERE tenant_id = %s",
+    "validations": "SELECT count(*) FROM onboarding.tenant_activity WHERE tenant_id = %s AND kind = 'identity.validated'",
+    "kits": "SELECT count(*) FROM onboarding.bootstrap_kits WHERE tenant_id = %s",
+    "enrollments": "SELECT count(*) FROM onboarding.agent_instances WHERE tenant_id = %s",
+}
+
+
+def _measures(federation: Federation, node: str, tenant: str) -> dict[str, int]:
+    return {kind: int(federation.sql(node, query, (tenant,))[0][0]) for kind, query in MEASURES.items()}
+
+
+class Clients:
+    """Clients of the gateway writing and reading in threads until stopped: what each got acknowledged,
+    what failed, and the longest wait."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self.acked: dict[str, int] = {}
+        self.failures: list[str] = []
+        self.longest = 0.0
+        self.stop = threading.Event()
+        self.threads: list[threading.Thread] = []
+        self.lock = threading.Lock()
+
+    def run(self, kind: str, headers: dict[str, str], request: Callable[[httpx.Client, int], httpx.Response]) -> None:
+        def loop() -> None:
+            with httpx.Client(base_url=self.base_url, timeout=30, headers=headers) as client:
+                i = 0
+                while not self.stop.is_set():
+                    i += 1
+                    started = time.monotonic()
+                    resp = request(client, i)
+                    took = time.monotonic() - started
+                    with self.lock:
+                        self.longest = max(self.longest, took)
+                        if resp.status_code < 300:
+                            self.acked[kind] = self.acked.get(kind, 0) + 1
+                        else:
+                            self.failures.append(f"{kind}: {resp.status_code} {resp.text[:200]}")
+        thread = threading.Thread(target=loop)
+        thread.start()
+        self.threads.append(thread)
+
+    def finish(self) -> None:
+        self.stop.set()
+        for thread in self.threads:
+            thread.join(60)
+
+
 @pytest.mark.slow
-def test_a_legacy_tenant_moves_while_it_writes(federation: Federation, tmp_path: Path) -> None:
+def test_a_legacy_tenant_moves_while_eight_clients_use_it(federation: Federation, tmp_path: Path) -> None:
     gw = start_gateway(federation.control_url, tmp_path)
-    acknowledged: list[float] = []  # the acknowledged writes' latencies
-    failures: list[str] = []
-    stop = threading.Event()
+    moved = Clients(gw.base_url)
+    others = Clients(gw.base_url)
     try:
         with gw.client() as http:
             tenant = create_tenant(http, "us-east", prefix=LEGACY)
             _seed(http, tenant, LEGACY)
-            kit = issue_kit(http, tenant, ["log-shipper"], prefix=LEGACY)
-        before = _rows(federation, "default", tenant)
+            kit = issue_kit(http, tenant, ["log-shipper"], prefix=LEGACY, maxAgents=1000)
+            neighbours = [create_tenant(http, "us-east", prefix=LEGACY), create_tenant(http, "eu-west")]
+            agent = http.post(f"{LEGACY}/bootstrap/verify", json={
+                "tenantId": tenant, "kitId": kit.headers["X-Kit-Id"],
+                "token": token_of(unpack(kit.content, "zip"), "log-shipper"), "hostname": "pinned",
+                "agentType": "log-shipper", "version": "2.4.1"}).json()
+        before = _measures(federation, "default", tenant)
         audit_before = federation.sql("default", "SELECT count(*) FROM onboarding.bootstrap_audit WHERE tenant_id = %s",
                                       (tenant,))[0][0]
-
-        def writer() -> None:  # a client that keeps writing through the federated path during the move
-            with httpx.Client(base_url=gw.base_url, timeout=30, headers=bearer("tenant", tenant)) as client:
-                while not stop.is_set():
-                    started = time.monotonic()
-                    resp = client.post(f"{FED}/identity/validate", json={"type": "oidc", "config": {}, "tenantId": tenant})
-                    if resp.status_code == 200:
-                        acknowledged.append(time.monotonic() - started)
-                    else:
-                        failures.append(f"{resp.status_code} {resp.text[:200]}")
-        thread = threading.Thread(target=writer)
-        thread.start()
-        done = subprocess.run([sys.executable, "-m", "shim.ops.cli", "tenant", "move", tenant, "--to", "eu-west-1",
-                               "--database-url", federation.control_url], capture_output=True, text=True, timeout=240,
-                              env=dict(os.environ))
-        stop.set()
-        thread.join(30)
+        as_tenant, as_agent = bearer("tenant", tenant), {"Authorization": f"Bearer {agent['agentToken']}"}
+        token = token_of(unpack(kit.content, "zip"), "log-shipper")
+        for _ in range(2):
+            moved.run("heartbeats", as_agent, lambda c, i: c.post(f"{FED}/tenants/{tenant}/telemetry",
+                                                                 json={"agentId": agent["agentId"]}))
+            moved.run("validations", as_tenant, lambda c, i: c.post(f"{FED}/identity/validate", json={
+                "type": "oidc", "config": {}, "tenantId": tenant}))
+            moved.run("reads", as_tenant, lambda c, i: c.get(f"{FED}/tenants/{tenant}/activity"))
+        moved.run("kits", as_tenant, lambda c, i: c.post(f"{FED}/bootstrap/kit", json={
+            "tenantId": tenant, "agents": ["log-shipper"]}))
+        moved.run("enrollments", {}, lambda c, i: c.post(f"{FED}/bootstrap/verify", json={
+            "tenantId": tenant, "kitId": kit.headers["X-Kit-Id"], "token": token, "hostname": f"during-{i}",
+            "agentType": "log-shipper", "version": "2.4.1"}))
+        for neighbour in neighbours:  # other tenants of both nodes
+            others.run("neighbours", bearer("tenant", neighbour), lambda c, i, n=neighbour: c.post(
+                f"{FED}/identity/validate", json={"type": "oidc", "config": {}, "tenantId": n}))
+        time.sleep(1.0)
+        done = _fedgate(federation, "tenant", "move", tenant, "--to", "eu-west-1")
+        time.sleep(1.0)
+        moved.finish()
+        others.finish()
         assert done.returncode == 0, done.stdout + done.stderr
         assert "state: done" in done.stdout and "pause_ms" in done.stdout
         with gw.client() as http:
             status = http.get(f"{FED}/tenants/{tenant}/status")
             assert status.status_code == 200 and status.headers["X-Federation-Node"] == "eu-west-1"
-            # Its kit still verifies, now on its new node.
-            verified = http.post(f"{FED}/bootstrap/verify", json={
-                "tenantId": tenant, "kitId": kit.headers["X-Kit-Id"],
-                "token": token_of(unpack(kit.content, "zip"), "log-shipper"), "hostname": "after-move",
-                "agentType": "log-shipper", "version": "2.4.1"})
-            assert verified.status_code == 200, verified.text
     finally:
-        stop.set()
+        moved.finish()
+        others.finish()
         gw.stop()
-    assert not failures, failures[:5]
-    after = _rows(federation, "eu-west-1", tenant)
-    # Every acknowledged write is on the target exactly once: the activity rows are what it had plus one
-    # per acknowledged validation (and the enrollment after the move).
-    assert after["tenant_activity"] == before["tenant_activity"] + len(acknowledged) + 1, (before, after, len(acknowledged))
+    assert not moved.failures, moved.failures[:5]
+    assert not others.failures, others.failures[:5]
+    after = _measures(federation, "eu-west-1", tenant)
+    for kind in MEASURES:  # every acknowledged write on the target, exactly once
+        assert after[kind] == before[kind] + moved.acked.get(kind, 0), (kind, before, after, moved.acked)
     assert federation.sql("eu-west-1", "SELECT count(*) FROM onboarding.bootstrap_audit WHERE tenant_id = %s",
-                          (tenant,))[0][0] == audit_before + 1  # the trail, and the new enrollment
+                          (tenant,))[0][0] >= audit_before  # the trail came along (and grew)
     assert all(count == 0 for count in _rows(federation, "default", tenant).values())
     assert _leftovers(federation, "default", "eu-west-1") == []
     [(state, pause)] = federation.catalog("SELECT state, pause_ms FROM federation.federation_moves WHERE tenant_id = %s",
                                           (tenant,))
-    print(f"moved with {len(acknowledged)} writes acknowledged during the move, the longest in "
-          f"{max(acknowledged) * 1000:.0f} ms; fence to switch {pause} ms")
-    assert state == "done"
+    print(f"moved while 8 clients wrote and read: {moved.acked}; the longest request took "
+          f"{moved.longest * 1000:.0f} ms; fence to switch {pause} ms; neighbours: {others.acked}, 0 errors")
+    assert state == "done" and moved.acked.get("enrollments", 0) > 0 and moved.acked.get("kits", 0) > 0
 
 
-def test_an_abort_leaves_the_tenant_served_and_nothing_behind(federation: Federation, tmp_path: Path) -> None:
+@pytest.mark.parametrize("stopped_at", ["copying", "catching_up", "verifying", "cutover", "fenced"])
+def test_an_abort_at_any_step_leaves_the_tenant_served_and_nothing_behind(
+        federation: Federation, tmp_path: Path, stopped_at: str) -> None:
     gw = start_gateway(federation.control_url, tmp_path)
     try:
         with gw.client() as http:
@@ -118,15 +174,21 @@ def test_an_abort_leaves_the_tenant_served_and_nothing_behind(federation: Federa
             _seed(http, tenant, FED)
         mover = Mover(federation.control_url)
         move = mover.start(uuid.UUID(tenant), "ap-south-1")
-        mover._copy(mover.load(move.move_id))  # the copy ran: rows and a subscription on the target
-        assert _rows(federation, "ap-south-1", tenant)["tenant_activity"] > 0
-        figures = mover.abort(move.move_id, "test")
-        assert figures["state"] == "aborted"
+        steps = [mover._copy, mover._catch_up, mover._pre_verify]
+        for step in steps[:["copying", "catching_up", "verifying", "cutover", "fenced"].index(stopped_at)]:
+            step(mover.load(move.move_id))
+        if stopped_at == "fenced":  # a mover that died in its cutover, after fencing the tenant
+            federation.catalog("SELECT federation.fence_move(%s)", (move.move_id,))
+            federation.sql("eu-west-1", "SELECT onboarding.set_fence(%s, %s, 'fenced', 'ap-south-1')",
+                           (tenant, move.move_id))
+        assert mover.load(move.move_id).state == ("cutover" if stopped_at == "fenced" else stopped_at)
+        done = _fedgate(federation, "tenant", "move", "--abort", str(move.move_id))
+        assert done.returncode == 0 and "state: aborted" in done.stdout, done.stdout + done.stderr
         assert all(n == 0 for n in _rows(federation, "ap-south-1", tenant).values())
         assert _leftovers(federation, "eu-west-1", "ap-south-1") == []
         with gw.client() as http:
-            status = http.get(f"{FED}/tenants/{tenant}/status")
-            assert status.status_code == 200 and status.headers["X-Federation-Node"] == "eu-west-1"
+            wrote = http.post(f"{FED}/identity/validate", json={"type": "oidc", "config": {}, "tenantId": tenant})
+            assert wrote.status_code == 200 and wrote.headers["X-Federation-Node"] == "eu-west-1", wrote.text
         with pytest.raises(MoveError):
             mover.abort(move.move_id)
     finally:

@@ -98,6 +98,7 @@ class Catalog:
         self.roundtrips = 0  # catalog round trips made to resolve requests (the cold ones)
         self.cache_hits = 0
         self.on_nodes_changed: Callable[[list[str]], Awaitable[None]] | None = None
+        self.fenced: dict[UUID, asyncio.Event] = {}  # tenants in a move's cutover: set when it ends
 
     # -- lifecycle -------------------------------------------------------
     async def open(self) -> None:
@@ -274,7 +275,19 @@ class Catalog:
             except ValueError:
                 self.forget()
                 return
+        if table == "tenant_moves":
+            self._fence(tenants, bool(payload.get("fenced")))
         self.forget(tenants)
+
+    def _fence(self, tenants: list[UUID], fenced: bool) -> None:
+        """A move's cutover fenced these tenants (their requests wait), or its switch or abort let them go."""
+        for tenant in tenants:
+            if fenced:
+                self.fenced.setdefault(tenant, asyncio.Event())
+            else:
+                released = self.fenced.pop(tenant, None)
+                if released is not None:
+                    released.set()
 
     # -- change listener -------------------------------------------------
     async def _listen_forever(self) -> None:

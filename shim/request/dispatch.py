@@ -55,6 +55,8 @@ async def dispatch(request: Request, **_path: str) -> HTTPResponse:
         body = parse_body(request.body)
     routed = request.ctx.route = await route(request, backends, endpoint, request.route.ctx.federated, body, caller)
     args = _arguments(request, endpoint, body)
+    if backends.catalog.fenced and routed.tenant_id in backends.catalog.fenced:
+        routed = request.ctx.route = await _held(request, backends, endpoint, body, caller, routed)
     try:
         reply = await FLOWS[endpoint.flow_name](backends, routed, endpoint.function, args)
     except GatewayError as exc:
@@ -67,6 +69,21 @@ async def dispatch(request: Request, **_path: str) -> HTTPResponse:
     if reply.route is not None:
         request.ctx.route = reply.route
     return HTTPResponse(reply.body, status=endpoint.success, content_type=reply.content_type, headers=reply.headers)
+
+
+async def _held(request: Request, backends: Backends, endpoint: Endpoint, body: dict[str, Any],
+                caller: Principal, routed: Routed) -> Routed:
+    """A request for a tenant in a move's cutover waits (at most MOVE_HOLD_SECONDS, then 503) until the
+    switch or the abort, then is routed again: to the tenant's new node, or its old one."""
+    assert routed.tenant_id is not None
+    released = backends.catalog.fenced.get(routed.tenant_id)
+    if released is not None:
+        try:
+            await asyncio.wait_for(released.wait(), MOVE_HOLD_SECONDS)
+        except TimeoutError:
+            raise GatewayError(503, "FGW503", f"tenant {routed.tenant_id} is being moved",
+                               hint="retry after the Retry-After delay") from None
+    return await route(request, backends, endpoint, request.route.ctx.federated, body, caller)  # type: ignore[union-attr]
 
 
 async def _rerouted(request: Request, backends: Backends, endpoint: Endpoint, body: dict[str, Any],
