@@ -62,6 +62,23 @@ def _measures(federation: Federation, node: str, tenant: str) -> dict[str, int]:
     return {kind: int(federation.sql(node, query, (tenant,))[0][0]) for kind, query in MEASURES.items()}
 
 
+def _bulk(federation: Federation, node: str, tenant: str, agent: str, rows: int = 2000) -> None:
+    """Thousands of rows in every tenant table, written straight to the node."""
+    for statement in (
+            "INSERT INTO onboarding.tenant_activity (tenant_id, kind) SELECT %(t)s, 'bulk.seed' "
+            "FROM generate_series(1, %(n)s)",
+            "INSERT INTO onboarding.bootstrap_audit (tenant_id, event, outcome) SELECT %(t)s, 'bulk.seed', 'success' "
+            "FROM generate_series(1, %(n)s)",
+            "INSERT INTO onboarding.agent_heartbeats (tenant_id, agent_instance_id, reported_at) "
+            "SELECT %(t)s, %(a)s, now() - i * interval '1 second' FROM generate_series(1, %(n)s) i",
+            "INSERT INTO onboarding.bootstrap_kits (id, tenant_id, format, agents, regions, token_hash, expires_at) "
+            "SELECT gen_random_uuid(), %(t)s, 'zip', '{log-shipper}', '{us-east}', '\\x00', now() + interval '1 day' "
+            "FROM generate_series(1, %(n)s)",
+            "INSERT INTO onboarding.agent_instances (tenant_id, hostname, agent_type, version) "
+            "SELECT %(t)s, 'bulk-' || i, 'log-shipper', '1' FROM generate_series(1, %(n)s) i"):
+        federation.sql(node, statement, {"t": tenant, "a": agent, "n": rows})  # type: ignore[arg-type]
+
+
 class Clients:
     """Clients of the gateway writing and reading in threads until stopped: what each got acknowledged,
     what failed, and the longest wait."""
@@ -75,11 +92,12 @@ class Clients:
         self.threads: list[threading.Thread] = []
         self.lock = threading.Lock()
 
-    def run(self, kind: str, headers: dict[str, str], request: Callable[[httpx.Client, int], httpx.Response]) -> None:
+    def run(self, kind: str, headers: dict[str, str], request: Callable[[httpx.Client, int], httpx.Response],
+            limit: int = 1_000_000) -> None:
         def loop() -> None:
             with httpx.Client(base_url=self.base_url, timeout=30, headers=headers) as client:
                 i = 0
-                while not self.stop.is_set():
+                while not self.stop.is_set() and i < limit:
                     i += 1
                     started = time.monotonic()
                     resp = request(client, i)
@@ -115,6 +133,7 @@ def test_a_legacy_tenant_moves_while_eight_clients_use_it(federation: Federation
                 "tenantId": tenant, "kitId": kit.headers["X-Kit-Id"],
                 "token": token_of(unpack(kit.content, "zip"), "log-shipper"), "hostname": "pinned",
                 "agentType": "log-shipper", "version": "2.4.1"}).json()
+        _bulk(federation, "default", tenant, agent["agentId"])  # thousands of rows in every tenant table
         before = _measures(federation, "default", tenant)
         audit_before = federation.sql("default", "SELECT count(*) FROM onboarding.bootstrap_audit WHERE tenant_id = %s",
                                       (tenant,))[0][0]
@@ -130,7 +149,7 @@ def test_a_legacy_tenant_moves_while_eight_clients_use_it(federation: Federation
             "tenantId": tenant, "agents": ["log-shipper"]}))
         moved.run("enrollments", {}, lambda c, i: c.post(f"{FED}/bootstrap/verify", json={
             "tenantId": tenant, "kitId": kit.headers["X-Kit-Id"], "token": token, "hostname": f"during-{i}",
-            "agentType": "log-shipper", "version": "2.4.1"}))
+            "agentType": "log-shipper", "version": "2.4.1"}), limit=950)  # the kit enrolls 1,000 hosts
         for neighbour in neighbours:  # other tenants of both nodes
             others.run("neighbours", bearer("tenant", neighbour), lambda c, i, n=neighbour: c.post(
                 f"{FED}/identity/validate", json={"type": "oidc", "config": {}, "tenantId": n}))
@@ -322,5 +341,26 @@ def test_a_node_drains(clusters: list[Any], tmp_path: Path) -> None:
         assert federation.catalog("SELECT status FROM federation.federation_nodes WHERE node_id = 'eu-west-1'") == \
             [("draining",)]
         assert _leftovers(federation, "eu-west-1", "eu-west-2") == []
+    finally:
+        gw.stop()
+
+
+def test_keep_source_until_complete(federation: Federation, tmp_path: Path) -> None:
+    gw = start_gateway(federation.control_url, tmp_path)
+    try:
+        with gw.client() as http:
+            tenant = create_tenant(http, "eu-west")
+            _seed(http, tenant, FED)
+        kept = _fedgate(federation, "tenant", "move", tenant, "--to", "ap-south-1", "--keep-source")
+        assert kept.returncode == 0 and "state: cleanup" in kept.stdout and "--complete" in kept.stdout, kept.stdout
+        assert _rows(federation, "eu-west-1", tenant) == _rows(federation, "ap-south-1", tenant)
+        with gw.client() as http:  # served by its new node; the old one refuses it
+            assert http.get(f"{FED}/tenants/{tenant}/status").headers["X-Federation-Node"] == "ap-south-1"
+        move_id = federation.catalog("SELECT move_id FROM federation.federation_moves WHERE tenant_id = %s",
+                                     (tenant,))[0][0]
+        completed = _fedgate(federation, "tenant", "move", "--complete", str(move_id))
+        assert completed.returncode == 0 and "state: done" in completed.stdout, completed.stdout + completed.stderr
+        assert all(n == 0 for n in _rows(federation, "eu-west-1", tenant).values())
+        assert _leftovers(federation, "eu-west-1", "ap-south-1") == []
     finally:
         gw.stop()

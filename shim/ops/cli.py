@@ -167,6 +167,8 @@ def cmd_tenant_move(args: argparse.Namespace) -> int:
         try:
             if args.abort is not None:
                 figures = mover.abort(args.abort)
+            elif args.complete is not None:
+                figures = mover.complete(args.complete)
             else:
                 if args.resume is not None:
                     move_id = args.resume
@@ -182,7 +184,10 @@ def cmd_tenant_move(args: argparse.Namespace) -> int:
     for key in ("move_id", "tenant_id", "source_node", "target_node", "state", "rows_copied", "pause_ms",
                 "verify_result", "error"):
         print(f"{key}: {figures.get(key)}")
-    return 0 if figures.get("state") in ("done", "aborted") else 1
+    kept = figures.get("state") == "cleanup" and figures.get("keep_source")
+    if kept:
+        print(f"the source keeps the tenant's rows: fedgate tenant move --complete {figures.get('move_id')} deletes them")
+    return 0 if figures.get("state") in ("done", "aborted") or kept else 1
 
 
 def cmd_node_drain(args: argparse.Namespace) -> int:
@@ -386,6 +391,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--keep-source", action="store_true", help="keep the source's rows after the switch")
     p.add_argument("--resume", type=int, metavar="MOVE_ID", help="drive an interrupted move on from its state")
     p.add_argument("--abort", type=int, metavar="MOVE_ID", help="abort a move before its switch")
+    p.add_argument("--complete", type=int, metavar="MOVE_ID",
+                   help="delete a --keep-source move's rows from its source, and finish it")
     p.set_defaults(func=cmd_tenant_move)
 
     p = with_url(tenant.add_parser("reconcile", help="settle creations whose node answer was lost"))

@@ -49,6 +49,10 @@ class MoveError(Exception):
     """A move cannot go on; the catalog says what state it is in."""
 
 
+class _Kept(Exception):
+    """A --keep-source move stops after its switch, in cleanup, until it is completed."""
+
+
 @dataclass(frozen=True)
 class Move:
     move_id: int
@@ -118,7 +122,10 @@ class Mover:
             move = self.load(move_id)
             if move.state in ("done", "aborted", "failed"):
                 return self.figures(move_id)
-            steps[move.state](move)
+            try:
+                steps[move.state](move)
+            except _Kept:
+                return self.figures(move_id)
 
     def figures(self, move_id: int) -> dict[str, Any]:
         with self._control() as conn:
@@ -236,10 +243,20 @@ class Mover:
 
     def _cleanup(self, move: Move) -> None:
         self._drop_replication(move)
-        if not move.keep_source:
-            with self._node(move.source) as src:
-                src.execute("SELECT * FROM onboarding.purge_tenant(%s)", (move.tenant_id,))
+        if move.keep_source:
+            raise _Kept()  # the source keeps the tenant's rows until `fedgate tenant move --complete`
+        self.complete(move.move_id)
+
+    def complete(self, move_id: int) -> dict[str, Any]:
+        """The end of a switched move: the source's rows of the tenant deleted (its tombstone stays), done."""
+        move = self.load(move_id)
+        if move.state != "cleanup":
+            raise MoveError(f"move {move_id} is {move.state}: only a switched move in cleanup completes")
+        self._drop_replication(move)
+        with self._node(move.source) as src:
+            src.execute("SELECT * FROM onboarding.purge_tenant(%s)", (move.tenant_id,))
         self._advance(move, "done")
+        return self.figures(move_id)
 
     # -- undoing ---------------------------------------------------------------
     def _drop_replication(self, move: Move) -> None:
