@@ -364,3 +364,44 @@ def test_keep_source_until_complete(federation: Federation, tmp_path: Path) -> N
         assert _leftovers(federation, "eu-west-1", "ap-south-1") == []
     finally:
         gw.stop()
+
+
+@pytest.mark.slow
+def test_a_mover_killed_while_catching_up_resumes(federation: Federation, tmp_path: Path) -> None:
+    """The mover waits for a lag of 0 bytes while a client keeps writing: it stays in catching_up until
+    it is SIGKILLed there; the move then resumes to done with every acknowledged write on the target."""
+    gw = start_gateway(federation.control_url, tmp_path)
+    writers = Clients(gw.base_url)
+    try:
+        with gw.client() as http:
+            tenant = create_tenant(http, "eu-west")
+            _seed(http, tenant, FED)
+        before = _measures(federation, "eu-west-1", tenant)
+        writers.run("validations", bearer("tenant", tenant), lambda c, i: c.post(f"{FED}/identity/validate", json={
+            "type": "oidc", "config": {}, "tenantId": tenant}))
+        mover = subprocess.Popen([sys.executable, "-m", "shim.ops.cli", "tenant", "move", tenant, "--to", "ap-south-1",
+                                  "--database-url", federation.control_url], stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True,
+                                 env={**os.environ, "FEDGATE_MOVE_CATCH_UP_BYTES": "0"})
+        deadline = time.monotonic() + 60
+        while federation.catalog("SELECT state FROM federation.federation_moves WHERE tenant_id = %s",
+                                 (tenant,)) != [("catching_up",)]:
+            assert time.monotonic() < deadline and mover.poll() is None, "the move never reached its catch-up"
+            time.sleep(0.05)
+        time.sleep(0.5)
+        mover.kill()
+        mover.wait(10)
+        [(move_id, state)] = federation.catalog("SELECT move_id, state FROM federation.federation_moves "
+                                                "WHERE tenant_id = %s", (tenant,))
+        assert state == "catching_up"
+        done = _fedgate(federation, "tenant", "move", "--resume", str(move_id))  # the client still writes
+        time.sleep(0.5)
+        writers.finish()
+        assert done.returncode == 0 and "state: done" in done.stdout, done.stdout + done.stderr
+    finally:
+        writers.finish()
+        gw.stop()
+    assert not writers.failures, writers.failures[:5]
+    after = _measures(federation, "ap-south-1", tenant)
+    assert after["validations"] == before["validations"] + writers.acked["validations"]
+    assert _leftovers(federation, "eu-west-1", "ap-south-1") == []

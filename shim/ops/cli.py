@@ -163,7 +163,8 @@ def cmd_tenant_move(args: argparse.Namespace) -> int:
     from shim.ops.move_progress import progress_display
 
     with progress_display(sys.stdout.isatty()) as show:
-        mover = Mover(_control_url(args), progress=show)
+        mover = Mover(_control_url(args), progress=show,
+                      catch_up_bytes=int(os.environ.get("FEDGATE_MOVE_CATCH_UP_BYTES", "65536")))
         try:
             if args.abort is not None:
                 figures = mover.abort(args.abort)
