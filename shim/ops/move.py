@@ -102,12 +102,11 @@ class Mover:
         with self._control() as conn:
             source = conn.execute("SELECT federation.move_source(%s)", (tenant,)).fetchone()
         assert source is not None
-        for node_id in (source[0], target):
-            with self._node(node_id) as conn:
-                level = conn.execute("SHOW wal_level").fetchone()
-            if node_id == source[0] and level and level[0] != "logical":
-                raise MoveError(f"node {node_id} runs with wal_level = {level[0]}: a move's source needs "
-                                "wal_level = logical (ALTER SYSTEM SET wal_level = logical, then restart it)")
+        with self._node(source[0]) as conn:
+            level = conn.execute("SHOW wal_level").fetchone()
+        if level and level[0] != "logical":
+            raise MoveError(f"node {source[0]} runs with wal_level = {level[0]}: a move's source needs "
+                            "wal_level = logical (ALTER SYSTEM SET wal_level = logical, then restart it)")
         with self._control() as conn:
             row = conn.execute(QUERIES["start_move"], (tenant, target, keep_source)).fetchone()
         assert row is not None
@@ -242,13 +241,14 @@ class Mover:
                       {"verify": {"ok": True, "rows": rows}, "pauseMs": round(pause_ms, 1), "rowsCopied": rows})
 
     def _cleanup(self, move: Move) -> None:
-        self._drop_replication(move)
         if move.keep_source:
+            self._drop_replication(move)
             raise _Kept()  # the source keeps the tenant's rows until `fedgate tenant move --complete`
         self.complete(move.move_id)
 
     def complete(self, move_id: int) -> dict[str, Any]:
-        """The end of a switched move: the source's rows of the tenant deleted (its tombstone stays), done."""
+        """The end of a switched move: replication dropped (if still there), the source's rows of the
+        tenant deleted (its tombstone stays), done."""
         move = self.load(move_id)
         if move.state != "cleanup":
             raise MoveError(f"move {move_id} is {move.state}: only a switched move in cleanup completes")

@@ -71,6 +71,10 @@ async def dispatch(request: Request, **_path: str) -> HTTPResponse:
     return HTTPResponse(reply.body, status=endpoint.success, content_type=reply.content_type, headers=reply.headers)
 
 
+def _being_moved(tenant: object) -> GatewayError:
+    return GatewayError(503, "FGW503", f"tenant {tenant} is being moved", hint="retry after the Retry-After delay")
+
+
 async def _held(request: Request, backends: Backends, endpoint: Endpoint, body: dict[str, Any],
                 caller: Principal, routed: Routed) -> Routed:
     """A request for a tenant in a move's cutover waits (at most MOVE_HOLD_SECONDS, then 503) until the
@@ -81,8 +85,7 @@ async def _held(request: Request, backends: Backends, endpoint: Endpoint, body: 
         try:
             await asyncio.wait_for(released.wait(), MOVE_HOLD_SECONDS)
         except TimeoutError:
-            raise GatewayError(503, "FGW503", f"tenant {routed.tenant_id} is being moved",
-                               hint="retry after the Retry-After delay") from None
+            raise _being_moved(routed.tenant_id) from None
     return await route(request, backends, endpoint, request.route.ctx.federated, body, caller)  # type: ignore[union-attr]
 
 
@@ -98,8 +101,7 @@ async def _rerouted(request: Request, backends: Backends, endpoint: Endpoint, bo
         if again.node_id != routed.node_id:
             return again
         if time.monotonic() > deadline:
-            raise GatewayError(503, "FGW503", f"tenant {routed.tenant_id} is being moved", hint="retry after the "
-                               "Retry-After delay")
+            raise _being_moved(routed.tenant_id)
         await asyncio.sleep(0.05)
 
 
