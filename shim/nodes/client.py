@@ -211,13 +211,13 @@ class NodeClient:
 
     def _leave_tenant(self, key: tuple[str, UUID], slots: TenantSlots, acquired: bool = True,
                       took: float = 0.0) -> None:
-        """Give the slot back: at once, or, for a slow tenant, after as long again as its call took (at most
+        """Give the slot back: at once, or, for a slow tenant, after twice as long as its call took (at most
         half the pool timeout, so its next request still gets a turn): the answer is not delayed, its next
-        call is, and a slow tenant keeps at most half of one connection busy on the node per worker."""
+        call is, and a slow tenant keeps at most a third of one connection busy on the node per worker."""
         if acquired:
             limit = self._tenant_limit(key)
             if limit == 1 and took * 1000 > self._settings.tenant_slow_ms:
-                hold = min(took, self._settings.pool_timeout / 2)
+                hold = min(took * 2, self._settings.pool_timeout / 2)
                 asyncio.get_running_loop().call_later(hold, self._leave_tenant, key, slots)
                 return
             slots.release(limit)
