@@ -6,6 +6,7 @@ VENV := .venv
 PYTHON ?= python3
 DEB_PACKAGES := postgresql-15 postgresql-contrib postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl util-linux
 BENCH_DEB_PACKAGES := wrk postgresql-contrib
+TEST_DEB_PACKAGES := chromium chromium-driver
 
 .PHONY: install system-deps run test bench clean reset-dev
 
@@ -29,6 +30,7 @@ $(VENV)/.installed: pyproject.toml
 run: install
 	$(VENV)/bin/fedgate serve --host 127.0.0.1 --port 8080
 
+test: EXTRA_DEB_PACKAGES = $(TEST_DEB_PACKAGES)
 test: install
 	$(VENV)/bin/pytest
 

@@ -67,6 +67,9 @@ class Settings:
     jwt_leeway: float = 10.0         # seconds of clock skew allowed on exp and nbf (at most 30)
     agent_token_ttl: float = 86400.0  # seconds an agent credential is valid (refresh before it ends)
     proxies_count: int = 0           # trusted reverse proxies in front (client address from X-Forwarded-For)
+    access_log: bool = True          # one JSON line per request on stdout
+    tenant_stats_interval: float = 10.0  # seconds between a worker's per-tenant reports to the catalog
+    status_refresh: int = 5          # seconds between the status page's refreshes
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":
@@ -106,6 +109,9 @@ class Settings:
             jwt_leeway=_env_number(env, "FEDGATE_JWT_LEEWAY", 10.0),
             agent_token_ttl=_env_number(env, "FEDGATE_AGENT_TOKEN_TTL", 86400.0),
             proxies_count=_env_number(env, "FEDGATE_PROXIES_COUNT", 0, int),
+            access_log=env.get("FEDGATE_ACCESS_LOG", "on").strip().lower() not in ("off", "0", "false", "no"),
+            tenant_stats_interval=_env_number(env, "FEDGATE_TENANT_STATS_INTERVAL", 10.0),
+            status_refresh=_env_number(env, "FEDGATE_STATUS_REFRESH", 5, int),
         )
         given = {k: v for k, v in overrides.items() if v is not None}
         settings = replace(settings, **given)
@@ -124,7 +130,7 @@ class Settings:
             raise ConfigError("pool sizes: need 1 <= pool_max_size <= pool_total_max")
         for name in ("connect_timeout", "pool_timeout", "pool_max_idle", "health_interval", "health_timeout",
                      "tenant_slow_ms",
-                     "breaker_reset", "sweep_interval"):
+                     "breaker_reset", "sweep_interval", "tenant_stats_interval", "status_refresh"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{name} must be positive")
         if self.public_url and not self.public_url.startswith(("http://", "https://")):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from shim.request.admin import ACTIONS as ADMIN_ACTIONS
 from shim.request.endpoints import ENDPOINTS
 from tests.api_client import FED, LEGACY, VALIDATED, assert_error, validate_response, create_tenant, issue_kit, token_of, unpack
 from tests.federation import Federation, Gateway, bearer
@@ -167,9 +168,11 @@ def test_every_endpoint_exists_in_both_namespaces(gateway: Gateway) -> None:
     with gateway.client() as http:
         spec = http.get("/openapi.json").json()
     operations = {op["operationId"] for path in spec["paths"].values() for op in path.values()}
-    assert len(operations) == 38
+    assert len(operations) == 38 + len(ADMIN_ACTIONS)
+    assert {a.name for a in ADMIN_ACTIONS} <= operations
     assert spec["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
     roles = {op["operationId"]: op["x-fedgate-roles"] for path in spec["paths"].values() for op in path.values()}
     assert roles["createTenant"] == ["operator"] and roles["legacy_getTenantStatus"] == ["operator", "tenant"]
     assert roles["reportTenantTelemetry"] == ["operator", "agent"] and roles["verifyBootstrapKit"] == []
-    assert all(p.startswith((FED, LEGACY)) for p in spec["paths"])
+    assert all(p.startswith((FED, LEGACY, "/admin/v1/")) for p in spec["paths"])
+    assert all(roles[a.name] == ["operator"] for a in ADMIN_ACTIONS)

@@ -25,6 +25,7 @@ class CircuitBreaker:
         self.threshold = threshold
         self.reset_after = reset_after
         self._nodes: dict[str, _State] = {}
+        self.opens: dict[str, int] = {}  # times each node's breaker opened (closed before)
 
     def would_allow(self, node_id: str) -> bool:
         """Whether ``allow`` would let a request through now, without taking the probe."""
@@ -49,6 +50,8 @@ class CircuitBreaker:
         state = self._nodes.setdefault(node_id, _State())
         state.failures += 1
         if state.opened_at is not None or state.failures >= self.threshold:
+            if state.opened_at is None:
+                self.opens[node_id] = self.opens.get(node_id, 0) + 1
             state.opened_at = time.monotonic()
 
     def is_open(self, node_id: str) -> bool:

@@ -79,6 +79,17 @@ class Resolution:
     expires: float | None = None
 
 
+class _CountingLRU(LRUCache):  # type: ignore[type-arg]
+    """An LRU cache that counts what it pushes out when full."""
+
+    evictions = 0
+
+    def popitem(self) -> Any:
+        item = super().popitem()
+        self.evictions += 1
+        return item
+
+
 class Catalog:
     """Node list, resolution cache and change listener of one gateway process."""
 
@@ -89,14 +100,15 @@ class Catalog:
         self._connect_timeout = connect_timeout
         self._pool: AsyncConnectionPool | None = None
         self._listener: asyncio.Task[None] | None = None
-        self._mapped: LRUCache[UUID, dict[str | None, Resolution]] = LRUCache(cache_tenants)
-        self._unmapped: LRUCache[UUID, dict[str | None, Resolution]] = LRUCache(cache_unmapped)
+        self._mapped: LRUCache[UUID, dict[str | None, Resolution]] = _CountingLRU(cache_tenants)
+        self._unmapped: LRUCache[UUID, dict[str | None, Resolution]] = _CountingLRU(cache_unmapped)
         self._generation = 0
         self.nodes: dict[str, Node] = {}
         self.regions: frozenset[str] = frozenset()
         self.listening = asyncio.Event()
-        self.roundtrips = 0  # catalog round trips made to resolve requests (the cold ones)
+        self.roundtrips = 0  # catalog round trips made on a request's path (cold resolutions, unknown nodes)
         self.cache_hits = 0
+        self.cache_misses = 0
         self.on_nodes_changed: Callable[[list[str]], Awaitable[None]] | None = None
         self.fenced: dict[UUID, asyncio.Event] = {}  # tenants in a move's cutover: set when it ends
 
@@ -147,6 +159,29 @@ class Catalog:
                 raise CatalogUnavailable("timeout") from None
         raise AssertionError("unreachable")
 
+    async def execute(self, name: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        """A named catalog statement of the gateway's own (health, tenant figures): its rows."""
+        return await self._fetch(name, params)
+
+    async def as_operator(self, name: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+        """A named statement of the admin API, in a transaction as fedgate_operator (the catalog login's
+        other statements cannot change the catalog): its rows as column -> value."""
+        assert self._pool is not None, "catalog not open"
+        try:
+            async with asyncio.timeout(self._connect_timeout + 5):
+                async with self._pool.connection(timeout=self._connect_timeout) as conn:
+                    async with conn.transaction():
+                        await conn.execute(QUERIES["operator_role"])
+                        cursor = await conn.execute(QUERIES[name], params or None)
+                        names = [c.name for c in cursor.description or []]
+                        return [dict(zip(names, row)) for row in await cursor.fetchall()]
+        except psycopg.OperationalError as exc:
+            if exc.sqlstate is not None and exc.sqlstate[:2] not in ("08", "57"):
+                raise  # the catalog answered: the statement's own error (FG404, ...)
+            raise CatalogUnavailable("connection") from None
+        except (TimeoutError, PoolTimeout):
+            raise CatalogUnavailable("timeout") from None
+
     async def lagging_nodes(self) -> list[str] | None:
         """The nodes the health checker found behind this gateway's schema (None: the catalog does not
         answer)."""
@@ -178,6 +213,7 @@ class Catalog:
         notification); a 503 when it is not there even then."""
         node = self.nodes.get(node_id)
         if node is None:
+            self.roundtrips += 2
             try:
                 await self.reload_nodes()
             except CatalogUnavailable:
@@ -207,6 +243,7 @@ class Catalog:
             return hit
         generation = self._generation
         self.roundtrips += 1
+        self.cache_misses += 1
         rows = await self._fetch("resolve_node", (str(tenant), region))
         if rows:
             found = Resolution(rows[0][0], rows[0][1], rows[0][2])
@@ -229,6 +266,11 @@ class Catalog:
     @property
     def cached_tenants(self) -> int:
         return len(self._mapped) + len(self._unmapped)
+
+    def cache_figures(self) -> dict[str, tuple[int, int]]:
+        """Entries and evictions of the two resolution caches (mapped tenants, unmapped ones)."""
+        return {kind: (len(cache), getattr(cache, "evictions", 0))
+                for kind, cache in (("mapped", self._mapped), ("unmapped", self._unmapped))}
 
     def forget(self, tenants: list[UUID] | None = None) -> None:
         """Drop cached resolutions: of some tenants, or all of them."""

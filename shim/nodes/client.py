@@ -311,6 +311,20 @@ class NodeClient:
     def open_pools(self) -> list[str]:
         return sorted(self._pools)
 
+    def pool_use(self) -> dict[str, dict[str, int]]:
+        """Each open pool's connections now: open, idle, requests waiting (counters left as they are)."""
+        use = {}
+        for node_id, (_, pool) in self._pools.items():
+            stats = pool.get_stats()
+            use[node_id] = {"size": stats.get("pool_size", 0), "available": stats.get("pool_available", 0),
+                            "waiting": stats.get("requests_waiting", 0), "max": pool.max_size}
+        return use
+
+    def pool_stats(self) -> dict[str, dict[str, int]]:
+        """psycopg_pool's statistics of each open pool: its gauges, and its counters since the last
+        call (pop_stats resets them)."""
+        return {node_id: pool.pop_stats() for node_id, (_, pool) in self._pools.items()}
+
     async def close(self) -> None:
         pools = [pool for _, pool in self._pools.values()]
         self._pools.clear()

@@ -15,7 +15,8 @@ The checker also sweeps heartbeats past their retention off every serving
 node, every FEDGATE_SWEEP_INTERVAL, in batches of short transactions
 (``onboarding.sweep_heartbeats``), beside the checks rather than in their way,
 and settles the tenant creations whose node answer was lost (shim.nodes.reconcile)
-once per round.
+once per round. Each round's check latencies and the open moves (state, lag, last
+progress) go to the metrics.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from shim.nodes.client import NodeClient, resolve_dsn
 from shim.nodes.queries import QUERIES, lsn_value, schema_lag, wal_position
 from shim.nodes.reconcile import reconcile
 from shim.nodes.redact import classify
+from shim.observe import metrics
 from shim.ops.migrate import latest_versions
 
 log = logging.getLogger("fedgate.health")
@@ -173,6 +175,8 @@ class HealthMonitor:
         replicas = [replica for _, found in rounds for replica in found]
         replica_columns = [list(column) for column in zip(*replicas)] if replicas else [[]] * 6
         await self._lock_conn.execute(QUERIES["report_health"], (*replica_columns, ids, healthy, latency, errors))
+        metrics.observe_health((r[0] for r in rounds), self._settings.health_timeout)
+        metrics.observe_moves(await (await self._lock_conn.execute(QUERIES["open_moves"])).fetchall())
         due = time.monotonic() - self._last_sweep >= self._settings.sweep_interval
         if due and (self._sweeper is None or self._sweeper.done()):
             self._last_sweep = time.monotonic()

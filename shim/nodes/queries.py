@@ -10,6 +10,7 @@ from uuid import UUID
 
 from psycopg import AsyncConnection, sql
 
+from shim.observe.access import application_name
 from shim.ops.migrate import lagging_sets
 
 _HEADER = re.compile(r"^-- name: ([a-z_]+)\s*$", re.MULTILINE)
@@ -54,16 +55,21 @@ async def call_api(conn: AsyncConnection[Any], function: str, tenant: UUID | Non
                    args: dict[str, Any], claims: str, *, procedure: bool = False,
                    replayed_to: str | None = None) -> str | None:
     """Run one api handler as the caller ``claims`` describes (in the same statement: no extra round
-    trip); its JSON result as text (not parsed: passed through). With ``replayed_to`` (on a replica):
+    trip), named after the current request (application_name); its JSON result as text (not parsed:
+    passed through). With ``replayed_to`` (on a replica):
     only if the replica has replayed the WAL that far, else None."""
     params: tuple[Any, ...] = (str(tenant) if tenant else None, json.dumps(args) if args else "{}", claims)
     if replayed_to is not None:
-        cursor = await conn.execute(handler_call(function, "call_handler_replayed_to"), (*params, replayed_to))
+        cursor = await conn.execute(handler_call(function, "call_handler_replayed_to"),
+                                    (*params, application_name(), replayed_to))
         row = await cursor.fetchone()
         if row is None:
             return None
+    elif procedure:
+        cursor = await conn.execute(handler_call(function, "call_procedure"), params)
+        row = await cursor.fetchone()
     else:
-        cursor = await conn.execute(handler_call(function, "call_procedure" if procedure else "call_handler"), params)
+        cursor = await conn.execute(handler_call(function, "call_handler"), (*params, application_name()))
         row = await cursor.fetchone()
     if row is None or row[0] is None:
         return "null"

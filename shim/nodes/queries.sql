@@ -12,13 +12,16 @@ SELECT node_id, region, reason FROM federation.resolve_node(%s::uuid, %s::text);
 -- name: call_handler
 -- One handler function per endpoint, JSON text out: one round trip per request.
 -- The caller's verified claims are set for this statement's transaction first
--- (the FROM subquery runs before the handler), where api_enter checks them.
-SELECT api.{function}(%s::uuid, %s::jsonb)::text FROM (SELECT set_config('fedgate.claims', %s, true)) AS caller;
+-- (the FROM subquery runs before the handler), where api_enter checks them, and
+-- the request's id as application_name (pg_stat_activity shows it meanwhile).
+SELECT api.{function}(%s::uuid, %s::jsonb)::text
+FROM (SELECT set_config('fedgate.claims', %s, true), set_config('application_name', %s, true)) AS caller;
 
 -- name: call_handler_replayed_to
 -- A read on a replica for a caller who has seen the node at a WAL position: no row when the replica
 -- has not replayed that far (the gateway then asks the node itself). Still one round trip.
-SELECT api.{function}(%s::uuid, %s::jsonb)::text FROM (SELECT set_config('fedgate.claims', %s, true)) AS caller
+SELECT api.{function}(%s::uuid, %s::jsonb)::text
+FROM (SELECT set_config('fedgate.claims', %s, true), set_config('application_name', %s, true)) AS caller
 WHERE pg_last_wal_replay_lsn() >= %s::pg_lsn;
 
 -- name: call_procedure
@@ -160,3 +163,48 @@ SELECT tenant_id, target_node FROM federation.drain_plan(%s);
 -- name: mark_move
 -- A move's marker on its source, after the fence (see node migration 007).
 INSERT INTO onboarding.move_markers (move_id, tenant_id) VALUES (%s, %s) ON CONFLICT (move_id) DO NOTHING;
+
+-- name: operator_role
+-- The admin API's statements run as fedgate_operator (control migration 006), in their transaction only.
+SET LOCAL ROLE fedgate_operator;
+
+-- name: report_tenant_stats
+-- One worker's per-tenant figures since its last report: one statement per interval.
+SELECT federation.report_tenant_stats(%s::jsonb);
+
+-- name: open_moves
+-- The health checker's view of the moves in progress: state, lag, seconds since their last progress.
+SELECT state, lag, extract(epoch FROM now() - updated_at)::float8
+FROM federation.federation_moves WHERE state NOT IN ('done', 'aborted', 'failed');
+
+-- name: tenant_routes
+-- A tenant's routing rules, the map's primary first.
+SELECT region, node_id, weight, is_primary, created_at
+FROM federation.federation_routing WHERE tenant_id = %s::uuid ORDER BY is_primary DESC, region, node_id;
+
+-- name: remove_route
+SELECT federation.remove_route(%s::uuid, %s::text, %s::text) AS removed;
+
+-- name: list_moves
+-- The newest moves first (the open ones are all among them: one per tenant at most).
+SELECT move_id, tenant_id, source_node, target_node, state, rows_copied, rows_expected, lag, started,
+       pause_ms, verify_result, error, fenced, switched, keep_source, updated_at, finished_at
+FROM federation.federation_moves ORDER BY (state NOT IN ('done', 'aborted', 'failed')) DESC, move_id DESC LIMIT %s;
+
+-- name: get_move
+SELECT move_id, tenant_id, source_node, target_node, state, rows_copied, rows_expected, lag, started,
+       pause_ms, verify_result, error, fenced, switched, keep_source, updated_at, finished_at
+FROM federation.federation_moves WHERE move_id = %s;
+
+-- name: tenant_stats
+-- The busiest tenants of each node (or of one).
+SELECT node_id, tenant_id, tenant_name, rank_on_node, requests_1m, requests_10m, requests_1h, requests_24h,
+       errors_1h, avg_ms_1h, max_ms_1h
+FROM federation.federation_tenant_stats WHERE rank_on_node <= %s AND (%s::text IS NULL OR node_id = %s::text)
+ORDER BY node_id, rank_on_node;
+
+-- name: admin_nodes
+-- Every node as the admin API and the status page show it (no database URL).
+SELECT node_id, region, status, health, serving, latency_ms, primary_tenants AS tenants, consecutive_failures,
+       last_check_at, last_change_at, last_error
+FROM federation.federation_node_status ORDER BY region, node_id;

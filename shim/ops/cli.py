@@ -24,7 +24,7 @@ from shim.auth.tokens import Principal
 from shim.config import ConfigError, Settings
 from shim.nodes.client import resolve_dsn
 from shim.nodes.queries import QUERIES
-from shim.ops import tokens_cli
+from shim.ops import fleet, tokens_cli
 from shim.ops.migrate import MigrationError, migrate
 
 
@@ -69,20 +69,13 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_node_add(args: argparse.Namespace) -> int:
-    control = _control_url(args)
-    dsn = resolve_dsn(args.node_database_url, control)
-    report = migrate(dsn, "node")
-    print(f"node {args.node_id}: {report.summary()}")
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        level = conn.execute("SHOW wal_level").fetchone()
-    if level and level[0] != "logical":
-        print(f"node {args.node_id}: wal_level = {level[0]}: tenants cannot be moved off it until it runs with "
-              "wal_level = logical (ALTER SYSTEM SET wal_level = logical, then restart it)", file=sys.stderr)
-    with psycopg.connect(control, autocommit=True) as conn:
-        if args.region_name:
-            conn.execute(QUERIES["add_region"], (args.region, args.region_name))
-        _print_rows(conn.execute(QUERIES["add_node"], (args.node_id, args.region, args.node_database_url,
-                                                       args.priority, args.placement_weight)))
+    added = fleet.add_node(_control_url(args), args.node_id, args.region, args.node_database_url, args.priority,
+                           args.placement_weight, args.region_name)
+    print(f"node {args.node_id}: {added.migration}")
+    if added.warning:
+        print(f"node {args.node_id}: {added.warning}", file=sys.stderr)
+    print("  ".join(added.row))
+    print("  ".join("" if v is None else str(v) for v in added.row.values()))
     return 0
 
 
@@ -194,35 +187,16 @@ def cmd_tenant_move(args: argparse.Namespace) -> int:
 def cmd_node_drain(args: argparse.Namespace) -> int:
     """Every tenant off a node: the node goes draining (serves, takes no new tenant), then each tenant
     moves to an active node of its region (at most --parallel at once); exits 0 once the node is empty."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from shim.ops.move import MoveError, Mover
-
     control = _control_url(args)
-    with psycopg.connect(control, autocommit=True) as conn:
-        conn.execute(QUERIES["set_node_status"], (args.node_id, "draining"))
-        plan = [(UUID(str(t)), target) for t, target in conn.execute(QUERIES["drain_plan"], (args.node_id,)).fetchall()]
+    plan = fleet.drain_plan(control, args.node_id)
     stranded = [t for t, target in plan if target is None]
     if stranded:
         print(f"fedgate: {len(stranded)} tenants of {args.node_id} have no other active node in their region "
               f"(first: {stranded[0]}); add one, then drain again", file=sys.stderr)
         return 2
     print(f"node {args.node_id}: draining, {len(plan)} tenants to move", flush=True)
-
-    def move(step: tuple[UUID, str]) -> str:
-        tenant, target = step
-        try:
-            mover = Mover(control, progress=lambda state, figures: print(f"{tenant}: {state}", flush=True))
-            figures = mover.run(mover.start(tenant, target).move_id)
-            return f"{tenant} -> {target}: {figures['state']}, write pause {figures['pause_ms']} ms"
-        except (MoveError, psycopg.Error) as exc:
-            return f"{tenant} -> {target}: not moved ({exc})"
-    with ThreadPoolExecutor(max(1, args.parallel)) as pool:
-        for line in pool.map(move, plan):
-            print(line, flush=True)
-    with psycopg.connect(control, autocommit=True) as conn:
-        left = conn.execute(QUERIES["drain_plan"], (args.node_id,)).fetchall()
-    print(f"node {args.node_id}: {'empty' if not left else f'{len(left)} tenants left'}")
+    left = fleet.drain(control, args.node_id, plan, args.parallel, lambda line: print(line, flush=True))
+    print(f"node {args.node_id}: {'empty' if not left else f'{left} tenants left'}")
     return 0 if not left else 1
 
 
@@ -275,6 +249,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from sanic.worker.loader import AppLoader
 
     from shim.dev import embedded
+    from shim.observe import metrics_dir
+
+    made_metrics_dir = metrics_dir.prepare()  # before prometheus_client is imported: all workers share it
     from shim.request.app import create_app
 
     url = args.database_url or os.environ.get("FEDGATE_DATABASE_URL", "")
@@ -305,6 +282,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         else:
             Sanic.serve(primary=app, app_loader=loader)
     finally:
+        metrics_dir.remove(made_metrics_dir)
         if local is not None:
             local.stop()
             print("embedded clusters stopped", flush=True)

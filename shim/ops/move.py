@@ -53,6 +53,10 @@ class _Kept(Exception):
     """A --keep-source move stops after its switch, in cleanup, until it is completed."""
 
 
+class _Ended(Exception):
+    """Someone else ended the move (an operator aborted it) while this mover drove it."""
+
+
 @dataclass(frozen=True)
 class Move:
     move_id: int
@@ -125,6 +129,18 @@ class Mover:
                 steps[move.state](move)
             except _Kept:
                 return self.figures(move_id)
+            except Exception:
+                # Aborted under this mover (the CLI or the admin API, meanwhile): what this mover may have
+                # created since the abort's own cleanup goes too.
+                if self.load(move_id).state not in ("aborted", "failed"):
+                    raise
+                self._tidy(move)
+                return self.figures(move_id)
+
+    def _still_open(self, move: Move) -> None:
+        """Raise _Ended when the move was ended meanwhile (its polling loops ask once a round)."""
+        if self.load(move.move_id).state in ("aborted", "failed"):
+            raise _Ended
 
     def figures(self, move_id: int) -> dict[str, Any]:
         with self._control() as conn:
@@ -170,6 +186,7 @@ class Mover:
             self.progress("copying", {"rowsExpected": expected, "rowsCopied": copied})
             if pending is not None and pending[0] == 0 and pending[1] > 0:
                 break
+            self._still_open(move)
             if time.monotonic() > deadline:
                 raise MoveError(f"move {move.move_id}: the initial copy did not finish within {self.step_timeout:g} s")
             time.sleep(0.2)
@@ -188,6 +205,7 @@ class Mover:
             self.progress("catching_up", {"lagBytes": lag})
             if time.monotonic() > deadline:
                 raise MoveError(f"move {move.move_id}: still {lag} bytes behind after {self.step_timeout:g} s")
+            self._still_open(move)
             time.sleep(0.2)
         self._advance(move, "verifying", {"lagBytes": lag, "rowsCopied": self._counts(move.target, move.tenant_id)})
 
@@ -283,18 +301,23 @@ class Mover:
     def _stop(self, move: Move, state: str, why: str, verdict: dict[str, Any] | None = None) -> None:
         """End a move before its switch: replication dropped, what reached the target deleted, the source's
         fence lifted, the catalog's fence with it."""
-        self._drop_replication(move)
-        with self._node(move.target) as dst:
-            dst.execute("SELECT * FROM onboarding.purge_tenant(%s)", (move.tenant_id,))
-        with self._node(move.source) as src:
-            src.execute("DELETE FROM onboarding.tenant_fences WHERE tenant_id = %s AND move_id = %s",
-                        (move.tenant_id, move.move_id))
+        self._tidy(move)
         with self._control() as conn:
             if verdict is not None:
                 conn.execute(QUERIES["advance_move"], (move.move_id, move.state, move.state,
                                                        Jsonb({"verify": verdict})))
             conn.execute("SELECT federation.stop_move(%s, %s, %s)", (move.move_id, state, why))
         self.progress(state, {"error": why})
+
+    def _tidy(self, move: Move) -> None:
+        """What a move ended before its switch leaves nowhere: replication, the target's rows, the source's
+        fence (each step idempotent: an abort and the mover it interrupted may both run it)."""
+        self._drop_replication(move)
+        with self._node(move.target) as dst:
+            dst.execute("SELECT * FROM onboarding.purge_tenant(%s)", (move.tenant_id,))
+        with self._node(move.source) as src:
+            src.execute("DELETE FROM onboarding.tenant_fences WHERE tenant_id = %s AND move_id = %s",
+                        (move.tenant_id, move.move_id))
 
     def abort(self, move_id: int, why: str = "aborted by an operator") -> dict[str, Any]:
         move = self.load(move_id)

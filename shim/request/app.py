@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import time
 
 from sanic import Request, Sanic, json
 from sanic.exceptions import SanicException
@@ -16,7 +18,10 @@ from shim.nodes import redact
 from shim.nodes.catalog import Catalog
 from shim.nodes.client import NodeClient
 from shim.nodes.health import HealthMonitor
-from shim.request import dispatch, openapi
+from shim.observe import metrics
+from shim.observe.access import REQUEST_ID_HEADER, AccessLog, request_id
+from shim.observe.tenant_stats import TenantStats
+from shim.request import admin, dispatch, openapi, status_page
 from shim.request.flows import Backends, Routed
 from shim.request.routing import REGION_HEADER, TENANT_HEADER
 
@@ -40,6 +45,28 @@ def _federation_headers(request: Request, response: HTTPResponse) -> None:
         response.headers["X-Federation-Reason"] = routed.reason
 
 
+_LABELS: dict[str, tuple[str, str]] = {}
+
+
+def _route_labels(request: Request) -> tuple[str, str]:
+    """(endpoint, namespace) of the request's route, for the metrics."""
+    route = request.route
+    if route is None:
+        return "unmatched", "gateway"
+    found = _LABELS.get(route.name)
+    if found is None:
+        endpoint = getattr(route.ctx, "endpoint", None)
+        name = route.name.rsplit(".", 1)[-1]
+        if endpoint is not None:
+            found = (endpoint.name, "federated" if route.ctx.federated else "legacy")
+        elif name.startswith("admin_"):
+            found = (name[len("admin_"):], "admin")
+        else:
+            found = (name, "gateway")
+        _LABELS[route.name] = found
+    return found
+
+
 def create_app(settings: Settings) -> Sanic:
     app = Sanic("fedgate")
     app.config.REQUEST_MAX_SIZE = settings.max_body_bytes
@@ -51,22 +78,25 @@ def create_app(settings: Settings) -> Sanic:
         app.config.PROXIES_COUNT = settings.proxies_count
     app.ctx.settings = settings
     keyring = Keyring(settings.jwt_secret, settings.jwt_keys_file, settings.jwt_previous_secret)
+    app.ctx.keyring = keyring
+    app.ctx.started = time.monotonic()
     app.ctx.verifier = TokenVerifier(keyring, settings.jwt_audience, settings.jwt_issuer, settings.jwt_leeway)
     credentials = AgentCredentials(keyring, settings.jwt_audience, settings.agent_token_ttl, settings.jwt_issuer)
+    access_log = AccessLog(settings.access_log)
     # CORS: off unless FEDGATE_CORS_ORIGIN names origins. A listed origin is echoed (with Vary: Origin);
     # any other gets no CORS header, so its browser keeps the answer from the page.
     allowed_origins = settings.cors_origins
     cors = {
         "Access-Control-Expose-Headers": "X-Federation-Node, X-Federation-Region, X-Federation-Reason, Retry-After, "
                                          "X-Kit-Id, X-Kit-SHA256, X-Federation-LSN, X-Federation-Replica, "
-                                         "Idempotent-Replayed",
+                                         "Idempotent-Replayed, X-Request-ID",
         "Vary": "Origin",
     }
     preflight = {
         **cors,
         "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
         "Access-Control-Allow-Headers": f"Content-Type, Authorization, {TENANT_HEADER}, {REGION_HEADER}, "
-                                        "Idempotency-Key, X-Federation-LSN",
+                                        "Idempotency-Key, X-Federation-LSN, X-Request-ID",
         "Access-Control-Max-Age": "600",
     }
 
@@ -87,17 +117,39 @@ def create_app(settings: Settings) -> Sanic:
         await catalog.open()
         app.ctx.health = HealthMonitor(catalog, client, settings)
         app.ctx.health.start()
+        app.ctx.sampler = metrics.Sampler(catalog, client)
+        app.ctx.sampler.start()
+        app.ctx.tenant_stats = TenantStats(catalog, settings.tenant_stats_interval)
+        app.ctx.tenant_stats.start()
 
     @app.after_server_stop
     async def close_resources(app: Sanic) -> None:
+        await app.ctx.tenant_stats.close()
+        await app.ctx.sampler.close()
+        metrics.worker_exited(os.getpid())
         await app.ctx.health.close()
         await app.ctx.client.close()
         await app.ctx.catalog.close()
 
     @app.on_response
     async def response_headers(request: Request, response: HTTPResponse) -> None:
-        """One response middleware (each costs a hop): the serving node's headers, and CORS."""
+        """One response middleware (each costs a hop): the serving node's headers, the request id, CORS,
+        then the request's metrics, per-tenant figures and access log line."""
         _federation_headers(request, response)
+        rid = response.headers[REQUEST_ID_HEADER] = request_id(request)
+        started = getattr(request.stream, "perft0", None)
+        took = time.perf_counter() - started if started is not None else 0.0
+        routed: Routed | None = getattr(request.ctx, "route", None)
+        node = routed.node.node_id if routed is not None and routed.node is not None else None
+        endpoint, namespace = _route_labels(request)
+        status = response.status
+        metrics.observe_request(endpoint, namespace, node or "", status, took)
+        if routed is not None and routed.tenant_id is not None and node is not None:
+            app.ctx.tenant_stats.record(routed.tenant_id, node, status, took)
+        if access_log.enabled:
+            access_log.write(rid, request.method, endpoint if namespace in ("gateway", "admin") else
+                             f"{namespace}.{endpoint}", status, node,
+                             str(routed.tenant_id) if routed is not None and routed.tenant_id else None, took)
         origin = request.headers.get("origin")
         if origin is not None and ("*" in allowed_origins or origin in allowed_origins):
             response.headers.update(preflight if request.method == "OPTIONS" else cors)
@@ -117,30 +169,16 @@ def create_app(settings: Settings) -> Sanic:
         return _error_response(GatewayError(503, "FGW503", "the federation catalog is not reachable"))
 
     @app.get("/metrics", name="metrics")
-    async def metrics(request: Request) -> HTTPResponse:
-        """Prometheus text (an operator's bearer token): this worker's resolution cache, catalog round
-        trips, pools and breakers."""
+    async def metrics_text(request: Request) -> HTTPResponse:
+        """Prometheus exposition (an operator's bearer token) of every worker of this gateway."""
         dispatch.authenticate(request, ("operator",))
-        catalog: Catalog = request.app.ctx.catalog
-        client: NodeClient = request.app.ctx.client
-        lines = [
-            "# TYPE fedgate_catalog_roundtrips_total counter",
-            f"fedgate_catalog_roundtrips_total {catalog.roundtrips}",
-            "# TYPE fedgate_resolution_cache_hits_total counter",
-            f"fedgate_resolution_cache_hits_total {catalog.cache_hits}",
-            "# TYPE fedgate_resolution_cache_tenants gauge",
-            f"fedgate_resolution_cache_tenants {catalog.cached_tenants}",
-            "# TYPE fedgate_node_pools_open gauge",
-            f"fedgate_node_pools_open {len(client.open_pools())}",
-            "# TYPE fedgate_node_breaker_open gauge",
-        ]
-        lines += [f'fedgate_node_breaker_open{{node="{node_id}"}} {int(client.breaker.is_open(node_id))}'
-                  for node_id in sorted(catalog.nodes)]
-        lines += ["# TYPE fedgate_health_checker gauge",
-                  f"fedgate_health_checker {int(request.app.ctx.health.is_checker)}"]
-        return HTTPResponse("\n".join(lines) + "\n", content_type="text/plain; version=0.0.4")
+        request.app.ctx.sampler.sample()
+        body, content_type = metrics.render()
+        return HTTPResponse(body, content_type=content_type)
 
     dispatch.register(app)
+    admin.register(app)
+    status_page.register(app)
     spec = openapi.document()
 
     @app.get("/openapi.json", name="openapi")

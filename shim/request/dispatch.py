@@ -13,6 +13,7 @@ from shim.auth.policy import authorize_role
 from shim.auth.tokens import ENROLLMENT, Principal, TokenVerifier
 from shim.request.endpoints import ENDPOINTS, FEDERATED_PREFIX, LEGACY_PREFIX, Endpoint
 from shim.errors import GatewayError
+from shim.observe.access import request_id
 from shim.request.flows import FLOWS, Backends, Routed
 from shim.request.routing import parse_body, require_json, route
 
@@ -46,6 +47,7 @@ async def dispatch(request: Request, **_path: str) -> HTTPResponse:
     if request.method == "OPTIONS":  # CORS preflight: the headers come from the response middleware
         return HTTPResponse(status=204)
     assert request.route is not None
+    request_id(request)  # named now: the node statements below carry it
     endpoint: Endpoint = request.route.ctx.endpoint
     backends: Backends = request.app.ctx.backends
     caller = authenticate(request, endpoint.roles)

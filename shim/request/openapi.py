@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from shim.request import admin
 from shim.request import schemas as s
 from shim.request.endpoints import ENDPOINTS, FEDERATED_PREFIX, LEGACY_PREFIX, Endpoint
 
@@ -15,7 +16,7 @@ _ERRORS = {
 
 
 def _openapi_path(path: str) -> str:
-    return re.sub(r"<([A-Za-z]+)>", r"{\1}", path)
+    return re.sub(r"<([A-Za-z_]+)>", r"{\1}", path)
 
 
 def _operation(endpoint: Endpoint, federated: bool) -> dict[str, Any]:
@@ -66,12 +67,34 @@ def _operation(endpoint: Endpoint, federated: bool) -> dict[str, Any]:
     return operation
 
 
+def _admin_operation(action: admin.Action) -> dict[str, Any]:
+    params: list[dict[str, Any]] = [{"name": name, "in": "path", "required": True, "schema": s.STR}
+                                    for name in re.findall(r"<([A-Za-z_]+)>", action.path)]
+    params += [{"name": p.name, "in": "query", "required": p.required, "schema": p.schema(),
+                "description": p.description} for p in action.query]
+    error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    responses: dict[str, Any] = {
+        str(action.success): {"description": action.summary, "content": {"application/json": {"schema": s.OBJECT}}},
+        "400": {"description": "invalid input", **error}, "401": {"description": "no valid bearer token", **error},
+        "403": {"description": "not an operator", **error}, "404": {"description": "not found", **error},
+        "409": {"description": "conflict", **error}, "503": {"description": "catalog unavailable", **error}}
+    operation: dict[str, Any] = {"operationId": action.name, "summary": action.summary, "tags": ["admin"],
+                                 "parameters": params, "responses": responses, "security": [{"bearer": []}],
+                                 "x-fedgate-roles": ["operator"]}
+    if action.request is not None:
+        operation["requestBody"] = {"required": action.method == "POST" and bool(action.request.get("required")),
+                                    "content": {"application/json": {"schema": action.request}}}
+    return operation
+
+
 def document() -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
     for endpoint in ENDPOINTS:
         for prefix, federated in ((FEDERATED_PREFIX, True), (LEGACY_PREFIX, False)):
             path = prefix + _openapi_path(endpoint.path)
             paths.setdefault(path, {})[endpoint.method.lower()] = _operation(endpoint, federated)
+    for action in admin.ACTIONS:
+        paths.setdefault(admin.PREFIX + _openapi_path(action.path), {})[action.method.lower()] = _admin_operation(action)
     return {
         "openapi": "3.1.0",
         "info": {"title": "fedgate", "version": "0.1.0",

@@ -20,3 +20,15 @@ GRANT UPDATE (unhealthy_checked_at) ON federation.federation_nodes TO fedgate_ca
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA federation TO fedgate_catalog;
 GRANT UPDATE (healthy, usable, lag_bytes, lag_seconds, replay_lsn, last_error, checked_at)
     ON federation.federation_replicas TO fedgate_catalog;
+GRANT INSERT, UPDATE, DELETE ON federation.tenant_request_stats TO fedgate_catalog;  -- report_tenant_stats
+
+-- The admin API's role (control migration 006): the catalog login takes it with
+-- SET LOCAL ROLE for an operator's request; it may change the catalog like the
+-- CLI, through the same functions. NOINHERIT: the login has the role's
+-- privileges only while it has SET it.
+GRANT fedgate_operator TO fedgate_catalog;
+ALTER ROLE fedgate_catalog NOINHERIT;
+GRANT USAGE ON SCHEMA federation, fedgate TO fedgate_operator;
+GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA federation TO fedgate_operator;
+GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA federation TO fedgate_operator;
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA federation TO fedgate_operator;

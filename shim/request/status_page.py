@@ -1,0 +1,140 @@
+"""``GET /status``: one server-rendered page an on-call engineer reads (Jinja, inline styles, no external
+asset: it works offline). It shows nothing of the fleet without an operator's credential: a browser signs
+in with a form (``POST /status/login`` takes an operator token and sets an HttpOnly, SameSite=Strict
+cookie holding a session token of the page's own audience, useless against the API); scripts send the
+operator bearer token. The page refreshes itself every FEDGATE_STATUS_REFRESH seconds.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sanic import Request, Sanic
+from sanic.response import HTTPResponse, redirect
+
+from shim.auth.keys import Keyring
+from shim.auth.tokens import Principal, TokenVerifier, mint
+from shim.config import Settings
+from shim.errors import GatewayError
+from shim.nodes.catalog import Catalog, CatalogUnavailable
+from shim.nodes.client import NodeClient
+
+COOKIE = "fedgate_status"
+SESSION_SECONDS = 8 * 3600  # at most; never longer than the token that signed in
+_TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).with_name("templates")),
+                         autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+_SECURITY_HEADERS = {"Cache-Control": "no-store", "X-Frame-Options": "DENY", "Referrer-Policy": "no-referrer",
+                     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
+                                                "form-action 'self'; frame-ancestors 'none'"}
+
+
+def _page(name: str, status: int = 200, **context: Any) -> HTTPResponse:
+    html = _TEMPLATES.get_template(name).render(**context)
+    return HTTPResponse(html, status=status, content_type="text/html; charset=utf-8", headers=_SECURITY_HEADERS)
+
+
+def _sessions(app: Sanic) -> TokenVerifier:
+    verifier: TokenVerifier = app.ctx.status_sessions
+    return verifier
+
+
+def _operator(request: Request) -> Principal | None:
+    """The operator behind the request: its bearer token, or the page's session cookie."""
+    header = request.headers.get("authorization")
+    cookie = request.cookies.get(COOKIE)
+    try:
+        if header:
+            caller = request.app.ctx.verifier.verify(header)
+        elif cookie:
+            caller = _sessions(request.app).verify(f"Bearer {cookie}")
+        else:
+            return None
+    except GatewayError:
+        return None
+    return caller if caller.role == "operator" else None
+
+
+async def _fleet(request: Request) -> dict[str, Any]:
+    catalog: Catalog = request.app.ctx.catalog
+    client: NodeClient = request.app.ctx.client
+    use = client.pool_use()
+    nodes = await catalog.as_operator("admin_nodes")
+    moves = [m for m in await catalog.as_operator("list_moves", (50,))
+             if m["state"] not in ("done", "aborted", "failed")]
+    busiest = await catalog.as_operator("tenant_stats", (3, None, None))
+    regions: dict[str, list[dict[str, Any]]] = {}
+    for node in nodes:
+        node["pool"] = use.get(node["node_id"])
+        node["breaker_open"] = client.breaker.is_open(node["node_id"])
+        node["down"] = node["health"] == "unhealthy" or not node["serving"]
+        node["busiest"] = [t for t in busiest if t["node_id"] == node["node_id"]]
+        regions.setdefault(node["region"], []).append(node)
+    changes = sorted((n for n in nodes if n["last_change_at"] is not None),
+                     key=lambda n: n["last_change_at"], reverse=True)[:10]
+    for move in moves:
+        expected = move["rows_expected"] or 0
+        move["percent"] = min(100, round(100 * (move["rows_copied"] or 0) / expected)) if expected else (
+            100 if move["state"] not in ("copying",) else 0)
+    return {"regions": regions, "moves": moves, "changes": changes}
+
+
+def register(app: Sanic) -> None:
+    settings: Settings = app.ctx.settings
+    keyring: Keyring = app.ctx.keyring
+    audience = f"{settings.jwt_audience}:status"
+    app.ctx.status_sessions = TokenVerifier(keyring, audience, settings.jwt_issuer, settings.jwt_leeway)
+    secure = settings.public_url.startswith("https://")
+
+    @app.get("/status", name="status")
+    async def status(request: Request) -> HTTPResponse:
+        caller = _operator(request)
+        if caller is None:
+            return _page("login.html", 401, error=None)
+        started = time.perf_counter()
+        try:
+            fleet = await _fleet(request)
+            unavailable = None
+        except CatalogUnavailable:
+            fleet, unavailable = {"regions": {}, "moves": [], "changes": []}, "the federation catalog is not reachable"
+        catalog: Catalog = request.app.ctx.catalog
+        gateway = {"worker_pid": __import__("os").getpid(), "cache_hits": catalog.cache_hits,
+                   "cache_misses": catalog.cache_misses, "catalog_roundtrips": catalog.roundtrips,
+                   "cached_tenants": catalog.cached_tenants, "open_pools": len(request.app.ctx.client.open_pools()),
+                   "health_checker": request.app.ctx.health.is_checker,
+                   "uptime_s": round(time.monotonic() - request.app.ctx.started), "nodes": len(catalog.nodes)}
+        return _page("status.html", refresh=settings.status_refresh, now=time.strftime("%Y-%m-%d %H:%M:%S UTC",
+                     time.gmtime()), operator=caller.sub, unavailable=unavailable, gateway=gateway,
+                     render_ms=round((time.perf_counter() - started) * 1000, 1), **fleet)
+
+    @app.post("/status/login", name="status_login")
+    async def login(request: Request) -> HTTPResponse:
+        origin = request.headers.get("origin")
+        if origin and urlsplit(origin).netloc != request.host:
+            return _page("login.html", 403, error="sign in from this gateway's own page")
+        if (request.headers.get("content-type") or "").split(";")[0].strip() != "application/x-www-form-urlencoded":
+            return _page("login.html", 415, error="send the form")
+        fields = parse_qs((request.body or b"").decode("utf-8", "replace"), max_num_fields=5)
+        token = (fields.get("token") or [""])[0].strip()
+        try:
+            caller = request.app.ctx.verifier.verify(f"Bearer {token}") if token else None
+        except GatewayError:
+            caller = None
+        if caller is None or caller.role != "operator":
+            return _page("login.html", 401, error="that is not a valid operator token")
+        ttl = max(60, min(SESSION_SECONDS, int(caller.expires - time.time())))
+        session, _ = mint(keyring, role="operator", audience=audience, ttl=ttl, sub=caller.sub,
+                          issuer=settings.jwt_issuer)
+        response = redirect("/status", status=303)
+        response.add_cookie(COOKIE, session, path="/status", max_age=ttl, httponly=True, samesite="Strict",
+                            secure=secure)
+        return response
+
+    @app.post("/status/logout", name="status_logout")
+    async def logout(_request: Request) -> HTTPResponse:
+        response = redirect("/status", status=303)
+        response.delete_cookie(COOKIE, path="/status")
+        return response

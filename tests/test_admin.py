@@ -1,0 +1,195 @@
+"""The admin API, /admin/v1: every action for an operator, refused to anyone else, each doing what the
+CLI's SQL does; moves started, watched and aborted over HTTP."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from shim.request.admin import ACTIONS
+from tests.api_client import FED, LEGACY, assert_error, create_tenant
+from tests.federation import Federation, Gateway, bearer, start_gateway
+
+ADMIN = "/admin/v1"
+
+
+@pytest.fixture(scope="module")
+def admin_gateway(federation: Federation, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
+    gw = start_gateway(federation.control_url, tmp_path_factory.mktemp("admin"),
+                       env={"FEDGATE_TENANT_STATS_INTERVAL": "1", "FEDGATE_HEALTH_INTERVAL": "0.5"})
+    try:
+        yield gw
+    finally:
+        gw.stop()
+
+
+def _every_action(tenant: str) -> list[tuple[str, str, dict | None]]:
+    return [
+        ("GET", "/nodes", None), ("POST", "/nodes", {"nodeId": "x-1", "region": "eu-west", "databaseUrl": "env:NONE"}),
+        ("POST", "/nodes/ap-south-1/status", {"status": "active"}), ("POST", "/nodes/ap-south-1/drain", {}),
+        ("GET", f"/tenants/{tenant}/routes", None),
+        ("POST", f"/tenants/{tenant}/routes", {"region": "eu-west", "nodeId": "eu-west-1"}),
+        ("DELETE", f"/tenants/{tenant}/routes/eu-west/eu-west-1", None), ("GET", f"/tenants/{tenant}/explain", None),
+        ("POST", f"/tenants/{tenant}/suspend", {}), ("POST", f"/tenants/{tenant}/resume", {}),
+        ("GET", "/tenant-stats", None), ("POST", "/moves", {"tenantId": tenant, "to": "ap-south-1"}),
+        ("GET", "/moves", None), ("GET", "/moves/1", None), ("POST", "/moves/1/abort", None),
+        ("POST", "/moves/1/resume", None)]
+
+
+def test_only_operators_reach_the_admin_api(admin_gateway: Gateway, federation: Federation) -> None:
+    with admin_gateway.client() as http:
+        tenant = create_tenant(http, "eu-west")
+        actions = _every_action(tenant)
+        assert len(actions) == len(ACTIONS)  # one request for each action
+        for method, path, body in actions:
+            for headers, status in (({"Authorization": ""}, 401), (bearer("tenant", tenant), 403),
+                                    ({"Authorization": "Bearer not-a-jwt"}, 401)):
+                resp = http.request(method, ADMIN + path, json=body, headers=headers)
+                assert_error(resp, status, "FGW401" if status == 401 else "FGW403")
+    # Nothing was done: the tenant is active, ap-south-1 too, no move, no rule.
+    assert federation.catalog("SELECT status FROM federation.tenant_registry WHERE id = %s", (tenant,)) == [("active",)]
+    assert federation.catalog("SELECT status FROM federation.federation_nodes WHERE node_id = 'ap-south-1'") == \
+        [("active",)]
+    assert federation.catalog("SELECT count(*) FROM federation.tenant_moves") == [(0,)]
+
+
+def test_nodes_routes_and_explanations(admin_gateway: Gateway, federation: Federation) -> None:
+    with admin_gateway.client() as http:
+        tenant = create_tenant(http, "eu-west")
+        http.get(f"{FED}/tenants/{tenant}/status").raise_for_status()  # eu-west-1's pool opens
+        nodes = http.get(f"{ADMIN}/nodes")
+        assert nodes.status_code == 200
+        by_id = {n["node_id"]: n for n in nodes.json()["items"]}
+        assert set(by_id) == {"default", "eu-west-1", "ap-south-1"}
+        assert by_id["eu-west-1"]["tenants"] >= 1 and by_id["eu-west-1"]["region"] == "eu-west"
+        assert by_id["eu-west-1"]["pool"]["size"] >= 1
+        for url in federation.urls.values():  # never a database URL
+            assert url not in nodes.text
+        assert "database_url" not in nodes.text
+
+        assert http.post(f"{ADMIN}/nodes/ap-south-1/status", json={"status": "draining"}).json()["status"] == "draining"
+        assert federation.catalog("SELECT status FROM federation.federation_nodes WHERE node_id = 'ap-south-1'") == \
+            [("draining",)]
+        assert http.post(f"{ADMIN}/nodes/ap-south-1/status", json={"status": "active"}).status_code == 200
+        assert_error(http.post(f"{ADMIN}/nodes/ap-south-1/status", json={"status": "asleep"}), 400, "FGW111")
+        assert_error(http.post(f"{ADMIN}/nodes/nowhere/status", json={"status": "down"}), (404, 400))
+        assert_error(http.post(f"{ADMIN}/nodes/ap-south-1/status", content=b"status=down",
+                               headers={"Content-Type": "text/plain"}), 415, "FGW415")
+
+        added = http.post(f"{ADMIN}/tenants/{tenant}/routes", json={"region": "ap-south", "nodeId": "ap-south-1",
+                                                                     "weight": 40})
+        assert added.status_code == 201, added.text
+        routes = http.get(f"{ADMIN}/tenants/{tenant}/routes").json()["items"]
+        assert {(r["region"], r["node_id"], r["weight"]) for r in routes} >= {("ap-south", "ap-south-1", 40)}
+        explained = http.get(f"{ADMIN}/tenants/{tenant}/explain", params={"region": "ap-south"}).json()
+        assert any(step["node_id"] == "ap-south-1" and step["decision"] for step in explained["steps"]), explained
+        assert http.delete(f"{ADMIN}/tenants/{tenant}/routes/ap-south/ap-south-1").json() == {"removed": True}
+        assert_error(http.delete(f"{ADMIN}/tenants/{tenant}/routes/ap-south/ap-south-1"), 404, "FGW404")
+        assert_error(http.get(f"{ADMIN}/tenants/not-a-uuid/routes"), 400, "FGW101")
+        assert_error(http.post(f"{ADMIN}/tenants/{tenant}/routes", json={"region": "EU WEST", "nodeId": "eu-west-1"}),
+                     400, "FGW102")
+
+
+def test_suspend_and_resume_reach_the_node(admin_gateway: Gateway, federation: Federation) -> None:
+    with admin_gateway.client() as http:
+        tenant = create_tenant(http, "eu-west")
+        done = http.post(f"{ADMIN}/tenants/{tenant}/suspend", json={"reason": "unpaid invoice"})
+        assert done.json() == {"tenantId": tenant, "status": "suspended", "node": "eu-west-1"}
+        write = http.post(f"{FED}/identity/validate", json={"tenantId": tenant, "type": "oidc", "config": {}})
+        assert_error(write, 423, "FG423")
+        assert federation.sql("eu-west-1", "SELECT status FROM onboarding.tenants WHERE id = %s", (tenant,)) == \
+            [("suspended",)]
+        assert http.post(f"{ADMIN}/tenants/{tenant}/resume").status_code == 200
+        write = http.post(f"{FED}/identity/validate", json={"tenantId": tenant, "type": "oidc", "config": {}})
+        assert write.status_code == 200, write.text
+        assert_error(http.post(f"{ADMIN}/tenants/{uuid.uuid4()}/suspend"), 404)
+
+
+def test_tenant_stats_reach_the_catalog_in_batches(admin_gateway: Gateway, federation: Federation) -> None:
+    with admin_gateway.client() as http:
+        busy, quiet = create_tenant(http, "eu-west"), create_tenant(http, "eu-west")
+        for _ in range(30):
+            http.get(f"{FED}/tenants/{busy}/status").raise_for_status()
+        http.get(f"{FED}/tenants/{quiet}/status").raise_for_status()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            rows = http.get(f"{ADMIN}/tenant-stats", params={"node": "eu-west-1", "top": 5}).json()["items"]
+            counts = {r["tenant_id"]: r for r in rows}
+            if counts.get(busy, {}).get("requests_1m", 0) >= 30 and quiet in counts:
+                break
+            time.sleep(0.3)
+        assert counts[busy]["requests_1m"] >= 30 and counts[busy]["rank_on_node"] < counts[quiet]["rank_on_node"]
+        assert counts[busy]["avg_ms_1h"] > 0 and counts[busy]["errors_1h"] == 0
+    # In SQL, as a DBA reads it.
+    rows = federation.catalog("SELECT requests_1m FROM federation.federation_tenant_stats WHERE tenant_id = %s", (busy,))
+    assert rows and rows[0][0] >= 30
+
+
+def _wait_move(http, move_id: int, states: set[str], within: float = 60) -> dict:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        move = http.get(f"{ADMIN}/moves/{move_id}").json()
+        if move["state"] in states:
+            return move
+        time.sleep(0.2)
+    raise AssertionError(f"move {move_id} still {move['state']}")
+
+
+def test_a_move_started_watched_and_aborted_over_http(admin_gateway: Gateway, federation: Federation) -> None:
+    with admin_gateway.client() as http:
+        legacy = create_tenant(http, "eu-west", prefix=LEGACY)
+        for _ in range(5):
+            http.post(f"{LEGACY}/identity/validate", json={"tenantId": legacy, "type": "oidc", "config": {}})
+        started = http.post(f"{ADMIN}/moves", json={"tenantId": legacy, "to": "eu-west-1"})
+        assert started.status_code == 202, started.text
+        move = _wait_move(http, started.json()["move_id"], {"done", "failed", "aborted"})
+        assert move["state"] == "done" and move["pause_ms"] is not None, move
+        served = http.get(f"{FED}/tenants/{legacy}/status")
+        assert served.status_code == 200 and served.headers["X-Federation-Node"] == "eu-west-1"
+        assert any(m["move_id"] == move["move_id"] for m in http.get(f"{ADMIN}/moves").json()["items"])
+        assert_error(http.post(f"{ADMIN}/moves", json={"tenantId": legacy, "to": "nowhere"}), (400, 404, 409))
+        assert_error(http.post(f"{ADMIN}/moves/{move['move_id']}/abort"), 409, "FGW409")
+        assert_error(http.get(f"{ADMIN}/moves/0"), 400, "FGW111")
+        assert_error(http.get(f"{ADMIN}/moves/999999"), 404, "FGW404")
+
+        # A move aborted while its worker drives it: nothing left on either node.
+        other = create_tenant(http, "eu-west")
+        agent = str(uuid.uuid4())
+        federation.sql("eu-west-1", """
+            INSERT INTO onboarding.agent_instances (id, tenant_id, hostname, agent_type, version)
+            VALUES (%s, %s, 'host-1', 'log-shipper', '2.4.1')""", (agent, other))
+        federation.sql("eu-west-1", """
+            INSERT INTO onboarding.agent_heartbeats (tenant_id, agent_instance_id, reported_at, cpu_percent, status)
+            SELECT %s, %s, now() - i * interval '1 second', 1, 'ok' FROM generate_series(1, 50000) i""",
+                       (other, agent))
+        started = http.post(f"{ADMIN}/moves", json={"tenantId": other, "to": "ap-south-1"})
+        assert started.status_code == 202, started.text
+        move_id = started.json()["move_id"]
+        _wait_move(http, move_id, {"copying", "catching_up"}, 10)
+        aborted = http.post(f"{ADMIN}/moves/{move_id}/abort")
+        assert aborted.status_code == 200 and aborted.json()["state"] == "aborted", aborted.text
+        time.sleep(1.5)  # the interrupted mover notices within a polling round and tidies too
+        name = f"fedgate_move_{move_id}"
+        assert federation.sql("eu-west-1", "SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE %s",
+                              (f"{name}%",)) == [(0,)]
+        assert federation.sql("eu-west-1", "SELECT count(*) FROM pg_publication WHERE pubname LIKE %s",
+                              (f"{name}%",)) == [(0,)]
+        assert federation.sql("ap-south-1", "SELECT count(*) FROM pg_subscription WHERE subname LIKE %s",
+                              (f"{name}%",)) == [(0,)]
+        assert federation.sql("ap-south-1", "SELECT count(*) FROM onboarding.agent_heartbeats WHERE tenant_id = %s",
+                              (other,)) == [(0,)]
+        served = http.get(f"{FED}/tenants/{other}/status")
+        assert served.status_code == 200 and served.headers["X-Federation-Node"] == "eu-west-1"
+
+
+def test_a_node_added_over_http(admin_gateway: Gateway, federation: Federation, tmp_path: Path) -> None:
+    with admin_gateway.client() as http:
+        refused = http.post(f"{ADMIN}/nodes", json={"nodeId": "eu-west-9", "region": "eu-west",
+                                                    "databaseUrl": "env:FEDGATE_NO_SUCH_VARIABLE"})
+        assert_error(refused, 422, "FGW422")
+        assert_error(http.post(f"{ADMIN}/nodes", json={"nodeId": "", "region": "eu-west", "databaseUrl": "x"}),
+                     400, "FGW110")
