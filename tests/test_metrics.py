@@ -1,0 +1,177 @@
+"""Metrics of the whole gateway (two workers, one scrape), parsed with prometheus-client's own parser;
+request ids from the client to pg_stat_activity; the JSON access log."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import psycopg
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from tests.api_client import FED, create_tenant
+from tests.federation import Federation, Gateway, bearer, make_federation, start_gateway
+
+ENV = {"FEDGATE_HEALTH_INTERVAL": "0.3", "FEDGATE_POOL_TIMEOUT": "1", "FEDGATE_BREAKER_THRESHOLD": "1"}
+
+
+def scrape(http: httpx.Client) -> dict[tuple[str, frozenset], float]:
+    resp = http.get("/metrics")
+    assert resp.status_code == 200 and resp.headers["content-type"].startswith("text/plain")
+    return {(sample.name, frozenset(sample.labels.items())): sample.value
+            for family in text_string_to_metric_families(resp.text) for sample in family.samples}
+
+
+def total(samples: dict[tuple[str, frozenset], float], name: str, **labels: str) -> float:
+    wanted = set(labels.items())
+    return sum(v for (n, found), v in samples.items() if n == name and wanted <= found)
+
+
+@pytest.fixture()
+def two_workers(clusters, tmp_path: Path) -> Iterator[tuple[Federation, Gateway]]:
+    fed = make_federation(clusters)
+    gw = start_gateway(fed.control_url, tmp_path, workers=2, env=ENV)
+    try:
+        yield fed, gw
+    finally:
+        gw.stop()
+        for cluster in clusters:
+            if not cluster.is_alive():
+                cluster.start_server()
+
+
+def test_one_scrape_shows_every_worker_and_the_figures_move(two_workers: tuple[Federation, Gateway]) -> None:
+    fed, gw = two_workers
+    with gw.client() as http:
+        tenant = create_tenant(http, "eu-west")
+        far = create_tenant(http, "ap-south")
+        time.sleep(1.2)
+        before = scrape(http)
+        # Fresh connections: the two workers answer them in turn.
+        for _ in range(40):
+            with httpx.Client(base_url=gw.base_url, headers=bearer(), timeout=10) as one:
+                assert one.get(f"{FED}/tenants/{tenant}/status").status_code == 200
+        assert_error_count = 0
+        for _ in range(5):
+            if http.get(f"{FED}/tenants/not-a-uuid/status").status_code == 400:
+                assert_error_count += 1
+        time.sleep(1.2)  # each worker copies its own figures once a second
+        after = scrape(http)
+    served = dict(endpoint="getTenantStatus", namespace="federated", node="eu-west-1", status_class="2xx")
+    assert total(after, "fedgate_request_duration_seconds_count", **served) - \
+        total(before, "fedgate_request_duration_seconds_count", **served) == 40
+    assert total(after, "fedgate_request_duration_seconds_count", status_class="4xx") - \
+        total(before, "fedgate_request_duration_seconds_count", status_class="4xx") == assert_error_count == 5
+    assert total(after, "fedgate_request_duration_seconds_bucket", le="+Inf", **served) >= 40
+    assert total(after, "fedgate_request_duration_seconds_sum", **served) > 0
+    # Both workers served: their cache hits add up in one scrape (a worker's own count would be less).
+    hits = total(after, "fedgate_resolution_cache_hits_total") - total(before, "fedgate_resolution_cache_hits_total")
+    assert hits >= 38, hits
+    assert total(after, "fedgate_resolution_cache_misses_total") >= 1
+    assert total(after, "fedgate_catalog_roundtrips_total") >= 1
+    assert total(after, "fedgate_resolution_cache_entries", kind="mapped") >= 1
+    assert total(after, "fedgate_node_pool_connections", node="eu-west-1") >= 1
+    assert total(after, "fedgate_node_pool_requests_total", node="eu-west-1") >= 40
+    assert ("fedgate_node_pool_wait_seconds_total", frozenset({("node", "eu-west-1")})) in after
+    assert total(after, "fedgate_health_check_seconds_count", node="eu-west-1", result="healthy") >= 1
+    assert total(after, "fedgate_node_healthy", node="ap-south-1") == 1
+    assert not any("tenant" in dict(labels) for _, labels in after)  # no tenant label, anywhere
+
+    # A node stopped for real: its health and breaker show it, and its requests count as 5xx.
+    ap = fed.clusters[2]
+
+    def hammer() -> None:  # requests in flight as the node goes: they meet it gone before the checker does
+        with httpx.Client(base_url=gw.base_url, headers=bearer(), timeout=10) as one:
+            end = time.monotonic() + 3
+            while time.monotonic() < end:
+                one.get(f"{FED}/tenants/{far}/status")
+    hammering = [threading.Thread(target=hammer) for _ in range(4)]
+    for thread in hammering:
+        thread.start()
+    time.sleep(0.3)
+    ap.stop_server()
+    for thread in hammering:
+        thread.join()
+    with gw.client() as http:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            http.get(f"{FED}/tenants/{far}/status")
+            time.sleep(0.1)
+            now = scrape(http)
+            if total(now, "fedgate_node_healthy", node="ap-south-1") == 0 and \
+                    total(now, "fedgate_node_breaker_opens_total", node="ap-south-1") >= 1:
+                break
+        assert total(now, "fedgate_node_healthy", node="ap-south-1") == 0
+        assert total(now, "fedgate_node_breaker_opens_total", node="ap-south-1") >= 1
+        assert total(now, "fedgate_health_check_seconds_count", node="ap-south-1", result="unhealthy") >= 1
+        assert total(now, "fedgate_request_duration_seconds_count", status_class="5xx") >= 1
+    ap.start_server()
+
+
+def test_moves_in_progress_are_counted(gateway: Gateway, federation: Federation) -> None:
+    with gateway.client() as http:
+        tenant = create_tenant(http, "eu-west")
+        move_id = federation.catalog("SELECT move_id FROM federation.start_move(%s, 'ap-south-1')", (tenant,))[0][0]
+        try:
+            deadline = time.monotonic() + 10
+            while total(scrape(http), "fedgate_moves_in_progress", state="copying") < 1:
+                assert time.monotonic() < deadline, "the open move never showed"
+                time.sleep(0.3)
+            assert total(scrape(http), "fedgate_move_idle_seconds_max") >= 0
+        finally:
+            federation.catalog("SELECT federation.abort_move(%s)", (move_id,))
+        deadline = time.monotonic() + 10
+        while total(scrape(http), "fedgate_moves_in_progress") > 0:
+            assert time.monotonic() < deadline, "the aborted move still counted"
+            time.sleep(0.3)
+
+
+def test_a_request_id_leads_from_the_client_to_pg_stat_activity(gateway: Gateway, federation: Federation) -> None:
+    with gateway.client() as http:
+        tenant = create_tenant(http, "eu-west")
+        given = http.get(f"{FED}/tenants/{tenant}/status", headers={"X-Request-ID": "trace-abc.123"})
+        assert given.headers["X-Request-ID"] == "trace-abc.123"
+        made = http.get(f"{FED}/tenants/{tenant}/status")
+        assert len(made.headers["X-Request-ID"]) == 32
+        odd = http.get(f"{FED}/tenants/{tenant}/status", headers={"X-Request-ID": "bad id;" + "x" * 80})
+        assert odd.headers["X-Request-ID"] != "bad id" and len(odd.headers["X-Request-ID"]) == 32
+        assert http.get("/healthz").headers["X-Request-ID"]
+        # A write blocked on the node by a DBA's row lock: pg_stat_activity names its request.
+        holder = psycopg.connect(federation.urls["eu-west-1"])
+        holder.execute("SELECT 1 FROM onboarding.tenants WHERE id = %s FOR UPDATE", (tenant,))
+        answer: list[httpx.Response] = []
+        with httpx.Client(base_url=gateway.base_url, headers=bearer(), timeout=15) as blocked:
+            thread = threading.Thread(target=lambda: answer.append(blocked.post(
+                f"{FED}/identity/validate", json={"tenantId": tenant, "type": "oidc", "config": {}},
+                headers={"X-Request-ID": "slow-write-42"})))
+            thread.start()
+            try:
+                deadline = time.monotonic() + 5
+                seen: list = []
+                while not seen and time.monotonic() < deadline:
+                    seen = federation.sql("eu-west-1", "SELECT usename, state, wait_event_type FROM pg_stat_activity "
+                                          "WHERE application_name = 'fedgate slow-write-42'")
+                    time.sleep(0.05)
+                assert seen and seen[0][0] == "fedgate_gateway" and seen[0][2] == "Lock", seen
+            finally:
+                holder.rollback()
+                holder.close()
+                thread.join(15)
+        assert answer and answer[0].status_code == 200
+        # The statement over, the connection's name is back.
+        assert federation.sql("eu-west-1", "SELECT count(*) FROM pg_stat_activity "
+                              "WHERE application_name = 'fedgate slow-write-42'") == [(0,)]
+    time.sleep(0.3)
+    lines = [json.loads(line) for line in gateway.log().splitlines() if line.startswith('{"time"')]
+    traced = [line for line in lines if line["requestId"] == "trace-abc.123"]
+    assert traced == [{**traced[0], "method": "GET", "route": "federated.getTenantStatus", "status": 200,
+                       "node": "eu-west-1", "tenant": tenant}]
+    assert set(traced[0]) == {"time", "requestId", "method", "route", "status", "node", "tenant", "ms"}
+    assert traced[0]["ms"] > 0
+    assert any(line["requestId"] == "slow-write-42" and line["status"] == 200 for line in lines)
+    assert "Bearer" not in gateway.log() and "eyJ" not in gateway.log()  # no token in the log
