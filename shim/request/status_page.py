@@ -27,7 +27,7 @@ COOKIE = "fedgate_status"
 SESSION_SECONDS = 8 * 3600  # at most; never longer than the token that signed in
 _TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).with_name("templates")),
                          autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
-_SECURITY_HEADERS = {"Cache-Control": "no-store", "X-Frame-Options": "DENY", "Referrer-Policy": "no-referrer",
+_SECURITY_HEADERS = {"Cache-Control": "no-store", "X-Frame-Options": "DENY", "Referrer-Policy": "same-origin",
                      "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
                                                 "form-action 'self'; frame-ancestors 'none'"}
 
