@@ -12,7 +12,7 @@ import pytest
 
 from shim.request.admin import ACTIONS
 from tests.api_client import FED, LEGACY, assert_error, create_tenant
-from tests.federation import Federation, Gateway, bearer, start_gateway
+from tests.federation import Federation, Gateway, bearer, create_database, start_gateway
 
 ADMIN = "/admin/v1"
 
@@ -186,10 +186,45 @@ def test_a_move_started_watched_and_aborted_over_http(admin_gateway: Gateway, fe
         assert served.status_code == 200 and served.headers["X-Federation-Node"] == "eu-west-1"
 
 
-def test_a_node_added_over_http(admin_gateway: Gateway, federation: Federation, tmp_path: Path) -> None:
-    with admin_gateway.client() as http:
-        refused = http.post(f"{ADMIN}/nodes", json={"nodeId": "eu-west-9", "region": "eu-west",
-                                                    "databaseUrl": "env:FEDGATE_NO_SUCH_VARIABLE"})
-        assert_error(refused, 422, "FGW422")
-        assert_error(http.post(f"{ADMIN}/nodes", json={"nodeId": "", "region": "eu-west", "databaseUrl": "x"}),
-                     400, "FGW110")
+def test_a_node_added_then_another_drained_over_http(fresh_federation: Federation, tmp_path: Path) -> None:
+    fed = fresh_federation
+    gw = start_gateway(fed.control_url, tmp_path, env={"FEDGATE_HEALTH_INTERVAL": "0.5"})
+    try:
+        with gw.client() as http:
+            tenants = [create_tenant(http, "eu-west") for _ in range(3)]
+            for tenant in tenants:
+                http.post(f"{FED}/identity/validate", json={"tenantId": tenant, "type": "oidc", "config": {}})
+            assert_error(http.post(f"{ADMIN}/nodes/eu-west-1/drain", json={}), 409, "FGW409")  # nowhere to go
+            # eu-west-2: an empty database on the third cluster, migrated and registered by the gateway.
+            url = create_database(fed.clusters[2], f"{fed.name}_w2", template=None)
+            added = http.post(f"{ADMIN}/nodes", json={"nodeId": "eu-west-2", "region": "eu-west", "databaseUrl": url})
+            assert added.status_code == 201, added.text
+            assert added.json()["node"]["node_id"] == "eu-west-2" and "applied" in added.json()["migration"]
+            assert url not in added.text and "database_url" not in added.text
+            deadline = time.monotonic() + 10
+            while "eu-west-2" not in {n["node_id"] for n in http.get(f"{ADMIN}/nodes").json()["items"]
+                                      if n["health"] == "healthy"}:
+                assert time.monotonic() < deadline, "eu-west-2 never healthy"
+                time.sleep(0.2)
+            drained = http.post(f"{ADMIN}/nodes/eu-west-1/drain", json={"parallel": 2})
+            assert drained.status_code == 202, drained.text
+            assert {m["tenantId"] for m in drained.json()["moves"]} == set(tenants)
+            assert {m["to"] for m in drained.json()["moves"]} == {"eu-west-2"}
+            deadline = time.monotonic() + 90
+            while fed.catalog("SELECT count(*) FROM federation.tenant_moves WHERE state = 'done'") != [(3,)]:
+                assert time.monotonic() < deadline, http.get(f"{ADMIN}/moves").text
+                time.sleep(0.5)
+            for tenant in tenants:
+                served = http.get(f"{FED}/tenants/{tenant}/status")
+                assert served.status_code == 200 and served.headers["X-Federation-Node"] == "eu-west-2"
+            by_id = {n["node_id"]: n for n in http.get(f"{ADMIN}/nodes").json()["items"]}
+            assert by_id["eu-west-1"]["status"] == "draining" and by_id["eu-west-1"]["tenants"] == 0
+            assert fed.sql("eu-west-1", "SELECT count(*) FROM onboarding.tenants WHERE id = ANY(%s::uuid[])",
+                           (tenants,)) == [(0,)]
+            refused = http.post(f"{ADMIN}/nodes", json={"nodeId": "eu-west-9", "region": "eu-west",
+                                                        "databaseUrl": "env:FEDGATE_NO_SUCH_VARIABLE"})
+            assert_error(refused, 422, "FGW422")
+            assert_error(http.post(f"{ADMIN}/nodes", json={"nodeId": "", "region": "eu-west", "databaseUrl": "x"}),
+                         400, "FGW110")
+    finally:
+        gw.stop()

@@ -52,6 +52,18 @@ def test_node_add_route_add_resolve(fresh_federation: Federation, clusters: list
     listed = fedgate("node", "list", control=fed.control_url)
     assert "ap-south-2" in listed.stdout and "postgresql://" not in listed.stdout
 
+    rules = fedgate("route", "list", tid, control=fed.control_url)
+    assert rules.returncode == 0 and "ap-south-2" in rules.stdout and "50" in rules.stdout
+    removed = fedgate("route", "remove", tid, "ap-south", "ap-south-2", control=fed.control_url)
+    assert removed.returncode == 0, removed.stderr
+    assert "ap-south-2" not in fedgate("route", "list", tid, control=fed.control_url).stdout
+    again = fedgate("route", "remove", tid, "ap-south", "ap-south-2", control=fed.control_url)
+    assert again.returncode == 1 and "no rule" in again.stderr
+    fed.catalog("""SELECT federation.report_tenant_stats(jsonb_build_array(jsonb_build_object(
+        'tenant', %s::text, 'node', 'ap-south-2', 'requests', 7, 'errors', 1, 'total_ms', 14, 'max_ms', 5)))""", (tid,))
+    stats = fedgate("tenant", "stats", "--node", "ap-south-2", control=fed.control_url)
+    assert stats.returncode == 0 and tid in stats.stdout and "cli" in stats.stdout, stats.stdout
+
 
 def test_errors_are_clear_and_carry_no_secret(fresh_federation: Federation) -> None:
     missing = fedgate("node", "set-status", "nowhere", "down", control=fresh_federation.control_url)

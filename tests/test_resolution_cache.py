@@ -14,9 +14,13 @@ from tests.api_client import FED, create_tenant
 from tests.federation import Federation, start_gateway
 
 
-def _roundtrips(http: httpx.Client) -> int:
+def _metric(http: httpx.Client, line: str) -> int:
     text = http.get("/metrics").text
-    return int(float(re.search(r"^fedgate_catalog_roundtrips_total ([0-9.]+)$", text, re.MULTILINE).group(1)))
+    return int(float(re.search(rf"^{re.escape(line)} ([0-9.]+)$", text, re.MULTILINE).group(1)))
+
+
+def _roundtrips(http: httpx.Client) -> int:
+    return _metric(http, "fedgate_catalog_roundtrips_total")
 
 
 def test_a_flood_of_random_tenant_ids_leaves_hot_tenants_cached(federation: Federation, tmp_path: Path) -> None:
@@ -34,6 +38,9 @@ def test_a_flood_of_random_tenant_ids_leaves_hot_tenants_cached(federation: Fede
                 for tenant in hot:
                     assert http.get(f"{FED}/tenants/{tenant}/status").status_code == 200
             assert _roundtrips(http) == before  # not one catalog round trip for the hot tenants
+            assert _metric(http, 'fedgate_resolution_cache_evictions_total{kind="unmapped"}') >= 300
+            assert _metric(http, 'fedgate_resolution_cache_evictions_total{kind="mapped"}') == 0
+            assert _metric(http, 'fedgate_resolution_cache_entries{kind="unmapped"}') == 100
     finally:
         gw.stop()
 

@@ -207,6 +207,29 @@ def cmd_route_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_route_list(args: argparse.Namespace) -> int:
+    with psycopg.connect(_control_url(args), autocommit=True) as conn:
+        _print_rows(conn.execute(QUERIES["tenant_routes"], (str(args.tenant),)))
+    return 0
+
+
+def cmd_route_remove(args: argparse.Namespace) -> int:
+    with psycopg.connect(_control_url(args), autocommit=True) as conn:
+        row = conn.execute(QUERIES["remove_route"], (str(args.tenant), args.region, args.node_id)).fetchone()
+    if not row or not row[0]:
+        print(f"fedgate: tenant {args.tenant} has no rule for {args.region} on {args.node_id}", file=sys.stderr)
+        return 1
+    print(f"removed: tenant {args.tenant}, {args.region} on {args.node_id}")
+    return 0
+
+
+def cmd_tenant_stats(args: argparse.Namespace) -> int:
+    """The busiest tenants per node, as the gateways reported them (federation_tenant_stats)."""
+    with psycopg.connect(_control_url(args), autocommit=True) as conn:
+        _print_rows(conn.execute(QUERIES["tenant_stats"], (args.top, args.node, args.node)))
+    return 0
+
+
 def cmd_resolve(args: argparse.Namespace) -> int:
     with psycopg.connect(_control_url(args), autocommit=True) as conn:
         row = conn.execute(QUERIES["resolve_node"], (str(args.tenant), args.region)).fetchone()
@@ -355,6 +378,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--weight", type=int, default=100)
     p.add_argument("--primary", action="store_true")
     p.set_defaults(func=cmd_route_add)
+    p = with_url(route.add_parser("list", help="a tenant's routing rules"))
+    p.add_argument("tenant", type=UUID)
+    p.set_defaults(func=cmd_route_list)
+    p = with_url(route.add_parser("remove", help="remove one of a tenant's routing rules"))
+    p.add_argument("tenant", type=UUID)
+    p.add_argument("region")
+    p.add_argument("node_id")
+    p.set_defaults(func=cmd_route_remove)
 
     tenant = sub.add_parser("tenant", help="tenants").add_subparsers(dest="tenant_command", required=True)
     for action, what in (("suspend", "refuse the tenant's writes and kit issuance (reads are served)"),
@@ -374,6 +405,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="delete a --keep-source move's rows from its source, and finish it")
     p.set_defaults(func=cmd_tenant_move)
 
+    p = with_url(tenant.add_parser("stats", help="the busiest tenants per node (requests, errors, latency)"))
+    p.add_argument("--node", help="one node only")
+    p.add_argument("--top", type=int, default=10, help="tenants per node (default 10)")
+    p.set_defaults(func=cmd_tenant_stats)
     p = with_url(tenant.add_parser("reconcile", help="settle creations whose node answer was lost"))
     p.add_argument("--older-than", type=float, default=Settings.reconcile_after, metavar="SECONDS",
                    help="only registrations at least this old (default %(default)g; keep it above the gateways' "
