@@ -216,6 +216,27 @@ def bench_http(clusters: list[Cluster], rounds: int, seconds: int, work: Path) -
                f"verified {statistics.median(auth_runs):.0f} rps, "
                f"bypassed {statistics.median(open_runs):.0f} rps, 64 connections")
 
+        # Observation (issue 14): the same GET with the request histogram, the access log line and the
+        # per-tenant figures, against a gateway whose harness turned the three off; paired like the above.
+        seen_gw = start_gateway(fed.control_url, work, env=env)
+        unseen_gw = start_gateway(fed.control_url, work, env={**env, "FEDGATE_ACCESS_LOG": "off"},
+                                  module="bench.unobserved_gateway")
+        try:
+            path = f"/federation/api/onboarding/tenants/{tenant}/status"
+            seen_url, unseen_url = seen_gw.base_url + path, unseen_gw.base_url + path
+            wrk(seen_url, 1, headers=as_tenant)
+            wrk(unseen_url, 1, headers=as_tenant)
+            ratios, seen_runs, unseen_runs = paired_ratios(
+                max(8, 2 * rounds), lambda: wrk(seen_url, seconds, headers=as_tenant)[0],
+                lambda: wrk(unseen_url, seconds, headers=as_tenant)[0])
+        finally:
+            unseen_gw.stop()
+            seen_gw.stop()
+        report("observed_vs_unobserved_rps", statistics.median(ratios),
+               f"median of {len(ratios)} paired runs ({', '.join(f'{r:.2f}' for r in ratios)}): "
+               f"metrics + access log + tenant figures {statistics.median(seen_runs):.0f} rps, "
+               f"without {statistics.median(unseen_runs):.0f} rps, 64 connections")
+
         # Kits: ten agent types.
         fed.sql("eu-west-1", "INSERT INTO onboarding.agent_types (id, name, version, platforms) SELECT 'bench-agent-' || i, "
                              "'Bench Agent ' || i, '1.0.' || i, ARRAY['linux'] FROM generate_series(1, 6) i "
@@ -347,7 +368,8 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--big", type=int, default=1_000_000, help="tenants of the large resolve_node dataset")
-    parser.add_argument("--only", choices=["sql", "http"])
+    parser.add_argument("--only", choices=["sql", "http", "gateway"],
+                        help="sql: resolve_node; gateway: the gateway's HTTP figures; http: those, replicas and moves")
     args = parser.parse_args()
     for tool in ("wrk", "psql"):
         if not shutil.which(tool):
@@ -358,8 +380,9 @@ def main() -> int:
         with tempfile.TemporaryDirectory(prefix="fedgate-bench-") as work:
             if args.only in (None, "sql"):
                 bench_resolve(clusters[0], args.rounds, args.seconds, args.big)
-            if args.only in (None, "http"):
+            if args.only in (None, "http", "gateway"):
                 bench_http(clusters, args.rounds, args.seconds, Path(work))
+            if args.only in (None, "http"):
                 bench_replica(clusters, args.rounds, args.seconds, Path(work))
                 bench_move(clusters, Path(work))
     finally:
