@@ -31,7 +31,7 @@ def create_app(dsn: str) -> Sanic:
     @app.get("/tenants/<tenant_id>/status")
     async def status(_request: Request, tenant_id: str) -> HTTPResponse:
         async with app.ctx.pool.connection() as conn:
-            row = await (await conn.execute(statement, (tenant_id, "{}", claims))).fetchone()
+            row = await (await conn.execute(statement, (tenant_id, "{}", claims, "fedgate floor"))).fetchone()
         return HTTPResponse(row[0], content_type="application/json")
 
     return app

@@ -54,7 +54,7 @@ def _name_held(federation: Federation, name: str) -> Iterator[psycopg.Connection
 
 
 def _creation_waiting(federation: Federation) -> bool:
-    return bool(federation.sql(NODE, "SELECT 1 FROM pg_stat_activity WHERE application_name = 'fedgate' "
+    return bool(federation.sql(NODE, "SELECT 1 FROM pg_stat_activity WHERE application_name LIKE 'fedgate %' "
                                      "AND wait_event_type = 'Lock' AND query LIKE '%create_tenant%'"))
 
 
@@ -87,7 +87,7 @@ def _gateway_killed_mid_creation(federation: Federation, tmp_path: Path, name: s
             first.process.wait(5)
             if not commits:
                 federation.sql(NODE, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                                     "WHERE application_name = 'fedgate' AND query LIKE '%create_tenant%'")
+                                     "WHERE application_name LIKE 'fedgate %' AND query LIKE '%create_tenant%'")
             holder.rollback()
         sent["thread"].join(10)
         assert "response" not in sent, "the client got no answer"

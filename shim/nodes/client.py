@@ -24,7 +24,6 @@ from typing import Any
 from uuid import UUID
 
 import psycopg
-from cachetools import LRUCache
 from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
@@ -39,7 +38,7 @@ from shim.ops.migrate import latest_versions
 # read-only transaction (a handler that writes after all).
 REPLICA_FALLBACK_CODES = frozenset({"FG404", "25006"})
 COST_WEIGHT = 0.2       # the newest call's weight in a tenant's moving average of call time on a node
-COST_ENTRIES = 100_000  # (node, tenant) averages kept per worker (LRU)
+COST_ENTRIES = 100_000  # (node, tenant) averages kept per worker (the oldest dropped first)
 IDLE_CHECK_AFTER = 2.0  # seconds idle after which a pooled connection is checked before use
 SCHEMA_RECHECK = 5.0    # seconds a node found behind is refused before its schema is read again
 _KEEPALIVES = {"keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2, "keepalives_count": 2}
@@ -80,7 +79,9 @@ class NodeClient:
         self._lock = asyncio.Lock()
         self._in_use = asyncio.Semaphore(settings.pool_total_max)
         self._tenant_slots: dict[tuple[str, UUID], TenantSlots] = {}
-        self._tenant_cost: LRUCache[tuple[str, UUID], float] = LRUCache(COST_ENTRIES)  # seconds a call, moving average
+        # Seconds a call, moving average, per (node, tenant): a one-item list updated in place (the hot path
+        # does one dict lookup); at most COST_ENTRIES, the oldest entry dropped first.
+        self._tenant_cost: dict[tuple[str, UUID], list[float]] = {}
         self._slow_seconds = settings.tenant_slow_ms / 1000
         self._turn = 0  # spreads reads over a node's replicas
         self._needed = latest_versions("node")
@@ -182,11 +183,16 @@ class NodeClient:
         average more than FEDGATE_TENANT_SLOW_MS (a tenant running expensive statements gets one core's
         worth of the node per worker, whatever it sends)."""
         cost = self._tenant_cost.get(key)
-        return 1 if cost is not None and cost > self._slow_seconds else self._settings.tenant_inflight_limit
+        return 1 if cost is not None and cost[0] > self._slow_seconds else self._settings.tenant_inflight_limit
 
     def _record_cost(self, key: tuple[str, UUID], seconds: float) -> None:
         cost = self._tenant_cost.get(key)
-        self._tenant_cost[key] = seconds if cost is None else cost + COST_WEIGHT * (seconds - cost)
+        if cost is not None:
+            cost[0] += COST_WEIGHT * (seconds - cost[0])
+            return
+        if len(self._tenant_cost) >= COST_ENTRIES:
+            del self._tenant_cost[next(iter(self._tenant_cost))]
+        self._tenant_cost[key] = [seconds]
 
     async def _enter_tenant(self, key: tuple[str, UUID]) -> TenantSlots:
         """One of the tenant's in-flight slots on this node: a tenant's extra requests wait on its own

@@ -125,6 +125,7 @@ def create_app(settings: Settings) -> Sanic:
     @app.after_server_stop
     async def close_resources(app: Sanic) -> None:
         await app.ctx.tenant_stats.close()
+        access_log.flush()
         await app.ctx.sampler.close()
         metrics.worker_exited(os.getpid())
         await app.ctx.health.close()
