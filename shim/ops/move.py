@@ -129,10 +129,10 @@ class Mover:
                 steps[move.state](move)
             except _Kept:
                 return self.figures(move_id)
-            except Exception:
+            except Exception as exc:
                 # Aborted under this mover (the CLI or the admin API, meanwhile): what this mover may have
-                # created since the abort's own cleanup goes too.
-                if self.load(move_id).state not in ("aborted", "failed"):
+                # created since the abort's own cleanup goes too. Its own failures are raised as they are.
+                if not isinstance(exc, _Ended) and self.load(move_id).state != "aborted":
                     raise
                 self._tidy(move)
                 return self.figures(move_id)

@@ -14,7 +14,7 @@ from shim.auth.tokens import ENROLLMENT, Principal, TokenVerifier
 from shim.request.endpoints import ENDPOINTS, FEDERATED_PREFIX, LEGACY_PREFIX, Endpoint
 from shim.errors import GatewayError
 from shim.observe.access import request_id
-from shim.request.flows import FLOWS, Backends, Routed
+from shim.request.flows import FLOWS, Backends, Resumable, Routed
 from shim.request.routing import parse_body, require_json, route
 
 _ROUTING_ARGS = ("tenantId", "region")
@@ -67,7 +67,10 @@ async def dispatch(request: Request, **_path: str) -> HTTPResponse:
         # The node no longer serves the tenant: it moved (or is moving) away. Ask the catalog again,
         # holding the request while a move's cutover lasts, then try once on the node it names.
         routed = request.ctx.route = await _rerouted(request, backends, endpoint, body, caller, routed)
-        reply = await FLOWS[endpoint.flow_name](backends, routed, endpoint.function, args)
+        if isinstance(exc, Resumable):  # its first statement committed: finish it, do not repeat it
+            reply = await exc.resume(routed)
+        else:
+            reply = await FLOWS[endpoint.flow_name](backends, routed, endpoint.function, args)
     if reply.route is not None:
         request.ctx.route = reply.route
     return HTTPResponse(reply.body, status=endpoint.success, content_type=reply.content_type, headers=reply.headers)

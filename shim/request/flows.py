@@ -62,6 +62,16 @@ class Backends:
         return await self.node(DEFAULT_NODE)
 
 
+class Resumable(GatewayError):
+    """A flow stopped by a move's fence after it committed a first statement: ``resume`` finishes it on the
+    node the tenant moved to (the dispatcher calls it instead of running the flow again)."""
+
+    def __init__(self, fenced: GatewayError, resume: Callable[["Routed"], Awaitable["Reply"]]) -> None:
+        super().__init__(fenced.status, fenced.code, fenced.message, details=fenced.details, hint=fenced.hint,
+                         headers=fenced.headers)
+        self.resume = resume
+
+
 @dataclass(frozen=True, slots=True)
 class Routed:
     """A request after routing: the spec's four context values (db, tenant_id, region, node_id) and why."""
@@ -203,11 +213,23 @@ async def issue_kit(backends: Backends, route: Routed, function: str, args: dict
         regions=[{**r, "endpoint": f"{base}/federation/api/onboarding?region={r['code']}"} for r in regions],
         federation=context["federation"], verify_url=f"{base}/federation/api/onboarding/bootstrap/verify")
     rendered = kits.render(data)
-    _, lsn = await db.call_at("seal_kit", tenant, {"kitId": data.kit_id, "metadataJson": rendered.metadata_json,
-                                                   "archiveSha256": rendered.sha256}, route.claims)
-    headers = {"Content-Disposition": f'attachment; filename="{rendered.filename}"',
-               "X-Kit-Id": data.kit_id, "X-Kit-SHA256": rendered.sha256}
-    return Reply(rendered.archive, rendered.content_type, {**headers, LSN_HEADER: lsn} if lsn else headers)
+
+    async def seal(on: Routed) -> Reply:
+        _, lsn = await _db(on).call_at("seal_kit", tenant, {
+            "kitId": data.kit_id, "metadataJson": rendered.metadata_json, "archiveSha256": rendered.sha256},
+            on.claims)
+        headers = {"Content-Disposition": f'attachment; filename="{rendered.filename}"',
+                   "X-Kit-Id": data.kit_id, "X-Kit-SHA256": rendered.sha256}
+        return Reply(rendered.archive, rendered.content_type, {**headers, LSN_HEADER: lsn} if lsn else headers)
+    try:
+        return await seal(route)
+    except GatewayError as exc:
+        if exc.code != "FG421":
+            raise
+        # The tenant was fenced for a move between the kit's two statements: the kit row committed before
+        # the fence, so it reaches the new node before the switch; the rerouted request seals that kit
+        # there instead of issuing a second one.
+        raise Resumable(exc, seal) from None
 
 
 FLOWS: dict[FlowName, Flow] = {
