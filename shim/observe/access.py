@@ -21,29 +21,13 @@ import sys
 import time
 import uuid
 from contextvars import ContextVar
-from typing import TYPE_CHECKING, TextIO
-
-if TYPE_CHECKING:
-    from sanic import Request
+from typing import TextIO
 
 REQUEST_ID_HEADER = "X-Request-ID"
-CURRENT: ContextVar[str | None] = ContextVar("fedgate_request_id", default=None)
-_ACCEPTED = re.compile(r"[A-Za-z0-9._:-]{1,55}")
-
-
-_PREFIX = f"{uuid.uuid4().hex[:12]}-"  # this worker's: ids it makes are unique across workers and restarts
-_SERIAL = itertools.count(1)
-
-
-def request_id(request: "Request") -> str:
-    """The request's id (taken or made on first use), also made current for the node calls it makes."""
-    found: str | None = getattr(request.ctx, "request_id", None)
-    if found is None:
-        given = request.headers.get("x-request-id")
-        found = given if given is not None and _ACCEPTED.fullmatch(given) else f"{_PREFIX}{next(_SERIAL):x}"
-        request.ctx.request_id = found
-        CURRENT.set(found)
-    return found
+CURRENT: ContextVar[str | None] = ContextVar("fedgate_request_id", default=None)  # set by shim.request.routing
+ACCEPTED = re.compile(r"[A-Za-z0-9._:-]{1,55}")  # a caller's X-Request-ID is kept when it matches
+PREFIX = f"{uuid.uuid4().hex[:12]}-"  # this worker's: ids it makes are unique across workers and restarts
+SERIAL = itertools.count(1)
 
 
 def application_name() -> str:
@@ -71,7 +55,7 @@ class AccessLog:
 
     def write(self, rid: str, method: str, route: str, status: int, node: str | None, tenant: str | None,
               seconds: float) -> None:
-        """Ids, methods and route names are plain tokens (request ids are checked, see request_id), tenant
+        """Ids, methods and route names are plain tokens (request ids are checked: shim.request.routing.request_id), tenant
         ids UUIDs: only node ids go through the JSON encoder, once each."""
         now = time.time()
         second = int(now)

@@ -19,11 +19,11 @@ from shim.nodes.catalog import Catalog
 from shim.nodes.client import NodeClient
 from shim.nodes.health import HealthMonitor
 from shim.observe import metrics
-from shim.observe.access import REQUEST_ID_HEADER, AccessLog, request_id
+from shim.observe.access import REQUEST_ID_HEADER, AccessLog
 from shim.observe.tenant_stats import TenantStats
 from shim.request import admin, dispatch, openapi, status_page
 from shim.request.flows import Backends, Routed
-from shim.request.routing import REGION_HEADER, TENANT_HEADER
+from shim.request.routing import REGION_HEADER, TENANT_HEADER, request_id
 
 log = logging.getLogger("fedgate.app")
 

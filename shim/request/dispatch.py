@@ -13,9 +13,8 @@ from shim.auth.policy import authorize_role
 from shim.auth.tokens import ENROLLMENT, Principal, TokenVerifier
 from shim.request.endpoints import ENDPOINTS, FEDERATED_PREFIX, LEGACY_PREFIX, Endpoint
 from shim.errors import GatewayError
-from shim.observe.access import request_id
 from shim.request.flows import FLOWS, Backends, Resumable, Routed
-from shim.request.routing import parse_body, require_json, route
+from shim.request.routing import parse_body, request_id, require_json, route
 
 _ROUTING_ARGS = ("tenantId", "region")
 MOVE_HOLD_SECONDS = 5.0  # how long a request for a tenant in a move's cutover is held before 503

@@ -19,6 +19,7 @@ from shim.auth.policy import authorize_agent_body, scoped_tenant
 from shim.auth.tokens import Principal
 from shim.errors import GatewayError, bad_request
 from shim.nodes.catalog import DEFAULT_NODE, CatalogUnavailable, Resolution
+from shim.observe import access
 from shim.request.endpoints import FEDERATED_PREFIX, LEGACY_PREFIX, Endpoint
 from shim.request.flows import LSN_HEADER, Backends, Routed
 
@@ -155,6 +156,19 @@ def idempotency_key(values: list[str]) -> str | None:
         raise bad_request("FGW107", "Idempotency-Key must be given once, as 1 to 200 printable ASCII characters",
                           details={"field": IDEMPOTENCY_HEADER})
     return values[0]
+
+
+def request_id(request: Request) -> str:
+    """The request's id (taken or made on first use), also made current for the node calls it makes
+    (shim.observe.access)."""
+    found: str | None = getattr(request.ctx, "request_id", None)
+    if found is None:
+        given = request.headers.get("x-request-id")
+        found = given if given is not None and access.ACCEPTED.fullmatch(given) else \
+            f"{access.PREFIX}{next(access.SERIAL):x}"
+        request.ctx.request_id = found
+        access.CURRENT.set(found)
+    return found
 
 
 def client_address(request: Request) -> str:
