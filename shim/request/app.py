@@ -45,24 +45,26 @@ def _federation_headers(request: Request, response: HTTPResponse) -> None:
         response.headers["X-Federation-Reason"] = routed.reason
 
 
-_LABELS: dict[str, tuple[str, str]] = {}
+_LABELS: dict[str, tuple[str, str, str]] = {}
+_UNMATCHED = ("unmatched", "gateway", "unmatched")
 
 
-def _route_labels(request: Request) -> tuple[str, str]:
-    """(endpoint, namespace) of the request's route, for the metrics."""
+def _route_labels(request: Request) -> tuple[str, str, str]:
+    """(endpoint, namespace) of the request's route, for the metrics, and its name in the access log."""
     route = request.route
     if route is None:
-        return "unmatched", "gateway"
+        return _UNMATCHED
     found = _LABELS.get(route.name)
     if found is None:
         endpoint = getattr(route.ctx, "endpoint", None)
         name = route.name.rsplit(".", 1)[-1]
         if endpoint is not None:
-            found = (endpoint.name, "federated" if route.ctx.federated else "legacy")
+            namespace = "federated" if route.ctx.federated else "legacy"
+            found = (endpoint.name, namespace, f"{namespace}.{endpoint.name}")
         elif name.startswith("admin_"):
-            found = (name[len("admin_"):], "admin")
+            found = (name[len("admin_"):], "admin", name[len("admin_"):])
         else:
-            found = (name, "gateway")
+            found = (name, "gateway", name)
         _LABELS[route.name] = found
     return found
 
@@ -142,15 +144,14 @@ def create_app(settings: Settings) -> Sanic:
         took = time.perf_counter() - started if started is not None else 0.0
         routed: Routed | None = getattr(request.ctx, "route", None)
         node = routed.node.node_id if routed is not None and routed.node is not None else None
-        endpoint, namespace = _route_labels(request)
+        endpoint, namespace, logged_as = _route_labels(request)
         status = response.status
         metrics.observe_request(endpoint, namespace, node or "", status, took)
-        if routed is not None and routed.tenant_id is not None and node is not None:
-            app.ctx.tenant_stats.record(routed.tenant_id, node, status, took)
+        tenant = routed.tenant_id if routed is not None else None
+        if tenant is not None and node is not None:
+            app.ctx.tenant_stats.record(tenant, node, status, took)
         if access_log.enabled:
-            access_log.write(rid, request.method, endpoint if namespace in ("gateway", "admin") else
-                             f"{namespace}.{endpoint}", status, node,
-                             str(routed.tenant_id) if routed is not None and routed.tenant_id else None, took)
+            access_log.write(rid, request.method, logged_as, status, node, None if tenant is None else str(tenant), took)
         origin = request.headers.get("origin")
         if origin is not None and ("*" in allowed_origins or origin in allowed_origins):
             response.headers.update(preflight if request.method == "OPTIONS" else cors)
