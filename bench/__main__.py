@@ -152,6 +152,24 @@ def start_floor(dsn: str) -> tuple[subprocess.Popen[bytes], str]:
     raise RuntimeError("floor app did not start")
 
 
+def against_harness(control_url: str, work: Path, env: dict[str, str], baseline_env: dict[str, str], module: str,
+                    path: str, headers: dict[str, str], pairs: int, seconds: int
+                    ) -> tuple[list[float], list[float], list[float]]:
+    """The same GET on a gateway and on a harness gateway (``module``, with ``baseline_env`` added), both
+    started for the figure (same age, same history), in paired runs: ratios, rps of each."""
+    gw = start_gateway(control_url, work, env=env)
+    baseline = start_gateway(control_url, work, env={**env, **baseline_env}, module=module)
+    try:
+        url, baseline_url = gw.base_url + path, baseline.base_url + path
+        wrk(url, 1, headers=headers)
+        wrk(baseline_url, 1, headers=headers)
+        return paired_ratios(pairs, lambda: wrk(url, seconds, headers=headers)[0],
+                             lambda: wrk(baseline_url, seconds, headers=headers)[0])
+    finally:
+        baseline.stop()
+        gw.stop()
+
+
 def bench_http(clusters: list[Cluster], rounds: int, seconds: int, work: Path) -> None:
     for cluster, role in zip(clusters, ROLES):
         prepare_template(cluster, role)
@@ -197,45 +215,22 @@ def bench_http(clusters: list[Cluster], rounds: int, seconds: int, work: Path) -
 
         # Authentication: the same GET with the token verified (cached) against verification bypassed, each
         # on a gateway started for this figure (same age, same history), both sent the same header.
-        auth_gw = start_gateway(fed.control_url, work, env=env)
-        open_gw = start_gateway(fed.control_url, work, env={**env, "BENCH_OPEN_TENANT": tenant},
-                                module="bench.open_gateway")
-        try:
-            path = f"/federation/api/onboarding/tenants/{tenant}/status"
-            auth_url, open_url = auth_gw.base_url + path, open_gw.base_url + path
-            wrk(auth_url, 1, headers=as_tenant)
-            wrk(open_url, 1, headers=as_tenant)
-            ratios, auth_runs, open_runs = paired_ratios(
-                max(8, 2 * rounds), lambda: wrk(auth_url, seconds, headers=as_tenant)[0],
-                lambda: wrk(open_url, seconds, headers=as_tenant)[0])
-        finally:
-            open_gw.stop()
-            auth_gw.stop()
+        path = f"/federation/api/onboarding/tenants/{tenant}/status"
+        ratios, runs, bases = against_harness(fed.control_url, work, env, {"BENCH_OPEN_TENANT": tenant},
+                                              "bench.open_gateway", path, as_tenant, max(8, 2 * rounds), seconds)
         report("authenticated_vs_open_rps", statistics.median(ratios),
                f"median of {len(ratios)} paired runs ({', '.join(f'{r:.2f}' for r in ratios)}): "
-               f"verified {statistics.median(auth_runs):.0f} rps, "
-               f"bypassed {statistics.median(open_runs):.0f} rps, 64 connections")
-
+               f"verified {statistics.median(runs):.0f} rps, bypassed {statistics.median(bases):.0f} rps, "
+               "64 connections")
         # Observation (issue 14): the same GET with the request histogram, the access log line and the
         # per-tenant figures, against a gateway whose harness turned the three off; paired like the above.
-        seen_gw = start_gateway(fed.control_url, work, env=env)
-        unseen_gw = start_gateway(fed.control_url, work, env={**env, "FEDGATE_ACCESS_LOG": "off"},
-                                  module="bench.unobserved_gateway")
-        try:
-            path = f"/federation/api/onboarding/tenants/{tenant}/status"
-            seen_url, unseen_url = seen_gw.base_url + path, unseen_gw.base_url + path
-            wrk(seen_url, 1, headers=as_tenant)
-            wrk(unseen_url, 1, headers=as_tenant)
-            ratios, seen_runs, unseen_runs = paired_ratios(
-                max(8, 2 * rounds), lambda: wrk(seen_url, seconds, headers=as_tenant)[0],
-                lambda: wrk(unseen_url, seconds, headers=as_tenant)[0])
-        finally:
-            unseen_gw.stop()
-            seen_gw.stop()
+        ratios, runs, bases = against_harness(fed.control_url, work, env, {"FEDGATE_ACCESS_LOG": "off"},
+                                              "bench.unobserved_gateway", path, as_tenant, max(8, 2 * rounds),
+                                              seconds)
         report("observed_vs_unobserved_rps", statistics.median(ratios),
                f"median of {len(ratios)} paired runs ({', '.join(f'{r:.2f}' for r in ratios)}): "
-               f"metrics + access log + tenant figures {statistics.median(seen_runs):.0f} rps, "
-               f"without {statistics.median(unseen_runs):.0f} rps, 64 connections")
+               f"metrics + access log + tenant figures {statistics.median(runs):.0f} rps, "
+               f"without {statistics.median(bases):.0f} rps, 64 connections")
 
         # Kits: ten agent types.
         fed.sql("eu-west-1", "INSERT INTO onboarding.agent_types (id, name, version, platforms) SELECT 'bench-agent-' || i, "

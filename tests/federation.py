@@ -9,6 +9,8 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
@@ -153,3 +155,19 @@ def start_gateway(control_url: str, log_dir: Path, *, workers: int = 1,
         time.sleep(0.1)
     gateway.stop()
     raise RuntimeError(f"gateway not ready within {ready_timeout}s:\n{gateway.log()}")
+
+
+@contextmanager
+def gateway_on_fresh_federation(clusters: Sequence[Cluster], log_dir: Path,
+                                **gateway: Any) -> Iterator[tuple[Federation, Gateway]]:
+    """A fresh federation and a gateway serving it, for a test that stops servers: whichever cluster it
+    stopped is started again afterwards, for the next test."""
+    fed = make_federation(clusters)
+    gw = start_gateway(fed.control_url, log_dir, **gateway)
+    try:
+        yield fed, gw
+    finally:
+        gw.stop()
+        for cluster in clusters:
+            if not cluster.is_alive():
+                cluster.start_server()

@@ -228,3 +228,16 @@ def test_a_node_added_then_another_drained_over_http(fresh_federation: Federatio
                          400, "FGW110")
     finally:
         gw.stop()
+
+
+def test_a_move_no_one_drives_is_resumed_over_http(admin_gateway: Gateway, federation: Federation) -> None:
+    """A move recorded in the catalog whose driver is gone (here: started in psql, never driven)."""
+    with admin_gateway.client() as http:
+        tenant = create_tenant(http, "ap-south")
+        http.post(f"{FED}/identity/validate", json={"tenantId": tenant, "type": "oidc", "config": {}})
+        [(move_id,)] = federation.catalog("SELECT move_id FROM federation.start_move(%s, 'eu-west-1')", (tenant,))
+        assert http.post(f"{ADMIN}/moves/{move_id}/resume").status_code == 202
+        move = _wait_move(http, move_id, {"done", "failed", "aborted"})
+        assert move["state"] == "done", move
+        assert http.get(f"{FED}/tenants/{tenant}/status").headers["X-Federation-Node"] == "eu-west-1"
+        assert_error(http.post(f"{ADMIN}/moves/{move_id}/resume"), 409, "FGW409")

@@ -15,7 +15,7 @@ import pytest
 
 from shim.dev.clusters import Cluster
 from tests.api_client import FED, create_tenant
-from tests.federation import Federation, Gateway, bearer, make_federation, start_gateway
+from tests.federation import Federation, Gateway, bearer, gateway_on_fresh_federation, make_federation, start_gateway
 from tests.load import run_load
 
 ENV = {"FEDGATE_HEALTH_INTERVAL": "0.3", "FEDGATE_POOL_TIMEOUT": "1", "FEDGATE_STATEMENT_TIMEOUT_MS": "3000"}
@@ -24,15 +24,8 @@ BOUND = 1 + 3 + 1  # pool timeout + statement timeout + 1 s: the documented call
 
 @pytest.fixture()
 def chaos(clusters: list[Cluster], tmp_path: Path) -> Iterator[tuple[Federation, Gateway]]:
-    fed = make_federation(clusters)
-    gw = start_gateway(fed.control_url, tmp_path, workers=2, env=ENV)
-    try:
-        yield fed, gw
-    finally:
-        gw.stop()
-        for cluster in clusters:  # whatever a test stopped comes back for the next one
-            if not cluster.is_alive():
-                cluster.start_server()
+    with gateway_on_fresh_federation(clusters, tmp_path, workers=2, env=ENV) as both:
+        yield both
 
 
 def _status_paths(tenants: list[str]) -> dict[str, str]:

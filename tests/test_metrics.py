@@ -16,7 +16,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.api_client import FED, create_tenant
-from tests.federation import Federation, Gateway, bearer, make_federation, start_gateway
+from tests.federation import Federation, Gateway, bearer, gateway_on_fresh_federation
 
 ENV = {"FEDGATE_HEALTH_INTERVAL": "0.3", "FEDGATE_POOL_TIMEOUT": "1", "FEDGATE_BREAKER_THRESHOLD": "1"}
 
@@ -35,15 +35,8 @@ def total(samples: dict[tuple[str, frozenset], float], name: str, **labels: str)
 
 @pytest.fixture()
 def two_workers(clusters, tmp_path: Path) -> Iterator[tuple[Federation, Gateway]]:
-    fed = make_federation(clusters)
-    gw = start_gateway(fed.control_url, tmp_path, workers=2, env=ENV)
-    try:
-        yield fed, gw
-    finally:
-        gw.stop()
-        for cluster in clusters:
-            if not cluster.is_alive():
-                cluster.start_server()
+    with gateway_on_fresh_federation(clusters, tmp_path, workers=2, env=ENV) as both:
+        yield both
 
 
 def test_one_scrape_shows_every_worker_and_the_figures_move(two_workers: tuple[Federation, Gateway]) -> None:

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from tests.api_client import create_tenant
-from tests.federation import Federation, Gateway, bearer, make_federation, start_gateway, token
+from tests.federation import Federation, Gateway, bearer, gateway_on_fresh_federation, token
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
@@ -21,16 +21,9 @@ CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 
 @pytest.fixture()
 def watched(clusters, tmp_path: Path) -> Iterator[tuple[Federation, Gateway]]:
-    fed = make_federation(clusters)
-    gw = start_gateway(fed.control_url, tmp_path, env={"FEDGATE_HEALTH_INTERVAL": "0.5",
-                                                       "FEDGATE_STATUS_REFRESH": "1"})
-    try:
-        yield fed, gw
-    finally:
-        gw.stop()
-        for cluster in clusters:
-            if not cluster.is_alive():
-                cluster.start_server()
+    with gateway_on_fresh_federation(clusters, tmp_path, env={"FEDGATE_HEALTH_INTERVAL": "0.5",
+                                                             "FEDGATE_STATUS_REFRESH": "1"}) as both:
+        yield both
 
 
 @pytest.fixture()

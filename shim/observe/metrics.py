@@ -12,8 +12,6 @@ per-tenant figures go to the catalog (shim.observe.tenant_stats).
 
 from __future__ import annotations
 
-import asyncio
-import logging
 import os
 from bisect import bisect_left
 from collections.abc import Iterable
@@ -24,8 +22,8 @@ from prometheus_client import multiprocess
 
 from shim.nodes.catalog import Catalog
 from shim.nodes.client import NodeClient
+from shim.observe.periodic import Periodic
 
-log = logging.getLogger("fedgate.metrics")
 SAMPLE_INTERVAL = 1.0  # seconds between a worker's copies of its own figures into the metrics
 MULTIPROCESS = bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
 OPEN_MOVE_STATES = ("copying", "catching_up", "verifying", "cutover", "cleanup")
@@ -142,26 +140,10 @@ class Sampler:
         self._catalog = catalog
         self._client = client
         self._seen: dict[tuple[str, str], float] = {}
-        self._task: asyncio.Task[None] | None = None
+        self.rounds = Periodic("fedgate-metrics", SAMPLE_INTERVAL, self._sample_round)
 
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="fedgate-metrics")
-
-    async def close(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except (asyncio.CancelledError, Exception):  # noqa: BLE001
-                pass
-
-    async def _run(self) -> None:
-        while True:
-            await asyncio.sleep(SAMPLE_INTERVAL)
-            try:
-                self.sample()
-            except Exception:  # noqa: BLE001 - a metric must never take the worker down
-                log.exception("metrics sample failed")
+    async def _sample_round(self) -> None:
+        self.sample()
 
     def _increase(self, counter: Any, key: tuple[str, str], value: float) -> None:
         last = self._seen.get(key, 0.0)

@@ -10,13 +10,13 @@ pairs are dropped and counted in fedgate_tenant_stats_dropped_total).
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from uuid import UUID
 
-from shim.nodes.catalog import Catalog, CatalogUnavailable
+from shim.nodes.catalog import Catalog
 from shim.observe import metrics
+from shim.observe.periodic import Periodic
 
 log = logging.getLogger("fedgate.tenant_stats")
 MAX_ENTRIES = 50_000
@@ -27,41 +27,8 @@ class TenantStats:
 
     def __init__(self, catalog: Catalog, interval: float) -> None:
         self._catalog = catalog
-        self._interval = interval
         self._pending: dict[tuple[UUID, str], list[float]] = {}
-        self._task: asyncio.Task[None] | None = None
-
-    def record(self, tenant: UUID, node: str, status: int, seconds: float) -> None:
-        key = (tenant, node)
-        entry = self._pending.get(key)
-        if entry is None:
-            if len(self._pending) >= MAX_ENTRIES:
-                metrics.TENANT_STATS_DROPPED.inc()
-                return
-            entry = self._pending[key] = [0, 0, 0.0, 0.0]
-        ms = seconds * 1000
-        entry[0] += 1
-        entry[1] += status >= 500
-        entry[2] += ms
-        if ms > entry[3]:
-            entry[3] = ms
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="fedgate-tenant-stats")
-
-    async def close(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except (asyncio.CancelledError, Exception):  # noqa: BLE001
-                pass
-        await self.flush()  # what this worker served since its last report
-
-    async def _run(self) -> None:
-        while True:
-            await asyncio.sleep(self._interval)
-            await self.flush()
+        self.rounds = Periodic("fedgate-tenant-stats", interval, self.flush)
 
     async def flush(self) -> None:
         """Send the figures since the last report (one statement), or keep them for the next."""
@@ -72,7 +39,7 @@ class TenantStats:
                  "total_ms": round(e[2], 3), "max_ms": round(e[3], 3)} for (tenant, node), e in batch.items()]
         try:
             await self._catalog.execute("report_tenant_stats", (json.dumps(rows),))
-        except (CatalogUnavailable, Exception) as exc:  # noqa: BLE001 - keep them for the next report
+        except Exception as exc:  # noqa: BLE001 - the catalog is down or slow: keep them for the next report
             log.warning("tenant stats not reported (%s): kept for the next report", type(exc).__name__)
             for key, entry in batch.items():
                 kept = self._pending.get(key)

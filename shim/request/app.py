@@ -120,15 +120,16 @@ def create_app(settings: Settings) -> Sanic:
         app.ctx.health = HealthMonitor(catalog, client, settings)
         app.ctx.health.start()
         app.ctx.sampler = metrics.Sampler(catalog, client)
-        app.ctx.sampler.start()
+        app.ctx.sampler.rounds.start()
         app.ctx.tenant_stats = TenantStats(catalog, settings.tenant_stats_interval)
-        app.ctx.tenant_stats.start()
+        app.ctx.tenant_stats.rounds.start()
 
     @app.after_server_stop
     async def close_resources(app: Sanic) -> None:
-        await app.ctx.tenant_stats.close()
+        await app.ctx.tenant_stats.rounds.close()
+        await app.ctx.tenant_stats.flush()  # what this worker served since its last report
         access_log.flush()
-        await app.ctx.sampler.close()
+        await app.ctx.sampler.rounds.close()
         metrics.worker_exited(os.getpid())
         await app.ctx.health.close()
         await app.ctx.client.close()
