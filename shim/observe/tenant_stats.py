@@ -30,6 +30,21 @@ class TenantStats:
         self._pending: dict[tuple[UUID, str], list[float]] = {}
         self.rounds = Periodic("fedgate-tenant-stats", interval, self.flush)
 
+    def record(self, tenant: UUID, node: str, status: int, seconds: float) -> None:
+        key = (tenant, node)
+        entry = self._pending.get(key)
+        if entry is None:
+            if len(self._pending) >= MAX_ENTRIES:
+                metrics.TENANT_STATS_DROPPED.inc()
+                return
+            entry = self._pending[key] = [0, 0, 0.0, 0.0]
+        ms = seconds * 1000
+        entry[0] += 1
+        entry[1] += status >= 500
+        entry[2] += ms
+        if ms > entry[3]:
+            entry[3] = ms
+
     async def flush(self) -> None:
         """Send the figures since the last report (one statement), or keep them for the next."""
         batch, self._pending = self._pending, {}
