@@ -224,6 +224,13 @@ def test_a_node_added_then_another_drained_over_http(fresh_federation: Federatio
             refused = http.post(f"{ADMIN}/nodes", json={"nodeId": "eu-west-9", "region": "eu-west",
                                                         "databaseUrl": "env:FEDGATE_NO_SUCH_VARIABLE"})
             assert_error(refused, 422, "FGW422")
+            unreachable = http.post(f"{ADMIN}/nodes", json={"nodeId": "eu-west-8", "region": "eu-west",
+                                                            "databaseUrl": "postgresql://u:pw@127.0.0.1:1/none"})
+            assert_error(unreachable, 422, "FGW422")
+            assert "pw" not in unreachable.text and "127.0.0.1" not in unreachable.text
+            again = http.post(f"{ADMIN}/nodes", json={"nodeId": "eu-west-2", "region": "eu-west", "databaseUrl": url})
+            assert again.status_code == 201 and "applied: none" in again.json()["migration"]  # a re-add is a no-op
+            assert_error(http.post(f"{ADMIN}/nodes/nowhere/drain", json={}), 404, "FG404")
             assert_error(http.post(f"{ADMIN}/nodes", json={"nodeId": "", "region": "eu-west", "databaseUrl": "x"}),
                          400, "FGW110")
     finally:

@@ -32,6 +32,7 @@ from shim.config import Settings
 from shim.errors import GatewayError, bad_request, from_db_error
 from shim.nodes.catalog import Catalog, CatalogUnavailable
 from shim.nodes.client import NodeClient
+from shim.ops.migrate import MigrationError
 from shim.request import schemas as s
 from shim.request.dispatch import authenticate
 from shim.request.routing import client_address, parse_body, require_json
@@ -60,7 +61,7 @@ class Action:
 def _plain(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.isoformat()
-    if isinstance(value, (uuid.UUID,)):
+    if isinstance(value, uuid.UUID):
         return str(value)
     if isinstance(value, Decimal):
         return float(value)
@@ -185,12 +186,12 @@ async def add_node(request: Request) -> HTTPResponse:
     region_name = _text(body, "regionName", 200)
     control = _settings(request).database_url
     try:
-        added = await _blocking(lambda: add(control, node_id, region, reference, priority, weight, region_name))
-    except GatewayError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - the node did not answer or could not be migrated
+        added = await asyncio.to_thread(add, control, node_id, region, reference, priority, weight, region_name)
+    except (MigrationError, LookupError, psycopg.OperationalError) as exc:  # the node, not the catalog
         raise GatewayError(422, "FGW422", f"node {node_id} could not be reached or migrated ({type(exc).__name__})",
                            hint="check databaseUrl from the gateway's host") from None
+    except psycopg.Error as exc:  # the catalog refused the registration (a node of that id, ...)
+        raise from_db_error(exc, "control") from None
     return _answer({"node": added.row, "migration": added.migration, "warning": added.warning}, 201)
 
 
@@ -209,7 +210,6 @@ async def drain_node(request: Request, node_id: str) -> HTTPResponse:
     body = _body(request) if request.body else {}
     parallel = _integer(body, "parallel", 1, 1, 16)
     node_id = _node_id(node_id)
-    await _catalog(request, "set_node_status", node_id, "draining")  # 404/400 from SQL before any move
     control = _settings(request).database_url
     plan = await _blocking(lambda: fleet.drain_plan(control, node_id))
     stranded = [str(t) for t, target in plan if target is None]

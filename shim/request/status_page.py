@@ -7,6 +7,7 @@ operator bearer token. The page refreshes itself every FEDGATE_STATUS_REFRESH se
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -101,7 +102,7 @@ def register(app: Sanic) -> None:
         except CatalogUnavailable:
             fleet, unavailable = {"regions": {}, "moves": [], "changes": []}, "the federation catalog is not reachable"
         catalog: Catalog = request.app.ctx.catalog
-        gateway = {"worker_pid": __import__("os").getpid(), "cache_hits": catalog.cache_hits,
+        gateway = {"worker_pid": os.getpid(), "cache_hits": catalog.cache_hits,
                    "cache_misses": catalog.cache_misses, "catalog_roundtrips": catalog.roundtrips,
                    "cached_tenants": catalog.cached_tenants, "open_pools": len(request.app.ctx.client.open_pools()),
                    "health_checker": request.app.ctx.health.is_checker,
