@@ -191,7 +191,7 @@ def test_a_node_added_then_another_drained_over_http(fresh_federation: Federatio
     gw = start_gateway(fed.control_url, tmp_path, env={"FEDGATE_HEALTH_INTERVAL": "0.5"})
     try:
         with gw.client() as http:
-            tenants = [create_tenant(http, "eu-west") for _ in range(2)]  # tests/test_moves.py drains three
+            tenants = [create_tenant(http, "eu-west") for _ in range(2)]  # tests/test_moves.py drains with the CLI
             for tenant in tenants:
                 http.post(f"{FED}/identity/validate", json={"tenantId": tenant, "type": "oidc", "config": {}})
             assert_error(http.post(f"{ADMIN}/nodes/eu-west-1/drain", json={}), 409, "FGW409")  # nowhere to go

@@ -16,7 +16,7 @@ from shim.request.endpoints import ENDPOINTS, FEDERATED_PREFIX, LEGACY_PREFIX
 from tests.api_client import ERROR_SHAPE, create_tenant, issue_kit
 from tests.federation import Gateway, bearer
 
-EXAMPLES = 3000
+EXAMPLES = 2000
 KNOWN_FIELDS = ["tenantId", "name", "region", "contactEmail", "metadata", "agents", "regions", "format", "kitId",
                 "token", "hostname", "agentType", "version", "type", "config", "agentId", "cpuPercent", "memoryMb",
                 "eventsSent", "status", "limit", "cursor", "window"]

@@ -326,7 +326,7 @@ def test_a_node_drains(clusters: list[Any], tmp_path: Path) -> None:
     gw = start_gateway(federation.control_url, tmp_path)
     try:
         with gw.client() as http:
-            tenants = [create_tenant(http, "eu-west") for _ in range(3)]
+            tenants = [create_tenant(http, "eu-west") for _ in range(2)]  # --parallel 2 moves both at once
             for tenant in tenants:
                 _seed(http, tenant, FED)
         second = create_database(clusters[2], federation.name + "_eu2")  # eu-west's second node
