@@ -23,7 +23,7 @@ import httpx
 import psycopg
 
 from shim.dev.clusters import PG_BIN, Cluster, start_clusters, start_replica, stop_clusters
-from shim.ops.migrate import migrate
+from shim.actions.migrate import migrate
 from tests.federation import ROLES, Gateway, bearer, free_port, make_federation, prepare_template, start_gateway
 
 HERE = Path(__file__).resolve().parent
@@ -314,7 +314,8 @@ def bench_move(clusters: list[Cluster], work: Path, heartbeats: int = 100_000) -
     import threading
     import uuid as uuid_module
 
-    from shim.ops.move import Mover
+    from shim.actions.moves import Mover
+    from shim.nodes.connector import Connector
 
     fed = make_federation(clusters)
     gw = start_gateway(fed.control_url, work, env={"FEDGATE_HEALTH_INTERVAL": "5"})
@@ -340,7 +341,7 @@ def bench_move(clusters: list[Cluster], work: Path, heartbeats: int = 100_000) -
                     waits.append(time.monotonic() - started)
         thread = threading.Thread(target=writer)
         thread.start()
-        mover = Mover(fed.control_url)
+        mover = Mover(Connector(fed.control_url))
         move = mover.start(uuid_module.UUID(tenant), "ap-south-1")
         copy_started = time.monotonic()
         mover._copy(mover.load(move.move_id))

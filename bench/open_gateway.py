@@ -13,7 +13,7 @@ import os
 import uuid
 
 from shim.auth import tokens
-from shim.ops.cli import main
+from shim.cli import main
 
 _CALLER = tokens.Principal("tenant", "bench-open", uuid.UUID(os.environ["BENCH_OPEN_TENANT"]))
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from shim.observe import metrics, tenant_stats
-from shim.ops.cli import main
+from shim.cli import main
 
 
 def _nothing(*_args: Any, **_kwargs: Any) -> None:

@@ -80,6 +80,16 @@ def node_unavailable(node_id: str, why: str = "is unavailable") -> GatewayError:
                         hint="retry after the Retry-After delay")
 
 
+def describe(exc: psycopg.Error, *, detail: bool = False) -> str:
+    """What a command line may print of a database error: the server's message (and detail: which
+    object, which row), never the driver's own text, which names hosts, ports and users."""
+    diag = exc.diag if exc.sqlstate else None
+    if diag is None:
+        return f"database unreachable ({type(exc).__name__})"
+    parts = [diag.message_primary or type(exc).__name__] + ([diag.message_detail] if detail else [])
+    return "; ".join(part for part in parts if part)
+
+
 def status_for_sqlstate(sqlstate: str | None) -> int:
     if sqlstate is None:
         return 503

@@ -21,7 +21,8 @@ import psycopg
 from shim.auth.keys import Keyring
 from shim.auth.tokens import Role as TokenRole, mint
 from shim.dev.clusters import Cluster
-from shim.ops.migrate import Role, migrate
+from shim.actions.migrate import migrate
+from shim.schema import Role
 
 TEMPLATE_DB = "fedgate_template"
 REGIONS = (("default", "us-east"), ("eu-west-1", "eu-west"), ("ap-south-1", "ap-south"))
@@ -132,7 +133,7 @@ class Gateway:
 
 
 def start_gateway(control_url: str, log_dir: Path, *, workers: int = 1,
-                  env: dict[str, str] | None = None, ready_timeout: float = 30, module: str = "shim.ops.cli") -> Gateway:
+                  env: dict[str, str] | None = None, ready_timeout: float = 30, module: str = "shim.cli") -> Gateway:
     port = free_port()
     log_path = log_dir / f"gateway-{port}.log"
     cmd = [sys.executable, "-m", module, "serve", "--database-url", control_url,

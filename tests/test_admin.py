@@ -91,7 +91,7 @@ def test_nodes_routes_and_explanations(admin_gateway: Gateway, federation: Feder
         assert_error(http.delete(f"{ADMIN}/tenants/{tenant}/routes/ap-south/ap-south-1"), 404, "FGW404")
         assert_error(http.get(f"{ADMIN}/tenants/not-a-uuid/routes"), 400, "FGW101")
         assert_error(http.post(f"{ADMIN}/tenants/{tenant}/routes", json={"region": "EU WEST", "nodeId": "eu-west-1"}),
-                     400, "FGW102")
+                     400, "FGW111")
 
 
 def test_suspend_and_resume_reach_the_node(admin_gateway: Gateway, federation: Federation) -> None:

@@ -15,7 +15,7 @@ from tests.federation import Federation, create_database
 
 def fedgate(*args: str, control: str) -> subprocess.CompletedProcess[str]:
     """The CLI with the control database in FEDGATE_DATABASE_URL, as the README says."""
-    return subprocess.run([sys.executable, "-m", "shim.ops.cli", *args], capture_output=True, text=True, timeout=60,
+    return subprocess.run([sys.executable, "-m", "shim.cli", *args], capture_output=True, text=True, timeout=60,
                           env={**os.environ, "FEDGATE_DATABASE_URL": control})
 
 
@@ -70,7 +70,7 @@ def test_errors_are_clear_and_carry_no_secret(fresh_federation: Federation) -> N
     assert missing.returncode == 1
     assert "FG404" in missing.stderr and "unknown node: nowhere" in missing.stderr
     secret = "postgresql://app:s3cret-pw@127.0.0.1:1/nothing"
-    unreachable = subprocess.run([sys.executable, "-m", "shim.ops.cli", "migrate", "--database-url", secret],
+    unreachable = subprocess.run([sys.executable, "-m", "shim.cli", "migrate", "--database-url", secret],
                                  capture_output=True, text=True, timeout=60)
     assert unreachable.returncode == 1
     assert "s3cret-pw" not in unreachable.stderr + unreachable.stdout

@@ -20,7 +20,7 @@ def _serve(data_dir: Path, port: int, log: Path) -> tuple[subprocess.Popen[bytes
     env = {k: v for k, v in os.environ.items() if not k.startswith("FEDGATE_")}
     env["FEDGATE_DEV_DATA"] = str(data_dir)
     with open(log, "wb") as out:
-        process = subprocess.Popen([sys.executable, "-m", "shim.ops.cli", "serve", "--single-process",
+        process = subprocess.Popen([sys.executable, "-m", "shim.cli", "serve", "--single-process",
                                     "--port", str(port)], stdout=out, stderr=subprocess.STDOUT, env=env)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:

@@ -118,7 +118,7 @@ def test_verified_tokens_are_cached_until_they_expire() -> None:
 
 
 def _fedgate(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "shim.ops.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "shim.cli", *args], capture_output=True, text=True,
                           env={**os.environ, **env}, timeout=60)
 
 

@@ -10,7 +10,8 @@ import psycopg
 import pytest
 
 from shim.dev.clusters import Cluster
-from shim.ops.migrate import ROLE_SETS, MigrationError, load_migrations, migrate
+from shim.actions.migrate import migrate
+from shim.schema import ROLE_SETS, MigrationError, load_migrations
 from shim.paths import FUNCTIONS_DIR, SQL_DIR
 from tests.federation import admin_url, create_database
 

@@ -17,7 +17,8 @@ from typing import Any
 import httpx
 import pytest
 
-from shim.ops.move import MoveError, Mover
+from shim.actions.moves import MoveError, Mover
+from shim.nodes.connector import Connector
 from tests.api_client import FED, LEGACY, create_tenant, issue_kit, token_of, unpack
 from tests.federation import Federation, bearer, start_gateway
 
@@ -191,7 +192,7 @@ def test_an_abort_at_any_step_leaves_the_tenant_served_and_nothing_behind(
         with gw.client() as http:
             tenant = create_tenant(http, "eu-west")
             _seed(http, tenant, FED)
-        mover = Mover(federation.control_url)
+        mover = Mover(Connector(federation.control_url))
         move = mover.start(uuid.UUID(tenant), "ap-south-1")
         steps = [mover._copy, mover._catch_up, mover._pre_verify]
         for step in steps[:["copying", "catching_up", "verifying", "cutover", "fenced"].index(stopped_at)]:
@@ -220,7 +221,7 @@ def test_a_planted_difference_stops_the_switch(federation: Federation, tmp_path:
         with gw.client() as http:
             tenant = create_tenant(http, "eu-west")
             _seed(http, tenant, FED)
-        mover = Mover(federation.control_url, verify_timeout=2)
+        mover = Mover(Connector(federation.control_url), verify_timeout=2)
         move = mover.start(uuid.UUID(tenant), "ap-south-1")
         for step in (mover._copy, mover._catch_up, mover._pre_verify):
             step(mover.load(move.move_id))
@@ -243,7 +244,7 @@ def test_a_planted_difference_stops_the_switch(federation: Federation, tmp_path:
 
 
 def _fedgate(federation: Federation, *args: str, timeout: float = 240) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "shim.ops.cli", *args, "--database-url", federation.control_url],
+    return subprocess.run([sys.executable, "-m", "shim.cli", *args, "--database-url", federation.control_url],
                           capture_output=True, text=True, timeout=timeout, env=dict(os.environ))
 
 
@@ -259,7 +260,7 @@ def _big_tenant(federation: Federation, http: httpx.Client, heartbeats: int) -> 
 
 def _killed_mid_copy(federation: Federation, tenant: str) -> int:
     """`fedgate tenant move` SIGKILLed while its subscription copies on the target; the move's id."""
-    mover = subprocess.Popen([sys.executable, "-m", "shim.ops.cli", "tenant", "move", tenant, "--to", "ap-south-1",
+    mover = subprocess.Popen([sys.executable, "-m", "shim.cli", "tenant", "move", tenant, "--to", "ap-south-1",
                               "--database-url", federation.control_url], stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 30
@@ -305,7 +306,7 @@ def test_a_mover_that_stopped_while_catching_up_resumes(federation: Federation, 
         with gw.client() as http:
             tenant = create_tenant(http, "eu-west")
             _seed(http, tenant, FED)
-        first = Mover(federation.control_url)
+        first = Mover(Connector(federation.control_url))
         move = first.start(uuid.UUID(tenant), "ap-south-1")
         first._copy(first.load(move.move_id))  # then this mover is gone: the catalog says catching_up
         with gw.client() as http:  # the tenant keeps writing meanwhile
@@ -313,7 +314,7 @@ def test_a_mover_that_stopped_while_catching_up_resumes(federation: Federation, 
                 assert http.post(f"{FED}/identity/validate", json={"type": "oidc", "config": {},
                                                                   "tenantId": tenant}).status_code == 200
         expected = _rows(federation, "eu-west-1", tenant)
-        figures = Mover(federation.control_url).run(move.move_id)
+        figures = Mover(Connector(federation.control_url)).run(move.move_id)
         assert figures["state"] == "done"
         assert _rows(federation, "ap-south-1", tenant) == expected
     finally:
@@ -379,7 +380,7 @@ def test_a_mover_killed_while_catching_up_resumes(federation: Federation, tmp_pa
         before = _measures(federation, "eu-west-1", tenant)
         writers.run("validations", bearer("tenant", tenant), lambda c, i: c.post(f"{FED}/identity/validate", json={
             "type": "oidc", "config": {}, "tenantId": tenant}))
-        mover = subprocess.Popen([sys.executable, "-m", "shim.ops.cli", "tenant", "move", tenant, "--to", "ap-south-1",
+        mover = subprocess.Popen([sys.executable, "-m", "shim.cli", "tenant", "move", tenant, "--to", "ap-south-1",
                                   "--database-url", federation.control_url], stdout=subprocess.PIPE,
                                  stderr=subprocess.PIPE, text=True,
                                  env={**os.environ, "FEDGATE_MOVE_CATCH_UP_BYTES": "0"})

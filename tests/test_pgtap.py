@@ -11,7 +11,7 @@ import pytest
 
 from shim.dev.clusters import Cluster
 from shim.paths import SQL_TESTS_DIR
-from shim.ops.migrate import migrate
+from shim.actions.migrate import migrate
 from tests.federation import create_database
 
 SUITES = sorted(p for p in SQL_TESTS_DIR.rglob("*.sql") if p.parent.name != "helpers")

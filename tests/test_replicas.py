@@ -25,7 +25,7 @@ ENV = {"FEDGATE_HEALTH_INTERVAL": "0.3", "FEDGATE_POOL_TIMEOUT": "1", "FEDGATE_B
 
 def _fedgate(federation: Federation, *args: str) -> subprocess.CompletedProcess[str]:
     flag = "--control-url" if args[:2] == ("node", "add-replica") else "--database-url"
-    return subprocess.run([sys.executable, "-m", "shim.ops.cli", *args, flag, federation.control_url],
+    return subprocess.run([sys.executable, "-m", "shim.cli", *args, flag, federation.control_url],
                           capture_output=True, text=True, timeout=60, env=dict(os.environ))
 
 

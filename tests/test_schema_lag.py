@@ -39,7 +39,7 @@ def test_a_node_behind_the_gateways_schema_is_refused_and_named(clusters: list[C
             while http.get("/readyz").json().get("schemaBehind") != ["eu-west-1"]:
                 assert time.monotonic() < deadline, http.get("/readyz").text
                 time.sleep(0.1)
-            listed = subprocess.run([sys.executable, "-m", "shim.ops.cli", "node", "list", "--database-url",
+            listed = subprocess.run([sys.executable, "-m", "shim.cli", "node", "list", "--database-url",
                                      fed.control_url], capture_output=True, text=True, env=dict(os.environ))
             line = next(line for line in listed.stdout.splitlines() if line.startswith("eu-west-1"))
             assert "schema behind: node" in line and "run fedgate migrate" in line

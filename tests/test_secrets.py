@@ -80,7 +80,7 @@ def test_no_secret_in_responses_logs_or_cli(secret_world: tuple[Federation, Gate
     assert health[0][1] == "unhealthy" and health[0][2] == "authentication failed"
     seen.append(str(fed.catalog("SELECT * FROM federation_node_status")))
     for args in (["node", "list"], ["resolve", str(fed.catalog("SELECT tenant_id FROM federation.tenant_federation_map LIMIT 1")[0][0])]):
-        done = subprocess.run([sys.executable, "-m", "shim.ops.cli", *args, "--database-url", fed.control_url],
+        done = subprocess.run([sys.executable, "-m", "shim.cli", *args, "--database-url", fed.control_url],
                               capture_output=True, text=True, timeout=60)
         seen.append(done.stdout + done.stderr)
     seen.append(gw.log())

@@ -14,7 +14,7 @@ from tests.federation import Federation, Gateway, bearer
 
 
 def _fedgate(federation: Federation, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "shim.ops.cli", *args, "--database-url", federation.control_url],
+    return subprocess.run([sys.executable, "-m", "shim.cli", *args, "--database-url", federation.control_url],
                           capture_output=True, text=True, timeout=60, env=dict(os.environ))
 
 

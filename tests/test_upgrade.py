@@ -19,7 +19,8 @@ import psycopg
 import pytest
 
 from shim.dev.clusters import PG_BIN, Cluster
-from shim.ops.migrate import Role, migrate
+from shim.actions.migrate import migrate
+from shim.schema import Role
 from shim.paths import SQL_DIR
 from tests.federation import create_database
 
@@ -208,7 +209,7 @@ def test_upgraded_schema_equals_a_fresh_one(upgraded: dict[str, Any], clusters: 
 
 
 def test_an_object_built_on_a_0_1_routine_stops_the_upgrade_intact(clusters: list[Cluster]) -> None:
-    from shim.ops.migrate import MigrationError
+    from shim.schema import MigrationError
 
     control = _restore_0_1(clusters[0], "up_blocked")
     with psycopg.connect(control, autocommit=True) as conn:

@@ -1,9 +1,13 @@
 """The embedded default: local clusters for `fedgate serve` without a database URL.
 
-A control node ``default`` (us-east) and two regional nodes ``eu-west-1``
-(eu-west) and ``ap-south-1`` (ap-south), in a git-ignored folder of the repo
-whose data survives restarts (``fedgate dev reset`` removes it). Demo
-tenants are seeded on the first start through the real creation path.
+A control node ``default`` (us-east) and three regional nodes, ``eu-west-1``
+and ``eu-west-2`` (eu-west) and ``ap-south-1`` (ap-south), in a git-ignored
+folder of the repo whose data survives restarts (``fedgate dev reset``
+removes it). Demo tenants are seeded on the first start through the real
+creation action, before ``eu-west-2`` joins, so the docs' move and drain
+examples (Globex Europe from eu-west-1 to eu-west-2) run as printed. While it
+runs, its control database URL is kept in ``control-url`` beside the
+clusters (mode 0600) for ``fedgate dev psql`` and the CLI.
 """
 
 from __future__ import annotations
@@ -16,19 +20,19 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import psycopg
-
+from shim.actions import nodes, tenants
+from shim.actions.backends import Backends
+from shim.actions.migrate import migrate
 from shim.auth.tokens import Principal
 from shim.config import Settings
 from shim.dev.clusters import SERVICE_USER, Cluster, service_user_can_reach, start_clusters, stop_clusters
 from shim.nodes.catalog import Catalog
 from shim.nodes.client import NodeClient
-from shim.nodes.queries import QUERIES
-from shim.ops.migrate import migrate
+from shim.nodes.connector import Connector
 from shim.paths import DEV_DATA_DIR
-from shim.request.flows import Backends, Routed, create_tenant
 
-LAYOUT = (("default", "us-east"), ("eu-west-1", "eu-west"), ("ap-south-1", "ap-south"))
+LAYOUT = (("default", "us-east"), ("eu-west-1", "eu-west"), ("ap-south-1", "ap-south"), ("eu-west-2", "eu-west"))
+JOINS_AFTER_SEEDING = "eu-west-2"  # an empty node of a region the demo tenants use: move them there
 DEMO_TENANTS = (
     {"name": "Acme Corp", "region": "us-east", "contactEmail": "ops@acme.example"},
     {"name": "Globex Europe", "region": "eu-west", "contactEmail": "it@globex.example"},
@@ -37,23 +41,21 @@ DEMO_TENANTS = (
 
 
 SECRET_FILE = "jwt-secret"
+URL_FILE = "control-url"
 
 
 @dataclass
 class Embedded:
     clusters: list[Cluster]
-    control_url: str
+    control_url: str = field(repr=False)
     seeded: list[str]
     jwt_secret: str = field(default="", repr=False)
+    url_file: Path | None = None
 
     def stop(self) -> None:
+        if self.url_file is not None:
+            self.url_file.unlink(missing_ok=True)
         stop_clusters(self.clusters)
-
-
-def register_node(control_url: str, node_id: str, region: str, reference: str,
-                  priority: int = 0, placement_weight: int = 100) -> None:
-    with psycopg.connect(control_url, autocommit=True) as conn:
-        conn.execute(QUERIES["add_node"], (node_id, region, reference, priority, placement_weight))
 
 
 async def _seed(settings: Settings) -> list[str]:
@@ -63,11 +65,10 @@ async def _seed(settings: Settings) -> list[str]:
     try:
         created = []
         backends = Backends(catalog, client)
+        claims = Principal("operator", "fedgate-dev-seed").claims(None)
         for body in DEMO_TENANTS:
-            seeding = Routed(None, None, True, "placement", claims=Principal("operator", "fedgate-dev-seed").claims(None))
-            reply = await create_tenant(backends, seeding, "create_tenant", dict(body))
-            assert reply.route is not None
-            created.append(f"{body['name']} -> {reply.route.node_id}: {str(reply.body)[:60]}...")
+            done = await tenants.create_tenant(backends, dict(body), claims)
+            created.append(f"{body['name']} -> {done.node.node.node_id}: {done.answer[:60]}...")
         return created
     finally:
         await client.close()
@@ -109,10 +110,18 @@ def existing_secret(data_dir: Path = DEV_DATA_DIR) -> str:
     return ""
 
 
-def tenants(control_url: str) -> list[tuple[str, str, str]]:
+def demo_tenants(control_url: str) -> list[tuple[str, str, str]]:
     """(tenant id, name, region) of the first tenants registered: the demo tenants."""
-    with psycopg.connect(control_url, autocommit=True) as conn:
-        return [(str(t), n, r) for t, n, r in conn.execute(QUERIES["first_tenants"]).fetchall()]
+    return [(str(r["id"]), r["name"], r["region"]) for r in Connector(control_url).rows("first_tenants")]
+
+
+def running_control_url(data_dir: Path = DEV_DATA_DIR) -> str:
+    """The running embedded default's control database URL, or '' when it is not running."""
+    for candidate in (data_dir, _fallback_dir(data_dir)):
+        path = candidate / URL_FILE
+        if path.is_file():
+            return path.read_text().strip()
+    return ""
 
 
 def start(data_dir: Path = DEV_DATA_DIR) -> Embedded:
@@ -124,16 +133,22 @@ def start(data_dir: Path = DEV_DATA_DIR) -> Embedded:
         urls = [c.url() for c in clusters]
         control = urls[0]
         migrate(control, "control")
-        for url in urls[1:]:
-            migrate(url, "node")
-        # Ports are new on every start: (re)register the regional nodes' URLs.
-        for (node_id, region), url in zip(LAYOUT[1:], urls[1:]):
-            register_node(control, node_id, region, url)
-        with psycopg.connect(control, autocommit=True) as conn:
-            row = conn.execute(QUERIES["count_tenants"]).fetchone()
-            empty = row is not None and row[0] == 0
+        connector = Connector(control, name="fedgate-dev")
+        empty = connector.rows("count_tenants")[0]["count"] == 0
+        # Ports are new on every start: (re)register the regional nodes' URLs (migrating them first).
+        joined = [(node_id, region, url) for (node_id, region), url in zip(LAYOUT[1:], urls[1:])]
+        for node_id, region, url in joined:
+            if not (empty and node_id == JOINS_AFTER_SEEDING):
+                nodes.add_node(connector, node_id, region, url)
         seeded = asyncio.run(_seed(Settings(database_url=control))) if empty else []
-        return Embedded(clusters, control, seeded, jwt_secret)
+        for node_id, region, url in joined:
+            if empty and node_id == JOINS_AFTER_SEEDING:
+                nodes.add_node(connector, node_id, region, url)
+        url_file = data_dir / URL_FILE
+        fd = os.open(url_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(control)
+        return Embedded(clusters, control, seeded, jwt_secret, url_file)
     except BaseException:
         stop_clusters(clusters)
         raise

@@ -30,6 +30,7 @@ from cachetools import LRUCache
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from shim.errors import node_unavailable
+from shim.nodes import connector
 from shim.nodes.queries import QUERIES
 
 log = logging.getLogger("fedgate.catalog")
@@ -114,11 +115,9 @@ class Catalog:
 
     # -- lifecycle -------------------------------------------------------
     async def open(self) -> None:
-        self._pool = AsyncConnectionPool(
-            self._dsn, min_size=1, max_size=4, open=False, name="catalog",
-            timeout=self._connect_timeout,
-            kwargs={"autocommit": True, "connect_timeout": max(1, round(self._connect_timeout)),
-                    "application_name": "fedgate-catalog", "options": "-c statement_timeout=2000", **self._login})
+        self._pool = connector.pool(self._dsn, name="catalog", min_size=1, max_size=4, timeout=self._connect_timeout,
+                                    connect_timeout=self._connect_timeout, application_name="fedgate-catalog",
+                                    options="-c statement_timeout=2000", login=self._login)
         await self._pool.open(wait=False)
         # The listener loads the node list on every (re)connection; a gateway
         # started while the catalog is down comes up unready and heals.
@@ -336,9 +335,8 @@ class Catalog:
         delay = 0.1
         while True:
             try:
-                conn = await psycopg.AsyncConnection.connect(
-                    self._dsn, autocommit=True, connect_timeout=max(1, round(self._connect_timeout)),
-                    application_name="fedgate-listener", **self._login)
+                conn = await connector.aconnect(self._dsn, timeout=self._connect_timeout, name="fedgate-listener",
+                                                **self._login)
                 async with conn:
                     await conn.execute(QUERIES["listen"])
                     # Anything may have changed while we were not listening.

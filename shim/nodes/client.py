@@ -16,7 +16,6 @@ variable from the gateway's environment, anything else (URL, key=value,
 from __future__ import annotations
 
 import asyncio
-import os
 import random
 import time
 from collections import deque
@@ -29,10 +28,12 @@ from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from shim.config import Settings
 from shim.errors import GatewayError, from_db_error, node_unavailable
+from shim.nodes import connector
 from shim.nodes.breaker import CircuitBreaker
 from shim.nodes.catalog import Node
+from shim.nodes.connector import resolve_dsn
 from shim.nodes.queries import QUERIES, call_api, schema_lag, wal_position
-from shim.ops.migrate import latest_versions
+from shim.schema import latest_versions
 
 # A replica's answers the node itself gives instead: not found (the replica may lag behind a creation),
 # read-only transaction (a handler that writes after all).
@@ -42,19 +43,6 @@ COST_WEIGHT = 0.2       # the newest call's weight in a tenant's moving average 
 COST_ENTRIES = 100_000  # (node, tenant) averages kept per worker (the oldest dropped first)
 IDLE_CHECK_AFTER = 2.0  # seconds idle after which a pooled connection is checked before use
 SCHEMA_RECHECK = 5.0    # seconds a node found behind is refused before its schema is read again
-_KEEPALIVES = {"keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2, "keepalives_count": 2}
-
-
-def resolve_dsn(reference: str, control_dsn: str) -> str:
-    """The libpq connection string a node's catalog reference stands for."""
-    if reference == "self":
-        return control_dsn
-    if reference.startswith("env:"):
-        value = os.environ.get(reference[4:], "")
-        if not value:
-            raise LookupError("connection reference names an unset environment variable")
-        return value
-    return reference
 
 
 def connection_lost(exc: psycopg.Error) -> bool:
@@ -94,11 +82,10 @@ class NodeClient:
         # One request, one statement, one core: no parallel workers, so a tenant's expensive statement
         # cannot take the node's other cores from everyone else.
         options = f"-c role={s.api_role} -c statement_timeout={s.statement_timeout_ms} -c max_parallel_workers_per_gather=0"
-        return AsyncConnectionPool(
-            dsn, min_size=0, max_size=s.pool_max_size, open=False, name=f"node:{node.node_id}",
-            timeout=s.pool_timeout, max_idle=s.pool_max_idle, check=_check_if_idle,
-            kwargs={"autocommit": True, "connect_timeout": max(1, round(s.connect_timeout)),
-                    "options": options, "application_name": "fedgate", **_KEEPALIVES, **s.node_login})
+        return connector.pool(dsn, name=f"node:{node.node_id}", min_size=0, max_size=s.pool_max_size,
+                              timeout=s.pool_timeout, connect_timeout=s.connect_timeout, application_name="fedgate",
+                              options=options, login={**connector.KEEPALIVES, **s.node_login},
+                              max_idle=s.pool_max_idle, check=_check_if_idle)
 
     async def pool(self, node: Node) -> AsyncConnectionPool:
         """The node's pool, opened on first use (and reopened if its DSN changed) once the node's schema

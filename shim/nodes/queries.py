@@ -1,4 +1,9 @@
-"""Named SQL statements from queries.sql, and the one-round-trip handler call."""
+"""Named SQL statements (``sql/*.sql`` beside this module), and the one-round-trip handler call.
+
+Python never writes SQL inline (tests/test_static.py fails on a statement in a string literal): every
+statement is a ``-- name: x`` block in one of the files, loaded once into ``QUERIES``. A statement that
+names an object (a move's publication, a handler function) has ``{placeholders}`` that ``compose``
+fills with quoted identifiers or literals.""" 
 
 from __future__ import annotations
 
@@ -10,25 +15,38 @@ from uuid import UUID
 
 from psycopg import AsyncConnection, sql
 
-from shim.observe.access import application_name
-from shim.ops.migrate import lagging_sets
+from shim.context import application_name
+from shim.schema import lagging_sets
 
 _HEADER = re.compile(r"^-- name: ([a-z_]+)\s*$", re.MULTILINE)
 
 
-def _load(path: Path) -> dict[str, str]:
-    text = path.read_text()
-    names = list(_HEADER.finditer(text))
+SQL_FILES = Path(__file__).with_name("sql")
+
+
+def _load(directory: Path) -> dict[str, str]:
     found: dict[str, str] = {}
-    for i, match in enumerate(names):
-        end = names[i + 1].start() if i + 1 < len(names) else len(text)
-        body = "\n".join(line for line in text[match.end():end].splitlines()
-                         if line.strip() and not line.lstrip().startswith("--"))
-        found[match.group(1)] = body.strip().rstrip(";")
+    for path in sorted(directory.glob("*.sql")):
+        text = path.read_text()
+        names = list(_HEADER.finditer(text))
+        for i, match in enumerate(names):
+            end = names[i + 1].start() if i + 1 < len(names) else len(text)
+            body = "\n".join(line for line in text[match.end():end].splitlines()
+                             if line.strip() and not line.lstrip().startswith("--"))
+            if match.group(1) in found:
+                raise ValueError(f"query {match.group(1)} is named twice ({path.name})")
+            found[match.group(1)] = body.strip().rstrip(";")
     return found
 
 
-QUERIES: dict[str, str] = _load(Path(__file__).with_name("queries.sql"))
+QUERIES: dict[str, str] = _load(SQL_FILES)
+
+
+def compose(query: str, /, **names: Any) -> sql.Composed:
+    """A named statement whose ``{placeholders}`` are filled: a ``str`` as a quoted identifier, a
+    ``sql.Composable`` as it is (``sql.Literal`` for a value that cannot be a parameter)."""
+    return sql.SQL(QUERIES[query]).format(**{k: sql.Identifier(v) if isinstance(v, str) else v
+                                            for k, v in names.items()})
 _FUNCTION_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 _CALLS: dict[tuple[str, str], str] = {}
 

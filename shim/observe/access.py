@@ -1,9 +1,4 @@
-"""Request ids and the access log.
-
-Every request gets an id: the caller's ``X-Request-ID`` when it is a plain token (1 to 55 characters of
-letters, digits and ``._:-``), else a new one (the worker's random prefix and a serial number). It is echoed in the answer, written in the access log, and
-reaches PostgreSQL as the handler statement's ``application_name`` (``fedgate <id>``, set in the same
-statement: no round trip), so a slow statement in ``pg_stat_activity`` leads back to its request.
+"""The access log (request ids: shim.context).
 
 The access log is one JSON line per request on stdout (``FEDGATE_ACCESS_LOG=off`` turns it off): time,
 request id, method, route name, status, node, tenant id, latency; written in batches, at most a quarter
@@ -14,27 +9,10 @@ query string, a header or a body, so no token or secret reaches it.
 from __future__ import annotations
 
 import asyncio
-import itertools
 import json
-import re
 import sys
 import time
-import uuid
-from contextvars import ContextVar
 from typing import TextIO
-
-REQUEST_ID_HEADER = "X-Request-ID"
-CURRENT: ContextVar[str | None] = ContextVar("fedgate_request_id", default=None)  # set by shim.request.routing
-ACCEPTED = re.compile(r"[A-Za-z0-9._:-]{1,55}")  # a caller's X-Request-ID is kept when it matches
-PREFIX = f"{uuid.uuid4().hex[:12]}-"  # this worker's: ids it makes are unique across workers and restarts
-SERIAL = itertools.count(1)
-
-
-def application_name() -> str:
-    """The application_name of a handler statement: the current request's id when there is one."""
-    current = CURRENT.get()
-    return "fedgate" if current is None else f"fedgate {current}"
-
 
 FLUSH_SECONDS = 0.25  # a line waits at most this long in memory
 FLUSH_LINES = 256     # or until this many are waiting

@@ -1,13 +1,14 @@
 """The admin API, ``/admin/v1``: what an operator does with the CLI, over HTTP, for the operator role.
 
-Each action runs the SQL function the CLI runs, never a copy of it in Python: catalog changes go
-through ``Catalog.as_operator`` (the catalog login takes the fedgate_operator role for that transaction
-only); a tenant's suspension also reaches its node through ``api.set_tenant_status`` with the operator's
-claims; adding a node, draining one and moving tenants are shim.ops.fleet and shim.ops.move, the CLI's
-own code, run on a thread of the worker that took the request with the deployment's database URL (they
-migrate nodes and create subscriptions, which the gateway's narrow logins cannot). A move started here
-that its worker does not finish (the gateway stopped) is resumed with ``POST …/moves/{id}/resume`` or
-``fedgate tenant move --resume ID``.
+Parse, call, render: each state-changing handler validates its input and calls the action the CLI
+calls (shim.actions), on a worker thread (actions use short-lived blocking connections from the one
+connector). The admin API's connector logs in to the catalog with the gateway's catalog login and takes
+the ``fedgate_operator`` role (control migration 006), so it changes the catalog with that role's
+privileges and no more; nodes are reached with their catalog references' logins (moves create
+subscriptions, node registration migrates). Reads (lists, explanations, figures) are named queries on
+the catalog pool as ``fedgate_operator``. A move or drain started here runs on a thread of this worker
+(shim.actions.background); if the worker stops, ``POST …/moves/{id}/resume`` or ``fedgate tenant move
+--resume ID`` drives it on.
 """
 
 from __future__ import annotations
@@ -16,24 +17,24 @@ import asyncio
 import json
 import logging
 import re
-import threading
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 import psycopg
 from sanic import Request, Sanic
 from sanic.response import HTTPResponse
 
+from shim.actions import moves, nodes, routes, tenants
+from shim.actions.background import in_background
 from shim.config import Settings
 from shim.errors import GatewayError, bad_request, from_db_error
 from shim.nodes.catalog import Catalog, CatalogUnavailable
 from shim.nodes.client import NodeClient
-from shim.ops.migrate import MigrationError
+from shim.nodes.connector import Connector
 from shim.request import schemas as s
+from shim.values import jsonable
 from shim.request.dispatch import authenticate
 from shim.request.routing import client_address, parse_body, require_json
 
@@ -41,8 +42,7 @@ log = logging.getLogger("fedgate.admin")
 PREFIX = "/admin/v1"
 _NODE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.~-]{0,254}")
 _REGION = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
-NODE_STATUSES = ("active", "draining", "down")
-_RUNNING: set[threading.Thread] = set()  # moves and drains this worker drives
+_DIGITS = re.compile(r"[0-9]{1,19}")  # ASCII digits only: "²".isdigit() is true and int("²") fails
 
 
 @dataclass(frozen=True)
@@ -58,22 +58,8 @@ class Action:
 
 
 # -- helpers -------------------------------------------------------------------------------------------
-def _plain(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value
-
-
 def _answer(body: Any, status: int = 200) -> HTTPResponse:
-    return HTTPResponse(json.dumps(_plain(body)), status=status, content_type="application/json")
+    return HTTPResponse(json.dumps(jsonable(body)), status=status, content_type="application/json")
 
 
 def _tenant(text: str) -> uuid.UUID:
@@ -92,7 +78,7 @@ def _node_id(text: Any, field: str = "nodeId") -> str:
 
 def _region(text: Any, field: str = "region") -> str:
     if not isinstance(text, str) or not _REGION.fullmatch(text):
-        raise bad_request("FGW102", f"{field} must be a region code (lower case letters, digits, -)",
+        raise bad_request("FGW111", f"{field} must be a region code (lower case letters, digits, -)",
                           details={"field": field})
     return text
 
@@ -136,30 +122,27 @@ async def _catalog(request: Request, name: str, *params: Any) -> list[dict[str, 
         raise from_db_error(exc, "control") from None
 
 
-async def _blocking(call: Callable[[], Any]) -> Any:
-    """One of the CLI's own actions, on a thread (it uses blocking connections)."""
+def _connector(request: Request) -> Connector:
+    """The admin API's connector: the catalog as fedgate_operator, nodes by their references."""
+    settings: Settings = request.app.ctx.settings
+    return Connector(settings.database_url, name="fedgate-admin", control_login=settings.catalog_login,
+                     control_role="fedgate_operator")
+
+
+async def _act(call: Callable[[], Any]) -> Any:
+    """An action, on a worker thread (actions use blocking connections); a database's refusal in the
+    error shape."""
     try:
         return await asyncio.to_thread(call)
     except psycopg.Error as exc:
         raise from_db_error(exc, "control") from None
 
 
-def _in_background(name: str, work: Callable[[], Any]) -> None:
-    def run() -> None:
-        try:
-            work()
-        except Exception as exc:  # noqa: BLE001 - the move's row says what stopped it
-            log.warning("%s stopped: %s", name, type(exc).__name__)
-        finally:
-            _RUNNING.discard(thread)
-    thread = threading.Thread(target=run, name=name, daemon=True)
-    _RUNNING.add(thread)
-    thread.start()
-
-
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.ctx.settings
-    return settings
+def _count(request: Request, name: str, default: int, high: int) -> int:
+    raw = request.args.get(name, str(default))
+    if not _DIGITS.fullmatch(raw) or not 1 <= int(raw) <= high:
+        raise bad_request("FGW111", f"{name} must be an integer from 1 to {high}", details={"field": name})
+    return int(raw)
 
 
 # -- nodes ---------------------------------------------------------------------------------------------
@@ -173,8 +156,6 @@ async def list_nodes(request: Request) -> HTTPResponse:
 
 
 async def add_node(request: Request) -> HTTPResponse:
-    from shim.ops.fleet import add_node as add
-
     body = _body(request)
     node_id, region = _node_id(body.get("nodeId")), _region(body.get("region"))
     reference = _text(body, "databaseUrl", 2000)
@@ -182,44 +163,32 @@ async def add_node(request: Request) -> HTTPResponse:
         raise bad_request("FGW111", "databaseUrl is required: a URL, key=value string, service=NAME or env:VAR",
                           details={"field": "databaseUrl"})
     priority = _integer(body, "priority", 100, 0, 1_000_000)
-    weight = _integer(body, "placementWeight", 100, 0, 1_000_000)
+    weight = _integer(body, "placementWeight", 100, 1, 1_000_000)
     region_name = _text(body, "regionName", 200)
-    control = _settings(request).database_url
-    try:
-        added = await asyncio.to_thread(add, control, node_id, region, reference, priority, weight, region_name)
-    except (MigrationError, LookupError, psycopg.OperationalError) as exc:  # the node, not the catalog
-        raise GatewayError(422, "FGW422", f"node {node_id} could not be reached or migrated ({type(exc).__name__})",
-                           hint="check databaseUrl from the gateway's host") from None
-    except psycopg.Error as exc:  # the catalog refused the registration (a node of that id, ...)
-        raise from_db_error(exc, "control") from None
+    connector = _connector(request)
+    added = await _act(lambda: nodes.add_node(connector, node_id, region, reference, priority, weight, region_name))
     return _answer({"node": added.row, "migration": added.migration, "warning": added.warning}, 201)
 
 
 async def set_node_status(request: Request, node_id: str) -> HTTPResponse:
     body = _body(request)
     status = body.get("status")
-    if status not in NODE_STATUSES:
+    if status not in nodes.NODE_STATUSES:
         raise bad_request("FGW111", "status must be active, draining or down", details={"field": "status"})
-    rows = await _catalog(request, "set_node_status", _node_id(node_id), status)
-    return _answer(rows[0] if rows else {})
+    connector, node = _connector(request), _node_id(node_id)
+    return _answer(await _act(lambda: nodes.set_node_status(connector, node, str(status))))
 
 
 async def drain_node(request: Request, node_id: str) -> HTTPResponse:
-    from shim.ops import fleet
-
     body = _body(request) if request.body else {}
     parallel = _integer(body, "parallel", 1, 1, 16)
-    node_id = _node_id(node_id)
-    control = _settings(request).database_url
-    plan = await _blocking(lambda: fleet.drain_plan(control, node_id))
-    stranded = [str(t) for t, target in plan if target is None]
-    if stranded:
-        raise GatewayError(409, "FGW409", f"{len(stranded)} tenants of {node_id} have no other active node in "
-                           "their region", details={"tenants": stranded[:20]}, hint="add a node, then drain again")
-    _in_background(f"drain {node_id}",
-                   lambda: fleet.drain(control, node_id, plan, parallel, lambda line: log.info("drain %s", line)))
-    return _answer({"node": node_id, "status": "draining",
-                    "moves": [{"tenantId": t, "to": target} for t, target in plan]}, 202)
+    node = _node_id(node_id)
+    connector = _connector(request)
+    plan = await _act(lambda: nodes.plan_drain(connector, node))
+    in_background(f"drain {node}", lambda: nodes.run_drain(connector, node, plan, parallel,
+                                                           lambda line: log.info("drain %s", line)))
+    return _answer({"node": node, "status": "draining",
+                    "moves": [{"tenantId": m.tenant_id, "to": m.target} for m in plan]}, 202)
 
 
 # -- routes of a tenant --------------------------------------------------------------------------------
@@ -229,16 +198,15 @@ async def list_routes(request: Request, tenant: str) -> HTTPResponse:
 
 async def add_route(request: Request, tenant: str) -> HTTPResponse:
     body = _body(request)
-    rows = await _catalog(request, "add_route", _tenant(tenant), _region(body.get("region")),
-                          _node_id(body.get("nodeId")), _integer(body, "weight", 100, 1, 1_000_000),
-                          _flag(body, "primary"))
-    return _answer(rows[0] if rows else {}, 201)
+    connector, tenant_id = _connector(request), _tenant(tenant)
+    region, node = _region(body.get("region")), _node_id(body.get("nodeId"))
+    weight, primary = _integer(body, "weight", 100, 1, 1_000_000), _flag(body, "primary")
+    return _answer(await _act(lambda: routes.add_route(connector, tenant_id, region, node, weight, primary)), 201)
 
 
 async def remove_route(request: Request, tenant: str, region: str, node_id: str) -> HTTPResponse:
-    rows = await _catalog(request, "remove_route", _tenant(tenant), _region(region), _node_id(node_id))
-    if not rows or not rows[0]["removed"]:
-        raise GatewayError(404, "FGW404", "no such routing rule")
+    connector, tenant_id, region, node = _connector(request), _tenant(tenant), _region(region), _node_id(node_id)
+    await _act(lambda: routes.remove_route(connector, tenant_id, region, node))
     return _answer({"removed": True})
 
 
@@ -250,20 +218,11 @@ async def explain_route(request: Request, tenant: str) -> HTTPResponse:
 
 # -- tenant status -------------------------------------------------------------------------------------
 async def _tenant_status(request: Request, tenant_text: str, status: str) -> HTTPResponse:
-    """The registry first, then the tenant's row on its node (where writes are refused); repeating it
-    finishes a half-done change, like ``fedgate tenant suspend|resume``."""
     tenant = _tenant(tenant_text)
     body = _body(request) if request.body else {}
     reason = _text(body, "reason")
-    rows = await _catalog(request, "set_tenant_status", tenant, status)
-    node_id = str(rows[0]["node_id"])
-    catalog: Catalog = request.app.ctx.catalog
-    client: NodeClient = request.app.ctx.client
-    caller = request.ctx.caller
-    node = await catalog.require_node(node_id)
-    await client.handle(node).call("set_tenant_status", tenant, {"status": status, "reason": reason},
-                                   caller.claims(client_address(request)))
-    return _answer({"tenantId": str(tenant), "status": status, "node": node_id})
+    connector, claims = _connector(request), request.ctx.caller.claims(client_address(request))
+    return _answer(await _act(lambda: tenants.set_tenant_status(connector, tenant, status, claims, reason)))
 
 
 async def suspend_tenant(request: Request, tenant: str) -> HTTPResponse:
@@ -276,16 +235,14 @@ async def resume_tenant(request: Request, tenant: str) -> HTTPResponse:
 
 async def tenant_stats(request: Request) -> HTTPResponse:
     node = request.args.get("node")
-    top = request.args.get("top", "10")
-    if not top.isdigit() or not 1 <= int(top) <= 1000:
-        raise bad_request("FGW111", "top must be an integer from 1 to 1000", details={"field": "top"})
+    top = _count(request, "top", 10, 1000)
     node = _node_id(node, "node") if node is not None else None
-    return _answer({"items": await _catalog(request, "tenant_stats", int(top), node, node)})
+    return _answer({"items": await _catalog(request, "tenant_stats", top, node, node)})
 
 
 # -- moves ---------------------------------------------------------------------------------------------
 def _move_id(text: str) -> int:
-    if not text.isdigit() or not 0 < int(text) < 2**63:
+    if not _DIGITS.fullmatch(text) or not 0 < int(text) < 2**63:
         raise bad_request("FGW111", "moveId must be a positive integer", details={"field": "moveId"})
     return int(text)
 
@@ -297,33 +254,23 @@ async def _one_move(request: Request, move_id: int) -> dict[str, Any]:
     return rows[0]
 
 
-def _mover(request: Request) -> Any:
-    from shim.ops.move import Mover
-
-    return Mover(_settings(request).database_url)
+def _mover(request: Request) -> moves.Mover:
+    return moves.Mover(_connector(request))
 
 
 async def start_move(request: Request) -> HTTPResponse:
-    from shim.ops.move import MoveError
-
     body = _body(request)
     tenant = _tenant(str(body.get("tenantId", "")))
     target = _node_id(body.get("to"), "to")
     keep = _flag(body, "keepSource")
-    try:
-        mover = await _blocking(lambda: _mover(request))
-        move = await _blocking(lambda: mover.start(tenant, target, keep))
-    except MoveError as exc:
-        raise GatewayError(409, "FGW409", str(exc)) from None
-    _in_background(f"move {move.move_id}", lambda: mover.run(move.move_id))
+    mover = _mover(request)
+    move = await _act(lambda: mover.start(tenant, target, keep))
+    in_background(f"move {move.move_id}", lambda: mover.run(move.move_id))
     return _answer(await _one_move(request, move.move_id), 202)
 
 
 async def list_moves(request: Request) -> HTTPResponse:
-    limit = request.args.get("limit", "50")
-    if not limit.isdigit() or not 1 <= int(limit) <= 500:
-        raise bad_request("FGW111", "limit must be an integer from 1 to 500", details={"field": "limit"})
-    return _answer({"items": await _catalog(request, "list_moves", int(limit))})
+    return _answer({"items": await _catalog(request, "list_moves", _count(request, "limit", 50, 500))})
 
 
 async def get_move(request: Request, move_id: str) -> HTTPResponse:
@@ -331,15 +278,10 @@ async def get_move(request: Request, move_id: str) -> HTTPResponse:
 
 
 async def abort_move(request: Request, move_id: str) -> HTTPResponse:
-    from shim.ops.move import MoveError
-
     number = _move_id(move_id)
     await _one_move(request, number)
-    try:
-        mover = await _blocking(lambda: _mover(request))
-        await _blocking(lambda: mover.abort(number))
-    except MoveError as exc:
-        raise GatewayError(409, "FGW409", str(exc)) from None
+    mover = _mover(request)
+    await _act(lambda: mover.abort(number))
     return _answer(await _one_move(request, number))
 
 
@@ -348,8 +290,8 @@ async def resume_move(request: Request, move_id: str) -> HTTPResponse:
     found = await _one_move(request, number)
     if found["state"] in ("done", "aborted", "failed"):
         raise GatewayError(409, "FGW409", f"move {number} is {found['state']}: nothing to resume")
-    mover = await _blocking(lambda: _mover(request))
-    _in_background(f"move {number}", lambda: mover.run(number))
+    mover = _mover(request)
+    in_background(f"move {number}", lambda: mover.run(number))
     return _answer(found, 202)
 
 
@@ -367,7 +309,7 @@ ACTIONS: tuple[Action, ...] = (
                "priority": s.INT, "placementWeight": s.INT, "regionName": s.STR}}),
     Action("adminSetNodeStatus", "POST", "/nodes/<node_id>/status", "Set a node active, draining or down",
            set_node_status, 200, {"type": "object", "required": ["status"], "properties": {
-               "status": {"type": "string", "enum": list(NODE_STATUSES)}}}),
+               "status": {"type": "string", "enum": list(nodes.NODE_STATUSES)}}}),
     Action("adminDrainNode", "POST", "/nodes/<node_id>/drain", "Move every tenant off a node (it goes draining "
            "first); answers at once with the planned moves", drain_node, 202, {"type": "object", "properties": {
                "parallel": {"type": "integer", "minimum": 1, "maximum": 16}}}),

@@ -17,12 +17,14 @@ from shim.errors import GatewayError
 from shim.nodes import redact
 from shim.nodes.catalog import Catalog
 from shim.nodes.client import NodeClient
-from shim.nodes.health import HealthMonitor
+from shim.observe.health import HealthMonitor
 from shim.observe import metrics
-from shim.observe.access import REQUEST_ID_HEADER, AccessLog
+from shim.context import REQUEST_ID_HEADER
+from shim.observe.access import AccessLog
 from shim.observe.tenant_stats import TenantStats
 from shim.request import admin, dispatch, openapi, status_page
-from shim.request.flows import Backends, Routed
+from shim.actions.backends import Backends
+from shim.request.flows import Routed
 from shim.request.routing import REGION_HEADER, TENANT_HEADER, request_id
 
 log = logging.getLogger("fedgate.app")

@@ -13,7 +13,8 @@ from shim.auth.policy import authorize_role
 from shim.auth.tokens import ENROLLMENT, Principal, TokenVerifier
 from shim.request.endpoints import ENDPOINTS, FEDERATED_PREFIX, LEGACY_PREFIX, Endpoint
 from shim.errors import GatewayError
-from shim.request.flows import FLOWS, Backends, Resumable, Routed
+from shim.actions.backends import Backends
+from shim.request.flows import FLOWS, Resumable, Routed
 from shim.request.routing import parse_body, request_id, require_json, route
 
 _ROUTING_ARGS = ("tenantId", "region")

@@ -5,22 +5,12 @@
 ``enroll`` and ``agent_token`` run one handler too, then hand the agent its
 credential (signed here: the nodes hold no key).
 Every handler call carries the caller's verified claims (``Routed.claims``).
-``create_tenant`` and ``issue_kit`` span the control database and a node:
+``create_tenant`` and ``issue_kit`` span the control database and a node: they
+run the actions of the same names (shim.actions.tenants, shim.actions.kits) and
+answer with what those return.
 
-- creating a tenant registers it on the control database (federated: placed
-  on a node of its region in the same transaction; legacy: unplaced, so the
-  default node serves it), creates its row on that node, then confirms the
-  registration. A node that refuses the row (4xx) undoes the registration; a
-  call that ends without the node's answer leaves it ``provisioning`` for the
-  reconciler (shim.nodes.reconcile) to confirm or undo from what the node
-  holds. Once the node wrote the row the creation is acknowledged even if the
-  confirmation fails (the reconciler confirms it).
-- issuing a kit reads the kit's catalog context (federation block, region
-  names) from the control database, writes the kit row on the tenant's node,
-  renders the archive, then seals the kit with its checksum on the node. A kit
-  issued but not sealed stays ``pending``: it never verifies.
-
-No Sanic here: the embedded default seeds its tenants through ``create_tenant``.
+No Sanic here either: a flow turns a request's routed values into an action's
+arguments and its result into a ``Reply``.
 """
 
 from __future__ import annotations
@@ -31,11 +21,11 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Awaitable, Callable, Literal
 from uuid import UUID
 
-from shim import kits
-from shim.auth.tokens import AgentCredentials
+from shim.actions import kits, tenants
+from shim.actions.backends import Backends
 from shim.errors import GatewayError
-from shim.nodes.catalog import DEFAULT_NODE, Catalog, Node
-from shim.nodes.client import NodeClient, NodeHandle
+from shim.nodes.catalog import Node
+from shim.nodes.client import NodeHandle
 
 log = logging.getLogger("fedgate.flows")
 
@@ -43,23 +33,6 @@ LSN_HEADER = "X-Federation-LSN"
 REPLICA_HEADER = "X-Federation-Replica"
 FlowName = Literal["read", "call", "procedure", "enroll", "agent_token", "create_tenant", "issue_kit"]
 JSON = "application/json"
-
-
-@dataclass(frozen=True, slots=True)
-class Backends:
-    """What a flow reaches: the catalog (node list, resolutions) and the nodes' client."""
-
-    catalog: Catalog
-    client: NodeClient
-    public_url: str = ""
-    credentials: AgentCredentials | None = None  # signs agent credentials (enrollment, refresh)
-
-    async def node(self, node_id: str) -> NodeHandle:
-        return self.client.handle(await self.catalog.require_node(node_id))
-
-    async def control(self) -> NodeHandle:
-        """The control database, reached as the default node it also is."""
-        return await self.node(DEFAULT_NODE)
 
 
 class Resumable(GatewayError):
@@ -155,72 +128,26 @@ async def agent_token(backends: Backends, route: Routed, function: str, args: di
     return _with_credential(backends, await _db(route).call(function, route.tenant_id, args, route.claims))
 
 
-async def create_tenant(backends: Backends, route: Routed, function: str, args: dict[str, Any]) -> Reply:
-    """Register, create on the node, confirm; the node's answer, from the node that holds the tenant.
-
-    With an Idempotency-Key the registration is the key's (the same tenant id on every retry) and
-    the node's creation is idempotent on that id, so a retry finishes what an earlier attempt began.
-    """
-    control = await backends.control()
-    register = "register_tenant" if route.federated else "register_unplaced_tenant"
-    body = {key: value for key, value in args.items() if key != "idempotencyKey"}
-    registration = body if route.idempotency_key is None else {**body, "idempotencyKey": route.idempotency_key}
-    registered = json.loads(await control.call(register, route.tenant_id, registration, route.claims))
-    tenant = UUID(registered["tenantId"])
-    node = await backends.node(registered["nodeId"])
-    try:
-        created = await node.call(function, tenant, body, route.claims)
-    except GatewayError as exc:
-        if exc.status < 500:  # the node refused: nothing of this creation is on it
-            await _unregister(control, tenant, route.claims)
-        else:  # the node's answer is unknown: the reconciler settles the registration from what it holds
-            exc.hint = UNSETTLED_HINT
-        raise
-    if registered["status"] == "provisioning":
-        try:
-            await control.call("confirm_tenant", tenant, {}, route.claims)
-        except Exception:  # noqa: BLE001 - acknowledged data is on its node; the reconciler confirms it
-            log.warning("tenant %s created on %s but not confirmed in the registry", tenant, node.node.node_id)
-    placed = replace(route, tenant_id=tenant, db=node, reason="placement" if route.federated else "legacy")
-    return Reply(created, headers={"Idempotent-Replayed": "true"} if registered["replayed"] else {}, route=placed)
+async def create_tenant(backends: Backends, route: Routed, _function: str, args: dict[str, Any]) -> Reply:
+    """The node's answer, from the node that holds the new tenant (shim.actions.tenants.create_tenant)."""
+    created = await tenants.create_tenant(backends, args, route.claims, federated=route.federated,
+                                          tenant_id=route.tenant_id, idempotency_key=route.idempotency_key)
+    placed = replace(route, tenant_id=created.tenant_id, db=created.node,
+                     reason="placement" if route.federated else "legacy")
+    return Reply(created.answer, headers={"Idempotent-Replayed": "true"} if created.replayed else {}, route=placed)
 
 
-UNSETTLED_HINT = ("the tenant may or may not have been created: retry with the same Idempotency-Key, "
-                  "or look for it after FEDGATE_RECONCILE_AFTER seconds")
-
-
-async def _unregister(control: NodeHandle, tenant: UUID, claims: str) -> None:
-    try:
-        await control.call("unregister_tenant", tenant, {}, claims)
-    except Exception:  # noqa: BLE001 - left provisioning: the reconciler undoes it
-        log.error("tenant %s: the node refused it and the registration could not be undone now", tenant)
-
-
-async def issue_kit(backends: Backends, route: Routed, function: str, args: dict[str, Any]) -> Reply:
-    """The kit archive: catalog context, kit row on the node, rendering, seal."""
-    db = _db(route)
+async def issue_kit(backends: Backends, route: Routed, _function: str, args: dict[str, Any]) -> Reply:
+    """The kit archive (shim.actions.kits): issued, rendered, sealed."""
     tenant = route.tenant_id
-    control = await backends.control()
-    context = json.loads(await control.call("kit_context", tenant, {"regions": args.get("regions")}, route.claims))
-    regions = context["regions"]
-    issued = json.loads(await db.call(function, tenant, {**args, "regions": [r["code"] for r in regions]},
-                                      route.claims))
-    base = backends.public_url.rstrip("/")
-    data = kits.KitData(
-        kit_id=issued["kitId"], token=issued["token"], format=issued["format"],
-        generated_at=issued["generatedAt"], expires_at=issued["expiresAt"], tenant=issued["tenant"],
-        agents=issued["agents"],
-        regions=[{**r, "endpoint": f"{base}/federation/api/onboarding?region={r['code']}"} for r in regions],
-        federation=context["federation"], verify_url=f"{base}/federation/api/onboarding/bootstrap/verify")
-    rendered = kits.render(data)
+    kit = await kits.issue_kit(backends, _db(route), tenant, args, route.claims)
 
     async def seal(on: Routed) -> Reply:
-        _, lsn = await _db(on).call_at("seal_kit", tenant, {
-            "kitId": data.kit_id, "metadataJson": rendered.metadata_json, "archiveSha256": rendered.sha256},
-            on.claims)
-        headers = {"Content-Disposition": f'attachment; filename="{rendered.filename}"',
-                   "X-Kit-Id": data.kit_id, "X-Kit-SHA256": rendered.sha256}
-        return Reply(rendered.archive, rendered.content_type, {**headers, LSN_HEADER: lsn} if lsn else headers)
+        lsn = await kits.seal_kit(_db(on), tenant, kit, on.claims)
+        headers = {"Content-Disposition": f'attachment; filename="{kit.rendered.filename}"',
+                   "X-Kit-Id": kit.kit_id, "X-Kit-SHA256": kit.rendered.sha256}
+        return Reply(kit.rendered.archive, kit.rendered.content_type,
+                     {**headers, LSN_HEADER: lsn} if lsn else headers)
     try:
         return await seal(route)
     except GatewayError as exc:

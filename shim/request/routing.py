@@ -19,9 +19,10 @@ from shim.auth.policy import authorize_agent_body, scoped_tenant
 from shim.auth.tokens import Principal
 from shim.errors import GatewayError, bad_request
 from shim.nodes.catalog import DEFAULT_NODE, CatalogUnavailable, Resolution
-from shim.observe import access
+from shim import context
 from shim.request.endpoints import FEDERATED_PREFIX, LEGACY_PREFIX, Endpoint
-from shim.request.flows import LSN_HEADER, Backends, Routed
+from shim.actions.backends import Backends
+from shim.request.flows import LSN_HEADER, Routed
 
 TENANT_HEADER = "X-Tenant-ID"
 REGION_HEADER = "X-Region"
@@ -164,10 +165,10 @@ def request_id(request: Request) -> str:
     found: str | None = getattr(request.ctx, "request_id", None)
     if found is None:
         given = request.headers.get("x-request-id")
-        found = given if given is not None and access.ACCEPTED.fullmatch(given) else \
-            f"{access.PREFIX}{next(access.SERIAL):x}"
+        found = given if given is not None and context.ACCEPTED.fullmatch(given) else \
+            f"{context.PREFIX}{next(context.SERIAL):x}"
         request.ctx.request_id = found
-        access.CURRENT.set(found)
+        context.CURRENT.set(found)
     return found
 
 

@@ -4,7 +4,7 @@
 --   tenant_tables()                  the tables that hold a tenant's rows, and their tenant column
 --   tenant_digest(tenant)            per table: row count and an order-independent hash of the rows
 --   purge_tenant(tenant)             delete a tenant's rows (source after a move, target after an abort)
---   set_fence(tenant, move, state, target) / lift_fence(tenant)
+--   set_fence(tenant, move, state, target) / clear_fence(tenant, move) / lift_fence(tenant)
 --   align_sequences()                identity sequences past the ids the move copied
 
 CREATE OR REPLACE FUNCTION onboarding.tenant_tables()
@@ -15,7 +15,7 @@ AS $$
            ('agent_heartbeats', 'tenant_id'), ('tenant_activity', 'tenant_id'), ('bootstrap_audit', 'tenant_id');
 $$;
 COMMENT ON FUNCTION onboarding.tenant_tables() IS
-    'The onboarding tables that hold a tenant''s rows and the column naming the tenant (a move publishes each with a row filter on it).';
+    'The onboarding tables that hold a tenant''s rows and the column naming the tenant, parents first (a move publishes each with a row filter on it; purge_tenant deletes in the reverse order). The one list of them.';
 
 CREATE OR REPLACE FUNCTION onboarding.tenant_digest(p_tenant uuid)
 RETURNS TABLE (table_name text, row_count bigint, digest numeric)
@@ -40,17 +40,16 @@ RETURNS TABLE (table_name text, deleted bigint)
 LANGUAGE plpgsql
 AS $$
 DECLARE
-    v_table text;
-    v_column text;
+    v record;
     v_count bigint;
 BEGIN
     -- Children first: agents point at kits, everything at the tenant.
-    FOR v_table, v_column IN VALUES ('agent_heartbeats', 'tenant_id'), ('agent_instances', 'tenant_id'),
-                                    ('bootstrap_audit', 'tenant_id'), ('tenant_activity', 'tenant_id'),
-                                    ('bootstrap_kits', 'tenant_id'), ('tenants', 'id') LOOP
-        EXECUTE format('DELETE FROM onboarding.%I t WHERE t.%I = $1', v_table, v_column) USING p_tenant;
+    FOR v IN SELECT t.table_name, t.tenant_column
+             FROM onboarding.tenant_tables() WITH ORDINALITY AS t(table_name, tenant_column, n)
+             ORDER BY t.n DESC LOOP
+        EXECUTE format('DELETE FROM onboarding.%I t WHERE t.%I = $1', v.table_name, v.tenant_column) USING p_tenant;
         GET DIAGNOSTICS v_count = ROW_COUNT;
-        table_name := v_table;
+        table_name := v.table_name;
         deleted := v_count;
         RETURN NEXT;
     END LOOP;
@@ -71,6 +70,16 @@ $$;
 COMMENT ON FUNCTION onboarding.set_fence(uuid, bigint, text, text) IS
     'Fences a tenant on this node (fenced: a move''s cutover; moved: it lives on p_target now): its handlers answer FG421.';
 
+CREATE OR REPLACE FUNCTION onboarding.clear_fence(p_tenant uuid, p_move bigint)
+RETURNS boolean
+LANGUAGE sql
+AS $$
+    WITH d AS (DELETE FROM onboarding.tenant_fences f WHERE f.tenant_id = p_tenant AND f.move_id = p_move RETURNING 1)
+    SELECT EXISTS (SELECT 1 FROM d);
+$$;
+COMMENT ON FUNCTION onboarding.clear_fence(uuid, bigint) IS
+    'Lifts the fence one move set on this node (its cutover failed or it was aborted), leaving any other move''s.';
+
 CREATE OR REPLACE FUNCTION onboarding.lift_fence(p_tenant uuid)
 RETURNS boolean
 LANGUAGE sql
@@ -86,13 +95,16 @@ RETURNS void
 LANGUAGE plpgsql
 AS $$
 DECLARE
-    v_table text;
+    v record;
 BEGIN
-    FOREACH v_table IN ARRAY ARRAY['tenant_activity', 'agent_heartbeats', 'bootstrap_audit'] LOOP
-        EXECUTE format('SELECT setval(pg_get_serial_sequence(%L, ''id''), greatest(
-                            (SELECT coalesce(max(id), 0) FROM onboarding.%I),
-                            (SELECT last_value FROM %s)))',
-                       'onboarding.' || v_table, v_table, pg_get_serial_sequence('onboarding.' || v_table, 'id'));
+    FOR v IN SELECT t.table_name, pg_get_serial_sequence('onboarding.' || t.table_name, 'id') AS seq
+             FROM onboarding.tenant_tables() t
+             JOIN pg_catalog.pg_attribute a
+               ON a.attrelid = ('onboarding.' || t.table_name)::regclass AND a.attname = 'id' AND NOT a.attisdropped
+             WHERE pg_get_serial_sequence('onboarding.' || t.table_name, 'id') IS NOT NULL LOOP
+        EXECUTE format('SELECT setval(%L, greatest((SELECT coalesce(max(id), 0) FROM onboarding.%I),
+                                                   (SELECT last_value FROM %s)))',
+                       v.seq, v.table_name, v.seq);
     END LOOP;
 END
 $$;

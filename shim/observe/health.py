@@ -29,12 +29,14 @@ import psycopg
 
 from shim.config import Settings
 from shim.nodes.catalog import Catalog, Node
-from shim.nodes.client import NodeClient, resolve_dsn
+from shim.nodes import connector
+from shim.nodes.client import NodeClient
+from shim.nodes.connector import resolve_dsn
 from shim.nodes.queries import QUERIES, lsn_value, schema_lag, wal_position
 from shim.nodes.reconcile import reconcile
 from shim.nodes.redact import classify
 from shim.observe import metrics
-from shim.ops.migrate import latest_versions
+from shim.schema import latest_versions
 
 log = logging.getLogger("fedgate.health")
 
@@ -103,10 +105,9 @@ class HealthMonitor:
         self._lock_conn = None
         self.is_checker = False
         try:
-            fresh = await asyncio.wait_for(psycopg.AsyncConnection.connect(
-                self._settings.database_url, autocommit=True, application_name="fedgate-health",
-                connect_timeout=max(1, round(self._settings.connect_timeout)), **self._settings.catalog_login),
-                self._settings.connect_timeout)
+            fresh = await asyncio.wait_for(connector.aconnect(
+                self._settings.database_url, timeout=self._settings.connect_timeout, name="fedgate-health",
+                **self._settings.catalog_login), self._settings.connect_timeout)
             row = await (await fresh.execute(QUERIES["try_checker_lock"], (_CHECKER_LOCK,))).fetchone()
         except Exception:  # noqa: BLE001
             return False
@@ -161,9 +162,7 @@ class HealthMonitor:
 
     async def _connect(self, reference: str, timeout: float, name: str) -> psycopg.AsyncConnection:
         """A connection of the checker's own to a node (not the API role's pools)."""
-        return await psycopg.AsyncConnection.connect(
-            resolve_dsn(reference, self._settings.database_url), autocommit=True,
-            connect_timeout=max(1, round(timeout)), application_name=name)
+        return await connector.aconnect(resolve_dsn(reference, self._settings.database_url), timeout=timeout, name=name)
 
     async def check_all(self) -> None:
         checked = [n for n in self._catalog.nodes.values() if n.status != "down"]

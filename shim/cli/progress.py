@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
+from rich.progress import BarColumn, Progress, TaskID, TextColumn
 
 Show = Callable[[str, dict[str, Any]], None]
 
@@ -22,22 +22,23 @@ def progress_display(live: bool) -> Iterator[Show]:
         def line(state: str, figures: dict[str, Any]) -> None:
             if not last or last[-1] != state or "error" in figures:
                 last.append(state)
-                detail = {k: v for k, v in figures.items() if k in ("lagBytes", "pauseMs", "error")}
-                print(f"move: {state} {detail if detail else ''}".rstrip(), flush=True)
+                detail = " ".join(f"{k}={v}" for k, v in figures.items() if k in ("lagBytes", "pauseMs", "error"))
+                print(f"move: {state} {detail}".rstrip(), flush=True)
         yield line
         return
-    with Progress(TextColumn("{task.description:<18}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[note]}"),
-                  console=Console(), transient=False) as bars:
+    # The step line has no count (a move's steps are states, not a quantity): no "0/?" there.
+    with Progress(TextColumn("{task.description:<18}"), BarColumn(), TextColumn("{task.fields[count]}"),
+                  TextColumn("{task.fields[note]}"), console=Console(), transient=False) as bars:
         tasks: dict[str, TaskID] = {}
-        step = bars.add_task("step", total=None, note="")
+        step = bars.add_task("step", total=None, note="", count="")
 
         def show(state: str, figures: dict[str, Any]) -> None:
             note = f"lag {figures['lagBytes']} B" if "lagBytes" in figures else ""
             bars.update(step, description=f"step: {state}", note=note)
             expected = figures.get("rowsExpected") or {}
             for table, copied in (figures.get("rowsCopied") or {}).items():
+                total = max(int(expected.get(table, copied)), int(copied))
                 if table not in tasks:
-                    tasks[table] = bars.add_task(table, total=max(1, int(expected.get(table, copied))), note="")
-                bars.update(tasks[table], completed=int(copied),
-                            total=max(1, int(expected.get(table, copied)), int(copied)))
+                    tasks[table] = bars.add_task(table, total=max(1, total), note="", count="")
+                bars.update(tasks[table], completed=int(copied), total=max(1, total), count=f"{int(copied)}/{total}")
         yield show

@@ -15,11 +15,8 @@ import sys
 import time
 from uuid import UUID
 
-from shim.auth.keys import Keyring
-from shim.auth.tokens import mint
+from shim.actions.tokens import MAX_TTL, issue_token
 from shim.config import ConfigError
-
-MAX_TTL = 365 * 86400
 _TTL = re.compile(r"^([1-9][0-9]{0,8})([smhd]?)$")
 _UNIT = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -49,17 +46,11 @@ def configured_secret() -> str:
 
 
 def cmd_token_issue(args: argparse.Namespace) -> int:
-    if args.role in ("tenant", "agent") and args.tenant is None:
-        raise ConfigError(f"a {args.role} token needs --tenant")
-    if args.role == "agent" and args.agent is None:
-        raise ConfigError("an agent token needs --agent (the agent id enrollment returned)")
-    secret = configured_secret()
-    if len(secret.encode()) < 32:
-        raise ConfigError("FEDGATE_JWT_SECRET must be at least 32 bytes")
     audience = args.audience or os.environ.get("FEDGATE_JWT_AUDIENCE", "") or "fedgate"
     issuer = args.issuer or os.environ.get("FEDGATE_JWT_ISSUER", "")
-    token, exp = mint(Keyring(secret), role=args.role, audience=audience, ttl=parse_ttl(args.ttl), sub=args.sub,
-                      tenant_id=args.tenant, agent_id=args.agent, issuer=issuer)
+    ttl = parse_ttl(args.ttl)
+    token, exp = issue_token(configured_secret(), role=args.role, audience=audience, ttl=ttl, sub=args.sub,
+                             tenant=args.tenant, agent=args.agent, issuer=issuer)
     print(token)
     print(f"role {args.role}" + (f", tenant {args.tenant}" if args.tenant else "")
           + f", expires {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(exp))}", file=sys.stderr)

@@ -22,7 +22,9 @@ says it was, and an abort before the switch removes everything it made:
   the tenant deleted (unless --keep-source), a 'moved' tombstone left there.
 
 The nodes' administrative logins (their catalog references) run it:
-CREATE SUBSCRIPTION needs a superuser in PostgreSQL 15.
+CREATE SUBSCRIPTION needs a superuser in PostgreSQL 15. The CLI (``fedgate
+tenant move``), the admin API (``/admin/v1/moves``) and a drain all run this
+one Mover; every statement it sends is named in shim/nodes/sql/moves.sql.
 """
 
 from __future__ import annotations
@@ -36,17 +38,20 @@ from uuid import UUID
 
 import psycopg
 from psycopg import sql
-from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
-from shim.nodes.client import resolve_dsn
-from shim.nodes.queries import QUERIES
+from shim.errors import GatewayError
+from shim.nodes.connector import Connector
+from shim.nodes.queries import QUERIES, compose
 
 Progress = Callable[[str, dict[str, Any]], None]  # (state, figures) as the move advances
 
 
-class MoveError(Exception):
-    """A move cannot go on; the catalog says what state it is in."""
+class MoveError(GatewayError):
+    """A move cannot go on (409 over HTTP); the catalog says what state it is in."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(409, "FGW409", message)
 
 
 class _Kept(Exception):
@@ -74,25 +79,20 @@ class Move:
 
 
 class Mover:
-    def __init__(self, control_dsn: str, *, progress: Progress | None = None, catch_up_bytes: int = 64 * 1024,
+    def __init__(self, connector: Connector, *, progress: Progress | None = None, catch_up_bytes: int = 64 * 1024,
                  step_timeout: float = 600.0, verify_timeout: float = 10.0) -> None:
-        self.control_dsn = control_dsn
+        self.connector = connector
         self.progress = progress or (lambda state, figures: None)
         self.catch_up_bytes = catch_up_bytes
         self.step_timeout = step_timeout
         self.verify_timeout = verify_timeout
-        with self._control() as conn:
-            self.references = {r[0]: r[2] for r in conn.execute(QUERIES["load_nodes"]).fetchall()}
 
     # -- connections ---------------------------------------------------------
     def _control(self) -> psycopg.Connection[Any]:
-        return psycopg.connect(self.control_dsn, autocommit=True)
-
-    def dsn(self, node_id: str) -> str:
-        return resolve_dsn(self.references[node_id], self.control_dsn)
+        return self.connector.control()
 
     def _node(self, node_id: str) -> psycopg.Connection[Any]:
-        return psycopg.connect(self.dsn(node_id), autocommit=True, application_name="fedgate-mover")
+        return self.connector.node(node_id, name="fedgate-mover")
 
     def load(self, move_id: int) -> Move:
         with self._control() as conn:
@@ -104,13 +104,12 @@ class Mover:
     # -- the move --------------------------------------------------------------
     def start(self, tenant: UUID, target: str, keep_source: bool = False) -> Move:
         with self._control() as conn:
-            source = conn.execute("SELECT federation.move_source(%s)", (tenant,)).fetchone()
+            source = conn.execute(QUERIES["move_source"], (tenant,)).fetchone()
         assert source is not None
         with self._node(source[0]) as conn:
-            level = conn.execute("SHOW wal_level").fetchone()
-        if level and level[0] != "logical":
-            raise MoveError(f"node {source[0]} runs with wal_level = {level[0]}: a move's source needs "
-                            "wal_level = logical (ALTER SYSTEM SET wal_level = logical, then restart it)")
+            level = wal_level_problem(conn)
+        if level:
+            raise MoveError(f"node {source[0]} {level}: a move's source needs it")
         with self._control() as conn:
             row = conn.execute(QUERIES["start_move"], (tenant, target, keep_source)).fetchone()
         assert row is not None
@@ -143,10 +142,8 @@ class Mover:
             raise _Ended
 
     def figures(self, move_id: int) -> dict[str, Any]:
-        with self._control() as conn:
-            conn.row_factory = dict_row  # type: ignore[assignment]
-            row = conn.execute("SELECT * FROM federation.federation_moves WHERE move_id = %s", (move_id,)).fetchone()
-        return dict(row or {})
+        rows = self.connector.rows("move_figures", move_id)
+        return rows[0] if rows else {}
 
     def _advance(self, move: Move, to: str, figures: dict[str, Any] | None = None) -> None:
         with self._control() as conn:
@@ -161,22 +158,21 @@ class Mover:
     def _copy(self, move: Move) -> None:
         with self._node(move.source) as src:
             tables = src.execute(QUERIES["tenant_tables"]).fetchall()
-            if not src.execute("SELECT 1 FROM pg_publication WHERE pubname = %s", (move.name,)).fetchone():
+            if not src.execute(QUERIES["publication_exists"], (move.name,)).fetchone():
+                tenant = sql.Literal(str(move.tenant_id))
                 filtered = sql.SQL(", ").join([
-                    *(sql.SQL("TABLE onboarding.{} WHERE ({} = {})").format(
-                        sql.Identifier(table), sql.Identifier(column), sql.Literal(str(move.tenant_id)))
+                    *(compose("publication_table", table=table, column=column, tenant=tenant)
                       for table, column in tables),
-                    sql.SQL("TABLE onboarding.move_markers WHERE (move_id = {})").format(sql.Literal(move.move_id))])
-                src.execute(sql.SQL("CREATE PUBLICATION {} FOR {}").format(sql.Identifier(move.name), filtered))
-            if not src.execute("SELECT 1 FROM pg_replication_slots WHERE slot_name = %s", (move.name,)).fetchone():
-                src.execute("SELECT pg_create_logical_replication_slot(%s, 'pgoutput')", (move.name,))
+                    compose("publication_marker", move=sql.Literal(move.move_id))])
+                src.execute(compose("create_publication", name=move.name, tables=filtered))
+            if not src.execute(QUERIES["slot_exists"], (move.name,)).fetchone():
+                src.execute(QUERIES["create_slot"], (move.name,))
         with self._node(move.target) as dst:
-            dst.execute("SELECT onboarding.lift_fence(%s)", (move.tenant_id,))  # a tombstone of an earlier move away
-            if not dst.execute("SELECT 1 FROM pg_subscription WHERE subname = %s", (move.name,)).fetchone():
-                dst.execute(sql.SQL("CREATE SUBSCRIPTION {} CONNECTION {} PUBLICATION {} "
-                                    "WITH (create_slot = false, slot_name = {})").format(
-                    sql.Identifier(move.name), sql.Literal(self.dsn(move.source)), sql.Identifier(move.name),
-                    sql.Literal(move.name)))
+            dst.execute(QUERIES["lift_fence"], (move.tenant_id,))  # a tombstone of an earlier move away
+            if not dst.execute(QUERIES["subscription_exists"], (move.name,)).fetchone():
+                dst.execute(compose("create_subscription", name=move.name,
+                                    source=sql.Literal(self.connector.node_dsn(move.source)),
+                                    slot=sql.Literal(move.name)))
         expected = self._counts(move.source, move.tenant_id)
         deadline = time.monotonic() + self.step_timeout
         while True:
@@ -218,9 +214,9 @@ class Mover:
         # Connections first: the tenant's pause does not include opening them.
         with self._control() as control, self._node(move.source) as src, self._node(move.target) as dst:
             started = time.monotonic()
-            control.execute("SELECT federation.fence_move(%s)", (move.move_id,))
-            src.execute("SELECT onboarding.set_fence(%s, %s, 'fenced', %s)", (move.tenant_id, move.move_id, move.target))
-            fenced_at = src.execute("SELECT now()").fetchone()[0]  # type: ignore[index]
+            control.execute(QUERIES["fence_move"], (move.move_id,))
+            fenced_at = src.execute(QUERIES["set_fence"], (move.tenant_id, move.move_id, "fenced",
+                                                           move.target)).fetchone()[0]  # type: ignore[index]
             # Handlers that passed their fence check before the fence committed: wait for them to end.
             deadline = time.monotonic() + self.verify_timeout
             while src.execute(QUERIES["older_transactions"], (fenced_at,)).fetchone()[0]:  # type: ignore[index]
@@ -232,10 +228,9 @@ class Mover:
             # The marker, committed (and flushed) after everything the tenant wrote: once the target has
             # it, the target has all of that too (replication applies in commit order).
             with src.transaction():
-                src.execute("SET LOCAL synchronous_commit = on")
+                src.execute(QUERIES["synchronous_commit"])
                 src.execute(QUERIES["mark_move"], (move.move_id, move.tenant_id))
-            while not dst.execute("SELECT 1 FROM onboarding.move_markers WHERE move_id = %s",
-                                  (move.move_id,)).fetchone():
+            while not dst.execute(QUERIES["marker_arrived"], (move.move_id,)).fetchone():
                 if time.monotonic() > deadline:
                     self._stop(move, "failed", "the target did not catch up with the fenced source")
                     raise MoveError(f"move {move.move_id}: the target did not catch up within "
@@ -250,10 +245,10 @@ class Mover:
                 self._stop(move, "failed", f"verification failed: {_difference(source, target)}", verdict)
                 raise MoveError(f"move {move.move_id}: the target does not hold the source's rows "
                                 f"({_difference(source, target)}); the tenant stays on {move.source}")
-            dst.execute("SELECT onboarding.align_sequences()")
-            control.execute("SELECT federation.switch_move(%s)", (move.move_id,))
+            dst.execute(QUERIES["align_sequences"])
+            control.execute(QUERIES["switch_move"], (move.move_id,))
             pause_ms = (time.monotonic() - started) * 1000
-            src.execute("SELECT onboarding.set_fence(%s, %s, 'moved', %s)", (move.tenant_id, move.move_id, move.target))
+            src.execute(QUERIES["set_fence"], (move.tenant_id, move.move_id, "moved", move.target))
         rows = {table: count for table, (count, _) in source.items()}
         self._advance(self.load(move.move_id), "cleanup",
                       {"verify": {"ok": True, "rows": rows}, "pauseMs": round(pause_ms, 1), "rowsCopied": rows})
@@ -272,7 +267,7 @@ class Mover:
             raise MoveError(f"move {move_id} is {move.state}: only a switched move in cleanup completes")
         self._drop_replication(move)
         with self._node(move.source) as src:
-            src.execute("SELECT * FROM onboarding.purge_tenant(%s)", (move.tenant_id,))
+            src.execute(QUERIES["purge_tenant"], (move.tenant_id,))
         self._advance(move, "done")
         return self.figures(move_id)
 
@@ -280,23 +275,21 @@ class Mover:
     def _drop_replication(self, move: Move) -> None:
         """Subscription (target), slot and publication (source): gone, whatever state they were left in."""
         with self._node(move.target) as dst:
-            if dst.execute("SELECT 1 FROM pg_subscription WHERE subname = %s", (move.name,)).fetchone():
-                dst.execute(sql.SQL("ALTER SUBSCRIPTION {} DISABLE").format(sql.Identifier(move.name)))
-                dst.execute(sql.SQL("ALTER SUBSCRIPTION {} SET (slot_name = NONE)").format(sql.Identifier(move.name)))
-                dst.execute(sql.SQL("DROP SUBSCRIPTION {}").format(sql.Identifier(move.name)))
+            if dst.execute(QUERIES["subscription_exists"], (move.name,)).fetchone():
+                for step in ("disable_subscription", "detach_subscription", "drop_subscription"):
+                    dst.execute(compose(step, name=move.name))
         with self._node(move.source) as src:
             deadline = time.monotonic() + 10
-            while src.execute("SELECT active FROM pg_replication_slots WHERE slot_name = %s AND active",
-                              (move.name,)).fetchone():
+            while src.execute(QUERIES["slot_active"], (move.name,)).fetchone():
                 if time.monotonic() > deadline:
                     raise MoveError(f"move {move.move_id}: its slot on {move.source} is still in use")
                 time.sleep(0.1)
-            if src.execute("SELECT 1 FROM pg_replication_slots WHERE slot_name = %s", (move.name,)).fetchone():
-                src.execute("SELECT pg_drop_replication_slot(%s)", (move.name,))
-            src.execute(sql.SQL("DROP PUBLICATION IF EXISTS {}").format(sql.Identifier(move.name)))
-            src.execute("DELETE FROM onboarding.move_markers WHERE move_id = %s", (move.move_id,))
+            if src.execute(QUERIES["slot_exists"], (move.name,)).fetchone():
+                src.execute(QUERIES["drop_slot"], (move.name,))
+            src.execute(compose("drop_publication", name=move.name))
+            src.execute(QUERIES["forget_marker"], (move.move_id,))
         with self._node(move.target) as dst:
-            dst.execute("DELETE FROM onboarding.move_markers WHERE move_id = %s", (move.move_id,))
+            dst.execute(QUERIES["forget_marker"], (move.move_id,))
 
     def _stop(self, move: Move, state: str, why: str, verdict: dict[str, Any] | None = None) -> None:
         """End a move before its switch: replication dropped, what reached the target deleted, the source's
@@ -306,7 +299,7 @@ class Mover:
             if verdict is not None:
                 conn.execute(QUERIES["advance_move"], (move.move_id, move.state, move.state,
                                                        Jsonb({"verify": verdict})))
-            conn.execute("SELECT federation.stop_move(%s, %s, %s)", (move.move_id, state, why))
+            conn.execute(QUERIES["stop_move"], (move.move_id, state, why))
         self.progress(state, {"error": why})
 
     def _tidy(self, move: Move) -> None:
@@ -314,10 +307,9 @@ class Mover:
         fence (each step idempotent: an abort and the mover it interrupted may both run it)."""
         self._drop_replication(move)
         with self._node(move.target) as dst:
-            dst.execute("SELECT * FROM onboarding.purge_tenant(%s)", (move.tenant_id,))
+            dst.execute(QUERIES["purge_tenant"], (move.tenant_id,))
         with self._node(move.source) as src:
-            src.execute("DELETE FROM onboarding.tenant_fences WHERE tenant_id = %s AND move_id = %s",
-                        (move.tenant_id, move.move_id))
+            src.execute(QUERIES["clear_fence"], (move.tenant_id, move.move_id))
 
     def abort(self, move_id: int, why: str = "aborted by an operator") -> dict[str, Any]:
         move = self.load(move_id)
@@ -326,6 +318,15 @@ class Mover:
                             "nothing to abort")
         self._stop(move, "aborted", why)
         return self.figures(move_id)
+
+
+def wal_level_problem(conn: psycopg.Connection[Any]) -> str | None:
+    """None when the database runs with wal_level = logical, else what is wrong and the fix."""
+    row = conn.execute(QUERIES["wal_level"]).fetchone()
+    if row is None or row[0] == "logical":
+        return None
+    return (f"runs with wal_level = {row[0]}, not logical (ALTER SYSTEM SET wal_level = logical, "
+            "then restart it)")
 
 
 def _digests(conn: psycopg.Connection[Any], tenant: UUID) -> dict[str, tuple[int, str]]:

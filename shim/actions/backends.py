@@ -1,0 +1,24 @@
+"""What the gateway's actions reach: the catalog (node list, resolutions) and the nodes' pools."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shim.auth.tokens import AgentCredentials
+from shim.nodes.catalog import DEFAULT_NODE, Catalog
+from shim.nodes.client import NodeClient, NodeHandle
+
+
+@dataclass(frozen=True, slots=True)
+class Backends:
+    catalog: Catalog
+    client: NodeClient
+    public_url: str = ""
+    credentials: AgentCredentials | None = None  # signs agent credentials (enrollment, refresh)
+
+    async def node(self, node_id: str) -> NodeHandle:
+        return self.client.handle(await self.catalog.require_node(node_id))
+
+    async def control(self) -> NodeHandle:
+        """The control database, reached as the default node it also is."""
+        return await self.node(DEFAULT_NODE)

@@ -1,0 +1,321 @@
+"""The `fedgate` command: parse, call the action (shim.actions), render (shim.cli.render).
+
+argparse (the standard library) rather than click: a few dozen flags do not justify a dependency.
+No command holds a business rule, a statement or a connection of its own: those are the actions',
+the named queries' and the connector's. Results print as aligned tables or ``key: value`` records,
+or as JSON with ``--json``. Exit codes: 0 done, 1 refused or failed (the reason on stderr), 2 bad
+usage or configuration, 3 nothing to serve (``resolve``) or creations still unsettled (``reconcile``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from uuid import UUID
+
+import psycopg
+
+from shim.actions import migrate as migrations
+from shim.actions import moves, nodes, routes, tenants
+from shim.auth.tokens import Principal
+from shim.cli import render
+from shim.config import ConfigError, Settings
+from shim.errors import GatewayError, describe
+from shim.nodes.connector import Connector
+from shim.schema import MigrationError
+
+
+def _connector(args: argparse.Namespace) -> Connector:
+    url = args.database_url or os.environ.get("FEDGATE_DATABASE_URL", "")
+    if not url:
+        from shim.dev.embedded import running_control_url
+
+        url = running_control_url()
+        if not url:
+            raise ConfigError("no control database: set FEDGATE_DATABASE_URL or pass --database-url "
+                              "(or start the embedded default with `make run`)")
+    return Connector(url, name="fedgate-cli")
+
+
+def _claims() -> str:
+    """The CLI acts as an operator named after the OS user (audit trail, activity feed)."""
+    return Principal("operator", f"fedgate-cli:{getpass.getuser()}").claims("cli")
+
+
+def _err(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def _say(line: str) -> None:
+    print(line, flush=True)
+
+
+# -- migrations, nodes -----------------------------------------------------------------------------------
+def cmd_migrate(args: argparse.Namespace) -> int:
+    failed = migrations.migrate_federation(_connector(args), _say, _err, only_control=args.only_control)
+    return 1 if failed else 0
+
+
+def cmd_node_add(args: argparse.Namespace) -> int:
+    added = nodes.add_node(_connector(args), args.node_id, args.region, args.node_database_url, args.priority,
+                           args.placement_weight, args.region_name)
+    if not args.json:
+        print(f"node {args.node_id}: {added.migration}")
+    if added.warning:
+        _err(f"node {args.node_id}: {added.warning}")
+    render.table([added.row], as_json=args.json)
+    return 0
+
+
+def cmd_node_add_replica(args: argparse.Namespace) -> int:
+    row = nodes.add_replica(_connector(args), args.node_id, args.replica_id, args.replica_database_url, args.max_lag)
+    render.table([row], as_json=args.json)
+    return 0
+
+
+def cmd_node_list(args: argparse.Namespace) -> int:
+    connector = _connector(args)
+    listed, replicas = connector.rows("node_status"), connector.rows("replica_status")
+    if args.json:
+        render.record({"nodes": listed, "replicas": replicas}, as_json=True)
+        return 0
+    render.table(listed)
+    if replicas:
+        print()
+        render.table(replicas)
+    return 0
+
+
+def cmd_node_status(args: argparse.Namespace) -> int:
+    render.table([nodes.set_node_status(_connector(args), args.node_id, args.status)], as_json=args.json)
+    return 0
+
+
+def cmd_node_drain(args: argparse.Namespace) -> int:
+    """Every tenant off a node: it goes draining (serves, takes no new tenant), then each tenant moves to
+    an active node of its region (at most --parallel at once); exits 0 once the node is empty."""
+    connector = _connector(args)
+    plan = nodes.plan_drain(connector, args.node_id)
+    _say(f"node {args.node_id}: draining, {len(plan)} tenants to move")
+    left = nodes.run_drain(connector, args.node_id, plan, args.parallel, _say)
+    _say(f"node {args.node_id}: {'empty' if not left else f'{left} tenants left'}")
+    return 0 if not left else 1
+
+
+# -- routes, resolution -----------------------------------------------------------------------------------
+def cmd_route_add(args: argparse.Namespace) -> int:
+    row = routes.add_route(_connector(args), args.tenant, args.region, args.node_id, args.weight, args.primary)
+    render.table([row], as_json=args.json)
+    return 0
+
+
+def cmd_route_list(args: argparse.Namespace) -> int:
+    render.table(_connector(args).rows("tenant_routes", args.tenant), as_json=args.json)
+    return 0
+
+
+def cmd_route_remove(args: argparse.Namespace) -> int:
+    routes.remove_route(_connector(args), args.tenant, args.region, args.node_id)
+    print(f"removed: tenant {args.tenant}, {args.region} on {args.node_id}")
+    return 0
+
+
+def cmd_resolve(args: argparse.Namespace) -> int:
+    connector = _connector(args)
+    found = connector.rows("resolve_node", args.tenant, args.region)
+    steps = connector.rows("explain_route", args.tenant, args.region)
+    chosen = found[0] if found else None
+    if args.json:
+        render.record({"resolution": chosen, "steps": steps}, as_json=True)
+    else:
+        if chosen is None:
+            print(f"tenant {args.tenant}: no serving node (the gateway answers 503)")
+        else:
+            print(f"tenant {args.tenant} region {args.region or '-'} -> node {chosen['node_id']} "
+                  f"({chosen['region']}), reason {chosen['reason']}")
+        print()
+        render.table(steps)
+    return 0 if chosen else 3
+
+
+# -- tenants ---------------------------------------------------------------------------------------------
+def cmd_tenant_status(args: argparse.Namespace) -> int:
+    """Suspend or resume: the registry, then the tenant's row on its node; running it again finishes a
+    half-done change."""
+    status = "suspended" if args.tenant_command == "suspend" else "active"
+    done = tenants.set_tenant_status(_connector(args), args.tenant, status, _claims(), args.reason)
+    if args.json:
+        render.record(done, as_json=True)
+    else:
+        print(f"tenant {args.tenant}: {status} (registry and node {done['node']})")
+    return 0
+
+
+def cmd_tenant_reconcile(args: argparse.Namespace) -> int:
+    settled = asyncio.run(tenants.reconcile_registrations(_connector(args), args.older_than))
+    render.record(settled._asdict(), as_json=args.json)
+    return 0 if settled.unreachable == 0 else 3
+
+
+def cmd_tenant_stats(args: argparse.Namespace) -> int:
+    """The busiest tenants per node, as the gateways reported them (federation_tenant_stats)."""
+    render.table(_connector(args).rows("tenant_stats", args.top, args.node, args.node), as_json=args.json)
+    return 0
+
+
+MOVE_FIELDS = ("move_id", "tenant_id", "source_node", "target_node", "state", "rows_copied", "pause_ms",
+               "verify_result", "error")
+
+
+def cmd_tenant_move(args: argparse.Namespace) -> int:
+    """Move a tenant (or resume, abort or complete a move) and print its figures. Live progress bars on a
+    terminal, plain lines otherwise; it never prompts."""
+    from shim.cli.progress import progress_display
+
+    with progress_display(sys.stdout.isatty() and not args.json) as show:
+        mover = moves.Mover(_connector(args), progress=show,
+                            catch_up_bytes=int(os.environ.get("FEDGATE_MOVE_CATCH_UP_BYTES", "65536")))
+        if args.abort is not None:
+            figures = mover.abort(args.abort)
+        elif args.complete is not None:
+            figures = mover.complete(args.complete)
+        else:
+            if args.resume is not None:
+                move_id = args.resume
+            else:
+                if args.tenant is None or args.to is None:
+                    raise ConfigError("say which tenant and where: fedgate tenant move TENANT --to NODE")
+                move_id = mover.start(args.tenant, args.to, args.keep_source).move_id
+                if not args.json:
+                    print(f"move {move_id}: tenant {args.tenant} to node {args.to}", flush=True)
+            figures = mover.run(move_id)
+    render.record({key: figures.get(key) for key in MOVE_FIELDS}, as_json=args.json)
+    kept = figures.get("state") == "cleanup" and figures.get("keep_source")
+    if kept and not args.json:
+        print(f"the source keeps the tenant's rows: fedgate tenant move --complete {figures.get('move_id')} "
+              "deletes them")
+    return 0 if figures.get("state") in ("done", "aborted") or kept else 1
+
+
+# -- the parser ------------------------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    from shim.cli import dev, serve, tokens
+
+    parser = argparse.ArgumentParser(prog="fedgate", description="Federation-aware API gateway and database router.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def common(p: argparse.ArgumentParser, url_flag: str = "--database-url") -> argparse.ArgumentParser:
+        p.add_argument(url_flag, dest="database_url",
+                       help="control database (default: $FEDGATE_DATABASE_URL, else the running embedded default)")
+        p.add_argument("--json", action="store_true", help="print the result as JSON")
+        return p
+
+    p = common(sub.add_parser("migrate", help="migrate the control database, then every registered node"))
+    p.add_argument("--only-control", action="store_true", help="migrate the control database only")
+    p.set_defaults(func=cmd_migrate)
+
+    serve.add_parser(sub)
+
+    node = sub.add_parser("node", help="federation nodes").add_subparsers(dest="node_command", required=True)
+    p = common(node.add_parser("add", help="migrate a node's database and register it"), "--control-url")
+    p.add_argument("node_id")
+    p.add_argument("--region", required=True)
+    p.add_argument("--database-url", dest="node_database_url", required=True,
+                   help="the node's database: URL, key=value, service=NAME or env:VAR (resolved from this "
+                        "environment to migrate it, stored as given)")
+    p.add_argument("--region-name", help="the region's display name (kits, GET regions); default: its code")
+    p.add_argument("--priority", type=int, default=0)
+    p.add_argument("--placement-weight", type=int, default=100)
+    p.set_defaults(func=cmd_node_add)
+    p = common(node.add_parser("add-replica", help="register a streaming replica of a node (reads go to it)"),
+               "--control-url")
+    p.add_argument("node_id")
+    p.add_argument("replica_id")
+    p.add_argument("--database-url", dest="replica_database_url", required=True,
+                   help="the replica: URL, key=value, service=NAME or env:VAR, like a node's")
+    p.add_argument("--max-lag", default="2s", help="the most replay lag at which it serves reads (default 2s)")
+    p.set_defaults(func=cmd_node_add_replica)
+    common(node.add_parser("list", help="nodes with status and health, then replicas with their lag")
+           ).set_defaults(func=cmd_node_list)
+    p = common(node.add_parser("drain", help="move every tenant off a node (it goes draining first)"))
+    p.add_argument("node_id")
+    p.add_argument("--parallel", type=int, default=1, help="moves at once (default 1)")
+    p.set_defaults(func=cmd_node_drain)
+    p = common(node.add_parser("set-status", help="active, draining or down"))
+    p.add_argument("node_id")
+    p.add_argument("status", choices=list(nodes.NODE_STATUSES))
+    p.set_defaults(func=cmd_node_status)
+
+    route = sub.add_parser("route", help="routing rules").add_subparsers(dest="route_command", required=True)
+    p = common(route.add_parser("add", help="add or update a tenant's routing rule"))
+    p.add_argument("tenant", type=UUID)
+    p.add_argument("region")
+    p.add_argument("node_id")
+    p.add_argument("--weight", type=int, default=100)
+    p.add_argument("--primary", action="store_true")
+    p.set_defaults(func=cmd_route_add)
+    p = common(route.add_parser("list", help="a tenant's routing rules"))
+    p.add_argument("tenant", type=UUID)
+    p.set_defaults(func=cmd_route_list)
+    p = common(route.add_parser("remove", help="remove one of a tenant's routing rules"))
+    p.add_argument("tenant", type=UUID)
+    p.add_argument("region")
+    p.add_argument("node_id")
+    p.set_defaults(func=cmd_route_remove)
+
+    tenant = sub.add_parser("tenant", help="tenants").add_subparsers(dest="tenant_command", required=True)
+    for action, what in (("suspend", "refuse the tenant's writes and kit issuance (reads are served)"),
+                         ("resume", "serve the tenant's writes again")):
+        p = common(tenant.add_parser(action, help=what))
+        p.add_argument("tenant", type=UUID)
+        p.add_argument("--reason", help="recorded in the tenant's activity feed")
+        p.set_defaults(func=cmd_tenant_status)
+    p = common(tenant.add_parser("move", help="move a tenant to another node, online (or --resume/--abort a move)"))
+    p.add_argument("tenant", type=UUID, nargs="?")
+    p.add_argument("--to", help="the target node")
+    p.add_argument("--keep-source", action="store_true", help="keep the source's rows after the switch")
+    p.add_argument("--resume", type=int, metavar="MOVE_ID", help="drive an interrupted move on from its state")
+    p.add_argument("--abort", type=int, metavar="MOVE_ID", help="abort a move before its switch")
+    p.add_argument("--complete", type=int, metavar="MOVE_ID",
+                   help="delete a --keep-source move's rows from its source, and finish it")
+    p.set_defaults(func=cmd_tenant_move)
+    p = common(tenant.add_parser("stats", help="the busiest tenants per node (requests, errors, latency)"))
+    p.add_argument("--node", help="one node only")
+    p.add_argument("--top", type=int, default=10, help="tenants per node (default 10)")
+    p.set_defaults(func=cmd_tenant_stats)
+    p = common(tenant.add_parser("reconcile", help="settle creations whose node answer was lost"))
+    p.add_argument("--older-than", type=float, default=Settings.reconcile_after, metavar="SECONDS",
+                   help="only registrations at least this old (default %(default)g; keep it above the gateways' "
+                        "call bound plus statement timeout)")
+    p.set_defaults(func=cmd_tenant_reconcile)
+
+    p = common(sub.add_parser("resolve", help="where a tenant's requests go, and why"))
+    p.add_argument("tenant", type=UUID)
+    p.add_argument("region", nargs="?")
+    p.set_defaults(func=cmd_resolve)
+
+    tokens.add_parser(sub)
+    dev.add_parser(sub, common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except (ConfigError, MigrationError) as exc:
+        _err(f"fedgate: {exc}")
+        return 2
+    except GatewayError as exc:
+        _err(f"fedgate: {exc.message}" + (f" ({exc.hint})" if exc.hint else ""))
+        return 1
+    except psycopg.Error as exc:
+        _err(f"fedgate: database error {exc.sqlstate or type(exc).__name__}"
+             + (f": {describe(exc)}" if exc.sqlstate else ""))
+        return 1

@@ -1,0 +1,5 @@
+"""``python -m shim.cli``: the fedgate command."""
+
+from shim.cli import main
+
+raise SystemExit(main())

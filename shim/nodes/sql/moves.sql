@@ -1,0 +1,134 @@
+-- A tenant move's statements (shim.actions.moves): the catalog's state machine and the nodes' replication.
+-- Loaded by shim/nodes/queries.py: every statement Python sends is named here or in a file beside this one.
+
+-- name: load_move
+SELECT move_id, tenant_id, source_node, target_node, state, switched, keep_source
+FROM federation.tenant_moves WHERE move_id = %s;
+
+-- name: start_move
+SELECT move_id FROM federation.start_move(%s::uuid, %s, %s);
+
+-- name: advance_move
+SELECT state FROM federation.advance_move(%s, %s, %s, %s);
+
+-- name: tenant_tables
+SELECT table_name, tenant_column FROM onboarding.tenant_tables();
+
+-- name: tenant_digest
+SELECT table_name, row_count, digest FROM onboarding.tenant_digest(%s::uuid);
+
+-- name: subscription_pending
+-- A move's subscription on its target: tables not yet copied, and tables in all.
+SELECT count(*) FILTER (WHERE r.srsubstate NOT IN ('r', 's')), count(*)
+FROM pg_catalog.pg_subscription s JOIN pg_catalog.pg_subscription_rel r ON r.srsubid = s.oid
+WHERE s.subname = %s;
+
+-- name: slot_lag
+-- A move's slot on its source: WAL bytes its subscriber has not confirmed.
+SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), confirmed_flush_lsn)
+FROM pg_catalog.pg_replication_slots WHERE slot_name = %s;
+
+-- name: older_transactions
+-- Client transactions of this database that began before a moment (a fence's): the cutover waits for them.
+SELECT count(*) FROM pg_catalog.pg_stat_activity
+WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'
+  AND xact_start < %s;
+
+-- name: mark_move
+-- A move's marker on its source, after the fence (see node migration 007).
+INSERT INTO onboarding.move_markers (move_id, tenant_id) VALUES (%s, %s) ON CONFLICT (move_id) DO NOTHING;
+
+-- name: move_source
+-- The node that holds a tenant's data now (the default node for a legacy tenant).
+SELECT federation.move_source(%s::uuid);
+
+-- name: wal_level
+-- A move's source needs wal_level = logical (a node added without it gets a warning).
+SHOW wal_level;
+
+-- name: move_figures
+SELECT * FROM federation.federation_moves WHERE move_id = %s;
+
+-- name: publication_exists
+SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = %s;
+
+-- name: publication_table
+-- One tenant table in a move's publication, filtered to the tenant's rows (PostgreSQL 15).
+TABLE onboarding.{table} WHERE ({column} = {tenant});
+
+-- name: publication_marker
+-- The move's own marker rows, published with the tenant's tables (node migration 007).
+TABLE onboarding.move_markers WHERE (move_id = {move});
+
+-- name: create_publication
+CREATE PUBLICATION {name} FOR {tables};
+
+-- name: slot_exists
+SELECT 1 FROM pg_catalog.pg_replication_slots WHERE slot_name = %s;
+
+-- name: create_slot
+SELECT pg_create_logical_replication_slot(%s, 'pgoutput');
+
+-- name: lift_fence
+-- A tombstone of an earlier move away, on a node the tenant comes back to.
+SELECT onboarding.lift_fence(%s::uuid);
+
+-- name: subscription_exists
+SELECT 1 FROM pg_catalog.pg_subscription WHERE subname = %s;
+
+-- name: create_subscription
+-- On the target, from the slot made on the source (so the slot exists before any copy starts).
+CREATE SUBSCRIPTION {name} CONNECTION {source} PUBLICATION {name} WITH (create_slot = false, slot_name = {slot});
+
+-- name: fence_move
+-- The catalog's fence: gateways hold the tenant's requests from its NOTIFY on.
+SELECT federation.fence_move(%s);
+
+-- name: set_fence
+-- The source's fence (fenced: its handlers answer FG421; moved: a tombstone), and the moment it was set.
+SELECT now() FROM onboarding.set_fence(%s::uuid, %s, %s, %s);
+
+-- name: clear_fence
+-- The source's fence of this move, lifted (an aborted or failed cutover).
+SELECT onboarding.clear_fence(%s::uuid, %s);
+
+-- name: synchronous_commit
+SET LOCAL synchronous_commit = on;
+
+-- name: marker_arrived
+SELECT 1 FROM onboarding.move_markers WHERE move_id = %s;
+
+-- name: forget_marker
+DELETE FROM onboarding.move_markers WHERE move_id = %s;
+
+-- name: align_sequences
+SELECT onboarding.align_sequences();
+
+-- name: switch_move
+-- Map, rules and home region switched in one catalog transaction; the fence lifted with them.
+SELECT federation.switch_move(%s);
+
+-- name: stop_move
+SELECT federation.stop_move(%s, %s, %s);
+
+-- name: purge_tenant
+SELECT * FROM onboarding.purge_tenant(%s::uuid);
+
+-- name: disable_subscription
+ALTER SUBSCRIPTION {name} DISABLE;
+
+-- name: detach_subscription
+-- Its slot is the source's to drop (a disabled subscription keeps no connection to it).
+ALTER SUBSCRIPTION {name} SET (slot_name = NONE);
+
+-- name: drop_subscription
+DROP SUBSCRIPTION {name};
+
+-- name: slot_active
+SELECT active FROM pg_catalog.pg_replication_slots WHERE slot_name = %s AND active;
+
+-- name: drop_slot
+SELECT pg_drop_replication_slot(%s);
+
+-- name: drop_publication
+DROP PUBLICATION IF EXISTS {name};

@@ -1,0 +1,82 @@
+-- What operators do and read: the actions on the catalog (shim.actions) and the views the CLI, the admin API and the status page show.
+-- Loaded by shim/nodes/queries.py: every statement Python sends is named here or in a file beside this one.
+
+-- name: add_node
+SELECT * FROM federation.add_node(%s, %s, %s, %s, %s);
+
+-- name: add_region
+SELECT * FROM federation.add_region(%s, %s);
+
+-- name: add_route
+SELECT * FROM federation.add_route(%s::uuid, %s, %s, %s, %s);
+
+-- name: remove_route
+SELECT federation.remove_route(%s::uuid, %s::text, %s::text) AS removed;
+
+-- name: set_node_status
+SELECT * FROM federation.set_node_status(%s, %s);
+
+-- name: node_status
+SELECT node_id, region, status, health, serving, primary_tenants, last_check_at, last_error
+FROM federation.federation_node_status ORDER BY region, node_id;
+
+-- name: explain_route
+SELECT ord, node_id, node_region, source, node_status, health, decision, why
+FROM federation.explain_route(%s::uuid, %s::text);
+
+-- name: count_tenants
+SELECT count(*) FROM federation.tenant_registry;
+
+-- name: first_tenants
+-- The embedded default prints a token for each of these (its demo tenants).
+SELECT id, name, region::text FROM federation.tenant_registry ORDER BY created_at, name LIMIT 10;
+
+-- name: set_tenant_status
+SELECT tenant_id, status, node_id FROM federation.set_tenant_status(%s::uuid, %s);
+
+-- name: set_tenant_status_on_node
+-- As an operator (the handler checks the caller's claims like any other).
+SELECT api.set_tenant_status(%s::uuid, %s::jsonb)::text FROM (SELECT set_config('fedgate.claims', %s, true)) AS caller;
+
+-- name: add_replica
+SELECT * FROM federation.add_replica(%s, %s, %s, %s::interval);
+
+-- name: replica_status
+SELECT replica_id, node_id, health, serving_reads, lag_bytes, lag_seconds, replay_lsn, max_lag, last_error
+FROM federation.federation_replica_status ORDER BY node_id, replica_id;
+
+-- name: drain_plan
+SELECT tenant_id, target_node FROM federation.drain_plan(%s);
+
+-- name: tenant_routes
+-- A tenant's routing rules, the map's primary first.
+SELECT region, node_id, weight, is_primary, created_at
+FROM federation.federation_routing WHERE tenant_id = %s::uuid ORDER BY is_primary DESC, region, node_id;
+
+-- name: list_moves
+-- The newest moves first (the open ones are all among them: one per tenant at most).
+SELECT move_id, tenant_id, source_node, target_node, state, rows_copied, rows_expected, lag, started,
+       pause_ms, verify_result, error, fenced, switched, keep_source, updated_at, finished_at
+FROM federation.federation_moves ORDER BY (state NOT IN ('done', 'aborted', 'failed')) DESC, move_id DESC LIMIT %s;
+
+-- name: get_move
+SELECT move_id, tenant_id, source_node, target_node, state, rows_copied, rows_expected, lag, started,
+       pause_ms, verify_result, error, fenced, switched, keep_source, updated_at, finished_at
+FROM federation.federation_moves WHERE move_id = %s;
+
+-- name: tenant_stats
+-- The busiest tenants of each node (or of one).
+SELECT node_id, tenant_id, tenant_name, rank_on_node, requests_1m, requests_10m, requests_1h, requests_24h,
+       errors_1h, avg_ms_1h, max_ms_1h
+FROM federation.federation_tenant_stats WHERE rank_on_node <= %s AND (%s::text IS NULL OR node_id = %s::text)
+ORDER BY node_id, rank_on_node;
+
+-- name: admin_nodes
+-- Every node as the admin API and the status page show it (no database URL).
+SELECT node_id, region, status, health, serving, latency_ms, primary_tenants AS tenants, consecutive_failures,
+       last_check_at, last_change_at, last_error
+FROM federation.federation_node_status ORDER BY region, node_id;
+
+-- name: set_role
+-- A connection of the admin API's actions takes the operator role for its session (shim.nodes.connector).
+SET ROLE {role};
