@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import httpx
 
-from shim.dev.embedded import SECRET_FILE, usable_data_dir
+from shim.dev.embedded import SECRET_FILE, URL_FILE, usable_data_dir
 from tests.federation import free_port
 
 
@@ -44,6 +45,29 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
     process.wait(30)
 
 
+def _fedgate(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "shim.cli", *args], capture_output=True, text=True, timeout=120,
+                          env=env)
+
+
+def _the_docs_cli_examples_run_as_printed(exports: dict[str, str], data_dir: Path) -> None:
+    """The printed FEDGATE_DATABASE_URL serves the CLI; `fedgate dev psql` finds the running default by
+    itself; Globex Europe moves to the second eu-west node as docs/moves.md shows."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FEDGATE_")}
+    listed = _fedgate("node", "list", "--json", env={**env, "FEDGATE_DATABASE_URL": exports["FEDGATE_DATABASE_URL"]})
+    assert listed.returncode == 0, listed.stderr
+    assert {n["node_id"] for n in json.loads(listed.stdout)["nodes"]} == {"default", "eu-west-1", "eu-west-2",
+                                                                          "ap-south-1"}
+    moved = _fedgate("tenant", "move", exports["TENANT2"], "--to", "eu-west-2",
+                     env={**env, "FEDGATE_DATABASE_URL": exports["FEDGATE_DATABASE_URL"]})
+    assert moved.returncode == 0 and "state: done" in moved.stdout, moved.stdout + moved.stderr
+    assert "{'" not in moved.stdout  # no Python repr in what the CLI prints
+    asked = _fedgate("dev", "psql", "default", "--", "-At", "-c",
+                     f"SELECT node_id, reason FROM resolve_node('{exports['TENANT2']}', NULL)",
+                     env={**env, "FEDGATE_DEV_DATA": str(data_dir)})
+    assert asked.returncode == 0 and asked.stdout.strip() == "eu-west-2|tenant_primary", asked.stdout + asked.stderr
+
+
 def test_make_run_prints_credentials_that_work_and_keeps_its_secret(tmp_path: Path) -> None:
     data_dir = tmp_path / "dev"
     port = free_port()
@@ -61,8 +85,10 @@ def test_make_run_prints_credentials_that_work_and_keeps_its_secret(tmp_path: Pa
                              headers={"Authorization": f"Bearer {exports['FEDGATE_TOKEN']}"}, timeout=10)
         assert created.status_code == 201, created.text
         assert httpx.get(f"{base}/federation/api/onboarding/regions", timeout=10).status_code == 401
+        _the_docs_cli_examples_run_as_printed(exports, data_dir)
     finally:
         _stop(process)
+    assert not (usable_data_dir(data_dir) / URL_FILE).exists()  # the URL is kept only while it runs
     secret = usable_data_dir(data_dir) / SECRET_FILE
     assert secret.stat().st_mode & 0o777 == 0o600
     # A restart keeps the secret: the tokens printed before still work.
