@@ -8,7 +8,7 @@ DEB_PACKAGES := postgresql-15 postgresql-contrib postgresql-15-pgtap libtap-pars
 BENCH_DEB_PACKAGES := wrk postgresql-contrib
 TEST_DEB_PACKAGES := chromium chromium-driver
 
-.PHONY: install system-deps run test bench clean reset-dev
+.PHONY: install system-deps run test bench clean reset-dev docs
 
 install: system-deps $(VENV)/.installed
 
@@ -43,3 +43,7 @@ reset-dev: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache *.egg-info
+
+# The docs' tables that the code is the source of (docs/http-api.md); tests/test_docs.py checks them.
+docs: install
+	$(VENV)/bin/python -m shim.request.reference

@@ -13,32 +13,66 @@ from typing import Any
 
 import psycopg
 
-# fedgate's SQLSTATEs (RAISE ... USING ERRCODE = 'FG...') and the standard ones.
-SQLSTATE_STATUS: dict[str, int] = {
-    "FG400": 400,  # invalid input (DETAIL names the field)
-    "FG001": 400,  # unknown region
-    "FG002": 503,  # no active node in the region
-    "FG003": 409,  # tenant already placed
-    "FG004": 409,  # protected node (default node, node with tenants)
-    "FG005": 503,  # no serving node for the tenant
-    "FG401": 401,  # wrong credential (enrollment token)
-    "FG403": 403,  # not allowed (agent type not in the kit)
-    "FG404": 404,  # not found
-    "FG409": 409,  # conflict
-    "FG410": 410,  # expired or revoked
-    "FG421": 421,  # misdirected: the tenant is fenced for a move, or moved off this node
-    "FG422": 422,  # an Idempotency-Key sent again with another request
-    "FG423": 423,  # the tenant is suspended: writes refused
-    "FG429": 429,  # too many failed attempts from this client address
-    "23505": 409,  # unique_violation
-    "23503": 409,  # foreign_key_violation
-    "23502": 400,  # not_null_violation
-    "23514": 400,  # check_violation
-    "57014": 504,  # query_canceled (statement timeout)
-    "40001": 503,  # serialization_failure: retry
-    "40P01": 503,  # deadlock_detected: retry
-    "55P03": 503,  # lock_not_available
+# Every code fedgate answers with: one status and one meaning each (docs/http-api.md's error table is
+# generated from this; tests/test_docs.py fails when a code used in shim/ or sql/ is missing here, or
+# is raised with another status). FGW... are the gateway's own; FG... are raised by the SQL
+# (RAISE ... USING ERRCODE); the standard SQLSTATEs keep theirs.
+CODES: dict[str, tuple[int, str]] = {
+    "FGW101": (400, "a tenant id is not a UUID"),
+    "FGW102": (400, "tenant id sources disagree (path, query, header, body)"),
+    "FGW103": (400, "unknown region (not served by any node)"),
+    "FGW104": (400, "region sources disagree (query, header, body)"),
+    "FGW105": (400, "the body is not a JSON object (or nests deeper than 32 levels, or holds NaN/Infinity)"),
+    "FGW106": (400, "the endpoint needs a tenant id and none was given"),
+    "FGW107": (400, "a malformed `Idempotency-Key` (or more than one)"),
+    "FGW108": (400, "a malformed `X-Federation-LSN`"),
+    "FGW110": (400, "a node id is malformed (admin API; `details.field`)"),
+    "FGW111": (400, "an admin request's field is missing, malformed or out of range (`details.field`)"),
+    "FGW400": (400, "a request the HTTP layer could not read"),
+    "FGW401": (401, "no bearer token, or one that does not verify (`WWW-Authenticate`)"),
+    "FGW403": (403, "the token's role or tenant may not make this request"),
+    "FGW404": (404, "no such route, or no such object of the admin API (a node, a rule, a move)"),
+    "FGW405": (405, "the path does not take this method"),
+    "FGW408": (408, "the request did not arrive in time"),
+    "FGW409": (409, "a conflict: the legacy namespace asked about a federated tenant (`details.federatedPath`), "
+                    "a drain with tenants nowhere to go, a move that cannot start or go on"),
+    "FGW413": (413, "body too large (1 MiB)"),
+    "FGW415": (415, "a request body that is not `application/json`"),
+    "FGW416": (416, "a range the answer cannot satisfy"),
+    "FGW422": (422, "a node or replica being added could not be reached, migrated, or is not a replica"),
+    "FGW429": (429, "the tenant's in-flight requests on its node are at their bound (`Retry-After`)"),
+    "FGW500": (500, "an internal error (its SQLSTATE in `details`, never a connection string)"),
+    "FGW503": (503, "node unavailable (or its breaker open), no serving node for a mapped tenant, catalog down for "
+                    "an uncached tenant, gateway at its connection limit, tenant held by a move too long; "
+                    "with `Retry-After`"),
+    "FGW504": (504, "the node did not answer within the call bound"),
+    "FG400": (400, "invalid field (`details.field` names it)"),
+    "FG001": (400, "unknown region (placement)"),
+    "FG002": (503, "no active node in the region"),
+    "FG003": (409, "tenant already placed"),
+    "FG004": (409, "protected node (the default node, a node with tenants)"),
+    "FG005": (503, "no serving node for the tenant"),
+    "FG401": (401, "wrong enrollment token, or a handler called without claims"),
+    "FG403": (403, "agent type not in the kit, or a caller the handler refuses"),
+    "FG404": (404, "not found (an unknown tenant on its node, kit, agent, node)"),
+    "FG409": (409, "conflict (a tenant id whose row exists with another name or region; a host already enrolled; "
+                   "a kit used up; a move that cannot start)"),
+    "FG410": (410, "kit expired or revoked"),
+    "FG421": (421, "misdirected: the tenant is fenced for a move, or moved off this node (the gateway re-routes)"),
+    "FG422": (422, "an `Idempotency-Key` sent again with another request"),
+    "FG423": (423, "the tenant is suspended: writes, enrollments and kit issuance refused"),
+    "FG429": (429, "too many failed enrollments from this address (`Retry-After`)"),
+    "23505": (409, "unique violation (a duplicate name)"),
+    "23503": (409, "foreign key violation"),
+    "23502": (400, "not-null violation"),
+    "23514": (400, "check violation (a bad value)"),
+    "57014": (504, "statement timeout"),
+    "40001": (503, "serialization failure: retry"),
+    "40P01": (503, "deadlock detected: retry"),
+    "55P03": (503, "lock not available: retry"),
 }
+# The status of each SQLSTATE a handler can raise (fedgate's FG codes and the standard ones above).
+SQLSTATE_STATUS: dict[str, int] = {code: status for code, (status, _) in CODES.items() if not code.startswith("FGW")}
 # Whole classes, when the code itself is not listed.
 SQLSTATE_CLASS_STATUS: dict[str, int] = {
     "22": 400,  # data exception (bad cast, out of range, invalid text)
