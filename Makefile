@@ -8,7 +8,7 @@ DEB_PACKAGES := postgresql-15 postgresql-contrib postgresql-15-pgtap libtap-pars
 BENCH_DEB_PACKAGES := wrk postgresql-contrib
 TEST_DEB_PACKAGES := chromium chromium-driver
 
-.PHONY: install system-deps run test bench clean reset-dev docs
+.PHONY: install system-deps run test bench clean reset-dev docs schema
 
 install: system-deps $(VENV)/.installed
 
@@ -47,3 +47,7 @@ clean:
 # The docs' tables that the code is the source of (docs/http-api.md); tests/test_docs.py checks them.
 docs: install
 	$(VENV)/bin/python -m shim.request.reference
+
+# Each plane's whole current schema, in one file (docs/schema/*.sql); tests/test_schema_snapshot.py checks it.
+schema: install
+	$(VENV)/bin/python -m shim.dev.snapshot

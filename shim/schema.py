@@ -70,8 +70,15 @@ def lagging_sets(found: dict[str, int], needed: dict[str, int]) -> str | None:
     return ("schema behind: " + ", ".join(behind) + " (run fedgate migrate)") if behind else None
 
 
+# Files of a plane's functions folder applied after its function families, in this order: what uses
+# the functions (views, triggers, policies), then the grants on all of it.
+AFTER_FAMILIES = ("views.sql", "triggers.sql", "policies.sql", "grants.sql")
+
+
 def functions_bundle(plane: str, functions_dir: Path = FUNCTIONS_DIR) -> tuple[str, str]:
-    """One plane's function families as one script (grants.sql last), and its checksum."""
-    files = sorted((functions_dir / plane).glob("*.sql"), key=lambda p: (p.name == "grants.sql", p.name))
+    """One plane's function families as one script (views, triggers, policies and grants last), and its
+    checksum."""
+    files = sorted((functions_dir / plane).glob("*.sql"),
+                   key=lambda p: (AFTER_FAMILIES.index(p.name) + 1 if p.name in AFTER_FAMILIES else 0, p.name))
     script = "\n".join(f"-- file: {plane}/{p.name}\n{p.read_text()}" for p in files)
     return script, hashlib.sha256(script.encode()).hexdigest()

@@ -28,8 +28,9 @@ def pgtap_db(clusters: list[Cluster]) -> Cluster:
     return cluster
 
 
-def test_suites_exist() -> None:
+def test_suites_exist_a_folder_per_function() -> None:
     assert len(SUITES) >= 10
+    assert sorted(p.name for p in SQL_TESTS_DIR.glob("*.sql")) == []  # sql/tests/<function>/<behaviour>.sql
 
 
 @pytest.mark.parametrize("suite", SUITES, ids=[str(p.relative_to(SQL_TESTS_DIR).with_suffix("")) for p in SUITES])

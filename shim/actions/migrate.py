@@ -16,7 +16,8 @@ the node set moves that table); ``node`` gets shared and node. The role is read
 back from what was applied, so a node cannot be migrated as the control
 database nor the other way round. Each plane's function families
 (``sql/functions/<plane>/*.sql``, all ``CREATE OR REPLACE``, ``grants.sql``
-last) are re-applied whenever one of them changed. A transaction-scoped
+last) are re-applied whenever one of them changed or a migration ran (a
+migration may drop a view to change a column under it). A transaction-scoped
 advisory lock keeps concurrent runners (workers, gateways) from racing.
 """
 
@@ -87,11 +88,11 @@ def _apply_migration(conn: psycopg.Connection, migration: Migration) -> bool:
         return True
 
 
-def _apply_functions(conn: psycopg.Connection, plane: str, script: str, checksum: str) -> bool:
-    """Re-apply one plane's function families when they changed; whether they did."""
+def _apply_functions(conn: psycopg.Connection, plane: str, script: str, checksum: str, force: bool) -> bool:
+    """Re-apply one plane's function families when they changed (or ``force``); whether they did."""
     with _locked(conn):
         row = conn.execute(QUERIES["function_set_checksum"], (plane,)).fetchone()
-        if row is not None and row[0] == checksum:
+        if row is not None and row[0] == checksum and not force:
             return False
         conn.execute(QUERIES["defer_function_bodies"])
         try:
@@ -132,7 +133,7 @@ def migrate(conninfo: str, role: Role = "control", *, connect_timeout: int = 10,
             _check_role(conn, role)
         report.applied = [f"{m.migration_set}/{m.name}" for m in migrations if _apply_migration(conn, m)]
         report.functions_applied = [plane for plane, script, checksum in bundles
-                                    if _apply_functions(conn, plane, script, checksum)]
+                                    if _apply_functions(conn, plane, script, checksum, bool(report.applied))]
         if report.applied or report.functions_applied:
             with _locked(conn):
                 conn.execute((functions_dir / "ownership.sql").read_text().encode())

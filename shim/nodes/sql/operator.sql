@@ -80,3 +80,10 @@ FROM federation.federation_node_status ORDER BY region, node_id;
 -- name: set_role
 -- A connection of the admin API's actions takes the operator role for its session (shim.nodes.connector).
 SET ROLE {role};
+
+-- name: drop_database
+-- A scratch database of the schema snapshot (make schema), dropped before it is made again.
+DROP DATABASE IF EXISTS {database} WITH (FORCE);
+
+-- name: create_database
+CREATE DATABASE {database};

@@ -51,9 +51,6 @@ $$;
 COMMENT ON FUNCTION federation.sync_node_health() IS
     'Trigger of federation_node_health: keeps federation_nodes.unhealthy_checked_at, the serving state resolve_node reads.';
 
-CREATE OR REPLACE TRIGGER federation_node_health_sync AFTER INSERT OR UPDATE OR DELETE ON federation.federation_node_health
-    FOR EACH ROW EXECUTE FUNCTION federation.sync_node_health();
-
 CREATE OR REPLACE FUNCTION federation.report_node_health(p_node_id text, p_healthy boolean,
                                                      p_latency_ms real DEFAULT NULL, p_error text DEFAULT NULL)
 RETURNS federation.federation_node_health
@@ -87,14 +84,3 @@ END
 $$;
 COMMENT ON FUNCTION federation.report_node_health(text, boolean, real, text) IS
     'Records one health check of a node (the gateway''s monitor calls it). Keeps the consecutive failure count and the last error (the caller passes it without secrets). A flip of healthy notifies the gateways.';
-
-CREATE OR REPLACE VIEW federation.federation_node_status AS
-SELECT n.node_id, n.region::text AS region, n.status, n.priority, n.placement_weight,
-       federation.health_state(h.healthy, h.checked_at) AS health,
-       h.latency_ms, h.consecutive_failures, h.last_error, h.checked_at AS last_check_at, h.last_change_at,
-       federation.node_serving(n.status, n.unhealthy_checked_at) AS serving,
-       (SELECT count(*) FROM federation.tenant_federation_map m WHERE m.primary_node_id = n.node_id) AS primary_tenants
-FROM federation.federation_nodes n
-LEFT JOIN federation.federation_node_health h ON h.node_id = n.node_id;
-COMMENT ON VIEW federation.federation_node_status IS
-    'One row per node: status, health (unknown/stale/healthy/unhealthy), last check, consecutive failures, last error, whether it serves, tenants placed on it. No database URL.';

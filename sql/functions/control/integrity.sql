@@ -32,17 +32,3 @@ END
 $$;
 COMMENT ON FUNCTION federation.guard_federation_node() IS
     'Trigger: refuses to delete or rename the default node, and to delete a node that still holds tenants or routing rules (FG004).';
-
-CREATE OR REPLACE TRIGGER federation_nodes_guard BEFORE UPDATE OF node_id OR DELETE ON federation.federation_nodes
-    FOR EACH ROW EXECUTE FUNCTION federation.guard_federation_node();
-
-DO $$
-DECLARE
-    v_table text;
-BEGIN
-    FOREACH v_table IN ARRAY ARRAY['tenant_registry', 'federation_nodes', 'federation_routing', 'tenant_federation_map'] LOOP
-        EXECUTE format('CREATE OR REPLACE TRIGGER %I BEFORE UPDATE ON federation.%I
-                        FOR EACH ROW EXECUTE FUNCTION fedgate.touch_updated_at()', v_table || '_touch', v_table);
-    END LOOP;
-END
-$$;

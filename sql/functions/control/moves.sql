@@ -197,19 +197,6 @@ $$;
 COMMENT ON FUNCTION federation.federation_notify_moves() IS
     'Row trigger of tenant_moves: notifies the gateways when a move opens, changes state, or its tenant is fenced or released.';
 
-CREATE OR REPLACE TRIGGER tenant_moves_notify AFTER INSERT OR UPDATE ON federation.tenant_moves
-    FOR EACH ROW EXECUTE FUNCTION federation.federation_notify_moves();
-
-CREATE OR REPLACE VIEW federation.federation_moves AS
-SELECT m.move_id, m.tenant_id, m.source_node::text AS source_node, m.target_node::text AS target_node, m.state,
-       (SELECT coalesce(sum(v::bigint), 0) FROM jsonb_each_text(m.rows_copied) e(k, v)) AS rows_copied,
-       (SELECT coalesce(sum(v::bigint), 0) FROM jsonb_each_text(m.rows_expected) e(k, v)) AS rows_expected,
-       m.lag_bytes AS lag, m.started_at AS started, m.pause_ms, m.verify_result, m.error,
-       m.fenced_at IS NOT NULL AS fenced, m.switched, m.keep_source, m.updated_at, m.finished_at
-FROM federation.tenant_moves m;
-COMMENT ON VIEW federation.federation_moves IS
-    'Every move: tenant, source and target, state, rows copied of expected, replication lag (bytes), start, the tenant''s write pause (ms), verification result, error; what fedgate tenant move shows.';
-
 CREATE OR REPLACE FUNCTION federation.drain_plan(p_node text)
 RETURNS TABLE (tenant_id uuid, target_node text)
 LANGUAGE plpgsql STABLE

@@ -69,29 +69,3 @@ END
 $$;
 COMMENT ON FUNCTION federation.federation_notify_health() IS
     'Row trigger of federation_node_health: notifies when a node''s healthy flag appears, flips or is removed.';
-
-DO $$
-DECLARE
-    v_table text;
-BEGIN
-    FOREACH v_table IN ARRAY ARRAY['federation_nodes', 'federation_routing', 'tenant_federation_map'] LOOP
-        EXECUTE format('CREATE OR REPLACE TRIGGER %I AFTER INSERT ON federation.%I REFERENCING NEW TABLE AS changed
-                        FOR EACH STATEMENT EXECUTE FUNCTION federation.federation_notify_statement()',
-                       v_table || '_notify_ins', v_table);
-        EXECUTE format('CREATE OR REPLACE TRIGGER %I AFTER UPDATE ON federation.%I
-                        REFERENCING OLD TABLE AS old_rows NEW TABLE AS changed
-                        FOR EACH STATEMENT EXECUTE FUNCTION federation.federation_notify_statement()',
-                       v_table || '_notify_upd', v_table);
-        EXECUTE format('CREATE OR REPLACE TRIGGER %I AFTER DELETE ON federation.%I REFERENCING OLD TABLE AS changed
-                        FOR EACH STATEMENT EXECUTE FUNCTION federation.federation_notify_statement()',
-                       v_table || '_notify_del', v_table);
-    END LOOP;
-END
-$$;
-
-CREATE OR REPLACE TRIGGER federation_node_health_notify_ins AFTER INSERT ON federation.federation_node_health
-    FOR EACH ROW EXECUTE FUNCTION federation.federation_notify_health();
-CREATE OR REPLACE TRIGGER federation_node_health_notify_upd AFTER UPDATE ON federation.federation_node_health
-    FOR EACH ROW WHEN (OLD.healthy IS DISTINCT FROM NEW.healthy) EXECUTE FUNCTION federation.federation_notify_health();
-CREATE OR REPLACE TRIGGER federation_node_health_notify_del AFTER DELETE ON federation.federation_node_health
-    FOR EACH ROW EXECUTE FUNCTION federation.federation_notify_health();

@@ -85,20 +85,3 @@ END
 $$;
 COMMENT ON FUNCTION federation.federation_notify_replicas() IS
     'Statement trigger of federation_replicas: one NOTIFY when replicas are added, removed or become usable or unusable (lag figures alone do not notify).';
-
-CREATE OR REPLACE TRIGGER federation_replicas_notify_ins AFTER INSERT ON federation.federation_replicas
-    REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION federation.federation_notify_replicas();
-CREATE OR REPLACE TRIGGER federation_replicas_notify_upd AFTER UPDATE ON federation.federation_replicas
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS changed
-    FOR EACH STATEMENT EXECUTE FUNCTION federation.federation_notify_replicas();
-CREATE OR REPLACE TRIGGER federation_replicas_notify_del AFTER DELETE ON federation.federation_replicas
-    REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION federation.federation_notify_replicas();
-
-CREATE OR REPLACE VIEW federation.federation_replica_status AS
-SELECT r.replica_id, r.node_id::text AS node_id, r.max_lag,
-       federation.health_state(r.healthy, r.checked_at) AS health, r.usable AND
-           federation.health_state(r.healthy, r.checked_at) = 'healthy' AS serving_reads,
-       r.lag_bytes, r.lag_seconds, r.replay_lsn, r.last_error, r.checked_at AS last_check_at
-FROM federation.federation_replicas r;
-COMMENT ON VIEW federation.federation_replica_status IS
-    'One row per replica: health, whether it serves reads, replay lag (bytes, seconds) and position at the last check, last error. No database URL.';

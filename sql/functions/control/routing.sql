@@ -195,10 +195,6 @@ $$;
 COMMENT ON FUNCTION federation.derive_top_routes() IS
     'Row trigger of tenant_federation_map: a map row written by a statement (not by sync_top_routes) gets its route_* arrays from federation_routing, never from the writer.';
 
--- pg_trigger_depth() = 0: writes by statements; sync_top_routes writes computed arrays itself.
-CREATE OR REPLACE TRIGGER tenant_federation_map_top_routes BEFORE INSERT OR UPDATE ON federation.tenant_federation_map
-    FOR EACH ROW WHEN (pg_trigger_depth() = 0) EXECUTE FUNCTION federation.derive_top_routes();
-
 CREATE OR REPLACE FUNCTION federation.sync_top_routes()
 RETURNS trigger
 LANGUAGE plpgsql
@@ -233,10 +229,3 @@ END
 $$;
 COMMENT ON FUNCTION federation.sync_top_routes() IS
     'Statement trigger of federation_routing: recomputes the route_* arrays of the map rows of the tenants a statement touched (only where they change), which resolve_node reads.';
-
-CREATE OR REPLACE TRIGGER federation_routing_top_ins AFTER INSERT ON federation.federation_routing
-    REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION federation.sync_top_routes();
-CREATE OR REPLACE TRIGGER federation_routing_top_upd AFTER UPDATE ON federation.federation_routing
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION federation.sync_top_routes();
-CREATE OR REPLACE TRIGGER federation_routing_top_del AFTER DELETE ON federation.federation_routing
-    REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION federation.sync_top_routes();

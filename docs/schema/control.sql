@@ -1,0 +1,6064 @@
+--
+-- PostgreSQL database dump
+--
+
+SET statement_timeout = 0;
+SET lock_timeout = 0;
+SET idle_in_transaction_session_timeout = 0;
+SET client_encoding = 'UTF8';
+SET standard_conforming_strings = on;
+SELECT pg_catalog.set_config('search_path', '', false);
+SET check_function_bodies = false;
+SET xmloption = content;
+SET client_min_messages = warning;
+SET row_security = off;
+
+--
+-- Name: api; Type: SCHEMA; Schema: -; Owner: fedgate_owner
+--
+
+CREATE SCHEMA api;
+
+ALTER SCHEMA api OWNER TO fedgate_owner;
+
+--
+-- Name: SCHEMA api; Type: COMMENT; Schema: -; Owner: fedgate_owner
+--
+
+COMMENT ON SCHEMA api IS 'Handler functions the gateway calls, one per endpoint: JSON in, JSON out.';
+
+--
+-- Name: federation; Type: SCHEMA; Schema: -; Owner: fedgate_owner
+--
+
+CREATE SCHEMA federation;
+
+ALTER SCHEMA federation OWNER TO fedgate_owner;
+
+--
+-- Name: SCHEMA federation; Type: COMMENT; Schema: -; Owner: fedgate_owner
+--
+
+COMMENT ON SCHEMA federation IS 'The control plane: node catalog, routing rules, tenant map and registry, node health, and the DBA functions (resolve_node, explain_route, place_tenant, ...). Control database only.';
+
+--
+-- Name: fedgate; Type: SCHEMA; Schema: -; Owner: fedgate_owner
+--
+
+CREATE SCHEMA fedgate;
+
+ALTER SCHEMA fedgate OWNER TO fedgate_owner;
+
+--
+-- Name: SCHEMA fedgate; Type: COMMENT; Schema: -; Owner: fedgate_owner
+--
+
+COMMENT ON SCHEMA fedgate IS 'Types both planes share (region codes).';
+
+--
+-- Name: onboarding; Type: SCHEMA; Schema: -; Owner: fedgate_owner
+--
+
+CREATE SCHEMA onboarding;
+
+ALTER SCHEMA onboarding OWNER TO fedgate_owner;
+
+--
+-- Name: SCHEMA onboarding; Type: COMMENT; Schema: -; Owner: fedgate_owner
+--
+
+COMMENT ON SCHEMA onboarding IS 'The data plane: the onboarding tables of the tenants this node holds, the reference data they use, and the helpers of the api handlers. Private: the gateway calls only api.*';
+
+--
+-- Name: pgcrypto; Type: EXTENSION; Schema: -; Owner: -
+--
+
+CREATE EXTENSION IF NOT EXISTS pgcrypto WITH SCHEMA public;
+
+--
+-- Name: EXTENSION pgcrypto; Type: COMMENT; Schema: -; Owner: 
+--
+
+COMMENT ON EXTENSION pgcrypto IS 'cryptographic functions';
+
+--
+-- Name: region_code; Type: DOMAIN; Schema: fedgate; Owner: fedgate_owner
+--
+
+CREATE DOMAIN fedgate.region_code AS text
+	CONSTRAINT region_code_check CHECK ((VALUE ~ '^[a-z0-9][a-z0-9-]{0,62}$'::text));
+
+ALTER DOMAIN fedgate.region_code OWNER TO fedgate_owner;
+
+--
+-- Name: DOMAIN region_code; Type: COMMENT; Schema: fedgate; Owner: fedgate_owner
+--
+
+COMMENT ON DOMAIN fedgate.region_code IS 'A region code: lower-case letters, digits and dashes, 1 to 63 characters (us-east, eu-west).';
+
+--
+-- Name: agent_catalog(uuid, jsonb); Type: FUNCTION; Schema: api; Owner: fedgate_owner
+--
+
+CREATE FUNCTION api.agent_catalog(p_tenant uuid DEFAULT NULL::uuid, p_args jsonb DEFAULT '{}'::jsonb) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT jsonb_build_object('items', coalesce(jsonb_agg(jsonb_build_object(
+               'id', a.id, 'name', a.name, 'version', a.version, 'platforms', to_jsonb(a.platforms),
+               'description', a.description) ORDER BY a.id), '[]'::jsonb))
+    FROM onboarding.agent_types a
+$$;
+
+ALTER FUNCTION api.agent_catalog(p_tenant uuid, p_args jsonb) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION agent_catalog(p_tenant uuid, p_args jsonb); Type: COMMENT; Schema: api; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION api.agent_catalog(p_tenant uuid, p_args jsonb) IS 'The agent types a tenant can deploy.';
+
+--
+-- Name: agent_credential(uuid, jsonb); Type: FUNCTION; Schema: api; Owner: fedgate_owner
+--
+
+CREATE FUNCTION api.agent_credential(p_tenant uuid, p_args jsonb DEFAULT '{}'::jsonb) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_agent uuid;
+BEGIN
+    PERFORM onboarding.api_require_tenant(p_tenant, '{agent}');
+    SELECT a.id INTO v_agent FROM onboarding.agent_instances a
+    WHERE a.tenant_id = p_tenant AND a.id::text = onboarding.claims() ->> 'agent_id';
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'this agent is no longer registered for the tenant' USING ERRCODE = 'FG403',
+            HINT = 'enroll the host again with a kit';
+    END IF;
+    INSERT INTO onboarding.bootstrap_audit (tenant_id, event, outcome, detail)
+    VALUES (p_tenant, 'agent.credential', 'success', jsonb_build_object('agentId', v_agent));
+    RETURN jsonb_build_object('tenantId', p_tenant, 'agentId', v_agent);
+END
+$$;
+
+ALTER FUNCTION api.agent_credential(p_tenant uuid, p_args jsonb) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION agent_credential(p_tenant uuid, p_args jsonb); Type: COMMENT; Schema: api; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION api.agent_credential(p_tenant uuid, p_args jsonb) IS 'An agent''s credential refresh: its tenant and agent id when the agent (of the caller''s claims) is still registered, else FG403; audited. The gateway signs the new credential.';
+
+--
+-- Name: bootstrap_audit(uuid, jsonb); Type: FUNCTION; Schema: api; Owner: fedgate_owner
+--
+
+CREATE FUNCTION api.bootstrap_audit(p_tenant uuid, p_args jsonb DEFAULT '{}'::jsonb) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_limit integer := onboarding.api_page_limit(p_args);
+    v_cursor bigint := onboarding.api_page_cursor(p_args);
+BEGIN
+    PERFORM onboarding.api_require_tenant(p_tenant);
+    RETURN onboarding.api_page((
+        SELECT coalesce(jsonb_agg(jsonb_build_object('id', a.id, 'event', a.event, 'outcome', a.outcome,
+                                                     'kitId', a.kit_id, 'detail', a.detail, 'actor', a.actor,
+                                                     'createdAt', a.created_at)
+                                  ORDER BY a.id DESC), '[]'::jsonb)
+        FROM (SELECT * FROM onboarding.bootstrap_audit x
+              WHERE x.tenant_id = p_tenant AND (v_cursor IS NULL OR x.id < v_cursor)
+              ORDER BY x.id DESC LIMIT v_limit + 1) a), v_limit);
+END
+$$;
+
+ALTER FUNCTION api.bootstrap_audit(p_tenant uuid, p_args jsonb) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION bootstrap_audit(p_tenant uuid, p_args jsonb); Type: COMMENT; Schema: api; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION api.bootstrap_audit(p_tenant uuid, p_args jsonb) IS 'A tenant''s append-only bootstrap audit trail, newest first, each event with who acted (actor: sub, role, address): {items, limit, nextCursor}.';
+
+--
+-- Name: bootstrap_scan(uuid, jsonb); Type: FUNCTION; Schema: api; Owner: fedgate_owner
+--
+
+CREATE FUNCTION api.bootstrap_scan(p_tenant uuid, p_args jsonb DEFAULT '{}'::jsonb) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_findings jsonb;
+    v_summary jsonb;
+    v_truncated boolean;
+    v_limit integer := onboarding.api_page_limit(p_args, 100, 500);
+BEGIN
+    PERFORM onboarding.api_require_tenant(p_tenant);
+    WITH f AS (
+        SELECT 'kit_expired_unverified' AS kind, 'warning' AS severity, k.id::text AS subject,
+               format('kit %s expired on %s without any agent verifying it', k.id, k.expires_at) AS message
+        FROM onboarding.bootstrap_kits k
+        WHERE k.tenant_id = p_tenant AND k.sealed_at IS NOT NULL AND k.verified_at IS NULL
+          AND k.revoked_at IS NULL AND k.expires_at <= now()
+        UNION ALL
+        SELECT 'kit_token_guessing', 'critical', k.id::text,
+               format('kit %s saw %s wrong enrollment tokens', k.id, k.failed_attempts)
+        FROM onboarding.bootstrap_kits k WHERE k.tenant_id = p_tenant AND k.failed_attempts >= 5
+        UNION ALL
+        SELECT 'agent_silent', CASE WHEN a.last_seen_at < now() - interval '24 hours' THEN 'critical' ELSE 'warning' END,
+               a.id::text, format('agent %s on %s has been silent since %s', a.agent_type, a.hostname, a.last_seen_at)
+        FROM onboarding.agent_instances a
+        WHERE a.tenant_id = p_tenant AND a.last_seen_at < now() - interval '1 hour'
+        UNION ALL
+        SELECT 'version_drift', 'info', a.id::text,
+               format('agent %s on %s runs %s; the catalog has %s', a.agent_type, a.hostname, a.version, t.version)
+        FROM onboarding.agent_instances a JOIN onboarding.agent_types t ON t.id = a.agent_type
+        WHERE a.tenant_id = p_tenant AND a.version <> t.version
+    )
+    , ranked AS (
+        SELECT f.*, row_number() OVER (ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END,
+                                                kind, subject) AS n
+        FROM f
+    )
+    SELECT coalesce(jsonb_agg(jsonb_build_object('kind', kind, 'severity', severity, 'subject', subject, 'message', message)
+                              ORDER BY n) FILTER (WHERE n <= v_limit), '[]'::jsonb),
+           jsonb_build_object('critical', count(*) FILTER (WHERE severity = 'critical'),
+                              'warning', count(*) FILTER (WHERE severity = 'warning'),
+                              'info', count(*) FILTER (WHERE severity = 'info')),
+           count(*) > v_limit
+      INTO v_findings, v_summary, v_truncated
+    FROM ranked;
+    RETURN jsonb_build_object('tenantId', p_tenant, 'scannedAt', now(), 'findings', v_findings, 'summary', v_summary,
+                              'limit', v_limit, 'truncated', v_truncated);
+END
+$$;
+
+ALTER FUNCTION api.bootstrap_scan(p_tenant uuid, p_args jsonb) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION bootstrap_scan(p_tenant uuid, p_args jsonb); Type: COMMENT; Schema: api; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION api.bootstrap_scan(p_tenant uuid, p_args jsonb) IS 'Problems in a tenant''s bootstrap state, each with a severity: expired kits never verified, token guessing, silent agents, version drift. The most severe first, at most limit (default 100, at most 500; truncated says when more were found); summary counts them all.';
+
+--
+-- Name: bootstrap_status(uuid, jsonb); Type: FUNCTION; Schema: api; Owner: fedgate_owner
+--
+
+CREATE FUNCTION api.bootstrap_status(p_tenant uuid, p_args jsonb DEFAULT '{}'::jsonb) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_tenant onboarding.tenants := onboarding.api_require_tenant(p_tenant);
+    v_kits bigint;
+    v_first_kit timestamptz;
+    v_agents bigint;
+    v_first_agent timestamptz;
+    v_last_beat timestamptz;
+BEGIN
+    SELECT count(*), min(k.sealed_at) INTO v_kits, v_first_kit
+    FROM onboarding.bootstrap_kits k WHERE k.tenant_id = p_tenant AND k.sealed_at IS NOT NULL;
+    SELECT count(*), min(a.registered_at) INTO v_agents, v_first_agent
+    FROM onboarding.agent_instances a WHERE a.tenant_id = p_tenant;
+    SELECT max(h.reported_at) INTO v_last_beat FROM onboarding.agent_heartbeats h WHERE h.tenant_id = p_tenant;
+    RETURN jsonb_build_object(
+        'tenantId', p_tenant,
+        'stage', CASE WHEN v_last_beat > now() - interval '15 minutes' THEN 'active'
+                      WHEN v_agents > 0 THEN 'agent_verified'
+                      WHEN v_kits > 0 THEN 'kit_issued'
+                      ELSE 'not_started' END,
+        'stages', jsonb_build_array('not_started', 'kit_issued', 'agent_verified', 'active'),
+        'kitsIssued', v_kits, 'agentsVerified', v_agents,
+        'tenantCreatedAt', v_tenant.created_at, 'firstKitAt', v_first_kit,
+        'firstAgentVerifiedAt', v_first_agent, 'lastHeartbeatAt', v_last_beat);
+END
+$$;
+
+ALTER FUNCTION api.bootstrap_status(p_tenant uuid, p_args jsonb) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION bootstrap_status(p_tenant uuid, p_args jsonb); Type: COMMENT; Schema: api; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION api.bootstrap_status(p_tenant uuid, p_args jsonb) IS 'Bootstrap progress: not_started, kit_issued, agent_verified, active (a heartbeat in the last 15 minutes), with counts and timestamps.';
+
+--
+-- Name: confirm_tenant(uuid, jsonb); Type: FUNCTION; Schema: api; Owner: fedgate_owner
+--
+
+CREATE FUNCTION api.confirm_tenant(p_tenant uuid, p_args jsonb DEFAULT '{}'::jsonb) RETURNS jsonb
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT onboarding.api_caller(p_tenant, '{operator}');
+    UPDATE federation.tenant_registry SET status = 'active', updated_at = now()
+    WHERE id = p_tenant AND status = 'provisioning';
+    SELECT jsonb_build_object('tenantId', p_tenant, 'confirmed', true);
+$$;
+
+ALTER FUNCTION api.confirm_tenant(p_tenant uuid, p_args jsonb) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION confirm_tenant(p_tenant uuid, p_args jsonb); Type: COMMENT; Schema: api; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION api.confirm_tenant(p_tenant uuid, p_args jsonb) IS 'Marks a registered tenant active once its node holds its row.';
+
+--
+-- Name: create_tenant(uuid, jsonb); Type: FUNCTION; Schema: api; Owner: fedgate_owner
+--
+
+CREATE FUNCTION api.create_tenant(p_tenant uuid, p_body jsonb) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+DECLARE
+    v_name text := onboarding.json_label(p_body, 'name', 200);
+    v_region fedgate.region_code := onboarding.json_region(p_body, 'region', true);
+    v_contact text := onboarding.json_text(p_body, 'contactEmail', false, 320);
+    v_metadata jsonb := onboarding.json_object(p_body, 'metadata', 16384);
+    v_row onboarding.tenants;
+BEGIN
+    PERFORM onboarding.api_enter(p_tenant, '{operator}');  -- only operators create tenants
+    IF v_contact IS NOT NULL AND v_contact !~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$' THEN
+        PERFORM onboarding.api_invalid('contactEmail', 'contactEmail must be an e-mail address');
+    END IF;
+    BEGIN
+        INSERT INTO onboarding.tenants AS t (id, name, region, contact_email, metadata, status)
+        VALUES (p_tenant, v_name, v_region, v_contact, v_metadata, 'active')
+        ON CONFLICT (id) DO NOTHING
+        RETURNING t.* INTO v_row;
+    EXCEPTION WHEN unique_violation THEN
+        RAISE EXCEPTION 'a tenant named "%" already exists', v_name
+            USING ERRCODE = 'unique_violation', DETAIL = jsonb_build_object('field', 'name')::text;
+    END;
+    IF v_row.id IS NULL THEN
+        -- A retry of a creation whose answer was lost: the same row, never overwritten.
+        SELECT * INTO v_row FROM onboarding.tenants t WHERE t.id = p_tenant;
+        IF v_row.name IS DISTINCT FROM v_name OR v_row.region IS DISTINCT FROM v_region THEN
+            RAISE EXCEPTION 'tenant % already exists with another name or region', p_tenant USING ERRCODE = 'FG409';
+        END IF;
+        RETURN onboarding.tenant_json(v_row);
+    END IF;
+    INSERT INTO onboarding.tenant_activity (tenant_id, kind, detail)
+    VALUES (p_tenant, 'tenant.created', jsonb_build_object('region', v_region));
+    RETURN onboarding.tenant_json(v_row);
+END
+$_$;
+
+ALTER FUNCTION api.create_tenant(p_tenant uuid, p_body jsonb) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION create_tenant(p_tenant uuid, p_body jsonb); Type: COMMENT; Schema: api; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION api.create_tenant(p_tenant uuid, p_body jsonb) IS 'Creates a registered tenant''s row on this node from {name, region, contactEmail?, metadata?}. A retry with the same name and region returns the existing row; an existing row is never overwritten (FG409).';
+
+--
+-- Name: identity_providers(uuid, jsonb); Type: FUNCTION; Schema: api; Owner: fedgate_owner
+--
+
+CREATE FUNCTION api.identity_providers(p_tenant uuid DEFAULT NULL::uuid, p_args jsonb DEFAULT '{}'::jsonb) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT jsonb_build_object('items', coalesce(jsonb_agg(jsonb_build_object(
+               'id', i.id, 'name', i.name, 'requiredFields', i.required_fields, 'description', i.description)
+               ORDER BY i.id), '[]'::jsonb))
+    FROM onboarding.identity_provider_types i
+$$;
+
+ALTER FUNCTION api.identity_providers(p_tenant uuid, p_args jsonb) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION identity_providers(p_tenant uuid, p_args jsonb); Type: COMMENT; Schema: api; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION api.identity_providers(p_tenant uuid, p_args jsonb) IS 'The identity provider types supported and the fields each needs.';
+
+--
+-- Name: issue_kit(uuid, jsonb); Type: FUNCTION; Schema: api; Owner: fedgate_owner
+--
+
+CREATE FUNCTION api.issue_kit(p_tenant uuid, p_body jsonb) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+DECLARE
+    v_tenant onboarding.tenants := onboarding.api_require_writable(p_tenant);
+    v_agents text[] := onboarding.json_text_array(p_body, 'agents', 1, 20, '^[a-z0-9][a-z0-9-]{0,62}$');
+    v_regions text[] := onboarding.json_regions(p_body, 'regions', 10);
+    v_format text := coalesce(onboarding.json_text(p_body, 'format', false, 16), 'zip');
+    v_max_agents integer := onboarding.json_int(p_body, 'maxAgents', 1, 1000);
+    v_unknown text;
+    v_token text := translate(encode(public.gen_random_bytes(32), 'base64'), '+/=', '-_');
+    v_kit onboarding.bootstrap_kits;
+BEGIN
+    IF v_format NOT IN ('zip', 'tar.gz') THEN
+        PERFORM onboarding.api_invalid('format', 'format must be zip or tar.gz');
+    END IF;
+    SELECT string_agg(a, ', ') INTO v_unknown FROM unnest(v_agents) a
+    WHERE NOT EXISTS (SELECT 1 FROM onboarding.agent_types t WHERE t.id = a);
+    IF v_unknown IS NOT NULL THEN
+        RAISE EXCEPTION 'unknown agent type(s): %', v_unknown USING ERRCODE = 'FG400',
+            DETAIL = jsonb_build_object('field', 'agents')::text, HINT = 'GET agents lists them';
+    END IF;
+    IF v_regions IS NULL OR cardinality(v_regions) = 0 THEN
+        v_regions := ARRAY[v_tenant.region::text];
+    END IF;
+    INSERT INTO onboarding.bootstrap_kits (tenant_id, format, agents, regions, token_hash, expires_at, max_agents)
+    VALUES (p_tenant, v_format, v_agents, v_regions, sha256(convert_to(v_token, 'UTF8')), now() + onboarding.kit_token_ttl(),
+            coalesce(v_max_agents, 10))
+    RETURNING * INTO v_kit;
+    RETURN jsonb_build_object(
+        'kitId', v_kit.id, 'token', v_token, 'format', v_format,
+        'generatedAt', v_kit.created_at, 'expiresAt', v_kit.expires_at,
+        'tenant', jsonb_build_object('id', v_tenant.id, 'name', v_tenant.name, 'region', v_tenant.region),
+        'agents', (SELECT jsonb_agg(jsonb_build_object('id', t.id, 'name', t.name, 'version', t.version,
+                                                       'platforms', to_jsonb(t.platforms)) ORDER BY t.id)
+                   FROM onboarding.agent_types t WHERE t.id = ANY (v_agents)),
+        'regions', to_jsonb(v_regions));
+END
+$_$;
+
+ALTER FUNCTION api.issue_kit(p_tenant uuid, p_body jsonb) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION issue_kit(p_tenant uuid, p_body jsonb); Type: COMMENT; Schema: api; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION api.issue_kit(p_tenant uuid, p_body jsonb) IS 'Issues a kit {agents: [agent type ids], regions?: [codes], format?: zip|tar.gz, maxAgents?: hosts it enrolls, 1-1000, default 10}: the kit row with the token''s hash and expiry, and what rendering needs from this node, including the token (returned this once). Region names come from the control database (api.kit_context).';
+
+--
+-- Name: kit_context(uuid, jsonb); Type: FUNCTION; Schema: api; Owner: fedgate_owner
+--
+
+CREATE FUNCTION api.kit_context(p_tenant uuid, p_args jsonb DEFAULT '{}'::jsonb) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_tenant federation.tenant_registry;
+    v_regions text[] := onboarding.json_regions(p_args, 'regions', 10);
+    v_unknown text;
+BEGIN
+    PERFORM onboarding.api_caller(p_tenant, '{operator,tenant}');
+    SELECT * INTO v_tenant FROM federation.tenant_registry t WHERE t.id = p_tenant;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'tenant % not found', p_tenant USING ERRCODE = 'FG404';
+    END IF;
+    IF v_regions IS NULL OR cardinality(v_regions) = 0 THEN
+        v_regions := ARRAY[v_tenant.region::text];
+    END IF;
+    SELECT string_agg(r, ', ' ORDER BY r) INTO v_unknown FROM unnest(v_regions) r
+    WHERE NOT EXISTS (SELECT 1 FROM federation.federation_nodes n WHERE n.region = r);
+    IF v_unknown IS NOT NULL THEN
+        RAISE EXCEPTION 'unknown region(s): %', v_unknown USING ERRCODE = 'FG400',
+            DETAIL = jsonb_build_object('field', 'regions')::text, HINT = 'GET regions lists the regions served';
+    END IF;
+    RETURN jsonb_build_object(
+        'federation', coalesce(
+            (SELECT jsonb_build_object('primaryNodeId', m.primary_node_id, 'primaryRegion', m.primary_region,
+                                       'metadata', m.federation_metadata)
+             FROM federation.tenant_federation_map m WHERE m.tenant_id = p_tenant),
+            (SELECT jsonb_build_object('primaryNodeId', n.node_id, 'primaryRegion', n.region, 'metadata', '{}'::jsonb)
+             FROM federation.federation_nodes n WHERE n.node_id = 'default')),
+        'regions', (SELECT jsonb_agg(jsonb_build_object('code', r, 'displayName', coalesce(g.display_name, r)) ORDER BY r)
+                    FROM unnest(v_regions) r LEFT JOIN federation.regions g ON g.code = r));
+END
+$$;
+
+ALTER FUNCTION api.kit_context(p_tenant uuid, p_args jsonb) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION kit_context(p_tenant uuid, p_args jsonb); Type: COMMENT; Schema: api; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION api.kit_context(p_tenant uuid, p_args jsonb) IS 'What a tenant''s kit takes from the catalog: {federation: {primaryNodeId, primaryRegion, metadata}, regions: [{code, displayName}]}. regions defaults to the tenant''s home region; FG400 for a region no node serves, FG404 for an unregistered tenant.';
+
+--
+-- Name: kit_meta(uuid, jsonb); Type: FUNCTION; Schema: api; Owner: fedgate_owner
+--
+
+CREATE FUNCTION api.kit_meta(p_tenant uuid, p_args jsonb DEFAULT '{}'::jsonb) RETURNS json
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_metadata text;
+BEGIN
+    PERFORM onboarding.api_require_tenant(p_tenant);
+    SELECT k.metadata_json INTO v_metadata FROM onboarding.bootstrap_kits k
+    WHERE k.tenant_id = p_tenant AND k.sealed_at IS NOT NULL
+    ORDER BY k.sealed_at DESC, k.created_at DESC LIMIT 1;
+    IF v_metadata IS NULL THEN
+        RAISE EXCEPTION 'tenant % has no bootstrap kit yet', p_tenant USING ERRCODE = 'FG404';
+    END IF;
+    RETURN v_metadata::json;  -- json keeps the text byte for byte
+END
+$$;
+
+ALTER FUNCTION api.kit_meta(p_tenant uuid, p_args jsonb) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION kit_meta(p_tenant uuid, p_args jsonb); Type: COMMENT; Schema: api; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION api.kit_meta(p_tenant uuid, p_args jsonb) IS 'The latest kit''s metadata.json, byte-identical to the file in the archive; FG404 when none.';
+
+--
+-- Name: kit_verification(uuid, jsonb); Type: FUNCTION; Schema: api; Owner: fedgate_owner
+--
+
+CREATE FUNCTION api.kit_verification(p_tenant uuid, p_args jsonb DEFAULT '{}'::jsonb) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_kit_id uuid := onboarding.json_uuid(p_args, 'kitId', true);
+    v_kit onboarding.bootstrap_kits;
+    v_limit integer := onboarding.api_page_limit(p_args, 100, 500);
+BEGIN
+    PERFORM onboarding.api_require_tenant(p_tenant);
+    SELECT * INTO v_kit FROM onboarding.bootstrap_kits k WHERE k.id = v_kit_id AND k.tenant_id = p_tenant;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no such kit for this tenant' USING ERRCODE = 'FG404';
+    END IF;
+    RETURN jsonb_build_object(
+        'kitId', v_kit.id, 'state', onboarding.kit_state(v_kit), 'format', v_kit.format, 'agents', to_jsonb(v_kit.agents),
+        'issuedAt', v_kit.sealed_at, 'expiresAt', v_kit.expires_at, 'verifiedAt', v_kit.verified_at,
+        'revokedAt', v_kit.revoked_at, 'failedAttempts', v_kit.failed_attempts, 'archiveSha256', v_kit.archive_sha256,
+        'maxAgents', v_kit.max_agents, 'agentsEnrolled', v_kit.agents_enrolled,
+        'limit', v_limit,
+        'registeredAgents', coalesce((SELECT jsonb_agg(jsonb_build_object('agentId', a.id, 'hostname', a.hostname,
+                                                                          'agentType', a.agent_type)
+                                                       ORDER BY a.hostname, a.agent_type)
+                                      FROM (SELECT * FROM onboarding.agent_instances x
+                                            WHERE x.tenant_id = p_tenant AND x.kit_id = v_kit.id
+                                            ORDER BY x.hostname, x.agent_type LIMIT v_limit) a), '[]'::jsonb));
+END
+$$;
+
+ALTER FUNCTION api.kit_verification(p_tenant uuid, p_args jsonb) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION kit_verification(p_tenant uuid, p_args jsonb); Type: COMMENT; Schema: api; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION api.kit_verification(p_tenant uuid, p_args jsonb) IS 'A kit''s verification state (?kitId=): pending, issued, verified, expired or revoked, with the agents it enrolled (the first limit by host name, default 100, at most 500; agentsEnrolled counts them all).';
+
+--
+-- Name: regions(uuid, jsonb); Type: FUNCTION; Schema: api; Owner: fedgate_owner
+--
+
+CREATE FUNCTION api.regions(p_tenant uuid DEFAULT NULL::uuid, p_args jsonb DEFAULT '{}'::jsonb) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT jsonb_build_object('items', coalesce(jsonb_agg(jsonb_build_object(
+               'code', s.region, 'displayName', coalesce(r.display_name, s.region),
+               'nodes', s.nodes, 'activeNodes', s.active_nodes) ORDER BY s.region), '[]'::jsonb))
+    FROM (SELECT n.region::text AS region, count(*) AS nodes,
+                 count(*) FILTER (WHERE n.status = 'active') AS active_nodes
+          FROM federation.federation_nodes n GROUP BY n.region) s
+    LEFT JOIN federation.regions r ON r.code = s.region
+$$;
+
+ALTER FUNCTION api.regions(p_tenant uuid, p_args jsonb) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION regions(p_tenant uuid, p_args jsonb); Type: COMMENT; Schema: api; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION api.regions(p_tenant uuid, p_args jsonb) IS 'The regions served (a node registered): code, display name, nodes and active nodes.';
+
+--
+-- Name: register_tenant(uuid, jsonb); Type: FUNCTION; Schema: api; Owner: fedgate_owner
+--
+
+CREATE FUNCTION api.register_tenant(p_tenant uuid, p_body jsonb) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v record := federation.register_creation(p_tenant, p_body);
+BEGIN
+    IF NOT v.replayed THEN
+        PERFORM federation.place_tenant((v.registration).id, (v.registration).region);
+    END IF;
+    RETURN federation.registration_json(v.registration, v.replayed);
+END
+$$;
+
+ALTER FUNCTION api.register_tenant(p_tenant uuid, p_body jsonb) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION register_tenant(p_tenant uuid, p_body jsonb); Type: COMMENT; Schema: api; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION api.register_tenant(p_tenant uuid, p_body jsonb) IS 'Registers a new tenant (status provisioning) and places it on a node of its region, in one transaction; with an Idempotency-Key seen before, that registration as it is now. Returns {tenantId, nodeId, region, status, replayed}.';
+
+--
+-- Name: register_unplaced_tenant(uuid, jsonb); Type: FUNCTION; Schema: api; Owner: fedgate_owner
+--
+
+CREATE FUNCTION api.register_unplaced_tenant(p_tenant uuid, p_body jsonb) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v record := federation.register_creation(p_tenant, p_body);
+BEGIN
+    RETURN federation.registration_json(v.registration, v.replayed);
+END
+$$;
+
+ALTER FUNCTION api.register_unplaced_tenant(p_tenant uuid, p_body jsonb) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION register_unplaced_tenant(p_tenant uuid, p_body jsonb); Type: COMMENT; Schema: api; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION api.register_unplaced_tenant(p_tenant uuid, p_body jsonb) IS 'Registers a new tenant (status provisioning) without a placement: the default node serves it (the legacy namespace). Returns {tenantId, nodeId, region, status, replayed}.';
+
+--
+-- Name: report_telemetry(uuid, jsonb); Type: FUNCTION; Schema: api; Owner: fedgate_owner
+--
+
+CREATE FUNCTION api.report_telemetry(p_tenant uuid, p_body jsonb) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_agent uuid := onboarding.json_uuid(p_body, 'agentId', true);
+    v_status text := coalesce(onboarding.json_text(p_body, 'status', false, 16), 'ok');
+    v_cpu real;
+    v_mem real;
+    v_events bigint;
+    v_id bigint;
+    v_caller jsonb;
+BEGIN
+    PERFORM onboarding.api_require_writable(p_tenant, '{operator,agent}');
+    v_caller := onboarding.claims();
+    IF v_caller ->> 'role' = 'agent' AND (v_caller ->> 'agent_id') IS DISTINCT FROM v_agent::text THEN
+        RAISE EXCEPTION 'an agent reports only its own heartbeats' USING ERRCODE = 'FG403';
+    END IF;
+    BEGIN
+        v_cpu := (p_body ->> 'cpuPercent')::real;
+        v_mem := (p_body ->> 'memoryMb')::real;
+        v_events := coalesce((p_body ->> 'eventsSent')::bigint, 0);
+    EXCEPTION WHEN data_exception THEN
+        PERFORM onboarding.api_invalid('cpuPercent', 'cpuPercent, memoryMb and eventsSent must be numbers');
+    END;
+    IF v_status NOT IN ('ok', 'degraded', 'error') THEN
+        PERFORM onboarding.api_invalid('status', 'status must be ok, degraded or error');
+    END IF;
+    UPDATE onboarding.agent_instances SET last_seen_at = now() WHERE tenant_id = p_tenant AND id = v_agent;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'agent % is not registered for this tenant', v_agent USING ERRCODE = 'FG404',
+            DETAIL = jsonb_build_object('field', 'agentId')::text;
+    END IF;
+    INSERT INTO onboarding.agent_heartbeats (tenant_id, agent_instance_id, cpu_percent, memory_mb, events_sent, status)
+    VALUES (p_tenant, v_agent, v_cpu, v_mem, v_events, v_status)
+    RETURNING id INTO v_id;
+    RETURN jsonb_build_object('accepted', true, 'heartbeatId', v_id, 'agentId', v_agent);
+END
+$$;
+
+ALTER FUNCTION api.report_telemetry(p_tenant uuid, p_body jsonb) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION report_telemetry(p_tenant uuid, p_body jsonb); Type: COMMENT; Schema: api; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION api.report_telemetry(p_tenant uuid, p_body jsonb) IS 'An agent''s heartbeat {agentId, cpuPercent?, memoryMb?, eventsSent?, status?}; the agent must be registered for the tenant. Callers: the agent itself (its credential names agentId) or an operator.';
+
+--
+-- Name: revoke_kit(uuid, jsonb); Type: FUNCTION; Schema: api; Owner: fedgate_owner
+--
+
+CREATE FUNCTION api.revoke_kit(p_tenant uuid, p_args jsonb DEFAULT '{}'::jsonb) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_kit_id uuid := onboarding.json_uuid(p_args, 'kitId', true);
+    v_kit onboarding.bootstrap_kits;
+BEGIN
+    PERFORM onboarding.api_require_tenant(p_tenant);
+    UPDATE onboarding.bootstrap_kits k SET revoked_at = coalesce(k.revoked_at, now())
+    WHERE k.tenant_id = p_tenant AND k.id = v_kit_id
+    RETURNING * INTO v_kit;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no such kit for this tenant' USING ERRCODE = 'FG404';
+    END IF;
+    IF v_kit.revoked_at = now() THEN  -- revoked by this call, not before
+        INSERT INTO onboarding.bootstrap_audit (tenant_id, kit_id, event, outcome, detail)
+        VALUES (p_tenant, v_kit.id, 'kit.revoked', 'success', jsonb_build_object('agentsEnrolled', v_kit.agents_enrolled));
+        INSERT INTO onboarding.tenant_activity (tenant_id, kind, detail)
+        VALUES (p_tenant, 'kit.revoked', jsonb_build_object('kitId', v_kit.id));
+    END IF;
+    RETURN jsonb_build_object('kitId', v_kit.id, 'state', 'revoked', 'revokedAt', v_kit.revoked_at);
+END
+$$;
+
+ALTER FUNCTION api.revoke_kit(p_tenant uuid, p_args jsonb) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION revoke_kit(p_tenant uuid, p_args jsonb); Type: COMMENT; Schema: api; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION api.revoke_kit(p_tenant uuid, p_args jsonb) IS 'Revokes a kit ({kitId}): it enrolls no more agents; agents it enrolled keep their credentials. Revoking a revoked kit answers the first revocation.';
+
+--
+-- Name: seal_kit(uuid, jsonb); Type: FUNCTION; Schema: api; Owner: fedgate_owner
+--
+
+CREATE FUNCTION api.seal_kit(p_tenant uuid, p_body jsonb) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_kit_id uuid := onboarding.json_uuid(p_body, 'kitId', true);
+    v_metadata text := onboarding.json_text(p_body, 'metadataJson', true, 1048576);
+    v_sha text := onboarding.json_text(p_body, 'archiveSha256', true, 64);
+    v_kit onboarding.bootstrap_kits;
+BEGIN
+    PERFORM onboarding.api_require_writable(p_tenant);
+    UPDATE onboarding.bootstrap_kits k SET metadata_json = v_metadata, archive_sha256 = v_sha, sealed_at = now()
+    WHERE k.id = v_kit_id AND k.tenant_id = p_tenant AND k.sealed_at IS NULL
+    RETURNING * INTO v_kit;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'kit % is not an unsealed kit of this tenant', v_kit_id USING ERRCODE = 'FG404';
+    END IF;
+    INSERT INTO onboarding.bootstrap_audit (tenant_id, kit_id, event, outcome, detail)
+    VALUES (p_tenant, v_kit.id, 'kit.issued', 'success',
+            jsonb_build_object('format', v_kit.format, 'agents', to_jsonb(v_kit.agents),
+                               'archiveSha256', v_sha, 'expiresAt', v_kit.expires_at));
+    INSERT INTO onboarding.tenant_activity (tenant_id, kind, detail)
+    VALUES (p_tenant, 'kit.issued', jsonb_build_object('kitId', v_kit.id, 'agents', to_jsonb(v_kit.agents)));
+    RETURN jsonb_build_object('kitId', v_kit.id, 'archiveSha256', v_sha, 'sealedAt', v_kit.sealed_at);
+END
+$$;
+
+ALTER FUNCTION api.seal_kit(p_tenant uuid, p_body jsonb) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION seal_kit(p_tenant uuid, p_body jsonb); Type: COMMENT; Schema: api; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION api.seal_kit(p_tenant uuid, p_body jsonb) IS 'Records a rendered kit: its metadata.json (verbatim) and archive SHA-256; writes kit.issued to the audit trail.';
+
+--
+-- Name: set_tenant_status(uuid, jsonb); Type: FUNCTION; Schema: api; Owner: fedgate_owner
+--
+
+CREATE FUNCTION api.set_tenant_status(p_tenant uuid, p_body jsonb) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_status text := onboarding.json_text(p_body, 'status', true, 16);
+    v_row onboarding.tenants := onboarding.api_require_tenant(p_tenant, '{operator}');
+BEGIN
+    IF v_status NOT IN ('active', 'suspended') THEN
+        PERFORM onboarding.api_invalid('status', 'status must be active or suspended');
+    END IF;
+    IF v_row.status IS DISTINCT FROM v_status THEN
+        UPDATE onboarding.tenants t SET status = v_status WHERE t.id = p_tenant RETURNING t.* INTO v_row;
+        INSERT INTO onboarding.tenant_activity (tenant_id, kind, detail)
+        VALUES (p_tenant, CASE v_status WHEN 'suspended' THEN 'tenant.suspended' ELSE 'tenant.resumed' END,
+                jsonb_build_object('reason', onboarding.json_text(p_body, 'reason', false, 500)));
+    END IF;
+    RETURN onboarding.tenant_json(v_row);
+END
+$$;
+
+ALTER FUNCTION api.set_tenant_status(p_tenant uuid, p_body jsonb) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION set_tenant_status(p_tenant uuid, p_body jsonb); Type: COMMENT; Schema: api; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION api.set_tenant_status(p_tenant uuid, p_body jsonb) IS 'An operator suspends or resumes a tenant on its node ({status: active|suspended, reason?}); the change and who made it go to the activity feed. A suspended tenant''s writes and kit issuance are refused (FG423); reads are served.';
+
+--
+-- Name: tenant_activity(uuid, jsonb); Type: FUNCTION; Schema: api; Owner: fedgate_owner
+--
+
+CREATE FUNCTION api.tenant_activity(p_tenant uuid, p_args jsonb DEFAULT '{}'::jsonb) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_limit integer := onboarding.api_page_limit(p_args);
+    v_cursor bigint := onboarding.api_page_cursor(p_args);
+BEGIN
+    PERFORM onboarding.api_require_tenant(p_tenant);
+    RETURN onboarding.api_page((
+        SELECT coalesce(jsonb_agg(jsonb_build_object('id', a.id, 'kind', a.kind, 'detail', a.detail,
+                                                     'actor', a.actor, 'createdAt', a.created_at)
+                                  ORDER BY a.id DESC), '[]'::jsonb)
+        FROM (SELECT * FROM onboarding.tenant_activity x
+              WHERE x.tenant_id = p_tenant AND (v_cursor IS NULL OR x.id < v_cursor)
+              ORDER BY x.id DESC LIMIT v_limit + 1) a), v_limit);
+END
+$$;
+
+ALTER FUNCTION api.tenant_activity(p_tenant uuid, p_args jsonb) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION tenant_activity(p_tenant uuid, p_args jsonb); Type: COMMENT; Schema: api; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION api.tenant_activity(p_tenant uuid, p_args jsonb) IS 'A tenant''s activity, newest first, each item with who acted (actor: sub, role, address): {items, limit, nextCursor}; limit defaults to 50 and is capped at 200.';
+
+--
+-- Name: tenant_agents(uuid, jsonb); Type: FUNCTION; Schema: api; Owner: fedgate_owner
+--
+
+CREATE FUNCTION api.tenant_agents(p_tenant uuid, p_args jsonb DEFAULT '{}'::jsonb) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_limit integer := onboarding.api_page_limit(p_args, 100, 500);
+BEGIN
+    PERFORM onboarding.api_require_tenant(p_tenant);
+    RETURN jsonb_build_object('items', coalesce((
+        SELECT jsonb_agg(jsonb_build_object('agentId', a.id, 'hostname', a.hostname, 'agentType', a.agent_type,
+                                            'version', a.version, 'kitId', a.kit_id,
+                                            'registeredAt', a.registered_at, 'lastSeenAt', a.last_seen_at)
+                         ORDER BY a.hostname, a.agent_type)
+        FROM (SELECT * FROM onboarding.agent_instances x WHERE x.tenant_id = p_tenant
+              ORDER BY x.hostname, x.agent_type LIMIT v_limit) a), '[]'::jsonb),
+        'total', (SELECT count(*) FROM onboarding.agent_instances x WHERE x.tenant_id = p_tenant));
+END
+$$;
+
+ALTER FUNCTION api.tenant_agents(p_tenant uuid, p_args jsonb) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION tenant_agents(p_tenant uuid, p_args jsonb); Type: COMMENT; Schema: api; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION api.tenant_agents(p_tenant uuid, p_args jsonb) IS 'The agent instances registered for a tenant (by hostname), with the total.';
+
+--
+-- Name: tenant_status(uuid, jsonb); Type: FUNCTION; Schema: api; Owner: fedgate_owner
+--
+
+CREATE FUNCTION api.tenant_status(p_tenant uuid, p_args jsonb DEFAULT '{}'::jsonb) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_row onboarding.tenants := onboarding.api_require_tenant(p_tenant);
+BEGIN
+    RETURN onboarding.tenant_json(v_row) || jsonb_build_object(
+        'agents', (SELECT count(*) FROM onboarding.agent_instances a WHERE a.tenant_id = p_tenant),
+        'kits', (SELECT count(*) FROM onboarding.bootstrap_kits k WHERE k.tenant_id = p_tenant AND k.sealed_at IS NOT NULL),
+        'lastActivityAt', (SELECT a.created_at FROM onboarding.tenant_activity a WHERE a.tenant_id = p_tenant
+                           ORDER BY a.id DESC LIMIT 1));
+END
+$$;
+
+ALTER FUNCTION api.tenant_status(p_tenant uuid, p_args jsonb) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION tenant_status(p_tenant uuid, p_args jsonb); Type: COMMENT; Schema: api; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION api.tenant_status(p_tenant uuid, p_args jsonb) IS 'The tenant on this node with its agent and kit counts and last activity; FG404 when the tenant is not here.';
+
+--
+-- Name: tenant_telemetry(uuid, jsonb); Type: FUNCTION; Schema: api; Owner: fedgate_owner
+--
+
+CREATE FUNCTION api.tenant_telemetry(p_tenant uuid, p_args jsonb DEFAULT '{}'::jsonb) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_window interval := onboarding.telemetry_window(p_args ->> 'window');
+    v_since timestamptz := now() - v_window;
+BEGIN
+    PERFORM onboarding.api_require_tenant(p_tenant);
+    RETURN (
+        SELECT jsonb_build_object(
+            'window', coalesce(p_args ->> 'window', '1h'), 'since', v_since,
+            'heartbeats', count(*),
+            'reportingAgents', count(DISTINCT h.agent_instance_id),
+            'registeredAgents', (SELECT count(*) FROM onboarding.agent_instances a WHERE a.tenant_id = p_tenant),
+            'avgCpuPercent', round(avg(h.cpu_percent)::numeric, 2),
+            'maxCpuPercent', max(h.cpu_percent),
+            'avgMemoryMb', round(avg(h.memory_mb)::numeric, 2),
+            'eventsSent', coalesce(sum(h.events_sent), 0),
+            'byStatus', jsonb_build_object(
+                'ok', count(*) FILTER (WHERE h.status = 'ok'),
+                'degraded', count(*) FILTER (WHERE h.status = 'degraded'),
+                'error', count(*) FILTER (WHERE h.status = 'error')),
+            'lastHeartbeatAt', max(h.reported_at))
+        FROM onboarding.agent_heartbeats h
+        WHERE h.tenant_id = p_tenant AND h.reported_at >= v_since);
+END
+$$;
+
+ALTER FUNCTION api.tenant_telemetry(p_tenant uuid, p_args jsonb) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION tenant_telemetry(p_tenant uuid, p_args jsonb); Type: COMMENT; Schema: api; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION api.tenant_telemetry(p_tenant uuid, p_args jsonb) IS 'Agent heartbeats aggregated over a window (?window=15m|1h|7d, default 1h): counts, CPU, memory, events, statuses.';
+
+--
+-- Name: unregister_tenant(uuid, jsonb); Type: FUNCTION; Schema: api; Owner: fedgate_owner
+--
+
+CREATE FUNCTION api.unregister_tenant(p_tenant uuid, p_args jsonb DEFAULT '{}'::jsonb) RETURNS jsonb
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT onboarding.api_caller(p_tenant, '{operator}');
+    WITH d AS (DELETE FROM federation.tenant_registry WHERE id = p_tenant AND status = 'provisioning' RETURNING 1)
+    SELECT jsonb_build_object('tenantId', p_tenant, 'removed', EXISTS (SELECT 1 FROM d));
+$$;
+
+ALTER FUNCTION api.unregister_tenant(p_tenant uuid, p_args jsonb) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION unregister_tenant(p_tenant uuid, p_args jsonb); Type: COMMENT; Schema: api; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION api.unregister_tenant(p_tenant uuid, p_args jsonb) IS 'Removes a registration its node refused (its map row and routes go with it). Active tenants are never removed.';
+
+--
+-- Name: validate_identity(uuid, jsonb); Type: FUNCTION; Schema: api; Owner: fedgate_owner
+--
+
+CREATE FUNCTION api.validate_identity(p_tenant uuid, p_body jsonb) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_type text := onboarding.json_text(p_body, 'type', true, 63);
+    v_config jsonb := p_body -> 'config';
+    v_provider onboarding.identity_provider_types;
+    v_errors jsonb := '[]'::jsonb;
+    v_result jsonb;
+BEGIN
+    IF p_tenant IS NOT NULL THEN
+        PERFORM onboarding.api_require_writable(p_tenant);  -- the outcome goes to the tenant's activity
+    END IF;
+    SELECT * INTO v_provider FROM onboarding.identity_provider_types i WHERE i.id = lower(v_type);
+    IF NOT FOUND THEN
+        v_errors := jsonb_build_array(jsonb_build_object('field', 'type',
+            'message', format('unknown identity provider type; one of: %s',
+                              (SELECT string_agg(id, ', ' ORDER BY id) FROM onboarding.identity_provider_types))));
+    ELSIF v_config IS NULL OR jsonb_typeof(v_config) <> 'object' THEN
+        v_errors := jsonb_build_array(jsonb_build_object('field', 'config', 'message', 'must be an object'));
+    ELSE
+        SELECT coalesce(jsonb_agg(jsonb_build_object('field', 'config.' || (f ->> 'name'), 'message', e.msg)
+                                  ORDER BY f ->> 'name'), '[]'::jsonb)
+          INTO v_errors
+        FROM jsonb_array_elements(v_provider.required_fields) f,
+             LATERAL (SELECT onboarding.identity_field_error(f ->> 'type', v_config -> (f ->> 'name')) AS msg) e
+        WHERE e.msg IS NOT NULL;
+    END IF;
+    v_result := jsonb_build_object('valid', jsonb_array_length(v_errors) = 0, 'type', lower(v_type), 'errors', v_errors);
+    IF p_tenant IS NOT NULL THEN  -- the outcome, never the configuration (it holds secrets)
+        INSERT INTO onboarding.tenant_activity (tenant_id, kind, detail)
+        VALUES (p_tenant, 'identity.validated',
+                jsonb_build_object('type', lower(v_type), 'valid', v_result -> 'valid',
+                                   'errors', jsonb_array_length(v_errors)));
+    END IF;
+    RETURN v_result;
+END
+$$;
+
+ALTER FUNCTION api.validate_identity(p_tenant uuid, p_body jsonb) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION validate_identity(p_tenant uuid, p_body jsonb); Type: COMMENT; Schema: api; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION api.validate_identity(p_tenant uuid, p_body jsonb) IS 'Checks an identity provider configuration {type, config}: {valid, type, errors: [{field, message}]}. With a tenant, the outcome (not the configuration) goes to its activity.';
+
+--
+-- Name: verify_kit(uuid, jsonb, jsonb, jsonb); Type: PROCEDURE; Schema: api; Owner: fedgate_owner
+--
+
+CREATE PROCEDURE api.verify_kit(IN p_tenant uuid, IN p_body jsonb, IN p_claims jsonb, INOUT p_result jsonb DEFAULT NULL::jsonb)
+    LANGUAGE plpgsql
+    AS $$
+-- A procedure that commits cannot carry a SET clause: its work, with the
+-- pinned search_path, is verify_kit_attempt; this body names only that.
+DECLARE
+    v_outcome jsonb;
+    v_code text;
+BEGIN
+    IF p_claims IS NOT NULL THEN  -- NULL: the claims already set (a DBA's SET fedgate.claims)
+        PERFORM pg_catalog.set_config('fedgate.claims', p_claims::text, true);
+    END IF;
+    v_outcome := onboarding.verify_kit_attempt(p_tenant, p_body);
+    v_code := v_outcome ->> 'code';
+    IF v_outcome ? 'refusal' THEN
+        COMMIT;  -- the refusal stays in the audit trail (and the address's failure count) although the call fails
+        RAISE EXCEPTION '%', v_outcome ->> 'message'
+            USING ERRCODE = v_code, DETAIL = jsonb_build_object('reason', v_outcome ->> 'refusal')::text;
+    END IF;
+    p_result := v_outcome;
+END
+$$;
+
+ALTER PROCEDURE api.verify_kit(IN p_tenant uuid, IN p_body jsonb, IN p_claims jsonb, INOUT p_result jsonb) OWNER TO fedgate_owner;
+
+--
+-- Name: PROCEDURE verify_kit(IN p_tenant uuid, IN p_body jsonb, IN p_claims jsonb, INOUT p_result jsonb); Type: COMMENT; Schema: api; Owner: fedgate_owner
+--
+
+COMMENT ON PROCEDURE api.verify_kit(IN p_tenant uuid, IN p_body jsonb, IN p_claims jsonb, INOUT p_result jsonb) IS 'An agent presents {kitId, token, hostname, agentType, version}, the gateway its caller''s claims: registers the agent instance (FG404 unknown kit, FG401 wrong token, FG410 expired or revoked, FG403 agent type not in the kit, FG409 host enrolled without its agent''s credential or kit used up, FG429 address throttled). Every outcome but throttling is in the audit trail. Call it at top level (CALL outside a transaction block, as the gateway does): a refusal commits its audit row before raising, which a transaction block does not allow (2D000).';
+
+SET default_tablespace = '';
+
+SET default_table_access_method = heap;
+
+--
+-- Name: tenant_moves; Type: TABLE; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE TABLE federation.tenant_moves (
+    move_id bigint NOT NULL,
+    tenant_id uuid NOT NULL,
+    source_node text NOT NULL,
+    target_node text NOT NULL,
+    state text DEFAULT 'copying'::text NOT NULL,
+    switched boolean DEFAULT false NOT NULL,
+    keep_source boolean DEFAULT false NOT NULL,
+    rows_expected jsonb DEFAULT '{}'::jsonb NOT NULL,
+    rows_copied jsonb DEFAULT '{}'::jsonb NOT NULL,
+    lag_bytes bigint,
+    verify_result jsonb,
+    pause_ms real,
+    error text,
+    fenced_at timestamp with time zone,
+    started_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    finished_at timestamp with time zone,
+    CONSTRAINT tenant_moves_check CHECK ((source_node <> target_node)),
+    CONSTRAINT tenant_moves_check1 CHECK (((NOT switched) OR (state = ANY (ARRAY['cutover'::text, 'cleanup'::text, 'done'::text])))),
+    CONSTRAINT tenant_moves_rows_copied_check CHECK ((jsonb_typeof(rows_copied) = 'object'::text)),
+    CONSTRAINT tenant_moves_rows_expected_check CHECK ((jsonb_typeof(rows_expected) = 'object'::text)),
+    CONSTRAINT tenant_moves_state_check CHECK ((state = ANY (ARRAY['copying'::text, 'catching_up'::text, 'verifying'::text, 'cutover'::text, 'cleanup'::text, 'done'::text, 'aborted'::text, 'failed'::text])))
+);
+
+ALTER TABLE federation.tenant_moves OWNER TO fedgate_owner;
+
+--
+-- Name: TABLE tenant_moves; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON TABLE federation.tenant_moves IS 'Tenant moves between nodes: one open move per tenant, its state, progress (rows per table, replication lag), verification, the tenant''s write pause and the error that stopped it.';
+
+--
+-- Name: COLUMN tenant_moves.switched; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON COLUMN federation.tenant_moves.switched IS 'The map and routing rules name the target: from here the move only goes forward (cleanup, done).';
+
+--
+-- Name: COLUMN tenant_moves.fenced_at; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON COLUMN federation.tenant_moves.fenced_at IS 'When the cutover fenced the tenant: gateways hold its requests, the source refuses its writes.';
+
+--
+-- Name: abort_move(bigint, text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.abort_move(p_move bigint, p_why text DEFAULT 'aborted by an operator'::text) RETURNS federation.tenant_moves
+    LANGUAGE sql
+    AS $$ SELECT * FROM federation.stop_move(p_move, 'aborted', p_why) $$;
+
+ALTER FUNCTION federation.abort_move(p_move bigint, p_why text) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION abort_move(p_move bigint, p_why text); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.abort_move(p_move bigint, p_why text) IS 'Aborts a move before its switch (see stop_move).';
+
+--
+-- Name: add_node(text, text, text, integer, integer, jsonb); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.add_node(p_node_id text, p_region text, p_database_url text, p_priority integer DEFAULT 0, p_placement_weight integer DEFAULT 100, p_metadata jsonb DEFAULT '{}'::jsonb) RETURNS TABLE(node_id text, region text, status text, priority integer, placement_weight integer)
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    -- A region first seen here is named by its code until add_region names it.
+    INSERT INTO federation.regions (code, display_name) VALUES (p_region, p_region) ON CONFLICT (code) DO NOTHING;
+    RETURN QUERY
+    INSERT INTO federation.federation_nodes AS n (node_id, region, database_url, priority, placement_weight, metadata)
+    VALUES (p_node_id, p_region, p_database_url, coalesce(p_priority, 0), coalesce(p_placement_weight, 100),
+            coalesce(p_metadata, '{}'::jsonb))
+    ON CONFLICT ON CONSTRAINT federation_nodes_node_id_key DO UPDATE SET
+        region = EXCLUDED.region,
+        database_url = EXCLUDED.database_url,
+        priority = EXCLUDED.priority,
+        placement_weight = EXCLUDED.placement_weight,
+        metadata = EXCLUDED.metadata
+    RETURNING n.node_id, n.region::text, n.status, n.priority, n.placement_weight;
+END
+$$;
+
+ALTER FUNCTION federation.add_node(p_node_id text, p_region text, p_database_url text, p_priority integer, p_placement_weight integer, p_metadata jsonb) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION add_node(p_node_id text, p_region text, p_database_url text, p_priority integer, p_placement_weight integer, p_metadata jsonb); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.add_node(p_node_id text, p_region text, p_database_url text, p_priority integer, p_placement_weight integer, p_metadata jsonb) IS 'Registers a node, or updates it when node_id exists (status is kept); a new region is registered under its code (add_region names it). Returns the row without its database URL. The node''s schema is migrated by `fedgate node add`.';
+
+--
+-- Name: add_region(text, text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.add_region(p_code text, p_display_name text) RETURNS TABLE(code text, display_name text)
+    LANGUAGE sql
+    AS $$
+    INSERT INTO federation.regions AS r (code, display_name) VALUES (p_code, p_display_name)
+    ON CONFLICT ON CONSTRAINT regions_pkey DO UPDATE SET display_name = EXCLUDED.display_name
+    RETURNING r.code::text, r.display_name
+$$;
+
+ALTER FUNCTION federation.add_region(p_code text, p_display_name text) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION add_region(p_code text, p_display_name text); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.add_region(p_code text, p_display_name text) IS 'Registers a region code with its display name, or renames it. The one source of region names: every kit and the regions endpoint read it.';
+
+--
+-- Name: add_replica(text, text, text, interval); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.add_replica(p_node_id text, p_replica_id text, p_database_url text, p_max_lag interval DEFAULT '00:00:02'::interval) RETURNS TABLE(replica_id text, node_id text, max_lag interval)
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM federation.federation_nodes n WHERE n.node_id = p_node_id) THEN
+        RAISE EXCEPTION 'unknown node: %', p_node_id USING ERRCODE = 'FG404';
+    END IF;
+    IF p_node_id = 'default' AND p_database_url IS NOT NULL AND p_database_url = 'self' THEN
+        RAISE EXCEPTION 'a replica is another database than its node' USING ERRCODE = 'FG400';
+    END IF;
+    RETURN QUERY
+    INSERT INTO federation.federation_replicas AS r (replica_id, node_id, database_url, max_lag)
+    VALUES (p_replica_id, p_node_id, p_database_url, coalesce(p_max_lag, '2 seconds'))
+    ON CONFLICT ON CONSTRAINT federation_replicas_pkey DO UPDATE
+        SET node_id = EXCLUDED.node_id, database_url = EXCLUDED.database_url, max_lag = EXCLUDED.max_lag,
+            usable = false, healthy = NULL, checked_at = NULL
+    RETURNING r.replica_id, r.node_id::text, r.max_lag;
+END
+$$;
+
+ALTER FUNCTION federation.add_replica(p_node_id text, p_replica_id text, p_database_url text, p_max_lag interval) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION add_replica(p_node_id text, p_replica_id text, p_database_url text, p_max_lag interval); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.add_replica(p_node_id text, p_replica_id text, p_database_url text, p_max_lag interval) IS 'Registers a streaming replica of a node (or updates one). It serves no read until the health checker has found it in recovery and within max_lag.';
+
+--
+-- Name: add_route(uuid, text, text, integer, boolean); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.add_route(p_tenant uuid, p_region text, p_node_id text, p_weight integer DEFAULT 100, p_is_primary boolean DEFAULT false) RETURNS TABLE(tenant_id uuid, region text, node_id text, is_primary boolean, weight integer)
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM federation.tenant_federation_map m WHERE m.tenant_id = p_tenant) THEN
+        RAISE EXCEPTION 'tenant % has no federation mapping', p_tenant
+            USING ERRCODE = 'FG404', HINT = 'place the tenant first (place_tenant)';
+    END IF;
+    IF p_is_primary THEN  -- one primary per (tenant, region): the new one replaces it
+        UPDATE federation.federation_routing r SET is_primary = false
+        WHERE r.tenant_id = p_tenant AND r.region = p_region AND r.is_primary AND r.node_id <> p_node_id;
+    END IF;
+    RETURN QUERY
+    INSERT INTO federation.federation_routing AS r (tenant_id, region, node_id, is_primary, weight)
+    VALUES (p_tenant, p_region, p_node_id, coalesce(p_is_primary, false), coalesce(p_weight, 100))
+    ON CONFLICT ON CONSTRAINT federation_routing_tenant_id_region_node_id_key DO UPDATE SET
+        is_primary = EXCLUDED.is_primary, weight = EXCLUDED.weight
+    RETURNING r.tenant_id, r.region::text, r.node_id, r.is_primary, r.weight;
+END
+$$;
+
+ALTER FUNCTION federation.add_route(p_tenant uuid, p_region text, p_node_id text, p_weight integer, p_is_primary boolean) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION add_route(p_tenant uuid, p_region text, p_node_id text, p_weight integer, p_is_primary boolean); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.add_route(p_tenant uuid, p_region text, p_node_id text, p_weight integer, p_is_primary boolean) IS 'Adds or updates a routing rule for a mapped tenant; with is_primary it becomes the region''s only primary rule.';
+
+--
+-- Name: advance_move(bigint, text, text, jsonb); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.advance_move(p_move bigint, p_from text, p_to text, p_progress jsonb DEFAULT '{}'::jsonb) RETURNS federation.tenant_moves
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_row federation.tenant_moves;
+BEGIN
+    IF (p_from, p_to) NOT IN (('copying', 'catching_up'), ('catching_up', 'verifying'), ('verifying', 'cutover'),
+                              ('cleanup', 'done'), ('copying', 'copying'), ('catching_up', 'catching_up'),
+                              ('verifying', 'verifying'), ('cutover', 'cutover'), ('cleanup', 'cleanup')) THEN
+        RAISE EXCEPTION 'a move does not go from % to %', p_from, p_to USING ERRCODE = 'FG400';
+    END IF;
+    UPDATE federation.tenant_moves m SET
+        state = p_to,
+        rows_expected = coalesce(p_progress -> 'rowsExpected', m.rows_expected),
+        rows_copied = coalesce(p_progress -> 'rowsCopied', m.rows_copied),
+        lag_bytes = coalesce((p_progress ->> 'lagBytes')::bigint, m.lag_bytes),
+        verify_result = coalesce(p_progress -> 'verify', m.verify_result),
+        pause_ms = coalesce((p_progress ->> 'pauseMs')::real, m.pause_ms),
+        updated_at = now(),
+        finished_at = CASE WHEN p_to = 'done' THEN now() END
+    WHERE m.move_id = p_move AND m.state = p_from
+    RETURNING * INTO v_row;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'move % is not in state % (another mover, or an abort, got there first)', p_move, p_from
+            USING ERRCODE = 'FG409';
+    END IF;
+    RETURN v_row;
+END
+$$;
+
+ALTER FUNCTION federation.advance_move(p_move bigint, p_from text, p_to text, p_progress jsonb) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION advance_move(p_move bigint, p_from text, p_to text, p_progress jsonb); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.advance_move(p_move bigint, p_from text, p_to text, p_progress jsonb) IS 'Moves a move from state p_from to p_to (or records progress in the same state) only if it is in p_from: {rowsExpected, rowsCopied, lagBytes, verify, pauseMs} as given. FG400 a transition that does not exist, FG409 the move is elsewhere.';
+
+--
+-- Name: derive_top_routes(); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.derive_top_routes() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    SELECT t.regions, t.nodes, t.is_primary INTO NEW.route_regions, NEW.route_nodes, NEW.route_is_primary
+    FROM federation.top_routes(ARRAY[NEW.tenant_id]) t;
+    RETURN NEW;
+END
+$$;
+
+ALTER FUNCTION federation.derive_top_routes() OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION derive_top_routes(); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.derive_top_routes() IS 'Row trigger of tenant_federation_map: a map row written by a statement (not by sync_top_routes) gets its route_* arrays from federation_routing, never from the writer.';
+
+--
+-- Name: drain_plan(text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.drain_plan(p_node text) RETURNS TABLE(tenant_id uuid, target_node text)
+    LANGUAGE plpgsql STABLE
+    AS $$
+DECLARE
+    v_region text;
+BEGIN
+    SELECT n.region INTO v_region FROM federation.federation_nodes n WHERE n.node_id = p_node;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'unknown node: %', p_node USING ERRCODE = 'FG404';
+    END IF;
+    RETURN QUERY
+    SELECT t.id, (SELECT n.node_id::text FROM federation.federation_nodes n
+                  WHERE n.region = coalesce(t.region, v_region) AND n.node_id <> p_node AND n.status = 'active'
+                    AND federation.node_serving(n.status, n.unhealthy_checked_at)
+                  ORDER BY federation.rendezvous_score(t.id, n.region, n.node_id, n.placement_weight) DESC, n.node_id
+                  LIMIT 1)
+    FROM (SELECT m.tenant_id AS id, m.primary_region::text AS region FROM federation.tenant_federation_map m
+          WHERE m.primary_node_id = p_node
+          UNION ALL
+          SELECT r.id, r.region::text FROM federation.tenant_registry r
+          WHERE p_node = 'default' AND r.status <> 'provisioning'
+            AND NOT EXISTS (SELECT 1 FROM federation.tenant_federation_map m WHERE m.tenant_id = r.id)) t
+    WHERE NOT EXISTS (SELECT 1 FROM federation.tenant_moves x
+                      WHERE x.tenant_id = t.id AND x.state NOT IN ('done', 'aborted', 'failed'))
+    ORDER BY t.id;
+END
+$$;
+
+ALTER FUNCTION federation.drain_plan(p_node text) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION drain_plan(p_node text); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.drain_plan(p_node text) IS 'Where each tenant of a node goes when it is drained: an active, serving node of the tenant''s region other than this one, by the same weighted rendezvous as placement (NULL: no such node). Tenants with an open move are left out.';
+
+--
+-- Name: explain_route(uuid, text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.explain_route(p_tenant uuid, p_region text DEFAULT NULL::text) RETURNS TABLE(ord integer, node_id text, node_region text, source text, rule_weight integer, score numeric, node_status text, health text, decision text, why text)
+    LANGUAGE sql STABLE
+    AS $$
+    WITH c AS (
+        SELECT rc.*,
+               min(rc.ord) FILTER (WHERE rc.serving OR rc.source = 'default_unmapped') OVER () AS chosen
+        FROM federation.route_candidates(p_tenant, p_region) rc
+    )
+    SELECT c.ord, c.node_id, c.node_region, c.source, c.rule_weight,
+           round(c.score::numeric, 6), c.node_status, c.health,
+           CASE WHEN c.ord = c.chosen THEN 'chosen'
+                WHEN c.chosen IS NULL OR c.ord < c.chosen THEN 'skipped'
+                ELSE 'standby' END,
+           CASE
+               WHEN c.source = 'default_unmapped' THEN 'tenant has no row in tenant_federation_map: the default node serves it'
+               WHEN c.ord = c.chosen AND c.ord > 1 THEN 'failover: every earlier candidate is out'
+               WHEN c.ord = c.chosen AND c.source = 'tenant_primary' AND p_region IS NOT NULL
+                    AND NOT EXISTS (SELECT 1 FROM c c2 WHERE c2.source IN ('region_route', 'region_weighted'))
+                    AND p_region <> c.node_region
+                    THEN format('no routing rule for region %s: the tenant''s primary node serves', p_region)
+               WHEN c.ord = c.chosen AND c.source = 'tenant_primary' THEN 'the tenant''s primary node'
+               WHEN c.ord = c.chosen AND c.source = 'region_route' THEN format('is_primary rule for region %s', p_region)
+               WHEN c.ord = c.chosen AND c.source = 'region_weighted'
+                    THEN format('highest weighted rendezvous score among the rules for region %s', p_region)
+               WHEN c.ord = c.chosen THEN 'rule of the tenant''s primary region'
+               WHEN c.chosen IS NULL OR c.ord < c.chosen THEN coalesce(c.note, 'out')
+               ELSE 'not needed: an earlier candidate serves'
+           END
+    FROM c
+    ORDER BY c.ord
+$$;
+
+ALTER FUNCTION federation.explain_route(p_tenant uuid, p_region text) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION explain_route(p_tenant uuid, p_region text); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.explain_route(p_tenant uuid, p_region text) IS 'Explains resolve_node: every candidate in order, whether it was chosen, skipped (and why) or left standing by.';
+
+--
+-- Name: fail_move(bigint, text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.fail_move(p_move bigint, p_error text) RETURNS federation.tenant_moves
+    LANGUAGE sql
+    AS $$ SELECT * FROM federation.stop_move(p_move, 'failed', p_error) $$;
+
+ALTER FUNCTION federation.fail_move(p_move bigint, p_error text) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION fail_move(p_move bigint, p_error text); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.fail_move(p_move bigint, p_error text) IS 'Ends a move before its switch as failed, with its error (see stop_move).';
+
+--
+-- Name: federation_emit(jsonb); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.federation_emit(p_payload jsonb) RETURNS void
+    LANGUAGE sql
+    AS $$ SELECT pg_notify('fedgate_catalog', p_payload::text) $$;
+
+ALTER FUNCTION federation.federation_emit(p_payload jsonb) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION federation_emit(p_payload jsonb); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.federation_emit(p_payload jsonb) IS 'Sends one catalog change notification on channel fedgate_catalog (all federation triggers go through here).';
+
+--
+-- Name: federation_notify_health(); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.federation_notify_health() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    PERFORM federation.federation_emit(jsonb_build_object(
+        'table', TG_TABLE_NAME, 'op', lower(TG_OP), 'tenant_ids', '[]'::jsonb,
+        'node_ids', jsonb_build_array(coalesce(NEW.node_id, OLD.node_id))));
+    RETURN NULL;
+END
+$$;
+
+ALTER FUNCTION federation.federation_notify_health() OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION federation_notify_health(); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.federation_notify_health() IS 'Row trigger of federation_node_health: notifies when a node''s healthy flag appears, flips or is removed.';
+
+--
+-- Name: federation_notify_moves(); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.federation_notify_moves() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF TG_OP = 'INSERT' OR NEW.fenced_at IS DISTINCT FROM OLD.fenced_at OR NEW.state IS DISTINCT FROM OLD.state THEN
+        PERFORM federation.federation_emit(jsonb_build_object(
+            'table', TG_TABLE_NAME, 'op', lower(TG_OP), 'tenant_ids', jsonb_build_array(NEW.tenant_id),
+            'node_ids', '[]'::jsonb, 'fenced', NEW.fenced_at IS NOT NULL, 'state', NEW.state));
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+ALTER FUNCTION federation.federation_notify_moves() OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION federation_notify_moves(); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.federation_notify_moves() IS 'Row trigger of tenant_moves: notifies the gateways when a move opens, changes state, or its tenant is fenced or released.';
+
+--
+-- Name: federation_notify_replicas(); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.federation_notify_replicas() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_nodes jsonb;
+BEGIN
+    IF TG_OP = 'UPDATE' THEN
+        SELECT jsonb_agg(DISTINCT c.node_id) INTO v_nodes
+        FROM changed c JOIN old_rows o ON o.replica_id = c.replica_id
+        WHERE (c.usable, c.node_id, c.database_url) IS DISTINCT FROM (o.usable, o.node_id, o.database_url);
+    ELSE
+        SELECT jsonb_agg(DISTINCT c.node_id) INTO v_nodes FROM changed c;
+    END IF;
+    IF v_nodes IS NOT NULL THEN
+        PERFORM federation.federation_emit(jsonb_build_object('table', TG_TABLE_NAME, 'op', lower(TG_OP),
+                                                              'tenant_ids', '[]'::jsonb, 'node_ids', v_nodes));
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+ALTER FUNCTION federation.federation_notify_replicas() OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION federation_notify_replicas(); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.federation_notify_replicas() IS 'Statement trigger of federation_replicas: one NOTIFY when replicas are added, removed or become usable or unusable (lag figures alone do not notify).';
+
+--
+-- Name: federation_notify_statement(); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.federation_notify_statement() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_tenants jsonb;
+    v_nodes jsonb;
+    v_payload jsonb;
+BEGIN
+    IF TG_TABLE_NAME = 'federation_nodes' AND TG_OP = 'UPDATE' THEN
+        IF NOT EXISTS (
+            SELECT 1 FROM changed c JOIN old_rows o ON o.id = c.id
+            WHERE (c.node_id, c.region, c.database_url, c.status, c.priority, c.placement_weight, c.metadata)
+                  IS DISTINCT FROM (o.node_id, o.region, o.database_url, o.status, o.priority, o.placement_weight, o.metadata)) THEN
+            RETURN NULL;  -- only the serving state copied from a health report: that table notifies
+        END IF;
+    END IF;
+    IF TG_TABLE_NAME = 'tenant_federation_map' AND TG_OP = 'UPDATE' AND pg_trigger_depth() > 1 THEN
+        -- sync_top_routes rewriting derived columns: federation_routing's own trigger notifies. (A cascade
+        -- that deletes map rows runs as a trigger too, and still notifies; a renamed node notifies through
+        -- federation_nodes, which drops every cached resolution.)
+        RETURN NULL;
+    END IF;
+    SELECT coalesce(jsonb_agg(DISTINCT r.j -> 'tenant_id') FILTER (WHERE r.j ? 'tenant_id'), '[]'::jsonb),
+           coalesce(jsonb_agg(DISTINCT coalesce(r.j -> 'node_id', r.j -> 'primary_node_id'))
+                    FILTER (WHERE r.j ? 'node_id' OR r.j ? 'primary_node_id'), '[]'::jsonb)
+      INTO v_tenants, v_nodes
+    FROM (SELECT to_jsonb(c) AS j FROM changed c) r;
+    IF v_tenants = '[]'::jsonb AND v_nodes = '[]'::jsonb THEN
+        RETURN NULL;  -- the statement changed no row
+    END IF;
+    v_payload := jsonb_build_object('table', TG_TABLE_NAME, 'op', lower(TG_OP),
+                                    'tenant_ids', v_tenants, 'node_ids', v_nodes);
+    IF length(v_payload::text) > 7000 THEN
+        v_payload := jsonb_build_object('table', TG_TABLE_NAME, 'op', lower(TG_OP), 'all', true);
+    END IF;
+    PERFORM federation.federation_emit(v_payload);
+    RETURN NULL;
+END
+$$;
+
+ALTER FUNCTION federation.federation_notify_statement() OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION federation_notify_statement(); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.federation_notify_statement() IS 'Statement trigger of the federation tables: one NOTIFY per statement naming the tenants and nodes it changed.';
+
+--
+-- Name: fence_move(bigint); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.fence_move(p_move bigint) RETURNS federation.tenant_moves
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_row federation.tenant_moves;
+BEGIN
+    UPDATE federation.tenant_moves m SET fenced_at = coalesce(m.fenced_at, now()), updated_at = now()
+    WHERE m.move_id = p_move AND m.state = 'cutover' AND NOT m.switched
+    RETURNING * INTO v_row;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'move % is not at its cutover', p_move USING ERRCODE = 'FG409';
+    END IF;
+    RETURN v_row;
+END
+$$;
+
+ALTER FUNCTION federation.fence_move(p_move bigint) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION fence_move(p_move bigint); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.fence_move(p_move bigint) IS 'Fences the moving tenant (state cutover): every gateway holds its requests until the switch or an abort lifts the fence. Idempotent.';
+
+--
+-- Name: guard_federation_node(); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.guard_federation_node() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_tenants bigint;
+    v_routes bigint;
+BEGIN
+    IF OLD.node_id = 'default' AND (TG_OP = 'DELETE' OR NEW.node_id <> OLD.node_id) THEN
+        RAISE EXCEPTION 'the default node cannot be deleted or renamed'
+            USING ERRCODE = 'FG004', HINT = 'it stands for the control database and serves unmapped tenants';
+    END IF;
+    IF TG_OP = 'DELETE' THEN
+        SELECT count(*) INTO v_tenants FROM federation.tenant_federation_map m WHERE m.primary_node_id = OLD.node_id;
+        SELECT count(*) INTO v_routes FROM federation.federation_routing r WHERE r.node_id = OLD.node_id;
+        IF v_tenants > 0 OR v_routes > 0 THEN
+            RAISE EXCEPTION 'node % still holds % tenant(s) and % routing rule(s)', OLD.node_id, v_tenants, v_routes
+                USING ERRCODE = 'FG004',
+                      HINT = 'set its status to draining, move its tenants and drop its routes before deleting it';
+        END IF;
+        RETURN OLD;
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+ALTER FUNCTION federation.guard_federation_node() OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION guard_federation_node(); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.guard_federation_node() IS 'Trigger: refuses to delete or rename the default node, and to delete a node that still holds tenants or routing rules (FG004).';
+
+--
+-- Name: health_stale_after(); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.health_stale_after() RETURNS interval
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN (COALESCE(NULLIF(current_setting('fedgate.health_stale_after'::text, true), ''::text), '30 seconds'::text))::interval;
+
+ALTER FUNCTION federation.health_stale_after() OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION health_stale_after(); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.health_stale_after() IS 'How old a health report may be before it counts as stale (unknown): the fedgate.health_stale_after setting, default 30 seconds.';
+
+--
+-- Name: health_state(boolean, timestamp with time zone); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.health_state(p_healthy boolean, p_checked_at timestamp with time zone) RETURNS text
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN CASE WHEN (p_healthy IS NULL) THEN 'unknown'::text WHEN (p_checked_at <= (now() - federation.health_stale_after())) THEN 'stale'::text WHEN p_healthy THEN 'healthy'::text ELSE 'unhealthy'::text END;
+
+ALTER FUNCTION federation.health_state(p_healthy boolean, p_checked_at timestamp with time zone) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION health_state(p_healthy boolean, p_checked_at timestamp with time zone); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.health_state(p_healthy boolean, p_checked_at timestamp with time zone) IS 'unknown (no report), stale (older than health_stale_after()), healthy or unhealthy. Only unhealthy keeps a node from serving.';
+
+--
+-- Name: move_source(uuid); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.move_source(p_tenant uuid) RETURNS text
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT coalesce((SELECT m.primary_node_id FROM federation.tenant_federation_map m WHERE m.tenant_id = p_tenant),
+                    'default');
+$$;
+
+ALTER FUNCTION federation.move_source(p_tenant uuid) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION move_source(p_tenant uuid); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.move_source(p_tenant uuid) IS 'The node a tenant''s data is on: its mapped primary node, else the default node.';
+
+--
+-- Name: node_serving(text, timestamp with time zone); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.node_serving(p_status text, p_unhealthy_checked_at timestamp with time zone) RETURNS boolean
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN ((p_status = ANY (ARRAY['active'::text, 'draining'::text])) AND ((p_unhealthy_checked_at IS NULL) OR (p_unhealthy_checked_at <= (now() - federation.health_stale_after()))));
+
+ALTER FUNCTION federation.node_serving(p_status text, p_unhealthy_checked_at timestamp with time zone) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION node_serving(p_status text, p_unhealthy_checked_at timestamp with time zone); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.node_serving(p_status text, p_unhealthy_checked_at timestamp with time zone) IS 'A node serves when its status is active or draining and no fresh health report (younger than health_stale_after()) says unhealthy.';
+
+--
+-- Name: place_tenant(uuid, text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.place_tenant(p_tenant uuid, p_region text) RETURNS TABLE(node_id text, region text)
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_node text;
+    v_existing text;
+BEGIN
+    IF p_region IS NULL OR NOT EXISTS (SELECT 1 FROM federation.federation_nodes n WHERE n.region = p_region) THEN
+        RAISE EXCEPTION 'unknown region: %', coalesce(p_region, '(none)')
+            USING ERRCODE = 'FG001',
+                  HINT = 'a region is served once a node of it is registered: SELECT DISTINCT region FROM federation_nodes';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM federation.tenant_registry t WHERE t.id = p_tenant) THEN
+        RAISE EXCEPTION 'tenant % is not registered', p_tenant USING ERRCODE = 'FG404';
+    END IF;
+    SELECT m.primary_node_id INTO v_existing FROM federation.tenant_federation_map m WHERE m.tenant_id = p_tenant;
+    IF FOUND THEN
+        RAISE EXCEPTION 'tenant % is already placed on node %', p_tenant, v_existing USING ERRCODE = 'FG003';
+    END IF;
+    -- An unplaced tenant is served by the default node, which is this database: if its row is here,
+    -- placing it elsewhere would route it to a node holding none of its data.
+    IF EXISTS (SELECT 1 FROM onboarding.tenants_present(ARRAY[p_tenant])) THEN
+        RAISE EXCEPTION 'tenant % has its data on the default node: placing it would leave that data behind', p_tenant
+            USING ERRCODE = 'FG409', HINT = 'move it instead: fedgate tenant move TENANT --to NODE';
+    END IF;
+
+    SELECT n.node_id INTO v_node
+    FROM federation.federation_nodes n
+    WHERE n.region = p_region
+      AND n.status = 'active'
+      AND federation.node_serving(n.status, n.unhealthy_checked_at)
+    ORDER BY federation.rendezvous_score(p_tenant, p_region, n.node_id, n.placement_weight) DESC, n.node_id
+    LIMIT 1;
+    IF v_node IS NULL THEN
+        RAISE EXCEPTION 'no active node in region %', p_region
+            USING ERRCODE = 'FG002',
+                  HINT = 'every node of the region is draining, down or unhealthy';
+    END IF;
+
+    INSERT INTO federation.tenant_federation_map (tenant_id, primary_node_id, primary_region)
+    VALUES (p_tenant, v_node, p_region);
+    INSERT INTO federation.federation_routing (tenant_id, region, node_id, is_primary, weight)
+    VALUES (p_tenant, p_region, v_node, true, 100);
+
+    node_id := v_node;
+    region := p_region;
+    RETURN NEXT;
+END
+$$;
+
+ALTER FUNCTION federation.place_tenant(p_tenant uuid, p_region text) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION place_tenant(p_tenant uuid, p_region text); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.place_tenant(p_tenant uuid, p_region text) IS 'Places a registered tenant on an active node of a region (weighted rendezvous on placement_weight, deterministic) and writes its map row and primary routing rule. FG001 unknown region, FG002 no active node, FG003 already placed, FG409 the tenant''s data is on the default node (a move, not a placement).';
+
+--
+-- Name: tenant_registry; Type: TABLE; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE TABLE federation.tenant_registry (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    name text NOT NULL,
+    region fedgate.region_code NOT NULL,
+    status text DEFAULT 'provisioning'::text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    idempotency_key text,
+    idempotency_caller text,
+    request_digest text,
+    CONSTRAINT tenant_registry_idempotency_complete CHECK ((((idempotency_key IS NULL) = (idempotency_caller IS NULL)) AND ((idempotency_key IS NULL) = (request_digest IS NULL)))),
+    CONSTRAINT tenant_registry_idempotency_key_check CHECK ((idempotency_key ~ '^[!-~]{1,200}$'::text)),
+    CONSTRAINT tenant_registry_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 200))),
+    CONSTRAINT tenant_registry_status_check CHECK ((status = ANY (ARRAY['provisioning'::text, 'active'::text, 'suspended'::text])))
+);
+
+ALTER TABLE federation.tenant_registry OWNER TO fedgate_owner;
+
+--
+-- Name: TABLE tenant_registry; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON TABLE federation.tenant_registry IS 'Every tenant of the federation (id, name, home region, lifecycle status). Its data lives on its node: the mapped node, else the default node.';
+
+--
+-- Name: COLUMN tenant_registry.idempotency_key; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON COLUMN federation.tenant_registry.idempotency_key IS 'The Idempotency-Key the creation was sent with (printable ASCII, 1-200 characters), unique per caller.';
+
+--
+-- Name: COLUMN tenant_registry.idempotency_caller; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON COLUMN federation.tenant_registry.idempotency_caller IS 'The sub claim of the caller who sent idempotency_key: keys are scoped to their caller.';
+
+--
+-- Name: COLUMN tenant_registry.request_digest; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON COLUMN federation.tenant_registry.request_digest IS 'md5 of the creation body (jsonb text): a key sent again with another body is refused (FG422).';
+
+--
+-- Name: register_creation(uuid, jsonb); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.register_creation(p_tenant uuid, p_body jsonb, OUT registration federation.tenant_registry, OUT replayed boolean) RETURNS record
+    LANGUAGE plpgsql
+    AS $_$
+DECLARE
+    v_caller text := coalesce(onboarding.api_caller(NULL, '{operator}') ->> 'sub', '');  -- operators only
+    v_key text := p_body ->> 'idempotencyKey';
+    v_fields jsonb := p_body - 'idempotencyKey';
+    v_name text := onboarding.json_label(p_body, 'name', 200);
+    v_region fedgate.region_code := onboarding.json_region(p_body, 'region', true);
+    v_digest text := md5(v_fields::text);
+BEGIN
+    IF p_tenant IS NOT NULL THEN
+        PERFORM onboarding.api_invalid('tenantId', 'a new tenant''s id is assigned by the gateway: do not send one');
+    END IF;
+    IF v_key IS NOT NULL AND v_key !~ '^[!-~]{1,200}$' THEN
+        PERFORM onboarding.api_invalid('Idempotency-Key', 'an Idempotency-Key is 1 to 200 printable ASCII characters');
+    END IF;
+    replayed := false;
+    LOOP
+        IF v_key IS NOT NULL THEN
+            SELECT * INTO registration FROM federation.tenant_registry r
+            WHERE r.idempotency_caller = v_caller AND r.idempotency_key = v_key;
+            IF FOUND THEN
+                IF registration.request_digest <> v_digest THEN
+                    RAISE EXCEPTION 'this Idempotency-Key was sent with another request body'
+                        USING ERRCODE = 'FG422', DETAIL = jsonb_build_object('field', 'Idempotency-Key')::text,
+                              HINT = 'a key names one creation: send a new key for a new tenant';
+                END IF;
+                replayed := true;
+                RETURN;
+            END IF;
+        END IF;
+        BEGIN
+            INSERT INTO federation.tenant_registry AS r
+                (name, region, status, idempotency_key, idempotency_caller, request_digest)
+            VALUES (v_name, v_region, 'provisioning', v_key,
+                    CASE WHEN v_key IS NOT NULL THEN v_caller END, CASE WHEN v_key IS NOT NULL THEN v_digest END)
+            ON CONFLICT (idempotency_caller, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+            RETURNING r.* INTO registration;
+        EXCEPTION WHEN unique_violation THEN
+            RAISE EXCEPTION 'a tenant named "%" already exists', v_name
+                USING ERRCODE = 'unique_violation', DETAIL = jsonb_build_object('field', 'name')::text;
+        END;
+        IF registration.id IS NOT NULL THEN
+            RETURN;
+        END IF;
+        -- A concurrent request with the same key registered first: replay its registration.
+    END LOOP;
+END
+$_$;
+
+ALTER FUNCTION federation.register_creation(p_tenant uuid, p_body jsonb, OUT registration federation.tenant_registry, OUT replayed boolean) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION register_creation(p_tenant uuid, p_body jsonb, OUT registration federation.tenant_registry, OUT replayed boolean); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.register_creation(p_tenant uuid, p_body jsonb, OUT registration federation.tenant_registry, OUT replayed boolean) IS 'A new registry row (status provisioning, a fresh id) from {name, region, idempotencyKey?}: FG403 unless the caller is an operator, FG400 when the caller names an id, 23505 when the name is taken. With an idempotencyKey already used by the same caller: that registration again (replayed), or FG422 when the body differs.';
+
+--
+-- Name: registration_json(federation.tenant_registry, boolean); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.registration_json(p_row federation.tenant_registry, p_replayed boolean) RETURNS jsonb
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT jsonb_build_object('tenantId', p_row.id, 'region', p_row.region, 'status', p_row.status,
+                              'replayed', p_replayed,
+                              'nodeId', coalesce((SELECT m.primary_node_id FROM federation.tenant_federation_map m
+                                                  WHERE m.tenant_id = p_row.id), 'default'));
+$$;
+
+ALTER FUNCTION federation.registration_json(p_row federation.tenant_registry, p_replayed boolean) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION registration_json(p_row federation.tenant_registry, p_replayed boolean); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.registration_json(p_row federation.tenant_registry, p_replayed boolean) IS 'What the gateway needs of a registration: {tenantId, region, status, replayed, nodeId} (the mapped node, else default).';
+
+--
+-- Name: remove_replica(text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.remove_replica(p_replica_id text) RETURNS boolean
+    LANGUAGE sql
+    AS $$
+    WITH d AS (DELETE FROM federation.federation_replicas r WHERE r.replica_id = p_replica_id RETURNING 1)
+    SELECT EXISTS (SELECT 1 FROM d);
+$$;
+
+ALTER FUNCTION federation.remove_replica(p_replica_id text) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION remove_replica(p_replica_id text); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.remove_replica(p_replica_id text) IS 'Forgets a replica: its reads go to its node from the next notification on.';
+
+--
+-- Name: remove_route(uuid, text, text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.remove_route(p_tenant uuid, p_region text, p_node_id text) RETURNS boolean
+    LANGUAGE sql
+    AS $$
+    WITH d AS (
+        DELETE FROM federation.federation_routing r
+        WHERE r.tenant_id = p_tenant AND r.region = p_region AND r.node_id = p_node_id
+        RETURNING 1
+    )
+    SELECT EXISTS (SELECT 1 FROM d)
+$$;
+
+ALTER FUNCTION federation.remove_route(p_tenant uuid, p_region text, p_node_id text) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION remove_route(p_tenant uuid, p_region text, p_node_id text); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.remove_route(p_tenant uuid, p_region text, p_node_id text) IS 'Deletes one routing rule; true when it existed.';
+
+--
+-- Name: rendezvous_score(uuid, text, text, integer); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.rendezvous_score(p_tenant uuid, p_region text, p_node text, p_weight integer) RETURNS double precision
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN ((p_weight)::double precision / (- ln(((((hashtextextended((((((p_tenant)::text || '/'::text) || p_region) || '/'::text) || p_node), (0)::bigint) & '9007199254740991'::bigint))::double precision + (0.5)::double precision) / (9007199254740992.0)::double precision))));
+
+ALTER FUNCTION federation.rendezvous_score(p_tenant uuid, p_region text, p_node text, p_weight integer) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION rendezvous_score(p_tenant uuid, p_region text, p_node text, p_weight integer); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.rendezvous_score(p_tenant uuid, p_region text, p_node text, p_weight integer) IS 'Weighted rendezvous (highest random weight) score: weight / -ln(u), u uniform in (0,1) from a 53-bit hash of tenant/region/node. The highest score wins; shares follow the weights and removing a node moves only its tenants.';
+
+--
+-- Name: federation_node_health; Type: TABLE; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE TABLE federation.federation_node_health (
+    node_id text NOT NULL,
+    healthy boolean NOT NULL,
+    latency_ms real,
+    last_error text,
+    consecutive_failures integer DEFAULT 0 NOT NULL,
+    checked_at timestamp with time zone DEFAULT now() NOT NULL,
+    last_change_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT federation_node_health_consecutive_failures_check CHECK ((consecutive_failures >= 0)),
+    CONSTRAINT federation_node_health_latency_ms_check CHECK (((latency_ms IS NULL) OR (latency_ms >= (0)::double precision)))
+);
+
+ALTER TABLE federation.federation_node_health OWNER TO fedgate_owner;
+
+--
+-- Name: TABLE federation_node_health; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON TABLE federation.federation_node_health IS 'Last health report per node. A report older than fedgate.health_stale_after (default 30 s) counts as unknown, so the node is served.';
+
+--
+-- Name: report_node_health(text, boolean, real, text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.report_node_health(p_node_id text, p_healthy boolean, p_latency_ms real DEFAULT NULL::real, p_error text DEFAULT NULL::text) RETURNS federation.federation_node_health
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_row federation.federation_node_health;
+BEGIN
+    IF p_healthy IS NULL THEN
+        RAISE EXCEPTION 'healthy must be true or false' USING ERRCODE = 'FG400';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM federation.federation_nodes n WHERE n.node_id = p_node_id) THEN
+        RAISE EXCEPTION 'unknown node: %', p_node_id USING ERRCODE = 'FG404';
+    END IF;
+    INSERT INTO federation.federation_node_health AS h
+        (node_id, healthy, latency_ms, last_error, consecutive_failures, checked_at, last_change_at)
+    VALUES (p_node_id, p_healthy, p_latency_ms,
+            CASE WHEN p_healthy THEN NULL ELSE left(p_error, 500) END,
+            CASE WHEN p_healthy THEN 0 ELSE 1 END, now(), now())
+    ON CONFLICT (node_id) DO UPDATE SET
+        healthy = EXCLUDED.healthy,
+        latency_ms = EXCLUDED.latency_ms,
+        last_error = CASE WHEN EXCLUDED.healthy THEN h.last_error ELSE EXCLUDED.last_error END,
+        consecutive_failures = CASE WHEN EXCLUDED.healthy THEN 0 ELSE h.consecutive_failures + 1 END,
+        checked_at = EXCLUDED.checked_at,
+        last_change_at = CASE WHEN h.healthy IS DISTINCT FROM EXCLUDED.healthy THEN EXCLUDED.checked_at
+                              ELSE h.last_change_at END
+    RETURNING h.* INTO v_row;
+    RETURN v_row;
+END
+$$;
+
+ALTER FUNCTION federation.report_node_health(p_node_id text, p_healthy boolean, p_latency_ms real, p_error text) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION report_node_health(p_node_id text, p_healthy boolean, p_latency_ms real, p_error text); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.report_node_health(p_node_id text, p_healthy boolean, p_latency_ms real, p_error text) IS 'Records one health check of a node (the gateway''s monitor calls it). Keeps the consecutive failure count and the last error (the caller passes it without secrets). A flip of healthy notifies the gateways.';
+
+--
+-- Name: report_replica_health(text[], boolean[], bigint[], real[], text[], text[]); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.report_replica_health(p_ids text[], p_healthy boolean[], p_lag_bytes bigint[], p_lag_seconds real[], p_replay_lsn text[], p_errors text[]) RETURNS integer
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_count integer;
+BEGIN
+    UPDATE federation.federation_replicas r
+    SET healthy = x.healthy, lag_bytes = x.lag_bytes, lag_seconds = x.lag_seconds,
+        replay_lsn = x.replay_lsn::pg_lsn, checked_at = now(),
+        last_error = CASE WHEN x.healthy THEN NULL ELSE left(x.error, 500) END,
+        usable = x.healthy AND x.lag_seconds IS NOT NULL AND x.lag_seconds <= extract(epoch FROM r.max_lag)
+    FROM unnest(p_ids, p_healthy, p_lag_bytes, p_lag_seconds, p_replay_lsn, p_errors)
+         AS x(replica_id, healthy, lag_bytes, lag_seconds, replay_lsn, error)
+    WHERE r.replica_id = x.replica_id;
+    GET DIAGNOSTICS v_count = ROW_COUNT;
+    RETURN v_count;
+END
+$$;
+
+ALTER FUNCTION federation.report_replica_health(p_ids text[], p_healthy boolean[], p_lag_bytes bigint[], p_lag_seconds real[], p_replay_lsn text[], p_errors text[]) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION report_replica_health(p_ids text[], p_healthy boolean[], p_lag_bytes bigint[], p_lag_seconds real[], p_replay_lsn text[], p_errors text[]); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.report_replica_health(p_ids text[], p_healthy boolean[], p_lag_bytes bigint[], p_lag_seconds real[], p_replay_lsn text[], p_errors text[]) IS 'Records one health round of replicas (the gateway''s checker calls it with the node reports): lag in bytes and seconds, replay position, error, and whether each is usable. A change of usable notifies the gateways.';
+
+--
+-- Name: report_tenant_stats(jsonb); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.report_tenant_stats(p_rows jsonb) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'federation'
+    AS $$
+DECLARE
+    v_count integer;
+BEGIN
+    IF jsonb_typeof(p_rows) IS DISTINCT FROM 'array' THEN
+        RAISE EXCEPTION 'tenant stats must be a JSON array' USING ERRCODE = '22023';
+    END IF;
+    INSERT INTO federation.tenant_request_stats AS s (period, node_id, tenant_id, requests, errors, total_ms, max_ms)
+    SELECT date_trunc('minute', now()), r.node, r.tenant, sum(r.requests), sum(r.errors), sum(r.total_ms), max(r.max_ms)
+    FROM jsonb_to_recordset(p_rows) AS r(tenant uuid, node text, requests bigint, errors bigint,
+                                         total_ms double precision, max_ms double precision)
+    WHERE r.tenant IS NOT NULL AND r.node IS NOT NULL AND r.requests > 0
+    GROUP BY r.node, r.tenant
+    ON CONFLICT (period, node_id, tenant_id) DO UPDATE
+        SET requests = s.requests + excluded.requests, errors = s.errors + excluded.errors,
+            total_ms = s.total_ms + excluded.total_ms, max_ms = greatest(s.max_ms, excluded.max_ms);
+    GET DIAGNOSTICS v_count = ROW_COUNT;
+    DELETE FROM federation.tenant_request_stats WHERE period < now() - interval '1 day';
+    RETURN v_count;
+END
+$$;
+
+ALTER FUNCTION federation.report_tenant_stats(p_rows jsonb) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION report_tenant_stats(p_rows jsonb); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.report_tenant_stats(p_rows jsonb) IS 'Adds one gateway worker''s batch ([{tenant, node, requests, errors, total_ms, max_ms}]) to the current minute; drops minutes older than a day. Returns the rows written.';
+
+--
+-- Name: resolve_node(uuid, text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.resolve_node(p_tenant uuid, p_region text DEFAULT NULL::text) RETURNS TABLE(node_id text, region text, reason text)
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$
+    -- Inlined into the caller's (prepared) statement. The first branch answers
+    -- the common cases with two index lookups: the tenant's map row, which
+    -- carries the top-ranked rule of every region with rules (route_*, kept
+    -- by sync_top_routes), and the chosen node, if it serves. Append runs its
+    -- branches in order and LIMIT 1 stops at the first row, so
+    -- resolve_node_full (the full candidate walk: unmapped tenants, failovers,
+    -- no serving node) runs only when needed.
+    SELECT d.node_id, d.region, d.reason FROM (
+        SELECT n.node_id, n.region::text AS region, ch.reason
+        FROM federation.tenant_federation_map m
+        CROSS JOIN LATERAL (  -- the choice, computed once per request (not per node row scanned)
+            SELECT coalesce(m.route_nodes[p.pos], m.primary_node_id) AS node_id,
+                   CASE WHEN p.pos IS NULL THEN 'tenant_primary'
+                        WHEN m.route_is_primary[p.pos] THEN 'region_route' ELSE 'region_weighted' END AS reason
+            FROM (SELECT CASE WHEN p_region IS NULL OR p_region = m.primary_region THEN NULL
+                              ELSE array_position(m.route_regions, p_region) END AS pos) p
+            OFFSET 0
+        ) ch
+        CROSS JOIN LATERAL (  -- that node alone, then whether it serves
+            SELECT x.node_id, x.region, x.status, x.unhealthy_checked_at FROM federation.federation_nodes x
+            WHERE x.node_id = ch.node_id
+            OFFSET 0
+        ) n
+        WHERE m.tenant_id = p_tenant AND federation.node_serving(n.status, n.unhealthy_checked_at)
+        UNION ALL
+        SELECT f.node_id, f.region, f.reason FROM federation.resolve_node_full(p_tenant, p_region) f
+    ) d
+    LIMIT 1
+$$;
+
+ALTER FUNCTION federation.resolve_node(p_tenant uuid, p_region text) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION resolve_node(p_tenant uuid, p_region text); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.resolve_node(p_tenant uuid, p_region text) IS 'The node that serves a (tenant, region) request: (node_id, region, reason). reason is tenant_primary, region_route, region_weighted, primary_region_rule, failover or default_unmapped. No row: a mapped tenant with no serving node (the gateway answers 503; never the default node).';
+
+--
+-- Name: resolve_node_full(uuid, text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.resolve_node_full(p_tenant uuid, p_region text DEFAULT NULL::text) RETURNS TABLE(node_id text, region text, reason text)
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    AS $$
+BEGIN
+    RETURN QUERY
+    SELECT c.node_id, c.node_region, CASE WHEN c.ord = 1 THEN c.source ELSE 'failover' END
+    FROM federation.route_candidates(p_tenant, p_region) c
+    WHERE c.serving OR c.source = 'default_unmapped'
+    ORDER BY c.ord
+    LIMIT 1;
+END
+$$;
+
+ALTER FUNCTION federation.resolve_node_full(p_tenant uuid, p_region text) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION resolve_node_full(p_tenant uuid, p_region text); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.resolve_node_full(p_tenant uuid, p_region text) IS 'resolve_node the long way: the first serving candidate of route_candidates. resolve_node takes it when no fast path applies (a failover); pgTAP checks that both always agree.';
+
+--
+-- Name: route_candidates(uuid, text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.route_candidates(p_tenant uuid, p_region text DEFAULT NULL::text) RETURNS TABLE(ord integer, node_id text, node_region text, source text, rule_weight integer, score double precision, node_status text, health text, serving boolean, note text)
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$
+    WITH m AS (
+        SELECT t.primary_node_id, t.primary_region::text AS primary_region,
+               coalesce(p_region, t.primary_region) AS wanted_region
+        FROM federation.tenant_federation_map t
+        WHERE t.tenant_id = p_tenant
+    ), cand AS (
+        SELECT CASE WHEN r.region = m.primary_region THEN 3 ELSE 1 END AS grp,
+               r.node_id,
+               CASE WHEN r.region = m.primary_region THEN 'primary_region_rule'
+                    WHEN r.is_primary THEN 'region_route'
+                    ELSE 'region_weighted' END AS source,
+               r.weight AS rule_weight,
+               r.rank_score AS score
+        FROM m
+        JOIN federation.federation_routing r
+          ON r.tenant_id = p_tenant AND r.region IN (m.primary_region, m.wanted_region)
+        UNION ALL
+        SELECT 2, m.primary_node_id, 'tenant_primary', NULL, NULL FROM m
+        UNION ALL
+        SELECT 0, 'default', 'default_unmapped', NULL, NULL WHERE NOT EXISTS (SELECT 1 FROM m)
+    ), dedup AS (
+        SELECT DISTINCT ON (c.node_id) c.*
+        FROM cand c
+        ORDER BY c.node_id, c.grp, c.score DESC NULLS LAST
+    )
+    SELECT (row_number() OVER (ORDER BY d.grp, d.score DESC NULLS LAST, d.node_id))::integer,
+           d.node_id,
+           n.region::text,
+           d.source,
+           d.rule_weight,
+           d.score,
+           n.status,
+           federation.health_state(h.healthy, h.checked_at),
+           coalesce(federation.node_serving(n.status, n.unhealthy_checked_at), false),
+           CASE WHEN n.node_id IS NULL THEN 'node is not registered'
+                WHEN n.status = 'down' THEN 'node status is down'
+                WHEN federation.health_state(h.healthy, h.checked_at) = 'unhealthy'
+                    THEN format('marked unhealthy by the health monitor at %s (%s consecutive failures)',
+                                h.checked_at, h.consecutive_failures)
+           END
+    FROM dedup d
+    LEFT JOIN federation.federation_nodes n ON n.node_id = d.node_id
+    LEFT JOIN federation.federation_node_health h ON h.node_id = d.node_id
+    ORDER BY 1
+$$;
+
+ALTER FUNCTION federation.route_candidates(p_tenant uuid, p_region text) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION route_candidates(p_tenant uuid, p_region text); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.route_candidates(p_tenant uuid, p_region text) IS 'Every node a (tenant, region) request may go to, in failover order, with its status, health and whether it serves. resolve_node takes the first that serves.';
+
+--
+-- Name: set_node_status(text, text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.set_node_status(p_node_id text, p_status text) RETURNS TABLE(node_id text, region text, status text)
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    RETURN QUERY
+    UPDATE federation.federation_nodes n SET status = p_status
+    WHERE n.node_id = p_node_id
+    RETURNING n.node_id, n.region::text, n.status;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'unknown node: %', p_node_id USING ERRCODE = 'FG404';
+    END IF;
+END
+$$;
+
+ALTER FUNCTION federation.set_node_status(p_node_id text, p_status text) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION set_node_status(p_node_id text, p_status text); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.set_node_status(p_node_id text, p_status text) IS 'Sets a node''s status: active (serves, takes new tenants), draining (serves, takes none), down (serves nothing).';
+
+--
+-- Name: set_tenant_status(uuid, text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.set_tenant_status(p_tenant uuid, p_status text) RETURNS TABLE(tenant_id uuid, status text, node_id text)
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_row federation.tenant_registry;
+BEGIN
+    IF p_status IS NULL OR p_status NOT IN ('active', 'suspended') THEN
+        RAISE EXCEPTION 'status must be active or suspended' USING ERRCODE = 'FG400';
+    END IF;
+    SELECT * INTO v_row FROM federation.tenant_registry t WHERE t.id = p_tenant FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'tenant % is not registered', p_tenant USING ERRCODE = 'FG404';
+    END IF;
+    IF v_row.status = 'provisioning' THEN
+        RAISE EXCEPTION 'tenant % is still being created', p_tenant USING ERRCODE = 'FG409';
+    END IF;
+    UPDATE federation.tenant_registry t SET status = p_status WHERE t.id = p_tenant;
+    tenant_id := p_tenant;
+    status := p_status;
+    node_id := coalesce((SELECT m.primary_node_id FROM federation.tenant_federation_map m WHERE m.tenant_id = p_tenant),
+                        'default');
+    RETURN NEXT;
+END
+$$;
+
+ALTER FUNCTION federation.set_tenant_status(p_tenant uuid, p_status text) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION set_tenant_status(p_tenant uuid, p_status text); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.set_tenant_status(p_tenant uuid, p_status text) IS 'Suspends or resumes a tenant in the registry (active or suspended; FG409 while it is provisioning) and names the node that holds its data, where api.set_tenant_status must run too (fedgate tenant suspend|resume does both).';
+
+--
+-- Name: settle_registrations(uuid[], uuid[]); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.settle_registrations(p_present uuid[], p_absent uuid[]) RETURNS TABLE(confirmed bigint, undone bigint)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_confirmed bigint;
+    v_undone bigint;
+BEGIN
+    UPDATE federation.tenant_registry SET status = 'active', updated_at = now()
+    WHERE id = ANY (coalesce(p_present, '{}')) AND status = 'provisioning';
+    GET DIAGNOSTICS v_confirmed = ROW_COUNT;
+    -- The map row and routing rules go with the registry row (ON DELETE CASCADE).
+    DELETE FROM federation.tenant_registry
+    WHERE id = ANY (coalesce(p_absent, '{}')) AND status = 'provisioning';
+    GET DIAGNOSTICS v_undone = ROW_COUNT;
+    IF v_confirmed + v_undone > 0 THEN
+        RAISE LOG 'fedgate: % registrations confirmed, % undone from what their nodes hold', v_confirmed, v_undone;
+    END IF;
+    RETURN QUERY SELECT v_confirmed, v_undone;
+END
+$$;
+
+ALTER FUNCTION federation.settle_registrations(p_present uuid[], p_absent uuid[]) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION settle_registrations(p_present uuid[], p_absent uuid[]); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.settle_registrations(p_present uuid[], p_absent uuid[]) IS 'Settles provisioning registrations from what their nodes hold: p_present become active, p_absent are removed with their placement. Rows no longer provisioning are left alone. Returns how many of each. SECURITY DEFINER: the gateway''s catalog login may not delete registry rows itself.';
+
+--
+-- Name: stale_registrations(interval); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.stale_registrations(p_older_than interval) RETURNS TABLE(tenant_id uuid, node_id text)
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT r.id, coalesce(m.primary_node_id, 'default')
+    FROM federation.tenant_registry r
+    LEFT JOIN federation.tenant_federation_map m ON m.tenant_id = r.id
+    WHERE r.status = 'provisioning' AND r.created_at < now() - p_older_than
+    ORDER BY r.created_at
+    LIMIT 1000;
+$$;
+
+ALTER FUNCTION federation.stale_registrations(p_older_than interval) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION stale_registrations(p_older_than interval); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.stale_registrations(p_older_than interval) IS 'Registrations still provisioning after p_older_than (at most 1,000, oldest first), each with the node that was to hold its row (the mapped node, else default).';
+
+--
+-- Name: start_move(uuid, text, boolean); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.start_move(p_tenant uuid, p_target text, p_keep_source boolean DEFAULT false) RETURNS federation.tenant_moves
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_status text;
+    v_source text := federation.move_source(p_tenant);
+    v_target_status text;
+    v_row federation.tenant_moves;
+BEGIN
+    SELECT r.status INTO v_status FROM federation.tenant_registry r WHERE r.id = p_tenant;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'tenant % is not registered', p_tenant USING ERRCODE = 'FG404';
+    ELSIF v_status = 'provisioning' THEN
+        RAISE EXCEPTION 'tenant % is still being created', p_tenant USING ERRCODE = 'FG409';
+    END IF;
+    SELECT n.status INTO v_target_status FROM federation.federation_nodes n WHERE n.node_id = p_target;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'unknown node: %', p_target USING ERRCODE = 'FG404';
+    ELSIF v_target_status <> 'active' THEN
+        RAISE EXCEPTION 'node % is %: a move needs an active target', p_target, v_target_status USING ERRCODE = 'FG409';
+    ELSIF p_target = v_source THEN
+        RAISE EXCEPTION 'tenant % is already on node %', p_tenant, p_target USING ERRCODE = 'FG409';
+    END IF;
+    BEGIN
+        INSERT INTO federation.tenant_moves (tenant_id, source_node, target_node, keep_source)
+        VALUES (p_tenant, v_source, p_target, coalesce(p_keep_source, false))
+        RETURNING * INTO v_row;
+    EXCEPTION WHEN unique_violation THEN
+        RAISE EXCEPTION 'tenant % already has a move in progress', p_tenant USING ERRCODE = 'FG409',
+            HINT = 'SELECT * FROM federation_moves WHERE tenant_id = ... ; resume or abort it';
+    END;
+    RETURN v_row;
+END
+$$;
+
+ALTER FUNCTION federation.start_move(p_tenant uuid, p_target text, p_keep_source boolean) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION start_move(p_tenant uuid, p_target text, p_keep_source boolean); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.start_move(p_tenant uuid, p_target text, p_keep_source boolean) IS 'Opens a move of a tenant from the node its data is on (mapped primary, else default) to an active target (state copying). FG404 unknown tenant or node, FG409 provisioning tenant, inactive target, same node, or a move already open.';
+
+--
+-- Name: stop_move(bigint, text, text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.stop_move(p_move bigint, p_state text, p_error text) RETURNS federation.tenant_moves
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_row federation.tenant_moves;
+BEGIN
+    UPDATE federation.tenant_moves m SET state = p_state, error = left(p_error, 2000), fenced_at = NULL,
+                                         updated_at = now(), finished_at = now()
+    WHERE m.move_id = p_move AND NOT m.switched AND m.state IN ('copying', 'catching_up', 'verifying', 'cutover')
+    RETURNING * INTO v_row;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'move % cannot stop now: it is finished, or past its switch (it only goes forward)', p_move
+            USING ERRCODE = 'FG409';
+    END IF;
+    RETURN v_row;
+END
+$$;
+
+ALTER FUNCTION federation.stop_move(p_move bigint, p_state text, p_error text) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION stop_move(p_move bigint, p_state text, p_error text); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.stop_move(p_move bigint, p_state text, p_error text) IS 'Ends a move before its switch as aborted or failed, with the reason; the fence lifts and the tenant stays on its source. The mover then removes what it made on the target.';
+
+--
+-- Name: switch_move(bigint); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.switch_move(p_move bigint) RETURNS federation.tenant_moves
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_row federation.tenant_moves;
+    v_region text;
+BEGIN
+    SELECT * INTO v_row FROM federation.tenant_moves m WHERE m.move_id = p_move FOR UPDATE;
+    IF NOT FOUND OR v_row.state <> 'cutover' OR v_row.fenced_at IS NULL OR v_row.switched THEN
+        RAISE EXCEPTION 'move % is not fenced at its cutover', p_move USING ERRCODE = 'FG409';
+    END IF;
+    SELECT n.region INTO v_region FROM federation.federation_nodes n WHERE n.node_id = v_row.target_node;
+    INSERT INTO federation.tenant_federation_map AS m (tenant_id, primary_node_id, primary_region)
+    VALUES (v_row.tenant_id, v_row.target_node, v_region)
+    ON CONFLICT (tenant_id) DO UPDATE SET primary_node_id = EXCLUDED.primary_node_id,
+                                          primary_region = EXCLUDED.primary_region, updated_at = now();
+    -- Rules that named the source name the target (where the target already has one, the source's goes).
+    DELETE FROM federation.federation_routing r
+    WHERE r.tenant_id = v_row.tenant_id AND r.node_id = v_row.source_node
+      AND EXISTS (SELECT 1 FROM federation.federation_routing x
+                  WHERE x.tenant_id = r.tenant_id AND x.region = r.region AND x.node_id = v_row.target_node);
+    UPDATE federation.federation_routing r SET node_id = v_row.target_node, updated_at = now()
+    WHERE r.tenant_id = v_row.tenant_id AND r.node_id = v_row.source_node;
+    INSERT INTO federation.federation_routing (tenant_id, region, node_id, is_primary, weight)
+    VALUES (v_row.tenant_id, v_region, v_row.target_node, true, 100)
+    ON CONFLICT (tenant_id, region, node_id) DO UPDATE SET is_primary = true;
+    UPDATE federation.tenant_registry SET region = v_region, updated_at = now() WHERE id = v_row.tenant_id;
+    UPDATE federation.tenant_moves m SET switched = true, state = 'cleanup', fenced_at = NULL, updated_at = now()
+    WHERE m.move_id = p_move
+    RETURNING * INTO v_row;
+    RETURN v_row;
+END
+$$;
+
+ALTER FUNCTION federation.switch_move(p_move bigint) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION switch_move(p_move bigint); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.switch_move(p_move bigint) IS 'The switch, in one transaction: the tenant''s map row and routing rules name the target (its primary region the target''s), the fence lifts, the move goes to cleanup. Only for a move fenced at its cutover.';
+
+--
+-- Name: sync_node_health(); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.sync_node_health() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_node text := coalesce(NEW.node_id, OLD.node_id);
+    v_unhealthy_at timestamptz := CASE WHEN TG_OP <> 'DELETE' AND NOT NEW.healthy THEN NEW.checked_at END;
+BEGIN
+    UPDATE federation.federation_nodes SET unhealthy_checked_at = v_unhealthy_at
+    WHERE node_id = v_node AND unhealthy_checked_at IS DISTINCT FROM v_unhealthy_at;
+    RETURN NULL;
+END
+$$;
+
+ALTER FUNCTION federation.sync_node_health() OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION sync_node_health(); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.sync_node_health() IS 'Trigger of federation_node_health: keeps federation_nodes.unhealthy_checked_at, the serving state resolve_node reads.';
+
+--
+-- Name: sync_top_routes(); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.sync_top_routes() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_tenants uuid[];
+    v_tenant uuid;
+BEGIN
+    IF TG_OP = 'UPDATE' THEN
+        SELECT array_agg(DISTINCT x.t) INTO v_tenants
+        FROM (SELECT c.tenant_id FROM changed c UNION ALL SELECT o.tenant_id FROM old_rows o) x(t);
+    ELSE
+        SELECT array_agg(DISTINCT c.tenant_id) INTO v_tenants FROM changed c;
+    END IF;
+    IF v_tenants IS NULL THEN
+        RETURN NULL;  -- the statement touched no row
+    END IF;
+    -- Only map rows whose arrays change are written, one tenant at a time through the tenant_id key:
+    -- a plan that cannot go wrong when the map's statistics are stale. A set-based join of the
+    -- touched tenants with the map went quadratic when a vacuumed map was believed empty (a nested
+    -- loop over the whole map per tenant: 200 placements took 7.7 s, a 20,000-tenant rule load ran
+    -- for minutes); this loop costs about 50 us per touched tenant whatever the statistics say.
+    FOREACH v_tenant IN ARRAY v_tenants LOOP
+        UPDATE federation.tenant_federation_map m
+        SET route_regions = x.regions, route_nodes = x.nodes, route_is_primary = x.is_primary
+        FROM federation.top_routes(ARRAY[v_tenant]) x
+        WHERE m.tenant_id = v_tenant
+          AND (m.route_regions, m.route_nodes, m.route_is_primary) IS DISTINCT FROM (x.regions, x.nodes, x.is_primary);
+    END LOOP;
+    RETURN NULL;
+END
+$$;
+
+ALTER FUNCTION federation.sync_top_routes() OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION sync_top_routes(); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.sync_top_routes() IS 'Statement trigger of federation_routing: recomputes the route_* arrays of the map rows of the tenants a statement touched (only where they change), which resolve_node reads.';
+
+--
+-- Name: top_routes(uuid[]); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.top_routes(p_tenants uuid[]) RETURNS TABLE(tenant_id uuid, regions text[], nodes text[], is_primary boolean[])
+    LANGUAGE sql STABLE
+    AS $$
+    -- Inlined into its callers (a set-returning SQL function): one plan for one tenant or a million.
+    SELECT c.tenant_id,
+           coalesce(array_agg(x.region ORDER BY x.region) FILTER (WHERE x.region IS NOT NULL), '{}'),
+           coalesce(array_agg(x.node_id ORDER BY x.region) FILTER (WHERE x.region IS NOT NULL), '{}'),
+           coalesce(array_agg(x.is_primary ORDER BY x.region) FILTER (WHERE x.region IS NOT NULL), '{}')
+    FROM unnest(p_tenants) AS c(tenant_id)
+    LEFT JOIN LATERAL (
+        SELECT DISTINCT ON (r.region) r.region::text AS region, r.node_id, r.is_primary
+        FROM federation.federation_routing r
+        WHERE r.tenant_id = c.tenant_id
+        ORDER BY r.region, r.rank_score DESC, r.node_id
+    ) x ON true
+    GROUP BY c.tenant_id
+$$;
+
+ALTER FUNCTION federation.top_routes(p_tenants uuid[]) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION top_routes(p_tenants uuid[]); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.top_routes(p_tenants uuid[]) IS 'Each tenant''s top-ranked rule per region (highest rank_score, then node_id), as the route_* arrays of its map row hold them.';
+
+--
+-- Name: touch_updated_at(); Type: FUNCTION; Schema: fedgate; Owner: fedgate_owner
+--
+
+CREATE FUNCTION fedgate.touch_updated_at() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    NEW.updated_at := now();
+    RETURN NEW;
+END
+$$;
+
+ALTER FUNCTION fedgate.touch_updated_at() OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION touch_updated_at(); Type: COMMENT; Schema: fedgate; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION fedgate.touch_updated_at() IS 'Trigger of both planes: sets updated_at to now() on every update.';
+
+--
+-- Name: align_sequences(); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE FUNCTION onboarding.align_sequences() RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v record;
+BEGIN
+    FOR v IN SELECT t.table_name, pg_get_serial_sequence('onboarding.' || t.table_name, 'id') AS seq
+             FROM onboarding.tenant_tables() t
+             JOIN pg_catalog.pg_attribute a
+               ON a.attrelid = ('onboarding.' || t.table_name)::regclass AND a.attname = 'id' AND NOT a.attisdropped
+             WHERE pg_get_serial_sequence('onboarding.' || t.table_name, 'id') IS NOT NULL LOOP
+        EXECUTE format('SELECT setval(%L, greatest((SELECT coalesce(max(id), 0) FROM onboarding.%I),
+                                                   (SELECT last_value FROM %s)))',
+                       v.seq, v.table_name, v.seq);
+    END LOOP;
+END
+$$;
+
+ALTER FUNCTION onboarding.align_sequences() OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION align_sequences(); Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION onboarding.align_sequences() IS 'Moves the identity sequences of the tables with generated ids past the largest id present, so rows a move copied in never collide with new ones. The mover calls it on the target before the switch.';
+
+--
+-- Name: api_caller(uuid, text[]); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE FUNCTION onboarding.api_caller(p_tenant uuid, p_roles text[]) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    AS $$
+DECLARE
+    v_claims jsonb := onboarding.claims();
+    v_role text := v_claims ->> 'role';
+BEGIN
+    IF v_claims IS NULL THEN
+        RAISE EXCEPTION 'no verified caller: handlers run with the claims the gateway sets (fedgate.claims)'
+            USING ERRCODE = 'FG401', HINT = 'in psql: SET fedgate.claims = ''{"role": "operator", "sub": "me"}''';
+    END IF;
+    IF v_role IS NULL OR NOT v_role = ANY (p_roles) THEN
+        RAISE EXCEPTION 'a % caller may not do this', coalesce(v_role, 'role-less') USING ERRCODE = 'FG403';
+    END IF;
+    IF p_tenant IS NOT NULL AND v_role IN ('tenant', 'agent')
+       AND (v_claims ->> 'tenant_id') IS DISTINCT FROM p_tenant::text THEN
+        RAISE EXCEPTION 'this caller acts for another tenant' USING ERRCODE = 'FG403';
+    END IF;
+    RETURN v_claims;
+END
+$$;
+
+ALTER FUNCTION onboarding.api_caller(p_tenant uuid, p_roles text[]) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION api_caller(p_tenant uuid, p_roles text[]); Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION onboarding.api_caller(p_tenant uuid, p_roles text[]) IS 'The caller''s claims, checked: FG401 without claims, FG403 when its role is not one of p_roles or a tenant or agent caller names another tenant than p_tenant. The gateway checks the same first; this is the second line.';
+
+--
+-- Name: api_enter(uuid, text[]); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE FUNCTION onboarding.api_enter(p_tenant uuid, p_roles text[] DEFAULT '{operator,tenant}'::text[]) RETURNS uuid
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF p_tenant IS NULL THEN
+        RAISE EXCEPTION 'a tenant id is required' USING ERRCODE = 'FG400',
+            DETAIL = jsonb_build_object('field', 'tenantId')::text,
+            HINT = 'give it in the path, the tenantId query parameter or the X-Tenant-ID header';
+    END IF;
+    PERFORM onboarding.api_caller(p_tenant, p_roles);
+    PERFORM onboarding.refuse_fenced(p_tenant);
+    PERFORM set_config('fedgate.tenant_id', p_tenant::text, true);
+    RETURN p_tenant;
+END
+$$;
+
+ALTER FUNCTION onboarding.api_enter(p_tenant uuid, p_roles text[]) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION api_enter(p_tenant uuid, p_roles text[]); Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION onboarding.api_enter(p_tenant uuid, p_roles text[]) IS 'First act of every tenant handler: checks the caller may act for the tenant in one of p_roles (api_caller) and that the tenant is not fenced or moved away (FG421), then sets fedgate.tenant_id for this transaction (row-level security keys on it). FG400 without a tenant.';
+
+--
+-- Name: api_invalid(text, text); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE FUNCTION onboarding.api_invalid(p_field text, p_message text) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    RAISE EXCEPTION '%', p_message USING ERRCODE = 'FG400', DETAIL = jsonb_build_object('field', p_field)::text;
+END
+$$;
+
+ALTER FUNCTION onboarding.api_invalid(p_field text, p_message text) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION api_invalid(p_field text, p_message text); Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION onboarding.api_invalid(p_field text, p_message text) IS 'Raises FG400 (HTTP 400) with DETAIL {"field": ...}.';
+
+--
+-- Name: api_page(jsonb, integer); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE FUNCTION onboarding.api_page(p_items jsonb, p_limit integer) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE
+    AS $_$
+    -- p_items: up to p_limit + 1 items with an "id", newest first; one more than
+    -- the limit means there is a next page, which starts below the last id shown.
+    SELECT jsonb_build_object(
+        'items', coalesce(jsonb_path_query_array(p_items, '$[0 to $last]', jsonb_build_object('last', p_limit - 1)),
+                          '[]'::jsonb),
+        'limit', p_limit,
+        'nextCursor', CASE WHEN jsonb_array_length(p_items) > p_limit THEN p_items -> (p_limit - 1) ->> 'id' END)
+$_$;
+
+ALTER FUNCTION onboarding.api_page(p_items jsonb, p_limit integer) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION api_page(p_items jsonb, p_limit integer); Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION onboarding.api_page(p_items jsonb, p_limit integer) IS 'A page {items, limit, nextCursor} from the first limit + 1 items of a newest-first list.';
+
+--
+-- Name: api_page_cursor(jsonb); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE FUNCTION onboarding.api_page_cursor(p_args jsonb) RETURNS bigint
+    LANGUAGE plpgsql STABLE
+    AS $_$
+DECLARE
+    v_raw text := p_args ->> 'cursor';
+BEGIN
+    IF v_raw IS NULL OR v_raw = '' THEN
+        RETURN NULL;
+    END IF;
+    IF v_raw !~ '^[0-9]{1,18}$' THEN
+        PERFORM onboarding.api_invalid('cursor', 'cursor is not one this API returned');
+    END IF;
+    RETURN v_raw::bigint;
+END
+$_$;
+
+ALTER FUNCTION onboarding.api_page_cursor(p_args jsonb) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION api_page_cursor(p_args jsonb); Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION onboarding.api_page_cursor(p_args jsonb) IS 'The cursor of a paginated request (the nextCursor of the previous page), or NULL for the first page.';
+
+--
+-- Name: api_page_limit(jsonb, integer, integer); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE FUNCTION onboarding.api_page_limit(p_args jsonb, p_default integer DEFAULT 50, p_max integer DEFAULT 200) RETURNS integer
+    LANGUAGE plpgsql STABLE
+    AS $_$
+DECLARE
+    v_raw text := p_args ->> 'limit';
+BEGIN
+    IF v_raw IS NULL THEN
+        RETURN p_default;
+    END IF;
+    IF v_raw !~ '^\s*[0-9]{1,6}\s*$' OR v_raw::integer < 1 THEN
+        PERFORM onboarding.api_invalid('limit', format('limit must be a whole number from 1 to %s', p_max));
+    END IF;
+    RETURN least(v_raw::integer, p_max);
+END
+$_$;
+
+ALTER FUNCTION onboarding.api_page_limit(p_args jsonb, p_default integer, p_max integer) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION api_page_limit(p_args jsonb, p_default integer, p_max integer); Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION onboarding.api_page_limit(p_args jsonb, p_default integer, p_max integer) IS 'The page size of a paginated request: limit (default 50), capped (default 200); FG400 when not a positive integer.';
+
+--
+-- Name: tenants; Type: TABLE; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE TABLE onboarding.tenants (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    name text NOT NULL,
+    region fedgate.region_code NOT NULL,
+    contact_email text,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    status text DEFAULT 'active'::text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT tenants_contact_email_check CHECK (((contact_email IS NULL) OR (length(contact_email) <= 320))),
+    CONSTRAINT tenants_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT tenants_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 200))),
+    CONSTRAINT tenants_status_check CHECK ((status = ANY (ARRAY['provisioning'::text, 'active'::text, 'suspended'::text])))
+);
+
+ALTER TABLE ONLY onboarding.tenants FORCE ROW LEVEL SECURITY;
+
+ALTER TABLE onboarding.tenants OWNER TO fedgate_owner;
+
+--
+-- Name: TABLE tenants; Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON TABLE onboarding.tenants IS 'The tenants this node holds, with their profile. The control plane''s registry lists every tenant.';
+
+--
+-- Name: api_require_tenant(uuid, text[]); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE FUNCTION onboarding.api_require_tenant(p_tenant uuid, p_roles text[] DEFAULT '{operator,tenant}'::text[]) RETURNS onboarding.tenants
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_row onboarding.tenants;
+BEGIN
+    PERFORM onboarding.api_enter(p_tenant, p_roles);
+    SELECT * INTO v_row FROM onboarding.tenants t WHERE t.id = p_tenant;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'tenant % not found', p_tenant USING ERRCODE = 'FG404';
+    END IF;
+    RETURN v_row;
+END
+$$;
+
+ALTER FUNCTION onboarding.api_require_tenant(p_tenant uuid, p_roles text[]) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION api_require_tenant(p_tenant uuid, p_roles text[]); Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION onboarding.api_require_tenant(p_tenant uuid, p_roles text[]) IS 'api_enter, then the tenant''s row on this node, or FG404.';
+
+--
+-- Name: api_require_writable(uuid, text[]); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE FUNCTION onboarding.api_require_writable(p_tenant uuid, p_roles text[] DEFAULT '{operator,tenant}'::text[]) RETURNS onboarding.tenants
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_row onboarding.tenants := onboarding.api_require_tenant(p_tenant, p_roles);
+BEGIN
+    IF v_row.status = 'suspended' THEN
+        RAISE EXCEPTION 'tenant % is suspended: its writes and kit issuance are refused until an operator resumes it',
+            p_tenant USING ERRCODE = 'FG423';
+    END IF;
+    RETURN v_row;
+END
+$$;
+
+ALTER FUNCTION onboarding.api_require_writable(p_tenant uuid, p_roles text[]) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION api_require_writable(p_tenant uuid, p_roles text[]); Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION onboarding.api_require_writable(p_tenant uuid, p_roles text[]) IS 'api_require_tenant for handlers that write: FG423 when the tenant is suspended.';
+
+--
+-- Name: claims(); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE FUNCTION onboarding.claims() RETURNS jsonb
+    LANGUAGE sql STABLE
+    RETURN (NULLIF(current_setting('fedgate.claims'::text, true), ''::text))::jsonb;
+
+ALTER FUNCTION onboarding.claims() OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION claims(); Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION onboarding.claims() IS 'The caller''s verified claims the gateway set for this transaction (fedgate.claims: role, sub, tenant_id, agent_id, addr), or NULL.';
+
+--
+-- Name: clear_fence(uuid, bigint); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE FUNCTION onboarding.clear_fence(p_tenant uuid, p_move bigint) RETURNS boolean
+    LANGUAGE sql
+    AS $$
+    WITH d AS (DELETE FROM onboarding.tenant_fences f WHERE f.tenant_id = p_tenant AND f.move_id = p_move RETURNING 1)
+    SELECT EXISTS (SELECT 1 FROM d);
+$$;
+
+ALTER FUNCTION onboarding.clear_fence(p_tenant uuid, p_move bigint) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION clear_fence(p_tenant uuid, p_move bigint); Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION onboarding.clear_fence(p_tenant uuid, p_move bigint) IS 'Lifts the fence one move set on this node (its cutover failed or it was aborted), leaving any other move''s.';
+
+--
+-- Name: count_enrollment_failure(text); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE FUNCTION onboarding.count_enrollment_failure(p_addr text) RETURNS void
+    LANGUAGE sql
+    AS $$
+    INSERT INTO onboarding.enrollment_failures AS f (client_addr, minute, failures)
+    VALUES (p_addr, date_trunc('minute', now()), 1)
+    ON CONFLICT (client_addr, minute) DO UPDATE SET failures = f.failures + 1;
+    DELETE FROM onboarding.enrollment_failures WHERE minute < now() - interval '1 hour';
+$$;
+
+ALTER FUNCTION onboarding.count_enrollment_failure(p_addr text) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION count_enrollment_failure(p_addr text); Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION onboarding.count_enrollment_failure(p_addr text) IS 'Counts a failed enrollment (unknown tenant or kit, wrong token) against the client address, and sweeps counts older than an hour.';
+
+--
+-- Name: current_actor(); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE FUNCTION onboarding.current_actor() RETURNS jsonb
+    LANGUAGE sql STABLE
+    RETURN (SELECT jsonb_strip_nulls(jsonb_build_object('sub', (s.c ->> 'sub'::text), 'role', (s.c ->> 'role'::text), 'address', (s.c ->> 'addr'::text))) AS jsonb_strip_nulls FROM (SELECT onboarding.claims() AS c) s WHERE (s.c IS NOT NULL));
+
+ALTER FUNCTION onboarding.current_actor() OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION current_actor(); Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION onboarding.current_actor() IS 'Who acts in this transaction: {sub, role, address} from the claims, or NULL (a DBA in psql).';
+
+--
+-- Name: enrollment_failure_limit(); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE FUNCTION onboarding.enrollment_failure_limit() RETURNS integer
+    LANGUAGE sql STABLE
+    RETURN (COALESCE(NULLIF(current_setting('fedgate.enrollment_failure_limit'::text, true), ''::text), '20'::text))::integer;
+
+ALTER FUNCTION onboarding.enrollment_failure_limit() OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION enrollment_failure_limit(); Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION onboarding.enrollment_failure_limit() IS 'Failed enrollments one client address may make in 15 minutes before it is refused (FG429): the fedgate.enrollment_failure_limit setting, default 20.';
+
+--
+-- Name: enrollment_failures; Type: TABLE; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE TABLE onboarding.enrollment_failures (
+    client_addr text NOT NULL,
+    minute timestamp with time zone NOT NULL,
+    failures integer NOT NULL,
+    CONSTRAINT enrollment_failures_client_addr_check CHECK (((length(client_addr) >= 1) AND (length(client_addr) <= 64))),
+    CONSTRAINT enrollment_failures_failures_check CHECK ((failures > 0))
+);
+
+ALTER TABLE onboarding.enrollment_failures OWNER TO fedgate_owner;
+
+--
+-- Name: TABLE enrollment_failures; Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON TABLE onboarding.enrollment_failures IS 'Failed enrollments (unknown tenant or kit, wrong token) per client address and minute: past the limit an address is refused for a while. Rows older than an hour are swept by the next failure.';
+
+--
+-- Name: enrollment_throttled(text); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE FUNCTION onboarding.enrollment_throttled(p_addr text) RETURNS boolean
+    LANGUAGE sql STABLE
+    RETURN (SELECT (COALESCE(sum(f.failures), (0)::bigint) >= onboarding.enrollment_failure_limit()) FROM onboarding.enrollment_failures f WHERE ((f.client_addr = enrollment_throttled.p_addr) AND (f.minute > (now() - '00:15:00'::interval))));
+
+ALTER FUNCTION onboarding.enrollment_throttled(p_addr text) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION enrollment_throttled(p_addr text); Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION onboarding.enrollment_throttled(p_addr text) IS 'Whether a client address made as many failed enrollments in the last 15 minutes as the limit allows.';
+
+--
+-- Name: heartbeat_retention(); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE FUNCTION onboarding.heartbeat_retention() RETURNS interval
+    LANGUAGE sql STABLE
+    RETURN (COALESCE(NULLIF(current_setting('fedgate.heartbeat_retention'::text, true), ''::text), '30 days'::text))::interval;
+
+ALTER FUNCTION onboarding.heartbeat_retention() OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION heartbeat_retention(); Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION onboarding.heartbeat_retention() IS 'How long heartbeats are kept: the fedgate.heartbeat_retention setting, default 30 days.';
+
+--
+-- Name: identity_field_error(text, jsonb); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE FUNCTION onboarding.identity_field_error(p_kind text, p_value jsonb) RETURNS text
+    LANGUAGE plpgsql STABLE
+    AS $_$
+DECLARE
+    v text;
+BEGIN
+    IF p_value IS NULL OR jsonb_typeof(p_value) = 'null' THEN
+        RETURN 'is required';
+    END IF;
+    IF jsonb_typeof(p_value) <> 'string' THEN
+        RETURN 'must be a string';
+    END IF;
+    v := p_value #>> '{}';
+    IF btrim(v) = '' THEN
+        RETURN 'must not be empty';
+    END IF;
+    IF length(v) > 8192 THEN
+        RETURN 'is longer than 8192 characters';
+    END IF;
+    RETURN CASE p_kind
+        WHEN 'https_url' THEN CASE WHEN v !~* '^https://[a-z0-9.-]+(:[0-9]{1,5})?(/[^[:space:]]*)?$'
+                                   THEN 'must be an https:// URL' END
+        WHEN 'ldap_url' THEN CASE WHEN v !~* '^ldaps?://[a-z0-9.-]+(:[0-9]{1,5})?/?$'
+                                  THEN 'must be an ldap:// or ldaps:// URL' END
+        WHEN 'pem' THEN CASE WHEN v !~ '^-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=[:space:]]+-----END CERTIFICATE-----[[:space:]]*$'
+                             THEN 'must be a PEM certificate' END
+        ELSE NULL
+    END;
+END
+$_$;
+
+ALTER FUNCTION onboarding.identity_field_error(p_kind text, p_value jsonb) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION identity_field_error(p_kind text, p_value jsonb); Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION onboarding.identity_field_error(p_kind text, p_value jsonb) IS 'Why a configuration value does not fit its field kind (string, https_url, ldap_url, pem), or NULL.';
+
+--
+-- Name: json_int(jsonb, text, integer, integer); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE FUNCTION onboarding.json_int(p_body jsonb, p_field text, p_min integer, p_max integer) RETURNS integer
+    LANGUAGE plpgsql STABLE
+    AS $_$
+DECLARE
+    v jsonb := p_body -> p_field;
+BEGIN
+    IF v IS NULL OR jsonb_typeof(v) = 'null' THEN
+        RETURN NULL;
+    END IF;
+    IF jsonb_typeof(v) <> 'number' OR v::text !~ '^-?[0-9]{1,9}$' OR v::text::integer NOT BETWEEN p_min AND p_max THEN
+        PERFORM onboarding.api_invalid(p_field, format('%s must be a whole number from %s to %s', p_field, p_min, p_max));
+    END IF;
+    RETURN v::text::integer;
+END
+$_$;
+
+ALTER FUNCTION onboarding.json_int(p_body jsonb, p_field text, p_min integer, p_max integer) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION json_int(p_body jsonb, p_field text, p_min integer, p_max integer); Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION onboarding.json_int(p_body jsonb, p_field text, p_min integer, p_max integer) IS 'Reads a whole-number field of a JSON body (NULL when absent): FG400 when not a whole number within the bounds.';
+
+--
+-- Name: json_label(jsonb, text, integer); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE FUNCTION onboarding.json_label(p_body jsonb, p_field text, p_max_length integer) RETURNS text
+    LANGUAGE plpgsql STABLE
+    AS $$
+DECLARE
+    v_text text := btrim(onboarding.json_text(p_body, p_field, true, p_max_length));
+BEGIN
+    -- Names end up in kits (install.sh prints them): no terminal escape sequences, no bidi overrides.
+    IF v_text ~ '[\x01-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]' THEN
+        PERFORM onboarding.api_invalid(p_field, format('%s must not contain control characters', p_field));
+    END IF;
+    RETURN v_text;
+END
+$$;
+
+ALTER FUNCTION onboarding.json_label(p_body jsonb, p_field text, p_max_length integer) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION json_label(p_body jsonb, p_field text, p_max_length integer); Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION onboarding.json_label(p_body jsonb, p_field text, p_max_length integer) IS 'Reads a required display name (trimmed): FG400 when missing, blank, too long, or holding control or bidirectional-override characters.';
+
+--
+-- Name: json_object(jsonb, text, integer); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE FUNCTION onboarding.json_object(p_body jsonb, p_field text, p_max_bytes integer) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    AS $$
+DECLARE
+    v jsonb := p_body -> p_field;
+BEGIN
+    IF v IS NULL OR jsonb_typeof(v) = 'null' THEN
+        RETURN '{}'::jsonb;
+    END IF;
+    IF jsonb_typeof(v) <> 'object' THEN
+        PERFORM onboarding.api_invalid(p_field, format('%s must be an object', p_field));
+    END IF;
+    IF octet_length(v::text) > p_max_bytes THEN
+        PERFORM onboarding.api_invalid(p_field, format('%s is larger than %s bytes', p_field, p_max_bytes));
+    END IF;
+    RETURN v;
+END
+$$;
+
+ALTER FUNCTION onboarding.json_object(p_body jsonb, p_field text, p_max_bytes integer) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION json_object(p_body jsonb, p_field text, p_max_bytes integer); Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION onboarding.json_object(p_body jsonb, p_field text, p_max_bytes integer) IS 'Reads an object field of a JSON body (''{}'' when absent): FG400 when not an object or too large.';
+
+--
+-- Name: json_region(jsonb, text, boolean); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE FUNCTION onboarding.json_region(p_body jsonb, p_field text, p_required boolean) RETURNS fedgate.region_code
+    LANGUAGE plpgsql STABLE
+    AS $$
+DECLARE
+    v_text text := onboarding.json_text(p_body, p_field, p_required, 63);
+BEGIN
+    RETURN v_text::fedgate.region_code;
+EXCEPTION WHEN check_violation THEN
+    PERFORM onboarding.api_invalid(p_field, format('%s must be a lower-case region code', p_field));
+END
+$$;
+
+ALTER FUNCTION onboarding.json_region(p_body jsonb, p_field text, p_required boolean) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION json_region(p_body jsonb, p_field text, p_required boolean); Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION onboarding.json_region(p_body jsonb, p_field text, p_required boolean) IS 'Reads a region code field (fedgate.region_code): FG400 when missing and required, or not a region code.';
+
+--
+-- Name: json_regions(jsonb, text, integer); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE FUNCTION onboarding.json_regions(p_body jsonb, p_field text, p_max integer) RETURNS text[]
+    LANGUAGE plpgsql STABLE
+    AS $$
+DECLARE
+    v_items text[] := onboarding.json_text_array(p_body, p_field, 0, p_max, NULL);
+BEGIN
+    PERFORM v_items::fedgate.region_code[];
+    RETURN v_items;
+EXCEPTION WHEN check_violation THEN
+    PERFORM onboarding.api_invalid(p_field, format('%s holds a malformed region code', p_field));
+END
+$$;
+
+ALTER FUNCTION onboarding.json_regions(p_body jsonb, p_field text, p_max integer) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION json_regions(p_body jsonb, p_field text, p_max integer); Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION onboarding.json_regions(p_body jsonb, p_field text, p_max integer) IS 'Reads an array of region codes (distinct, sorted; NULL when absent): FG400 when not an array of region codes or longer than p_max.';
+
+--
+-- Name: json_text(jsonb, text, boolean, integer); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE FUNCTION onboarding.json_text(p_body jsonb, p_field text, p_required boolean, p_max_length integer) RETURNS text
+    LANGUAGE plpgsql STABLE
+    AS $$
+DECLARE
+    v jsonb := p_body -> p_field;
+    v_text text;
+BEGIN
+    IF v IS NULL OR jsonb_typeof(v) = 'null' THEN
+        IF p_required THEN
+            PERFORM onboarding.api_invalid(p_field, format('%s is required', p_field));
+        END IF;
+        RETURN NULL;
+    END IF;
+    IF jsonb_typeof(v) <> 'string' THEN
+        PERFORM onboarding.api_invalid(p_field, format('%s must be a string', p_field));
+    END IF;
+    v_text := v #>> '{}';
+    IF length(v_text) > p_max_length THEN
+        PERFORM onboarding.api_invalid(p_field, format('%s is longer than %s characters', p_field, p_max_length));
+    END IF;
+    IF p_required AND btrim(v_text) = '' THEN
+        PERFORM onboarding.api_invalid(p_field, format('%s must not be empty', p_field));
+    END IF;
+    RETURN v_text;
+END
+$$;
+
+ALTER FUNCTION onboarding.json_text(p_body jsonb, p_field text, p_required boolean, p_max_length integer) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION json_text(p_body jsonb, p_field text, p_required boolean, p_max_length integer); Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION onboarding.json_text(p_body jsonb, p_field text, p_required boolean, p_max_length integer) IS 'Reads a string field of a JSON body: FG400 when required and missing or blank, not a string, or too long.';
+
+--
+-- Name: json_text_array(jsonb, text, integer, integer, text); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE FUNCTION onboarding.json_text_array(p_body jsonb, p_field text, p_min integer, p_max integer, p_pattern text) RETURNS text[]
+    LANGUAGE plpgsql STABLE
+    AS $$
+DECLARE
+    v jsonb := p_body -> p_field;
+    v_items text[];
+BEGIN
+    IF v IS NULL OR jsonb_typeof(v) = 'null' THEN
+        IF p_min > 0 THEN
+            PERFORM onboarding.api_invalid(p_field, format('%s is required', p_field));
+        END IF;
+        RETURN NULL;
+    END IF;
+    IF jsonb_typeof(v) <> 'array' OR EXISTS (SELECT 1 FROM jsonb_array_elements(v) e WHERE jsonb_typeof(e) <> 'string') THEN
+        PERFORM onboarding.api_invalid(p_field, format('%s must be an array of strings', p_field));
+    END IF;
+    SELECT coalesce(array_agg(DISTINCT e ORDER BY e), '{}') INTO v_items FROM jsonb_array_elements_text(v) e;
+    IF cardinality(v_items) < p_min OR cardinality(v_items) > p_max THEN
+        PERFORM onboarding.api_invalid(p_field, format('%s must hold %s to %s distinct items', p_field, p_min, p_max));
+    END IF;
+    IF p_pattern IS NOT NULL AND EXISTS (SELECT 1 FROM unnest(v_items) i WHERE i !~ p_pattern) THEN
+        PERFORM onboarding.api_invalid(p_field, format('%s holds a malformed item', p_field));
+    END IF;
+    RETURN v_items;
+END
+$$;
+
+ALTER FUNCTION onboarding.json_text_array(p_body jsonb, p_field text, p_min integer, p_max integer, p_pattern text) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION json_text_array(p_body jsonb, p_field text, p_min integer, p_max integer, p_pattern text); Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION onboarding.json_text_array(p_body jsonb, p_field text, p_min integer, p_max integer, p_pattern text) IS 'Reads an array of strings (distinct, sorted): FG400 when not an array of strings, out of the size bounds or not matching the pattern (when one is given).';
+
+--
+-- Name: json_uuid(jsonb, text, boolean); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE FUNCTION onboarding.json_uuid(p_body jsonb, p_field text, p_required boolean) RETURNS uuid
+    LANGUAGE plpgsql STABLE
+    AS $_$
+DECLARE
+    v_text text := onboarding.json_text(p_body, p_field, p_required, 64);
+BEGIN
+    IF v_text IS NULL THEN
+        RETURN NULL;
+    END IF;
+    IF v_text !~* '^\s*[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}\s*$' THEN
+        PERFORM onboarding.api_invalid(p_field, format('%s must be a UUID', p_field));
+    END IF;
+    RETURN btrim(v_text)::uuid;
+END
+$_$;
+
+ALTER FUNCTION onboarding.json_uuid(p_body jsonb, p_field text, p_required boolean) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION json_uuid(p_body jsonb, p_field text, p_required boolean); Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION onboarding.json_uuid(p_body jsonb, p_field text, p_required boolean) IS 'Reads a UUID field of a JSON body: FG400 when malformed (or missing and required).';
+
+--
+-- Name: bootstrap_kits; Type: TABLE; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE TABLE onboarding.bootstrap_kits (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    tenant_id uuid NOT NULL,
+    format text NOT NULL,
+    agents text[] NOT NULL,
+    regions text[] NOT NULL,
+    metadata_json text,
+    archive_sha256 text,
+    token_hash bytea NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    revoked_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    sealed_at timestamp with time zone,
+    verified_at timestamp with time zone,
+    failed_attempts integer DEFAULT 0 NOT NULL,
+    max_agents integer DEFAULT 10 NOT NULL,
+    agents_enrolled integer DEFAULT 0 NOT NULL,
+    CONSTRAINT bootstrap_kits_agents_enrolled_check CHECK ((agents_enrolled >= 0)),
+    CONSTRAINT bootstrap_kits_archive_sha256_check CHECK ((archive_sha256 ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT bootstrap_kits_format_check CHECK ((format = ANY (ARRAY['zip'::text, 'tar.gz'::text]))),
+    CONSTRAINT bootstrap_kits_max_agents_check CHECK (((max_agents >= 1) AND (max_agents <= 1000))),
+    CONSTRAINT bootstrap_kits_sealed_check CHECK (((sealed_at IS NULL) OR ((metadata_json IS NOT NULL) AND (archive_sha256 IS NOT NULL))))
+);
+
+ALTER TABLE ONLY onboarding.bootstrap_kits FORCE ROW LEVEL SECURITY;
+
+ALTER TABLE onboarding.bootstrap_kits OWNER TO fedgate_owner;
+
+--
+-- Name: TABLE bootstrap_kits; Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON TABLE onboarding.bootstrap_kits IS 'Bootstrap kits issued per tenant: checksum, token hash, expiry, revocation.';
+
+--
+-- Name: COLUMN bootstrap_kits.token_hash; Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON COLUMN onboarding.bootstrap_kits.token_hash IS 'SHA-256 of the enrollment token; the token itself is only inside the kit.';
+
+--
+-- Name: COLUMN bootstrap_kits.sealed_at; Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON COLUMN onboarding.bootstrap_kits.sealed_at IS 'When the rendered archive was recorded; an unsealed kit never verifies.';
+
+--
+-- Name: COLUMN bootstrap_kits.max_agents; Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON COLUMN onboarding.bootstrap_kits.max_agents IS 'How many hosts the kit may enroll (maxAgents of the kit request).';
+
+--
+-- Name: COLUMN bootstrap_kits.agents_enrolled; Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON COLUMN onboarding.bootstrap_kits.agents_enrolled IS 'How many hosts the kit enrolled (a re-enrollment does not count).';
+
+--
+-- Name: kit_state(onboarding.bootstrap_kits); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE FUNCTION onboarding.kit_state(p_kit onboarding.bootstrap_kits) RETURNS text
+    LANGUAGE sql STABLE
+    RETURN CASE WHEN ((p_kit).sealed_at IS NULL) THEN 'pending'::text WHEN ((p_kit).revoked_at IS NOT NULL) THEN 'revoked'::text WHEN ((p_kit).verified_at IS NOT NULL) THEN 'verified'::text WHEN ((p_kit).expires_at <= now()) THEN 'expired'::text ELSE 'issued'::text END;
+
+ALTER FUNCTION onboarding.kit_state(p_kit onboarding.bootstrap_kits) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION kit_state(p_kit onboarding.bootstrap_kits); Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION onboarding.kit_state(p_kit onboarding.bootstrap_kits) IS 'pending (not sealed), revoked, verified, expired or issued.';
+
+--
+-- Name: kit_token_ttl(); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE FUNCTION onboarding.kit_token_ttl() RETURNS interval
+    LANGUAGE sql STABLE
+    RETURN (COALESCE(NULLIF(current_setting('fedgate.kit_token_ttl'::text, true), ''::text), '24 hours'::text))::interval;
+
+ALTER FUNCTION onboarding.kit_token_ttl() OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION kit_token_ttl(); Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION onboarding.kit_token_ttl() IS 'How long an enrollment token is valid: the fedgate.kit_token_ttl setting, default 24 hours.';
+
+--
+-- Name: lift_fence(uuid); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE FUNCTION onboarding.lift_fence(p_tenant uuid) RETURNS boolean
+    LANGUAGE sql
+    AS $$
+    WITH d AS (DELETE FROM onboarding.tenant_fences f WHERE f.tenant_id = p_tenant RETURNING 1)
+    SELECT EXISTS (SELECT 1 FROM d);
+$$;
+
+ALTER FUNCTION onboarding.lift_fence(p_tenant uuid) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION lift_fence(p_tenant uuid); Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION onboarding.lift_fence(p_tenant uuid) IS 'Lifts a tenant''s fence on this node (an aborted cutover on the source; a tenant moving back onto its old node).';
+
+--
+-- Name: purge_tenant(uuid); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE FUNCTION onboarding.purge_tenant(p_tenant uuid) RETURNS TABLE(table_name text, deleted bigint)
+    LANGUAGE plpgsql
+    AS $_$
+DECLARE
+    v record;
+    v_count bigint;
+BEGIN
+    -- Children first: agents point at kits, everything at the tenant.
+    FOR v IN SELECT t.table_name, t.tenant_column
+             FROM onboarding.tenant_tables() WITH ORDINALITY AS t(table_name, tenant_column, n)
+             ORDER BY t.n DESC LOOP
+        EXECUTE format('DELETE FROM onboarding.%I t WHERE t.%I = $1', v.table_name, v.tenant_column) USING p_tenant;
+        GET DIAGNOSTICS v_count = ROW_COUNT;
+        table_name := v.table_name;
+        deleted := v_count;
+        RETURN NEXT;
+    END LOOP;
+END
+$_$;
+
+ALTER FUNCTION onboarding.purge_tenant(p_tenant uuid) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION purge_tenant(p_tenant uuid); Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION onboarding.purge_tenant(p_tenant uuid) IS 'Deletes a tenant''s rows from every tenant table of this node: the source after a verified move, the target after an aborted one.';
+
+--
+-- Name: refuse_fenced(uuid); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE FUNCTION onboarding.refuse_fenced(p_tenant uuid) RETURNS void
+    LANGUAGE plpgsql STABLE
+    AS $$
+DECLARE
+    v_fence onboarding.tenant_fences;
+BEGIN
+    SELECT * INTO v_fence FROM onboarding.tenant_fences f WHERE f.tenant_id = p_tenant;
+    IF FOUND THEN
+        RAISE EXCEPTION 'tenant % is %: this node no longer serves it', p_tenant,
+            CASE v_fence.state WHEN 'fenced' THEN 'moving to node ' || v_fence.target_node
+                               ELSE 'on node ' || v_fence.target_node END
+            USING ERRCODE = 'FG421', DETAIL = jsonb_build_object('state', v_fence.state, 'node', v_fence.target_node)::text,
+                  HINT = 'the gateway asks the catalog again and retries on the tenant''s node';
+    END IF;
+END
+$$;
+
+ALTER FUNCTION onboarding.refuse_fenced(p_tenant uuid) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION refuse_fenced(p_tenant uuid); Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION onboarding.refuse_fenced(p_tenant uuid) IS 'FG421 (misdirected) when the tenant is fenced for a move''s cutover or has moved off this node (tenant_fences).';
+
+--
+-- Name: set_fence(uuid, bigint, text, text); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE FUNCTION onboarding.set_fence(p_tenant uuid, p_move bigint, p_state text, p_target text) RETURNS void
+    LANGUAGE sql
+    AS $$
+    INSERT INTO onboarding.tenant_fences AS f (tenant_id, move_id, state, target_node)
+    VALUES (p_tenant, p_move, p_state, p_target)
+    ON CONFLICT (tenant_id) DO UPDATE SET move_id = EXCLUDED.move_id, state = EXCLUDED.state,
+                                          target_node = EXCLUDED.target_node, since = now();
+$$;
+
+ALTER FUNCTION onboarding.set_fence(p_tenant uuid, p_move bigint, p_state text, p_target text) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION set_fence(p_tenant uuid, p_move bigint, p_state text, p_target text); Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION onboarding.set_fence(p_tenant uuid, p_move bigint, p_state text, p_target text) IS 'Fences a tenant on this node (fenced: a move''s cutover; moved: it lives on p_target now): its handlers answer FG421.';
+
+--
+-- Name: sweep_heartbeats(integer); Type: FUNCTION; Schema: onboarding; Owner: fedgate_maintainer
+--
+
+CREATE FUNCTION onboarding.sweep_heartbeats(p_batch integer DEFAULT 5000) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_cutoff timestamptz := now() - onboarding.heartbeat_retention();
+    v_deleted bigint;
+BEGIN
+    IF p_batch IS NULL OR p_batch NOT BETWEEN 1 AND 100000 THEN
+        RAISE EXCEPTION 'batch must be 1 to 100000' USING ERRCODE = 'FG400';
+    END IF;
+    -- One short transaction per batch, oldest first, rows locked by a writer skipped: inserts
+    -- (always newer than the cutoff) never wait for the sweeper.
+    DELETE FROM onboarding.agent_heartbeats h
+    USING (SELECT x.tenant_id, x.id FROM onboarding.agent_heartbeats x
+           WHERE x.reported_at < v_cutoff
+           ORDER BY x.reported_at LIMIT p_batch
+           FOR UPDATE SKIP LOCKED) old
+    WHERE h.tenant_id = old.tenant_id AND h.id = old.id;
+    GET DIAGNOSTICS v_deleted = ROW_COUNT;
+    RETURN v_deleted;
+END
+$$;
+
+ALTER FUNCTION onboarding.sweep_heartbeats(p_batch integer) OWNER TO fedgate_maintainer;
+
+--
+-- Name: FUNCTION sweep_heartbeats(p_batch integer); Type: COMMENT; Schema: onboarding; Owner: fedgate_maintainer
+--
+
+COMMENT ON FUNCTION onboarding.sweep_heartbeats(p_batch integer) IS 'Deletes one batch (default 5,000) of heartbeats older than heartbeat_retention(), oldest first; returns how many. SECURITY DEFINER as fedgate_maintainer, whose policy shows it heartbeats past their retention only. The health checker calls it until a batch comes back short.';
+
+--
+-- Name: telemetry_window(text); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE FUNCTION onboarding.telemetry_window(p_raw text) RETURNS interval
+    LANGUAGE plpgsql STABLE
+    AS $_$
+DECLARE
+    v_window interval;
+BEGIN
+    IF p_raw IS NULL OR p_raw = '' THEN
+        RETURN interval '1 hour';
+    END IF;
+    IF p_raw !~ '^[1-9][0-9]{0,4}[smhd]$' THEN
+        PERFORM onboarding.api_invalid('window', 'window must look like 15m, 1h or 7d');
+    END IF;
+    v_window := (left(p_raw, -1) || CASE right(p_raw, 1) WHEN 's' THEN ' seconds' WHEN 'm' THEN ' minutes'
+                                                         WHEN 'h' THEN ' hours' ELSE ' days' END)::interval;
+    IF v_window > interval '30 days' THEN
+        PERFORM onboarding.api_invalid('window', 'window is at most 30d');
+    END IF;
+    RETURN v_window;
+END
+$_$;
+
+ALTER FUNCTION onboarding.telemetry_window(p_raw text) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION telemetry_window(p_raw text); Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION onboarding.telemetry_window(p_raw text) IS 'Parses a telemetry window such as 15m, 1h or 7d (default 1h, at most 30d).';
+
+--
+-- Name: tenant_digest(uuid); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE FUNCTION onboarding.tenant_digest(p_tenant uuid) RETURNS TABLE(table_name text, row_count bigint, digest numeric)
+    LANGUAGE plpgsql STABLE
+    AS $_$
+DECLARE
+    v record;
+BEGIN
+    FOR v IN SELECT * FROM onboarding.tenant_tables() LOOP
+        RETURN QUERY EXECUTE format(
+            'SELECT %L::text, count(*), coalesce(sum(hashtextextended(t::text, 0)::numeric), 0)
+             FROM onboarding.%I t WHERE t.%I = $1', v.table_name, v.table_name, v.tenant_column)
+        USING p_tenant;
+    END LOOP;
+END
+$_$;
+
+ALTER FUNCTION onboarding.tenant_digest(p_tenant uuid) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION tenant_digest(p_tenant uuid); Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION onboarding.tenant_digest(p_tenant uuid) IS 'Per tenant table: the tenant''s row count and the sum of a 64-bit hash of each row''s text (hashtextextended) (equal on two nodes when they hold the same rows, in any order). A move compares source and target with it at the fenced point.';
+
+--
+-- Name: tenant_json(onboarding.tenants); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE FUNCTION onboarding.tenant_json(p_tenant onboarding.tenants) RETURNS jsonb
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT jsonb_build_object(
+        'tenantId', p_tenant.id, 'name', p_tenant.name, 'region', p_tenant.region,
+        'contactEmail', p_tenant.contact_email, 'metadata', p_tenant.metadata, 'status', p_tenant.status,
+        'createdAt', p_tenant.created_at, 'updatedAt', p_tenant.updated_at)
+$$;
+
+ALTER FUNCTION onboarding.tenant_json(p_tenant onboarding.tenants) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION tenant_json(p_tenant onboarding.tenants); Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION onboarding.tenant_json(p_tenant onboarding.tenants) IS 'The API''s JSON shape of a tenant row.';
+
+--
+-- Name: tenant_tables(); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE FUNCTION onboarding.tenant_tables() RETURNS TABLE(table_name text, tenant_column text)
+    LANGUAGE sql IMMUTABLE
+    AS $$
+    VALUES ('tenants', 'id'), ('bootstrap_kits', 'tenant_id'), ('agent_instances', 'tenant_id'),
+           ('agent_heartbeats', 'tenant_id'), ('tenant_activity', 'tenant_id'), ('bootstrap_audit', 'tenant_id');
+$$;
+
+ALTER FUNCTION onboarding.tenant_tables() OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION tenant_tables(); Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION onboarding.tenant_tables() IS 'The onboarding tables that hold a tenant''s rows and the column naming the tenant, parents first (a move publishes each with a row filter on it; purge_tenant deletes in the reverse order). The one list of them.';
+
+--
+-- Name: tenants_present(uuid[]); Type: FUNCTION; Schema: onboarding; Owner: fedgate_maintainer
+--
+
+CREATE FUNCTION onboarding.tenants_present(p_tenants uuid[]) RETURNS SETOF uuid
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT t.id FROM onboarding.tenants t WHERE t.id = ANY (p_tenants);
+$$;
+
+ALTER FUNCTION onboarding.tenants_present(p_tenants uuid[]) OWNER TO fedgate_maintainer;
+
+--
+-- Name: FUNCTION tenants_present(p_tenants uuid[]); Type: COMMENT; Schema: onboarding; Owner: fedgate_maintainer
+--
+
+COMMENT ON FUNCTION onboarding.tenants_present(p_tenants uuid[]) IS 'Which of p_tenants have their row on this node: the reconciler settles registrations whose creation answer was lost with it. SECURITY DEFINER: it crosses tenants.';
+
+--
+-- Name: verify_kit_attempt(uuid, jsonb); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE FUNCTION onboarding.verify_kit_attempt(p_tenant uuid, p_body jsonb) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+DECLARE
+    v_kit_id uuid := onboarding.json_uuid(p_body, 'kitId', true);
+    v_token text := onboarding.json_text(p_body, 'token', true, 256);
+    v_hostname text := lower(btrim(onboarding.json_text(p_body, 'hostname', true, 253)));
+    v_agent_type text := onboarding.json_text(p_body, 'agentType', true, 63);
+    v_version text := onboarding.json_text(p_body, 'version', true, 64);
+    v_caller jsonb;
+    v_addr text;
+    v_tenant_known boolean;
+    v_tenant_status text;
+    v_kit onboarding.bootstrap_kits;
+    v_existing onboarding.agent_instances;
+    v_refusal text;
+    v_code text;
+    v_message text;
+    v_agent onboarding.agent_instances;
+    v_detail jsonb;
+BEGIN
+    IF v_hostname !~ '^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$' THEN
+        PERFORM onboarding.api_invalid('hostname', 'hostname is not a valid host name');
+    END IF;
+    PERFORM onboarding.api_enter(p_tenant, '{operator,tenant,agent,enrollment}');
+    v_caller := onboarding.claims();
+    v_addr := coalesce(nullif(v_caller ->> 'addr', ''), 'unknown');
+    IF onboarding.enrollment_throttled(v_addr) THEN
+        RETURN jsonb_build_object('refusal', 'throttled', 'code', 'FG429',
+                                  'message', 'too many failed enrollments from this address: retry later');
+    END IF;
+    SELECT t.status INTO v_tenant_status FROM onboarding.tenants t WHERE t.id = p_tenant;
+    v_tenant_known := FOUND;
+    SELECT * INTO v_kit FROM onboarding.bootstrap_kits k
+    WHERE k.id = v_kit_id AND k.tenant_id = p_tenant AND k.sealed_at IS NOT NULL
+    FOR UPDATE;
+    IF FOUND THEN
+        SELECT * INTO v_existing FROM onboarding.agent_instances a
+        WHERE a.tenant_id = p_tenant AND a.hostname = v_hostname AND a.agent_type = v_agent_type;
+    END IF;
+    v_detail := jsonb_build_object('hostname', v_hostname, 'agentType', v_agent_type, 'version', v_version);
+
+    IF v_tenant_status = 'suspended' THEN
+        v_refusal := 'suspended';
+        v_code := 'FG423';
+        v_message := 'the tenant is suspended: no agent enrolls until an operator resumes it';
+    ELSIF v_kit.id IS NULL THEN
+        v_refusal := 'unknown_kit';
+        v_code := 'FG404';
+        v_message := 'no such kit for this tenant';
+    ELSIF v_kit.revoked_at IS NOT NULL THEN
+        v_refusal := 'revoked';
+        v_code := 'FG410';
+        v_message := 'the kit was revoked';
+    ELSIF v_kit.expires_at <= now() THEN
+        v_refusal := 'expired';
+        v_code := 'FG410';
+        v_message := 'the kit''s enrollment token expired';
+    ELSIF sha256(convert_to(v_token, 'UTF8')) <> v_kit.token_hash THEN
+        v_refusal := 'bad_token';
+        v_code := 'FG401';
+        v_message := 'wrong enrollment token';
+        -- Counted for the scan's guessing finding; never revokes: whoever knows a kit id must not
+        -- be able to revoke it by failing (guessers are throttled per address instead).
+        UPDATE onboarding.bootstrap_kits SET failed_attempts = failed_attempts + 1
+        WHERE tenant_id = p_tenant AND id = v_kit.id;
+    ELSIF NOT v_agent_type = ANY (v_kit.agents) THEN
+        v_refusal := 'agent_not_in_kit';
+        v_code := 'FG403';
+        v_message := format('this kit does not enroll agent type %s', v_agent_type);
+    ELSIF v_existing.id IS NOT NULL AND v_caller ->> 'role' <> 'operator'
+          AND (v_caller ->> 'role' <> 'agent' OR (v_caller ->> 'agent_id') IS DISTINCT FROM v_existing.id::text) THEN
+        v_refusal := 'host_enrolled';
+        v_code := 'FG409';
+        v_message := format('host %s already runs an enrolled %s agent: re-enrolling it needs that agent''s credential',
+                            v_hostname, v_agent_type);
+    ELSIF v_existing.id IS NULL AND v_kit.agents_enrolled >= v_kit.max_agents THEN
+        v_refusal := 'kit_exhausted';
+        v_code := 'FG409';
+        v_message := format('the kit enrolled the %s hosts it was issued for', v_kit.max_agents);
+    END IF;
+
+    IF v_refusal IS NOT NULL THEN
+        IF v_refusal IN ('unknown_kit', 'bad_token') THEN
+            PERFORM onboarding.count_enrollment_failure(v_addr);
+        END IF;
+        IF v_tenant_known THEN
+            INSERT INTO onboarding.bootstrap_audit (tenant_id, kit_id, event, outcome, detail)
+            VALUES (p_tenant, v_kit_id, 'kit.verify', 'failure', v_detail || jsonb_build_object('reason', v_refusal));
+        END IF;
+        RETURN jsonb_build_object('refusal', v_refusal, 'code', v_code, 'message', v_message);
+    END IF;
+
+    INSERT INTO onboarding.agent_instances AS a (tenant_id, kit_id, hostname, agent_type, version)
+    VALUES (p_tenant, v_kit.id, v_hostname, v_agent_type, v_version)
+    ON CONFLICT (tenant_id, hostname, agent_type) DO UPDATE SET
+        kit_id = EXCLUDED.kit_id, version = EXCLUDED.version, last_seen_at = now()
+    RETURNING * INTO v_agent;
+    UPDATE onboarding.bootstrap_kits SET verified_at = coalesce(verified_at, now()),
+        agents_enrolled = agents_enrolled + CASE WHEN v_existing.id IS NULL THEN 1 ELSE 0 END
+    WHERE tenant_id = p_tenant AND id = v_kit.id;
+    v_detail := v_detail || jsonb_build_object('agentId', v_agent.id, 'reenrolled', v_existing.id IS NOT NULL);
+    INSERT INTO onboarding.bootstrap_audit (tenant_id, kit_id, event, outcome, detail)
+    VALUES (p_tenant, v_kit.id, 'kit.verify', 'success', v_detail);
+    INSERT INTO onboarding.tenant_activity (tenant_id, kind, detail)
+    VALUES (p_tenant, 'agent.verified', v_detail || jsonb_build_object('kitId', v_kit.id));
+    RETURN jsonb_build_object('verified', true, 'tenantId', p_tenant, 'kitId', v_kit.id, 'agentId', v_agent.id,
+                              'hostname', v_hostname, 'agentType', v_agent_type, 'registeredAt', v_agent.registered_at,
+                              'reenrolled', v_existing.id IS NOT NULL);
+END
+$_$;
+
+ALTER FUNCTION onboarding.verify_kit_attempt(p_tenant uuid, p_body jsonb) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION verify_kit_attempt(p_tenant uuid, p_body jsonb); Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION onboarding.verify_kit_attempt(p_tenant uuid, p_body jsonb) IS 'The work of api.verify_kit: registers the agent and audits success, or audits the refusal and returns {refusal, code, message} for the procedure to commit and raise. Unknown kits and wrong tokens count against the caller''s address (FG429 past the limit); a host already enrolled needs its agent''s credential (or an operator''s); a kit enrolls at most max_agents hosts.';
+
+--
+-- Name: federation_moves; Type: VIEW; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE VIEW federation.federation_moves AS
+ SELECT m.move_id,
+    m.tenant_id,
+    m.source_node,
+    m.target_node,
+    m.state,
+    ( SELECT COALESCE(sum((e.v)::bigint), (0)::numeric) AS "coalesce"
+           FROM jsonb_each_text(m.rows_copied) e(k, v)) AS rows_copied,
+    ( SELECT COALESCE(sum((e.v)::bigint), (0)::numeric) AS "coalesce"
+           FROM jsonb_each_text(m.rows_expected) e(k, v)) AS rows_expected,
+    m.lag_bytes AS lag,
+    m.started_at AS started,
+    m.pause_ms,
+    m.verify_result,
+    m.error,
+    (m.fenced_at IS NOT NULL) AS fenced,
+    m.switched,
+    m.keep_source,
+    m.updated_at,
+    m.finished_at
+   FROM federation.tenant_moves m;
+
+ALTER TABLE federation.federation_moves OWNER TO fedgate_owner;
+
+--
+-- Name: VIEW federation_moves; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON VIEW federation.federation_moves IS 'Every move: tenant, source and target, state, rows copied of expected, replication lag (bytes), start, the tenant''s write pause (ms), verification result, error; what fedgate tenant move shows.';
+
+--
+-- Name: federation_nodes; Type: TABLE; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE TABLE federation.federation_nodes (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    node_id text NOT NULL,
+    region fedgate.region_code NOT NULL,
+    database_url text NOT NULL,
+    status text DEFAULT 'active'::text NOT NULL,
+    priority integer DEFAULT 0 NOT NULL,
+    placement_weight integer DEFAULT 100 NOT NULL,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    unhealthy_checked_at timestamp with time zone,
+    CONSTRAINT federation_nodes_database_url_check CHECK ((length(database_url) > 0)),
+    CONSTRAINT federation_nodes_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT federation_nodes_node_id_check CHECK ((node_id ~ '^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$'::text)),
+    CONSTRAINT federation_nodes_placement_weight_check CHECK ((placement_weight > 0)),
+    CONSTRAINT federation_nodes_status_check CHECK ((status = ANY (ARRAY['active'::text, 'draining'::text, 'down'::text])))
+);
+
+ALTER TABLE federation.federation_nodes OWNER TO fedgate_owner;
+
+--
+-- Name: TABLE federation_nodes; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON TABLE federation.federation_nodes IS 'Federation nodes (databases). status: active serves and takes new tenants, draining serves only, down serves nothing. database_url is not readable by fedgate_api.';
+
+--
+-- Name: COLUMN federation_nodes.database_url; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON COLUMN federation.federation_nodes.database_url IS 'libpq URL or key=value string, or env:VAR (read from the gateway''s environment), or service=NAME; ''self'' is the control database.';
+
+--
+-- Name: COLUMN federation_nodes.placement_weight; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON COLUMN federation.federation_nodes.placement_weight IS 'Relative share of new tenants placed in the node''s region.';
+
+--
+-- Name: COLUMN federation_nodes.unhealthy_checked_at; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON COLUMN federation.federation_nodes.unhealthy_checked_at IS 'When the latest health report said unhealthy (NULL when it said healthy, or there is none). Maintained from federation_node_health.';
+
+--
+-- Name: tenant_federation_map; Type: TABLE; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE TABLE federation.tenant_federation_map (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    tenant_id uuid NOT NULL,
+    primary_node_id text NOT NULL,
+    primary_region fedgate.region_code NOT NULL,
+    federation_metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    route_regions text[] DEFAULT '{}'::text[] NOT NULL,
+    route_nodes text[] DEFAULT '{}'::text[] NOT NULL,
+    route_is_primary boolean[] DEFAULT '{}'::boolean[] NOT NULL,
+    CONSTRAINT tenant_federation_map_federation_metadata_check CHECK ((jsonb_typeof(federation_metadata) = 'object'::text))
+);
+
+ALTER TABLE federation.tenant_federation_map OWNER TO fedgate_owner;
+
+--
+-- Name: TABLE tenant_federation_map; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON TABLE federation.tenant_federation_map IS 'Each federated tenant''s primary node and region; unmapped tenants live on the default node.';
+
+--
+-- Name: COLUMN tenant_federation_map.route_regions; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON COLUMN federation.tenant_federation_map.route_regions IS 'Regions that have routing rules for this tenant (sorted); route_nodes and route_is_primary hold, position for position, the rule ranked first there (highest rank_score, then node_id). Kept by a trigger on federation_routing.';
+
+--
+-- Name: COLUMN tenant_federation_map.route_nodes; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON COLUMN federation.tenant_federation_map.route_nodes IS 'See route_regions.';
+
+--
+-- Name: COLUMN tenant_federation_map.route_is_primary; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON COLUMN federation.tenant_federation_map.route_is_primary IS 'See route_regions.';
+
+--
+-- Name: federation_node_status; Type: VIEW; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE VIEW federation.federation_node_status AS
+ SELECT n.node_id,
+    (n.region)::text AS region,
+    n.status,
+    n.priority,
+    n.placement_weight,
+    federation.health_state(h.healthy, h.checked_at) AS health,
+    h.latency_ms,
+    h.consecutive_failures,
+    h.last_error,
+    h.checked_at AS last_check_at,
+    h.last_change_at,
+    federation.node_serving(n.status, n.unhealthy_checked_at) AS serving,
+    ( SELECT count(*) AS count
+           FROM federation.tenant_federation_map m
+          WHERE (m.primary_node_id = n.node_id)) AS primary_tenants
+   FROM (federation.federation_nodes n
+     LEFT JOIN federation.federation_node_health h ON ((h.node_id = n.node_id)));
+
+ALTER TABLE federation.federation_node_status OWNER TO fedgate_owner;
+
+--
+-- Name: VIEW federation_node_status; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON VIEW federation.federation_node_status IS 'One row per node: status, health (unknown/stale/healthy/unhealthy), last check, consecutive failures, last error, whether it serves, tenants placed on it. No database URL.';
+
+--
+-- Name: federation_replicas; Type: TABLE; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE TABLE federation.federation_replicas (
+    replica_id text NOT NULL,
+    node_id text NOT NULL,
+    database_url text NOT NULL,
+    max_lag interval DEFAULT '00:00:02'::interval NOT NULL,
+    healthy boolean,
+    usable boolean DEFAULT false NOT NULL,
+    lag_bytes bigint,
+    lag_seconds real,
+    replay_lsn pg_lsn,
+    last_error text,
+    checked_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT federation_replicas_database_url_check CHECK ((length(database_url) > 0)),
+    CONSTRAINT federation_replicas_max_lag_check CHECK (((max_lag > '00:00:00'::interval) AND (max_lag <= '01:00:00'::interval))),
+    CONSTRAINT federation_replicas_replica_id_check CHECK ((replica_id ~ '^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$'::text))
+);
+
+ALTER TABLE federation.federation_replicas OWNER TO fedgate_owner;
+
+--
+-- Name: TABLE federation_replicas; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON TABLE federation.federation_replicas IS 'Streaming replicas of federation nodes: where a node''s read-only requests may go. database_url is read by the gateway only, like a node''s.';
+
+--
+-- Name: COLUMN federation_replicas.max_lag; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON COLUMN federation.federation_replicas.max_lag IS 'The most replay lag at which the replica still serves reads.';
+
+--
+-- Name: COLUMN federation_replicas.usable; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON COLUMN federation.federation_replicas.usable IS 'Healthy, in recovery (not promoted) and lag_seconds within max_lag at the last check: the gateways send reads to it.';
+
+--
+-- Name: COLUMN federation_replicas.lag_bytes; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON COLUMN federation.federation_replicas.lag_bytes IS 'WAL bytes between the node''s current position and the replica''s replay position at the last check.';
+
+--
+-- Name: COLUMN federation_replicas.lag_seconds; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON COLUMN federation.federation_replicas.lag_seconds IS 'Seconds since the replica replayed its last transaction, 0 when it has replayed everything.';
+
+--
+-- Name: federation_replica_status; Type: VIEW; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE VIEW federation.federation_replica_status AS
+ SELECT r.replica_id,
+    r.node_id,
+    r.max_lag,
+    federation.health_state(r.healthy, r.checked_at) AS health,
+    (r.usable AND (federation.health_state(r.healthy, r.checked_at) = 'healthy'::text)) AS serving_reads,
+    r.lag_bytes,
+    r.lag_seconds,
+    r.replay_lsn,
+    r.last_error,
+    r.checked_at AS last_check_at
+   FROM federation.federation_replicas r;
+
+ALTER TABLE federation.federation_replica_status OWNER TO fedgate_owner;
+
+--
+-- Name: VIEW federation_replica_status; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON VIEW federation.federation_replica_status IS 'One row per replica: health, whether it serves reads, replay lag (bytes, seconds) and position at the last check, last error. No database URL.';
+
+--
+-- Name: federation_routing; Type: TABLE; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE TABLE federation.federation_routing (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    tenant_id uuid NOT NULL,
+    region fedgate.region_code NOT NULL,
+    node_id text NOT NULL,
+    is_primary boolean DEFAULT false NOT NULL,
+    weight integer DEFAULT 100 NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    rank_score double precision GENERATED ALWAYS AS (
+CASE
+    WHEN is_primary THEN 'Infinity'::double precision
+    ELSE federation.rendezvous_score(tenant_id, (region)::text, node_id, weight)
+END) STORED,
+    CONSTRAINT federation_routing_weight_check CHECK ((weight > 0))
+);
+
+ALTER TABLE federation.federation_routing OWNER TO fedgate_owner;
+
+--
+-- Name: TABLE federation_routing; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON TABLE federation.federation_routing IS 'Routing rules: where a tenant''s requests for a region go. is_primary first, else a weighted rendezvous choice; at most one primary per (tenant, region).';
+
+--
+-- Name: COLUMN federation_routing.rank_score; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON COLUMN federation.federation_routing.rank_score IS 'Infinity for the is_primary rule, else rendezvous_score(tenant_id, region, node_id, weight): higher is tried first.';
+
+--
+-- Name: tenant_request_stats; Type: TABLE; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE TABLE federation.tenant_request_stats (
+    period timestamp with time zone NOT NULL,
+    node_id text NOT NULL,
+    tenant_id uuid NOT NULL,
+    requests bigint NOT NULL,
+    errors bigint NOT NULL,
+    total_ms double precision NOT NULL,
+    max_ms double precision NOT NULL,
+    CONSTRAINT tenant_request_stats_errors_check CHECK ((errors >= 0)),
+    CONSTRAINT tenant_request_stats_max_ms_check CHECK ((max_ms >= (0)::double precision)),
+    CONSTRAINT tenant_request_stats_requests_check CHECK ((requests >= 0)),
+    CONSTRAINT tenant_request_stats_total_ms_check CHECK ((total_ms >= (0)::double precision))
+);
+
+ALTER TABLE federation.tenant_request_stats OWNER TO fedgate_owner;
+
+--
+-- Name: TABLE tenant_request_stats; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON TABLE federation.tenant_request_stats IS 'Requests per tenant, node and minute as the gateways served them (errors: answers of 500 and above), kept a day; read federation_tenant_stats.';
+
+--
+-- Name: federation_tenant_stats; Type: VIEW; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE VIEW federation.federation_tenant_stats AS
+ WITH recent AS (
+         SELECT s.node_id,
+            s.tenant_id,
+            sum(s.requests) FILTER (WHERE (s.period >= (date_trunc('minute'::text, now()) - '00:01:00'::interval))) AS requests_1m,
+            sum(s.requests) FILTER (WHERE (s.period >= (date_trunc('minute'::text, now()) - '00:10:00'::interval))) AS requests_10m,
+            sum(s.requests) FILTER (WHERE (s.period >= (now() - '01:00:00'::interval))) AS requests_1h,
+            sum(s.requests) AS requests_24h,
+            sum(s.errors) FILTER (WHERE (s.period >= (now() - '01:00:00'::interval))) AS errors_1h,
+            sum(s.total_ms) FILTER (WHERE (s.period >= (now() - '01:00:00'::interval))) AS total_ms_1h,
+            max(s.max_ms) FILTER (WHERE (s.period >= (now() - '01:00:00'::interval))) AS max_ms_1h
+           FROM federation.tenant_request_stats s
+          WHERE (s.period >= (now() - '1 day'::interval))
+          GROUP BY s.node_id, s.tenant_id
+        )
+ SELECT r.node_id,
+    r.tenant_id,
+    t.name AS tenant_name,
+    row_number() OVER (PARTITION BY r.node_id ORDER BY COALESCE(r.requests_10m, (0)::numeric) DESC, COALESCE(r.requests_1h, (0)::numeric) DESC, r.requests_24h DESC, r.tenant_id) AS rank_on_node,
+    COALESCE(r.requests_1m, (0)::numeric) AS requests_1m,
+    COALESCE(r.requests_10m, (0)::numeric) AS requests_10m,
+    COALESCE(r.requests_1h, (0)::numeric) AS requests_1h,
+    r.requests_24h,
+    COALESCE(r.errors_1h, (0)::numeric) AS errors_1h,
+    round(((r.total_ms_1h / (NULLIF(r.requests_1h, (0)::numeric))::double precision))::numeric, 2) AS avg_ms_1h,
+    round((r.max_ms_1h)::numeric, 2) AS max_ms_1h
+   FROM (recent r
+     LEFT JOIN federation.tenant_registry t ON ((t.id = r.tenant_id)));
+
+ALTER TABLE federation.federation_tenant_stats OWNER TO fedgate_owner;
+
+--
+-- Name: VIEW federation_tenant_stats; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON VIEW federation.federation_tenant_stats IS 'The busiest tenants per node (rank_on_node 1 first, by the last 10 minutes): requests over the last minute, 10 minutes, hour and day, errors, mean and worst latency (ms) over the hour, as the gateways reported them.';
+
+--
+-- Name: regions; Type: TABLE; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE TABLE federation.regions (
+    code fedgate.region_code NOT NULL,
+    display_name text NOT NULL,
+    CONSTRAINT regions_display_name_check CHECK (((length(display_name) >= 1) AND (length(display_name) <= 200)))
+);
+
+ALTER TABLE federation.regions OWNER TO fedgate_owner;
+
+--
+-- Name: TABLE regions; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON TABLE federation.regions IS 'Display names of region codes; a region is served when a node of it is registered.';
+
+--
+-- Name: tenant_moves_move_id_seq; Type: SEQUENCE; Schema: federation; Owner: fedgate_owner
+--
+
+ALTER TABLE federation.tenant_moves ALTER COLUMN move_id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME federation.tenant_moves_move_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: agent_heartbeats; Type: TABLE; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE TABLE onboarding.agent_heartbeats (
+    id bigint NOT NULL,
+    tenant_id uuid NOT NULL,
+    agent_instance_id uuid NOT NULL,
+    reported_at timestamp with time zone DEFAULT now() NOT NULL,
+    cpu_percent real,
+    memory_mb real,
+    events_sent bigint DEFAULT 0 NOT NULL,
+    status text DEFAULT 'ok'::text NOT NULL,
+    CONSTRAINT agent_heartbeats_cpu_percent_check CHECK (((cpu_percent >= (0)::double precision) AND (cpu_percent <= (100)::double precision))),
+    CONSTRAINT agent_heartbeats_events_sent_check CHECK ((events_sent >= 0)),
+    CONSTRAINT agent_heartbeats_memory_mb_check CHECK ((memory_mb >= (0)::double precision)),
+    CONSTRAINT agent_heartbeats_status_check CHECK ((status = ANY (ARRAY['ok'::text, 'degraded'::text, 'error'::text])))
+);
+
+ALTER TABLE ONLY onboarding.agent_heartbeats FORCE ROW LEVEL SECURITY;
+
+ALTER TABLE onboarding.agent_heartbeats OWNER TO fedgate_owner;
+
+--
+-- Name: TABLE agent_heartbeats; Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON TABLE onboarding.agent_heartbeats IS 'Heartbeats agents report; the telemetry endpoint aggregates them.';
+
+--
+-- Name: agent_heartbeats_id_seq; Type: SEQUENCE; Schema: onboarding; Owner: fedgate_owner
+--
+
+ALTER TABLE onboarding.agent_heartbeats ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME onboarding.agent_heartbeats_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: agent_instances; Type: TABLE; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE TABLE onboarding.agent_instances (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    tenant_id uuid NOT NULL,
+    kit_id uuid,
+    hostname text NOT NULL,
+    agent_type text NOT NULL,
+    version text NOT NULL,
+    registered_at timestamp with time zone DEFAULT now() NOT NULL,
+    last_seen_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT agent_instances_hostname_check CHECK (((length(hostname) >= 1) AND (length(hostname) <= 253))),
+    CONSTRAINT agent_instances_version_check CHECK (((length(version) >= 1) AND (length(version) <= 64)))
+);
+
+ALTER TABLE ONLY onboarding.agent_instances FORCE ROW LEVEL SECURITY;
+
+ALTER TABLE onboarding.agent_instances OWNER TO fedgate_owner;
+
+--
+-- Name: TABLE agent_instances; Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON TABLE onboarding.agent_instances IS 'Agents enrolled through a verified bootstrap kit.';
+
+--
+-- Name: agent_types; Type: TABLE; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE TABLE onboarding.agent_types (
+    id text NOT NULL,
+    name text NOT NULL,
+    version text NOT NULL,
+    platforms text[] NOT NULL,
+    description text DEFAULT ''::text NOT NULL,
+    CONSTRAINT agent_types_id_check CHECK ((id ~ '^[a-z0-9][a-z0-9-]{0,62}$'::text))
+);
+
+ALTER TABLE onboarding.agent_types OWNER TO fedgate_owner;
+
+--
+-- Name: TABLE agent_types; Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON TABLE onboarding.agent_types IS 'Agent types a tenant can deploy (the agents catalog).';
+
+--
+-- Name: bootstrap_audit; Type: TABLE; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE TABLE onboarding.bootstrap_audit (
+    id bigint NOT NULL,
+    tenant_id uuid NOT NULL,
+    kit_id uuid,
+    event text NOT NULL,
+    outcome text NOT NULL,
+    detail jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    actor jsonb DEFAULT onboarding.current_actor(),
+    CONSTRAINT bootstrap_audit_event_check CHECK ((event ~ '^[a-z][a-z0-9_.]{0,62}$'::text)),
+    CONSTRAINT bootstrap_audit_outcome_check CHECK ((outcome = ANY (ARRAY['success'::text, 'failure'::text])))
+);
+
+ALTER TABLE ONLY onboarding.bootstrap_audit FORCE ROW LEVEL SECURITY;
+
+ALTER TABLE onboarding.bootstrap_audit OWNER TO fedgate_owner;
+
+--
+-- Name: TABLE bootstrap_audit; Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON TABLE onboarding.bootstrap_audit IS 'Append-only audit trail of kit issuance and verification.';
+
+--
+-- Name: COLUMN bootstrap_audit.actor; Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON COLUMN onboarding.bootstrap_audit.actor IS 'Who acted: {sub, role, address} of the caller; NULL before release 0.2.';
+
+--
+-- Name: bootstrap_audit_id_seq; Type: SEQUENCE; Schema: onboarding; Owner: fedgate_owner
+--
+
+ALTER TABLE onboarding.bootstrap_audit ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME onboarding.bootstrap_audit_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: identity_provider_types; Type: TABLE; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE TABLE onboarding.identity_provider_types (
+    id text NOT NULL,
+    name text NOT NULL,
+    required_fields jsonb NOT NULL,
+    description text DEFAULT ''::text NOT NULL,
+    CONSTRAINT identity_provider_types_id_check CHECK ((id ~ '^[a-z0-9][a-z0-9-]{0,62}$'::text)),
+    CONSTRAINT identity_provider_types_required_fields_check CHECK ((jsonb_typeof(required_fields) = 'array'::text))
+);
+
+ALTER TABLE onboarding.identity_provider_types OWNER TO fedgate_owner;
+
+--
+-- Name: TABLE identity_provider_types; Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON TABLE onboarding.identity_provider_types IS 'Identity provider types and the configuration fields each needs.';
+
+--
+-- Name: move_markers; Type: TABLE; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE TABLE onboarding.move_markers (
+    move_id bigint NOT NULL,
+    tenant_id uuid NOT NULL,
+    marked_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+ALTER TABLE onboarding.move_markers OWNER TO fedgate_owner;
+
+--
+-- Name: TABLE move_markers; Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON TABLE onboarding.move_markers IS 'One row per move at its cutover, replicated from source to target: the target has applied everything the source committed before it. Deleted when the move ends.';
+
+--
+-- Name: tenant_activity; Type: TABLE; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE TABLE onboarding.tenant_activity (
+    id bigint NOT NULL,
+    tenant_id uuid NOT NULL,
+    kind text NOT NULL,
+    detail jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    actor jsonb DEFAULT onboarding.current_actor(),
+    CONSTRAINT tenant_activity_kind_check CHECK ((kind ~ '^[a-z][a-z0-9_.]{0,62}$'::text))
+);
+
+ALTER TABLE ONLY onboarding.tenant_activity FORCE ROW LEVEL SECURITY;
+
+ALTER TABLE onboarding.tenant_activity OWNER TO fedgate_owner;
+
+--
+-- Name: TABLE tenant_activity; Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON TABLE onboarding.tenant_activity IS 'What happened to a tenant, newest first in the API.';
+
+--
+-- Name: COLUMN tenant_activity.actor; Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON COLUMN onboarding.tenant_activity.actor IS 'Who acted: {sub, role, address} of the caller; NULL before release 0.2.';
+
+--
+-- Name: tenant_activity_id_seq; Type: SEQUENCE; Schema: onboarding; Owner: fedgate_owner
+--
+
+ALTER TABLE onboarding.tenant_activity ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME onboarding.tenant_activity_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: tenant_fences; Type: TABLE; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE TABLE onboarding.tenant_fences (
+    tenant_id uuid NOT NULL,
+    move_id bigint NOT NULL,
+    state text NOT NULL,
+    target_node text NOT NULL,
+    since timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT tenant_fences_state_check CHECK ((state = ANY (ARRAY['fenced'::text, 'moved'::text])))
+);
+
+ALTER TABLE onboarding.tenant_fences OWNER TO fedgate_owner;
+
+--
+-- Name: TABLE tenant_fences; Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON TABLE onboarding.tenant_fences IS 'Tenants this node must not serve: fenced during a move''s cutover, or moved away (target_node). Written by the mover; every handler checks it (api_enter).';
+
+--
+-- Name: fedgate_function_sets; Type: TABLE; Schema: public; Owner: postgres
+--
+
+CREATE TABLE public.fedgate_function_sets (
+    migration_set text NOT NULL,
+    checksum text NOT NULL,
+    applied_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+ALTER TABLE public.fedgate_function_sets OWNER TO postgres;
+
+--
+-- Name: TABLE fedgate_function_sets; Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON TABLE public.fedgate_function_sets IS 'Checksum of each plane''s function families last applied here.';
+
+--
+-- Name: fedgate_migrations; Type: TABLE; Schema: public; Owner: postgres
+--
+
+CREATE TABLE public.fedgate_migrations (
+    version integer NOT NULL,
+    name text NOT NULL,
+    checksum text NOT NULL,
+    applied_at timestamp with time zone DEFAULT now() NOT NULL,
+    migration_set text DEFAULT 'shared'::text NOT NULL
+);
+
+ALTER TABLE public.fedgate_migrations OWNER TO postgres;
+
+--
+-- Name: TABLE fedgate_migrations; Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON TABLE public.fedgate_migrations IS 'Numbered migrations applied to this database, per set (shared, control, node), with their checksums.';
+
+--
+-- Name: federation_node_health federation_node_health_pkey; Type: CONSTRAINT; Schema: federation; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY federation.federation_node_health
+    ADD CONSTRAINT federation_node_health_pkey PRIMARY KEY (node_id);
+
+--
+-- Name: federation_nodes federation_nodes_node_id_key; Type: CONSTRAINT; Schema: federation; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY federation.federation_nodes
+    ADD CONSTRAINT federation_nodes_node_id_key UNIQUE (node_id);
+
+--
+-- Name: federation_nodes federation_nodes_pkey; Type: CONSTRAINT; Schema: federation; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY federation.federation_nodes
+    ADD CONSTRAINT federation_nodes_pkey PRIMARY KEY (id);
+
+--
+-- Name: federation_replicas federation_replicas_pkey; Type: CONSTRAINT; Schema: federation; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY federation.federation_replicas
+    ADD CONSTRAINT federation_replicas_pkey PRIMARY KEY (replica_id);
+
+--
+-- Name: federation_routing federation_routing_pkey; Type: CONSTRAINT; Schema: federation; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY federation.federation_routing
+    ADD CONSTRAINT federation_routing_pkey PRIMARY KEY (id);
+
+--
+-- Name: federation_routing federation_routing_tenant_id_region_node_id_key; Type: CONSTRAINT; Schema: federation; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY federation.federation_routing
+    ADD CONSTRAINT federation_routing_tenant_id_region_node_id_key UNIQUE (tenant_id, region, node_id);
+
+--
+-- Name: regions regions_pkey; Type: CONSTRAINT; Schema: federation; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY federation.regions
+    ADD CONSTRAINT regions_pkey PRIMARY KEY (code);
+
+--
+-- Name: tenant_federation_map tenant_federation_map_pkey; Type: CONSTRAINT; Schema: federation; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY federation.tenant_federation_map
+    ADD CONSTRAINT tenant_federation_map_pkey PRIMARY KEY (id);
+
+--
+-- Name: tenant_federation_map tenant_federation_map_tenant_id_key; Type: CONSTRAINT; Schema: federation; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY federation.tenant_federation_map
+    ADD CONSTRAINT tenant_federation_map_tenant_id_key UNIQUE (tenant_id);
+
+--
+-- Name: tenant_moves tenant_moves_pkey; Type: CONSTRAINT; Schema: federation; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY federation.tenant_moves
+    ADD CONSTRAINT tenant_moves_pkey PRIMARY KEY (move_id);
+
+--
+-- Name: tenant_registry tenant_registry_pkey; Type: CONSTRAINT; Schema: federation; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY federation.tenant_registry
+    ADD CONSTRAINT tenant_registry_pkey PRIMARY KEY (id);
+
+--
+-- Name: tenant_request_stats tenant_request_stats_pkey; Type: CONSTRAINT; Schema: federation; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY federation.tenant_request_stats
+    ADD CONSTRAINT tenant_request_stats_pkey PRIMARY KEY (period, node_id, tenant_id);
+
+--
+-- Name: agent_heartbeats agent_heartbeats_pkey; Type: CONSTRAINT; Schema: onboarding; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY onboarding.agent_heartbeats
+    ADD CONSTRAINT agent_heartbeats_pkey PRIMARY KEY (tenant_id, id);
+
+--
+-- Name: agent_instances agent_instances_pkey; Type: CONSTRAINT; Schema: onboarding; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY onboarding.agent_instances
+    ADD CONSTRAINT agent_instances_pkey PRIMARY KEY (tenant_id, id);
+
+--
+-- Name: agent_instances agent_instances_tenant_id_hostname_agent_type_key; Type: CONSTRAINT; Schema: onboarding; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY onboarding.agent_instances
+    ADD CONSTRAINT agent_instances_tenant_id_hostname_agent_type_key UNIQUE (tenant_id, hostname, agent_type);
+
+--
+-- Name: agent_types agent_types_pkey; Type: CONSTRAINT; Schema: onboarding; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY onboarding.agent_types
+    ADD CONSTRAINT agent_types_pkey PRIMARY KEY (id);
+
+--
+-- Name: bootstrap_audit bootstrap_audit_pkey; Type: CONSTRAINT; Schema: onboarding; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY onboarding.bootstrap_audit
+    ADD CONSTRAINT bootstrap_audit_pkey PRIMARY KEY (tenant_id, id);
+
+--
+-- Name: bootstrap_kits bootstrap_kits_pkey; Type: CONSTRAINT; Schema: onboarding; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY onboarding.bootstrap_kits
+    ADD CONSTRAINT bootstrap_kits_pkey PRIMARY KEY (tenant_id, id);
+
+--
+-- Name: enrollment_failures enrollment_failures_pkey; Type: CONSTRAINT; Schema: onboarding; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY onboarding.enrollment_failures
+    ADD CONSTRAINT enrollment_failures_pkey PRIMARY KEY (client_addr, minute);
+
+--
+-- Name: identity_provider_types identity_provider_types_pkey; Type: CONSTRAINT; Schema: onboarding; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY onboarding.identity_provider_types
+    ADD CONSTRAINT identity_provider_types_pkey PRIMARY KEY (id);
+
+--
+-- Name: move_markers move_markers_pkey; Type: CONSTRAINT; Schema: onboarding; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY onboarding.move_markers
+    ADD CONSTRAINT move_markers_pkey PRIMARY KEY (move_id);
+
+--
+-- Name: tenant_activity tenant_activity_pkey; Type: CONSTRAINT; Schema: onboarding; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY onboarding.tenant_activity
+    ADD CONSTRAINT tenant_activity_pkey PRIMARY KEY (tenant_id, id);
+
+--
+-- Name: tenant_fences tenant_fences_pkey; Type: CONSTRAINT; Schema: onboarding; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY onboarding.tenant_fences
+    ADD CONSTRAINT tenant_fences_pkey PRIMARY KEY (tenant_id);
+
+--
+-- Name: tenants tenants_pkey; Type: CONSTRAINT; Schema: onboarding; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY onboarding.tenants
+    ADD CONSTRAINT tenants_pkey PRIMARY KEY (id);
+
+--
+-- Name: fedgate_function_sets fedgate_function_sets_pkey; Type: CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.fedgate_function_sets
+    ADD CONSTRAINT fedgate_function_sets_pkey PRIMARY KEY (migration_set);
+
+--
+-- Name: fedgate_migrations fedgate_migrations_set_version_key; Type: CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.fedgate_migrations
+    ADD CONSTRAINT fedgate_migrations_set_version_key PRIMARY KEY (migration_set, version);
+
+--
+-- Name: federation_nodes_region_idx; Type: INDEX; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE INDEX federation_nodes_region_idx ON federation.federation_nodes USING btree (region, status);
+
+--
+-- Name: federation_nodes_serving_idx; Type: INDEX; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE INDEX federation_nodes_serving_idx ON federation.federation_nodes USING btree (node_id) INCLUDE (region, status, unhealthy_checked_at);
+
+--
+-- Name: federation_replicas_node_idx; Type: INDEX; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE INDEX federation_replicas_node_idx ON federation.federation_replicas USING btree (node_id);
+
+--
+-- Name: federation_routing_node_idx; Type: INDEX; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE INDEX federation_routing_node_idx ON federation.federation_routing USING btree (node_id);
+
+--
+-- Name: federation_routing_one_primary; Type: INDEX; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE UNIQUE INDEX federation_routing_one_primary ON federation.federation_routing USING btree (tenant_id, region) WHERE is_primary;
+
+--
+-- Name: federation_routing_rank_idx; Type: INDEX; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE INDEX federation_routing_rank_idx ON federation.federation_routing USING btree (tenant_id, region, rank_score DESC, node_id) INCLUDE (is_primary);
+
+--
+-- Name: tenant_federation_map_node_idx; Type: INDEX; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE INDEX tenant_federation_map_node_idx ON federation.tenant_federation_map USING btree (primary_node_id);
+
+--
+-- Name: tenant_federation_map_resolve_idx; Type: INDEX; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE INDEX tenant_federation_map_resolve_idx ON federation.tenant_federation_map USING btree (tenant_id) INCLUDE (primary_node_id, primary_region);
+
+--
+-- Name: tenant_moves_fenced; Type: INDEX; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE INDEX tenant_moves_fenced ON federation.tenant_moves USING btree (tenant_id) WHERE ((fenced_at IS NOT NULL) AND (state = 'cutover'::text));
+
+--
+-- Name: tenant_moves_one_open; Type: INDEX; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE UNIQUE INDEX tenant_moves_one_open ON federation.tenant_moves USING btree (tenant_id) WHERE (state <> ALL (ARRAY['done'::text, 'aborted'::text, 'failed'::text]));
+
+--
+-- Name: tenant_registry_idempotency_key; Type: INDEX; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE UNIQUE INDEX tenant_registry_idempotency_key ON federation.tenant_registry USING btree (idempotency_caller, idempotency_key) WHERE (idempotency_key IS NOT NULL);
+
+--
+-- Name: tenant_registry_name_key; Type: INDEX; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE UNIQUE INDEX tenant_registry_name_key ON federation.tenant_registry USING btree (lower(name));
+
+--
+-- Name: tenant_registry_provisioning; Type: INDEX; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE INDEX tenant_registry_provisioning ON federation.tenant_registry USING btree (created_at) WHERE (status = 'provisioning'::text);
+
+--
+-- Name: agent_heartbeats_agent_idx; Type: INDEX; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE INDEX agent_heartbeats_agent_idx ON onboarding.agent_heartbeats USING btree (tenant_id, agent_instance_id, reported_at DESC);
+
+--
+-- Name: agent_heartbeats_reported_idx; Type: INDEX; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE INDEX agent_heartbeats_reported_idx ON onboarding.agent_heartbeats USING btree (reported_at);
+
+--
+-- Name: agent_heartbeats_tenant_idx; Type: INDEX; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE INDEX agent_heartbeats_tenant_idx ON onboarding.agent_heartbeats USING btree (tenant_id, reported_at DESC);
+
+--
+-- Name: agent_instances_agent_type_idx; Type: INDEX; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE INDEX agent_instances_agent_type_idx ON onboarding.agent_instances USING btree (agent_type);
+
+--
+-- Name: agent_instances_kit_idx; Type: INDEX; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE INDEX agent_instances_kit_idx ON onboarding.agent_instances USING btree (tenant_id, kit_id);
+
+--
+-- Name: bootstrap_kits_tenant_id_idx; Type: INDEX; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE INDEX bootstrap_kits_tenant_id_idx ON onboarding.bootstrap_kits USING btree (tenant_id, created_at DESC);
+
+--
+-- Name: enrollment_failures_minute_idx; Type: INDEX; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE INDEX enrollment_failures_minute_idx ON onboarding.enrollment_failures USING btree (minute);
+
+--
+-- Name: tenants_name_key; Type: INDEX; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE UNIQUE INDEX tenants_name_key ON onboarding.tenants USING btree (lower(name));
+
+--
+-- Name: federation_node_health federation_node_health_notify_del; Type: TRIGGER; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE TRIGGER federation_node_health_notify_del AFTER DELETE ON federation.federation_node_health FOR EACH ROW EXECUTE FUNCTION federation.federation_notify_health();
+
+--
+-- Name: federation_node_health federation_node_health_notify_ins; Type: TRIGGER; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE TRIGGER federation_node_health_notify_ins AFTER INSERT ON federation.federation_node_health FOR EACH ROW EXECUTE FUNCTION federation.federation_notify_health();
+
+--
+-- Name: federation_node_health federation_node_health_notify_upd; Type: TRIGGER; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE TRIGGER federation_node_health_notify_upd AFTER UPDATE ON federation.federation_node_health FOR EACH ROW WHEN ((old.healthy IS DISTINCT FROM new.healthy)) EXECUTE FUNCTION federation.federation_notify_health();
+
+--
+-- Name: federation_node_health federation_node_health_sync; Type: TRIGGER; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE TRIGGER federation_node_health_sync AFTER INSERT OR DELETE OR UPDATE ON federation.federation_node_health FOR EACH ROW EXECUTE FUNCTION federation.sync_node_health();
+
+--
+-- Name: federation_nodes federation_nodes_guard; Type: TRIGGER; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE TRIGGER federation_nodes_guard BEFORE DELETE OR UPDATE OF node_id ON federation.federation_nodes FOR EACH ROW EXECUTE FUNCTION federation.guard_federation_node();
+
+--
+-- Name: federation_nodes federation_nodes_notify_del; Type: TRIGGER; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE TRIGGER federation_nodes_notify_del AFTER DELETE ON federation.federation_nodes REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION federation.federation_notify_statement();
+
+--
+-- Name: federation_nodes federation_nodes_notify_ins; Type: TRIGGER; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE TRIGGER federation_nodes_notify_ins AFTER INSERT ON federation.federation_nodes REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION federation.federation_notify_statement();
+
+--
+-- Name: federation_nodes federation_nodes_notify_upd; Type: TRIGGER; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE TRIGGER federation_nodes_notify_upd AFTER UPDATE ON federation.federation_nodes REFERENCING OLD TABLE AS old_rows NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION federation.federation_notify_statement();
+
+--
+-- Name: federation_nodes federation_nodes_touch; Type: TRIGGER; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE TRIGGER federation_nodes_touch BEFORE UPDATE ON federation.federation_nodes FOR EACH ROW EXECUTE FUNCTION fedgate.touch_updated_at();
+
+--
+-- Name: federation_replicas federation_replicas_notify_del; Type: TRIGGER; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE TRIGGER federation_replicas_notify_del AFTER DELETE ON federation.federation_replicas REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION federation.federation_notify_replicas();
+
+--
+-- Name: federation_replicas federation_replicas_notify_ins; Type: TRIGGER; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE TRIGGER federation_replicas_notify_ins AFTER INSERT ON federation.federation_replicas REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION federation.federation_notify_replicas();
+
+--
+-- Name: federation_replicas federation_replicas_notify_upd; Type: TRIGGER; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE TRIGGER federation_replicas_notify_upd AFTER UPDATE ON federation.federation_replicas REFERENCING OLD TABLE AS old_rows NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION federation.federation_notify_replicas();
+
+--
+-- Name: federation_routing federation_routing_notify_del; Type: TRIGGER; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE TRIGGER federation_routing_notify_del AFTER DELETE ON federation.federation_routing REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION federation.federation_notify_statement();
+
+--
+-- Name: federation_routing federation_routing_notify_ins; Type: TRIGGER; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE TRIGGER federation_routing_notify_ins AFTER INSERT ON federation.federation_routing REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION federation.federation_notify_statement();
+
+--
+-- Name: federation_routing federation_routing_notify_upd; Type: TRIGGER; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE TRIGGER federation_routing_notify_upd AFTER UPDATE ON federation.federation_routing REFERENCING OLD TABLE AS old_rows NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION federation.federation_notify_statement();
+
+--
+-- Name: federation_routing federation_routing_top_del; Type: TRIGGER; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE TRIGGER federation_routing_top_del AFTER DELETE ON federation.federation_routing REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION federation.sync_top_routes();
+
+--
+-- Name: federation_routing federation_routing_top_ins; Type: TRIGGER; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE TRIGGER federation_routing_top_ins AFTER INSERT ON federation.federation_routing REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION federation.sync_top_routes();
+
+--
+-- Name: federation_routing federation_routing_top_upd; Type: TRIGGER; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE TRIGGER federation_routing_top_upd AFTER UPDATE ON federation.federation_routing REFERENCING OLD TABLE AS old_rows NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION federation.sync_top_routes();
+
+--
+-- Name: federation_routing federation_routing_touch; Type: TRIGGER; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE TRIGGER federation_routing_touch BEFORE UPDATE ON federation.federation_routing FOR EACH ROW EXECUTE FUNCTION fedgate.touch_updated_at();
+
+--
+-- Name: tenant_federation_map tenant_federation_map_notify_del; Type: TRIGGER; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE TRIGGER tenant_federation_map_notify_del AFTER DELETE ON federation.tenant_federation_map REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION federation.federation_notify_statement();
+
+--
+-- Name: tenant_federation_map tenant_federation_map_notify_ins; Type: TRIGGER; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE TRIGGER tenant_federation_map_notify_ins AFTER INSERT ON federation.tenant_federation_map REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION federation.federation_notify_statement();
+
+--
+-- Name: tenant_federation_map tenant_federation_map_notify_upd; Type: TRIGGER; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE TRIGGER tenant_federation_map_notify_upd AFTER UPDATE ON federation.tenant_federation_map REFERENCING OLD TABLE AS old_rows NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION federation.federation_notify_statement();
+
+--
+-- Name: tenant_federation_map tenant_federation_map_top_routes; Type: TRIGGER; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE TRIGGER tenant_federation_map_top_routes BEFORE INSERT OR UPDATE ON federation.tenant_federation_map FOR EACH ROW WHEN ((pg_trigger_depth() = 0)) EXECUTE FUNCTION federation.derive_top_routes();
+
+--
+-- Name: tenant_federation_map tenant_federation_map_touch; Type: TRIGGER; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE TRIGGER tenant_federation_map_touch BEFORE UPDATE ON federation.tenant_federation_map FOR EACH ROW EXECUTE FUNCTION fedgate.touch_updated_at();
+
+--
+-- Name: tenant_moves tenant_moves_notify; Type: TRIGGER; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE TRIGGER tenant_moves_notify AFTER INSERT OR UPDATE ON federation.tenant_moves FOR EACH ROW EXECUTE FUNCTION federation.federation_notify_moves();
+
+--
+-- Name: tenant_registry tenant_registry_touch; Type: TRIGGER; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE TRIGGER tenant_registry_touch BEFORE UPDATE ON federation.tenant_registry FOR EACH ROW EXECUTE FUNCTION fedgate.touch_updated_at();
+
+--
+-- Name: federation_node_health federation_node_health_node_id_fkey; Type: FK CONSTRAINT; Schema: federation; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY federation.federation_node_health
+    ADD CONSTRAINT federation_node_health_node_id_fkey FOREIGN KEY (node_id) REFERENCES federation.federation_nodes(node_id) ON UPDATE CASCADE ON DELETE CASCADE;
+
+--
+-- Name: federation_replicas federation_replicas_node_id_fkey; Type: FK CONSTRAINT; Schema: federation; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY federation.federation_replicas
+    ADD CONSTRAINT federation_replicas_node_id_fkey FOREIGN KEY (node_id) REFERENCES federation.federation_nodes(node_id) ON UPDATE CASCADE ON DELETE CASCADE;
+
+--
+-- Name: federation_routing federation_routing_node_id_fkey; Type: FK CONSTRAINT; Schema: federation; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY federation.federation_routing
+    ADD CONSTRAINT federation_routing_node_id_fkey FOREIGN KEY (node_id) REFERENCES federation.federation_nodes(node_id) ON UPDATE CASCADE;
+
+--
+-- Name: federation_routing federation_routing_tenant_id_fkey; Type: FK CONSTRAINT; Schema: federation; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY federation.federation_routing
+    ADD CONSTRAINT federation_routing_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES federation.tenant_registry(id) ON DELETE CASCADE;
+
+--
+-- Name: tenant_federation_map tenant_federation_map_primary_node_id_fkey; Type: FK CONSTRAINT; Schema: federation; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY federation.tenant_federation_map
+    ADD CONSTRAINT tenant_federation_map_primary_node_id_fkey FOREIGN KEY (primary_node_id) REFERENCES federation.federation_nodes(node_id) ON UPDATE CASCADE;
+
+--
+-- Name: tenant_federation_map tenant_federation_map_tenant_id_fkey; Type: FK CONSTRAINT; Schema: federation; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY federation.tenant_federation_map
+    ADD CONSTRAINT tenant_federation_map_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES federation.tenant_registry(id) ON DELETE CASCADE;
+
+--
+-- Name: tenant_moves tenant_moves_source_node_fkey; Type: FK CONSTRAINT; Schema: federation; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY federation.tenant_moves
+    ADD CONSTRAINT tenant_moves_source_node_fkey FOREIGN KEY (source_node) REFERENCES federation.federation_nodes(node_id) ON UPDATE CASCADE;
+
+--
+-- Name: tenant_moves tenant_moves_target_node_fkey; Type: FK CONSTRAINT; Schema: federation; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY federation.tenant_moves
+    ADD CONSTRAINT tenant_moves_target_node_fkey FOREIGN KEY (target_node) REFERENCES federation.federation_nodes(node_id) ON UPDATE CASCADE;
+
+--
+-- Name: tenant_moves tenant_moves_tenant_id_fkey; Type: FK CONSTRAINT; Schema: federation; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY federation.tenant_moves
+    ADD CONSTRAINT tenant_moves_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES federation.tenant_registry(id) ON DELETE CASCADE;
+
+--
+-- Name: agent_heartbeats agent_heartbeats_agent_instance_id_fkey; Type: FK CONSTRAINT; Schema: onboarding; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY onboarding.agent_heartbeats
+    ADD CONSTRAINT agent_heartbeats_agent_instance_id_fkey FOREIGN KEY (tenant_id, agent_instance_id) REFERENCES onboarding.agent_instances(tenant_id, id) ON DELETE CASCADE;
+
+--
+-- Name: agent_heartbeats agent_heartbeats_tenant_id_fkey; Type: FK CONSTRAINT; Schema: onboarding; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY onboarding.agent_heartbeats
+    ADD CONSTRAINT agent_heartbeats_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES onboarding.tenants(id) ON DELETE CASCADE;
+
+--
+-- Name: agent_instances agent_instances_agent_type_fkey; Type: FK CONSTRAINT; Schema: onboarding; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY onboarding.agent_instances
+    ADD CONSTRAINT agent_instances_agent_type_fkey FOREIGN KEY (agent_type) REFERENCES onboarding.agent_types(id);
+
+--
+-- Name: agent_instances agent_instances_kit_id_fkey; Type: FK CONSTRAINT; Schema: onboarding; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY onboarding.agent_instances
+    ADD CONSTRAINT agent_instances_kit_id_fkey FOREIGN KEY (tenant_id, kit_id) REFERENCES onboarding.bootstrap_kits(tenant_id, id) ON DELETE SET NULL (kit_id);
+
+--
+-- Name: agent_instances agent_instances_tenant_id_fkey; Type: FK CONSTRAINT; Schema: onboarding; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY onboarding.agent_instances
+    ADD CONSTRAINT agent_instances_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES onboarding.tenants(id) ON DELETE CASCADE;
+
+--
+-- Name: bootstrap_audit bootstrap_audit_tenant_id_fkey; Type: FK CONSTRAINT; Schema: onboarding; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY onboarding.bootstrap_audit
+    ADD CONSTRAINT bootstrap_audit_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES onboarding.tenants(id) ON DELETE CASCADE;
+
+--
+-- Name: bootstrap_kits bootstrap_kits_tenant_id_fkey; Type: FK CONSTRAINT; Schema: onboarding; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY onboarding.bootstrap_kits
+    ADD CONSTRAINT bootstrap_kits_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES onboarding.tenants(id) ON DELETE CASCADE;
+
+--
+-- Name: tenant_activity tenant_activity_tenant_id_fkey; Type: FK CONSTRAINT; Schema: onboarding; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY onboarding.tenant_activity
+    ADD CONSTRAINT tenant_activity_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES onboarding.tenants(id) ON DELETE CASCADE;
+
+--
+-- Name: agent_heartbeats; Type: ROW SECURITY; Schema: onboarding; Owner: fedgate_owner
+--
+
+ALTER TABLE onboarding.agent_heartbeats ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: agent_instances; Type: ROW SECURITY; Schema: onboarding; Owner: fedgate_owner
+--
+
+ALTER TABLE onboarding.agent_instances ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: bootstrap_audit append_only; Type: POLICY; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE POLICY append_only ON onboarding.bootstrap_audit AS RESTRICTIVE FOR UPDATE TO fedgate_owner USING (false);
+
+--
+-- Name: POLICY append_only ON bootstrap_audit; Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON POLICY append_only ON onboarding.bootstrap_audit IS 'No handler updates the audit trail.';
+
+--
+-- Name: tenant_activity append_only; Type: POLICY; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE POLICY append_only ON onboarding.tenant_activity AS RESTRICTIVE FOR UPDATE TO fedgate_owner USING (false);
+
+--
+-- Name: POLICY append_only ON tenant_activity; Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON POLICY append_only ON onboarding.tenant_activity IS 'No handler updates the activity feed.';
+
+--
+-- Name: bootstrap_audit append_only_delete; Type: POLICY; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE POLICY append_only_delete ON onboarding.bootstrap_audit AS RESTRICTIVE FOR DELETE TO fedgate_owner USING (false);
+
+--
+-- Name: POLICY append_only_delete ON bootstrap_audit; Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON POLICY append_only_delete ON onboarding.bootstrap_audit IS 'No handler deletes from the audit trail.';
+
+--
+-- Name: tenant_activity append_only_delete; Type: POLICY; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE POLICY append_only_delete ON onboarding.tenant_activity AS RESTRICTIVE FOR DELETE TO fedgate_owner USING (false);
+
+--
+-- Name: POLICY append_only_delete ON tenant_activity; Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON POLICY append_only_delete ON onboarding.tenant_activity IS 'No handler deletes from the activity feed.';
+
+--
+-- Name: bootstrap_audit; Type: ROW SECURITY; Schema: onboarding; Owner: fedgate_owner
+--
+
+ALTER TABLE onboarding.bootstrap_audit ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: bootstrap_kits; Type: ROW SECURITY; Schema: onboarding; Owner: fedgate_owner
+--
+
+ALTER TABLE onboarding.bootstrap_kits ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: tenants presence_check; Type: POLICY; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE POLICY presence_check ON onboarding.tenants FOR SELECT TO fedgate_maintainer USING (true);
+
+--
+-- Name: POLICY presence_check ON tenants; Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON POLICY presence_check ON onboarding.tenants IS 'The reconciler''s presence check (onboarding.tenants_present, owned by fedgate_maintainer) reads tenant ids: its column grant is id only.';
+
+--
+-- Name: agent_heartbeats retention_sweep; Type: POLICY; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE POLICY retention_sweep ON onboarding.agent_heartbeats TO fedgate_maintainer USING ((reported_at < (now() - onboarding.heartbeat_retention())));
+
+--
+-- Name: POLICY retention_sweep ON agent_heartbeats; Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON POLICY retention_sweep ON onboarding.agent_heartbeats IS 'The retention sweep (onboarding.sweep_heartbeats, owned by fedgate_maintainer) sees heartbeats past their retention only.';
+
+--
+-- Name: tenant_activity; Type: ROW SECURITY; Schema: onboarding; Owner: fedgate_owner
+--
+
+ALTER TABLE onboarding.tenant_activity ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: agent_heartbeats tenant_isolation; Type: POLICY; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE POLICY tenant_isolation ON onboarding.agent_heartbeats TO fedgate_owner USING ((tenant_id = (NULLIF(current_setting('fedgate.tenant_id'::text, true), ''::text))::uuid)) WITH CHECK ((tenant_id = (NULLIF(current_setting('fedgate.tenant_id'::text, true), ''::text))::uuid));
+
+--
+-- Name: agent_instances tenant_isolation; Type: POLICY; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE POLICY tenant_isolation ON onboarding.agent_instances TO fedgate_owner USING ((tenant_id = (NULLIF(current_setting('fedgate.tenant_id'::text, true), ''::text))::uuid)) WITH CHECK ((tenant_id = (NULLIF(current_setting('fedgate.tenant_id'::text, true), ''::text))::uuid));
+
+--
+-- Name: bootstrap_audit tenant_isolation; Type: POLICY; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE POLICY tenant_isolation ON onboarding.bootstrap_audit TO fedgate_owner USING ((tenant_id = (NULLIF(current_setting('fedgate.tenant_id'::text, true), ''::text))::uuid)) WITH CHECK ((tenant_id = (NULLIF(current_setting('fedgate.tenant_id'::text, true), ''::text))::uuid));
+
+--
+-- Name: bootstrap_kits tenant_isolation; Type: POLICY; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE POLICY tenant_isolation ON onboarding.bootstrap_kits TO fedgate_owner USING ((tenant_id = (NULLIF(current_setting('fedgate.tenant_id'::text, true), ''::text))::uuid)) WITH CHECK ((tenant_id = (NULLIF(current_setting('fedgate.tenant_id'::text, true), ''::text))::uuid));
+
+--
+-- Name: tenant_activity tenant_isolation; Type: POLICY; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE POLICY tenant_isolation ON onboarding.tenant_activity TO fedgate_owner USING ((tenant_id = (NULLIF(current_setting('fedgate.tenant_id'::text, true), ''::text))::uuid)) WITH CHECK ((tenant_id = (NULLIF(current_setting('fedgate.tenant_id'::text, true), ''::text))::uuid));
+
+--
+-- Name: tenants tenant_isolation; Type: POLICY; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE POLICY tenant_isolation ON onboarding.tenants TO fedgate_owner USING ((id = (NULLIF(current_setting('fedgate.tenant_id'::text, true), ''::text))::uuid)) WITH CHECK ((id = (NULLIF(current_setting('fedgate.tenant_id'::text, true), ''::text))::uuid));
+
+--
+-- Name: tenants; Type: ROW SECURITY; Schema: onboarding; Owner: fedgate_owner
+--
+
+ALTER TABLE onboarding.tenants ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: SCHEMA api; Type: ACL; Schema: -; Owner: fedgate_owner
+--
+
+GRANT USAGE ON SCHEMA api TO fedgate_api;
+
+--
+-- Name: SCHEMA federation; Type: ACL; Schema: -; Owner: fedgate_owner
+--
+
+GRANT USAGE ON SCHEMA federation TO fedgate_catalog;
+GRANT USAGE ON SCHEMA federation TO fedgate_operator;
+
+--
+-- Name: SCHEMA fedgate; Type: ACL; Schema: -; Owner: fedgate_owner
+--
+
+GRANT USAGE ON SCHEMA fedgate TO fedgate_api;
+GRANT USAGE ON SCHEMA fedgate TO fedgate_maintainer;
+GRANT USAGE ON SCHEMA fedgate TO fedgate_catalog;
+GRANT USAGE ON SCHEMA fedgate TO fedgate_operator;
+
+--
+-- Name: SCHEMA onboarding; Type: ACL; Schema: -; Owner: fedgate_owner
+--
+
+GRANT USAGE ON SCHEMA onboarding TO fedgate_api;
+GRANT USAGE ON SCHEMA onboarding TO fedgate_maintainer;
+
+--
+-- Name: SCHEMA public; Type: ACL; Schema: -; Owner: pg_database_owner
+--
+
+GRANT USAGE ON SCHEMA public TO fedgate_api;
+
+--
+-- Name: FUNCTION agent_catalog(p_tenant uuid, p_args jsonb); Type: ACL; Schema: api; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION api.agent_catalog(p_tenant uuid, p_args jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.agent_catalog(p_tenant uuid, p_args jsonb) TO fedgate_api;
+
+--
+-- Name: FUNCTION agent_credential(p_tenant uuid, p_args jsonb); Type: ACL; Schema: api; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION api.agent_credential(p_tenant uuid, p_args jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.agent_credential(p_tenant uuid, p_args jsonb) TO fedgate_api;
+
+--
+-- Name: FUNCTION bootstrap_audit(p_tenant uuid, p_args jsonb); Type: ACL; Schema: api; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION api.bootstrap_audit(p_tenant uuid, p_args jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.bootstrap_audit(p_tenant uuid, p_args jsonb) TO fedgate_api;
+
+--
+-- Name: FUNCTION bootstrap_scan(p_tenant uuid, p_args jsonb); Type: ACL; Schema: api; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION api.bootstrap_scan(p_tenant uuid, p_args jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.bootstrap_scan(p_tenant uuid, p_args jsonb) TO fedgate_api;
+
+--
+-- Name: FUNCTION bootstrap_status(p_tenant uuid, p_args jsonb); Type: ACL; Schema: api; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION api.bootstrap_status(p_tenant uuid, p_args jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.bootstrap_status(p_tenant uuid, p_args jsonb) TO fedgate_api;
+
+--
+-- Name: FUNCTION confirm_tenant(p_tenant uuid, p_args jsonb); Type: ACL; Schema: api; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION api.confirm_tenant(p_tenant uuid, p_args jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.confirm_tenant(p_tenant uuid, p_args jsonb) TO fedgate_api;
+
+--
+-- Name: FUNCTION create_tenant(p_tenant uuid, p_body jsonb); Type: ACL; Schema: api; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION api.create_tenant(p_tenant uuid, p_body jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.create_tenant(p_tenant uuid, p_body jsonb) TO fedgate_api;
+
+--
+-- Name: FUNCTION identity_providers(p_tenant uuid, p_args jsonb); Type: ACL; Schema: api; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION api.identity_providers(p_tenant uuid, p_args jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.identity_providers(p_tenant uuid, p_args jsonb) TO fedgate_api;
+
+--
+-- Name: FUNCTION issue_kit(p_tenant uuid, p_body jsonb); Type: ACL; Schema: api; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION api.issue_kit(p_tenant uuid, p_body jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.issue_kit(p_tenant uuid, p_body jsonb) TO fedgate_api;
+
+--
+-- Name: FUNCTION kit_context(p_tenant uuid, p_args jsonb); Type: ACL; Schema: api; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION api.kit_context(p_tenant uuid, p_args jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.kit_context(p_tenant uuid, p_args jsonb) TO fedgate_api;
+
+--
+-- Name: FUNCTION kit_meta(p_tenant uuid, p_args jsonb); Type: ACL; Schema: api; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION api.kit_meta(p_tenant uuid, p_args jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.kit_meta(p_tenant uuid, p_args jsonb) TO fedgate_api;
+
+--
+-- Name: FUNCTION kit_verification(p_tenant uuid, p_args jsonb); Type: ACL; Schema: api; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION api.kit_verification(p_tenant uuid, p_args jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.kit_verification(p_tenant uuid, p_args jsonb) TO fedgate_api;
+
+--
+-- Name: FUNCTION regions(p_tenant uuid, p_args jsonb); Type: ACL; Schema: api; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION api.regions(p_tenant uuid, p_args jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.regions(p_tenant uuid, p_args jsonb) TO fedgate_api;
+
+--
+-- Name: FUNCTION register_tenant(p_tenant uuid, p_body jsonb); Type: ACL; Schema: api; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION api.register_tenant(p_tenant uuid, p_body jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.register_tenant(p_tenant uuid, p_body jsonb) TO fedgate_api;
+
+--
+-- Name: FUNCTION register_unplaced_tenant(p_tenant uuid, p_body jsonb); Type: ACL; Schema: api; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION api.register_unplaced_tenant(p_tenant uuid, p_body jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.register_unplaced_tenant(p_tenant uuid, p_body jsonb) TO fedgate_api;
+
+--
+-- Name: FUNCTION report_telemetry(p_tenant uuid, p_body jsonb); Type: ACL; Schema: api; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION api.report_telemetry(p_tenant uuid, p_body jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.report_telemetry(p_tenant uuid, p_body jsonb) TO fedgate_api;
+
+--
+-- Name: FUNCTION revoke_kit(p_tenant uuid, p_args jsonb); Type: ACL; Schema: api; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION api.revoke_kit(p_tenant uuid, p_args jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.revoke_kit(p_tenant uuid, p_args jsonb) TO fedgate_api;
+
+--
+-- Name: FUNCTION seal_kit(p_tenant uuid, p_body jsonb); Type: ACL; Schema: api; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION api.seal_kit(p_tenant uuid, p_body jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.seal_kit(p_tenant uuid, p_body jsonb) TO fedgate_api;
+
+--
+-- Name: FUNCTION set_tenant_status(p_tenant uuid, p_body jsonb); Type: ACL; Schema: api; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION api.set_tenant_status(p_tenant uuid, p_body jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.set_tenant_status(p_tenant uuid, p_body jsonb) TO fedgate_api;
+
+--
+-- Name: FUNCTION tenant_activity(p_tenant uuid, p_args jsonb); Type: ACL; Schema: api; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION api.tenant_activity(p_tenant uuid, p_args jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.tenant_activity(p_tenant uuid, p_args jsonb) TO fedgate_api;
+
+--
+-- Name: FUNCTION tenant_agents(p_tenant uuid, p_args jsonb); Type: ACL; Schema: api; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION api.tenant_agents(p_tenant uuid, p_args jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.tenant_agents(p_tenant uuid, p_args jsonb) TO fedgate_api;
+
+--
+-- Name: FUNCTION tenant_status(p_tenant uuid, p_args jsonb); Type: ACL; Schema: api; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION api.tenant_status(p_tenant uuid, p_args jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.tenant_status(p_tenant uuid, p_args jsonb) TO fedgate_api;
+
+--
+-- Name: FUNCTION tenant_telemetry(p_tenant uuid, p_args jsonb); Type: ACL; Schema: api; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION api.tenant_telemetry(p_tenant uuid, p_args jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.tenant_telemetry(p_tenant uuid, p_args jsonb) TO fedgate_api;
+
+--
+-- Name: FUNCTION unregister_tenant(p_tenant uuid, p_args jsonb); Type: ACL; Schema: api; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION api.unregister_tenant(p_tenant uuid, p_args jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.unregister_tenant(p_tenant uuid, p_args jsonb) TO fedgate_api;
+
+--
+-- Name: FUNCTION validate_identity(p_tenant uuid, p_body jsonb); Type: ACL; Schema: api; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION api.validate_identity(p_tenant uuid, p_body jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.validate_identity(p_tenant uuid, p_body jsonb) TO fedgate_api;
+
+--
+-- Name: PROCEDURE verify_kit(IN p_tenant uuid, IN p_body jsonb, IN p_claims jsonb, INOUT p_result jsonb); Type: ACL; Schema: api; Owner: fedgate_owner
+--
+
+REVOKE ALL ON PROCEDURE api.verify_kit(IN p_tenant uuid, IN p_body jsonb, IN p_claims jsonb, INOUT p_result jsonb) FROM PUBLIC;
+GRANT ALL ON PROCEDURE api.verify_kit(IN p_tenant uuid, IN p_body jsonb, IN p_claims jsonb, INOUT p_result jsonb) TO fedgate_api;
+
+--
+-- Name: TABLE tenant_moves; Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+GRANT SELECT ON TABLE federation.tenant_moves TO fedgate_catalog;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE federation.tenant_moves TO fedgate_operator;
+
+--
+-- Name: FUNCTION abort_move(p_move bigint, p_why text); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.abort_move(p_move bigint, p_why text) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.abort_move(p_move bigint, p_why text) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.abort_move(p_move bigint, p_why text) TO fedgate_operator;
+
+--
+-- Name: FUNCTION add_node(p_node_id text, p_region text, p_database_url text, p_priority integer, p_placement_weight integer, p_metadata jsonb); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.add_node(p_node_id text, p_region text, p_database_url text, p_priority integer, p_placement_weight integer, p_metadata jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.add_node(p_node_id text, p_region text, p_database_url text, p_priority integer, p_placement_weight integer, p_metadata jsonb) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.add_node(p_node_id text, p_region text, p_database_url text, p_priority integer, p_placement_weight integer, p_metadata jsonb) TO fedgate_operator;
+
+--
+-- Name: FUNCTION add_region(p_code text, p_display_name text); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.add_region(p_code text, p_display_name text) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.add_region(p_code text, p_display_name text) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.add_region(p_code text, p_display_name text) TO fedgate_operator;
+
+--
+-- Name: FUNCTION add_replica(p_node_id text, p_replica_id text, p_database_url text, p_max_lag interval); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.add_replica(p_node_id text, p_replica_id text, p_database_url text, p_max_lag interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.add_replica(p_node_id text, p_replica_id text, p_database_url text, p_max_lag interval) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.add_replica(p_node_id text, p_replica_id text, p_database_url text, p_max_lag interval) TO fedgate_operator;
+
+--
+-- Name: FUNCTION add_route(p_tenant uuid, p_region text, p_node_id text, p_weight integer, p_is_primary boolean); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.add_route(p_tenant uuid, p_region text, p_node_id text, p_weight integer, p_is_primary boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.add_route(p_tenant uuid, p_region text, p_node_id text, p_weight integer, p_is_primary boolean) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.add_route(p_tenant uuid, p_region text, p_node_id text, p_weight integer, p_is_primary boolean) TO fedgate_operator;
+
+--
+-- Name: FUNCTION advance_move(p_move bigint, p_from text, p_to text, p_progress jsonb); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.advance_move(p_move bigint, p_from text, p_to text, p_progress jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.advance_move(p_move bigint, p_from text, p_to text, p_progress jsonb) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.advance_move(p_move bigint, p_from text, p_to text, p_progress jsonb) TO fedgate_operator;
+
+--
+-- Name: FUNCTION derive_top_routes(); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.derive_top_routes() FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.derive_top_routes() TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.derive_top_routes() TO fedgate_operator;
+
+--
+-- Name: FUNCTION drain_plan(p_node text); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.drain_plan(p_node text) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.drain_plan(p_node text) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.drain_plan(p_node text) TO fedgate_operator;
+
+--
+-- Name: FUNCTION explain_route(p_tenant uuid, p_region text); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.explain_route(p_tenant uuid, p_region text) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.explain_route(p_tenant uuid, p_region text) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.explain_route(p_tenant uuid, p_region text) TO fedgate_operator;
+
+--
+-- Name: FUNCTION fail_move(p_move bigint, p_error text); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.fail_move(p_move bigint, p_error text) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.fail_move(p_move bigint, p_error text) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.fail_move(p_move bigint, p_error text) TO fedgate_operator;
+
+--
+-- Name: FUNCTION federation_emit(p_payload jsonb); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.federation_emit(p_payload jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.federation_emit(p_payload jsonb) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.federation_emit(p_payload jsonb) TO fedgate_operator;
+
+--
+-- Name: FUNCTION federation_notify_health(); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.federation_notify_health() FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.federation_notify_health() TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.federation_notify_health() TO fedgate_operator;
+
+--
+-- Name: FUNCTION federation_notify_moves(); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.federation_notify_moves() FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.federation_notify_moves() TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.federation_notify_moves() TO fedgate_operator;
+
+--
+-- Name: FUNCTION federation_notify_replicas(); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.federation_notify_replicas() FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.federation_notify_replicas() TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.federation_notify_replicas() TO fedgate_operator;
+
+--
+-- Name: FUNCTION federation_notify_statement(); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.federation_notify_statement() FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.federation_notify_statement() TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.federation_notify_statement() TO fedgate_operator;
+
+--
+-- Name: FUNCTION fence_move(p_move bigint); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.fence_move(p_move bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.fence_move(p_move bigint) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.fence_move(p_move bigint) TO fedgate_operator;
+
+--
+-- Name: FUNCTION guard_federation_node(); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.guard_federation_node() FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.guard_federation_node() TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.guard_federation_node() TO fedgate_operator;
+
+--
+-- Name: FUNCTION health_stale_after(); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.health_stale_after() FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.health_stale_after() TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.health_stale_after() TO fedgate_operator;
+
+--
+-- Name: FUNCTION health_state(p_healthy boolean, p_checked_at timestamp with time zone); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.health_state(p_healthy boolean, p_checked_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.health_state(p_healthy boolean, p_checked_at timestamp with time zone) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.health_state(p_healthy boolean, p_checked_at timestamp with time zone) TO fedgate_operator;
+
+--
+-- Name: FUNCTION move_source(p_tenant uuid); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.move_source(p_tenant uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.move_source(p_tenant uuid) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.move_source(p_tenant uuid) TO fedgate_operator;
+
+--
+-- Name: FUNCTION node_serving(p_status text, p_unhealthy_checked_at timestamp with time zone); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.node_serving(p_status text, p_unhealthy_checked_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.node_serving(p_status text, p_unhealthy_checked_at timestamp with time zone) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.node_serving(p_status text, p_unhealthy_checked_at timestamp with time zone) TO fedgate_operator;
+
+--
+-- Name: FUNCTION place_tenant(p_tenant uuid, p_region text); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.place_tenant(p_tenant uuid, p_region text) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.place_tenant(p_tenant uuid, p_region text) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.place_tenant(p_tenant uuid, p_region text) TO fedgate_operator;
+
+--
+-- Name: TABLE tenant_registry; Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+GRANT SELECT ON TABLE federation.tenant_registry TO fedgate_catalog;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE federation.tenant_registry TO fedgate_operator;
+
+--
+-- Name: FUNCTION register_creation(p_tenant uuid, p_body jsonb, OUT registration federation.tenant_registry, OUT replayed boolean); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.register_creation(p_tenant uuid, p_body jsonb, OUT registration federation.tenant_registry, OUT replayed boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.register_creation(p_tenant uuid, p_body jsonb, OUT registration federation.tenant_registry, OUT replayed boolean) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.register_creation(p_tenant uuid, p_body jsonb, OUT registration federation.tenant_registry, OUT replayed boolean) TO fedgate_operator;
+
+--
+-- Name: FUNCTION registration_json(p_row federation.tenant_registry, p_replayed boolean); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.registration_json(p_row federation.tenant_registry, p_replayed boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.registration_json(p_row federation.tenant_registry, p_replayed boolean) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.registration_json(p_row federation.tenant_registry, p_replayed boolean) TO fedgate_operator;
+
+--
+-- Name: FUNCTION remove_replica(p_replica_id text); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.remove_replica(p_replica_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.remove_replica(p_replica_id text) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.remove_replica(p_replica_id text) TO fedgate_operator;
+
+--
+-- Name: FUNCTION remove_route(p_tenant uuid, p_region text, p_node_id text); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.remove_route(p_tenant uuid, p_region text, p_node_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.remove_route(p_tenant uuid, p_region text, p_node_id text) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.remove_route(p_tenant uuid, p_region text, p_node_id text) TO fedgate_operator;
+
+--
+-- Name: FUNCTION rendezvous_score(p_tenant uuid, p_region text, p_node text, p_weight integer); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.rendezvous_score(p_tenant uuid, p_region text, p_node text, p_weight integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.rendezvous_score(p_tenant uuid, p_region text, p_node text, p_weight integer) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.rendezvous_score(p_tenant uuid, p_region text, p_node text, p_weight integer) TO fedgate_operator;
+
+--
+-- Name: TABLE federation_node_health; Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+GRANT SELECT,INSERT,UPDATE ON TABLE federation.federation_node_health TO fedgate_catalog;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE federation.federation_node_health TO fedgate_operator;
+
+--
+-- Name: FUNCTION report_node_health(p_node_id text, p_healthy boolean, p_latency_ms real, p_error text); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.report_node_health(p_node_id text, p_healthy boolean, p_latency_ms real, p_error text) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.report_node_health(p_node_id text, p_healthy boolean, p_latency_ms real, p_error text) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.report_node_health(p_node_id text, p_healthy boolean, p_latency_ms real, p_error text) TO fedgate_operator;
+
+--
+-- Name: FUNCTION report_replica_health(p_ids text[], p_healthy boolean[], p_lag_bytes bigint[], p_lag_seconds real[], p_replay_lsn text[], p_errors text[]); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.report_replica_health(p_ids text[], p_healthy boolean[], p_lag_bytes bigint[], p_lag_seconds real[], p_replay_lsn text[], p_errors text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.report_replica_health(p_ids text[], p_healthy boolean[], p_lag_bytes bigint[], p_lag_seconds real[], p_replay_lsn text[], p_errors text[]) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.report_replica_health(p_ids text[], p_healthy boolean[], p_lag_bytes bigint[], p_lag_seconds real[], p_replay_lsn text[], p_errors text[]) TO fedgate_operator;
+
+--
+-- Name: FUNCTION report_tenant_stats(p_rows jsonb); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.report_tenant_stats(p_rows jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.report_tenant_stats(p_rows jsonb) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.report_tenant_stats(p_rows jsonb) TO fedgate_operator;
+
+--
+-- Name: FUNCTION resolve_node(p_tenant uuid, p_region text); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.resolve_node(p_tenant uuid, p_region text) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.resolve_node(p_tenant uuid, p_region text) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.resolve_node(p_tenant uuid, p_region text) TO fedgate_operator;
+
+--
+-- Name: FUNCTION resolve_node_full(p_tenant uuid, p_region text); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.resolve_node_full(p_tenant uuid, p_region text) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.resolve_node_full(p_tenant uuid, p_region text) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.resolve_node_full(p_tenant uuid, p_region text) TO fedgate_operator;
+
+--
+-- Name: FUNCTION route_candidates(p_tenant uuid, p_region text); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.route_candidates(p_tenant uuid, p_region text) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.route_candidates(p_tenant uuid, p_region text) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.route_candidates(p_tenant uuid, p_region text) TO fedgate_operator;
+
+--
+-- Name: FUNCTION set_node_status(p_node_id text, p_status text); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.set_node_status(p_node_id text, p_status text) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.set_node_status(p_node_id text, p_status text) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.set_node_status(p_node_id text, p_status text) TO fedgate_operator;
+
+--
+-- Name: FUNCTION set_tenant_status(p_tenant uuid, p_status text); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.set_tenant_status(p_tenant uuid, p_status text) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.set_tenant_status(p_tenant uuid, p_status text) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.set_tenant_status(p_tenant uuid, p_status text) TO fedgate_operator;
+
+--
+-- Name: FUNCTION settle_registrations(p_present uuid[], p_absent uuid[]); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.settle_registrations(p_present uuid[], p_absent uuid[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.settle_registrations(p_present uuid[], p_absent uuid[]) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.settle_registrations(p_present uuid[], p_absent uuid[]) TO fedgate_operator;
+
+--
+-- Name: FUNCTION stale_registrations(p_older_than interval); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.stale_registrations(p_older_than interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.stale_registrations(p_older_than interval) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.stale_registrations(p_older_than interval) TO fedgate_operator;
+
+--
+-- Name: FUNCTION start_move(p_tenant uuid, p_target text, p_keep_source boolean); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.start_move(p_tenant uuid, p_target text, p_keep_source boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.start_move(p_tenant uuid, p_target text, p_keep_source boolean) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.start_move(p_tenant uuid, p_target text, p_keep_source boolean) TO fedgate_operator;
+
+--
+-- Name: FUNCTION stop_move(p_move bigint, p_state text, p_error text); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.stop_move(p_move bigint, p_state text, p_error text) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.stop_move(p_move bigint, p_state text, p_error text) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.stop_move(p_move bigint, p_state text, p_error text) TO fedgate_operator;
+
+--
+-- Name: FUNCTION switch_move(p_move bigint); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.switch_move(p_move bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.switch_move(p_move bigint) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.switch_move(p_move bigint) TO fedgate_operator;
+
+--
+-- Name: FUNCTION sync_node_health(); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.sync_node_health() FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.sync_node_health() TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.sync_node_health() TO fedgate_operator;
+
+--
+-- Name: FUNCTION sync_top_routes(); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.sync_top_routes() FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.sync_top_routes() TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.sync_top_routes() TO fedgate_operator;
+
+--
+-- Name: FUNCTION top_routes(p_tenants uuid[]); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.top_routes(p_tenants uuid[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.top_routes(p_tenants uuid[]) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.top_routes(p_tenants uuid[]) TO fedgate_operator;
+
+--
+-- Name: FUNCTION touch_updated_at(); Type: ACL; Schema: fedgate; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION fedgate.touch_updated_at() FROM PUBLIC;
+
+--
+-- Name: FUNCTION align_sequences(); Type: ACL; Schema: onboarding; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION onboarding.align_sequences() FROM PUBLIC;
+
+--
+-- Name: FUNCTION api_caller(p_tenant uuid, p_roles text[]); Type: ACL; Schema: onboarding; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION onboarding.api_caller(p_tenant uuid, p_roles text[]) FROM PUBLIC;
+
+--
+-- Name: FUNCTION api_enter(p_tenant uuid, p_roles text[]); Type: ACL; Schema: onboarding; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION onboarding.api_enter(p_tenant uuid, p_roles text[]) FROM PUBLIC;
+
+--
+-- Name: FUNCTION api_invalid(p_field text, p_message text); Type: ACL; Schema: onboarding; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION onboarding.api_invalid(p_field text, p_message text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION api_page(p_items jsonb, p_limit integer); Type: ACL; Schema: onboarding; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION onboarding.api_page(p_items jsonb, p_limit integer) FROM PUBLIC;
+
+--
+-- Name: FUNCTION api_page_cursor(p_args jsonb); Type: ACL; Schema: onboarding; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION onboarding.api_page_cursor(p_args jsonb) FROM PUBLIC;
+
+--
+-- Name: FUNCTION api_page_limit(p_args jsonb, p_default integer, p_max integer); Type: ACL; Schema: onboarding; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION onboarding.api_page_limit(p_args jsonb, p_default integer, p_max integer) FROM PUBLIC;
+
+--
+-- Name: COLUMN tenants.id; Type: ACL; Schema: onboarding; Owner: fedgate_owner
+--
+
+GRANT SELECT(id) ON TABLE onboarding.tenants TO fedgate_maintainer;
+
+--
+-- Name: FUNCTION api_require_tenant(p_tenant uuid, p_roles text[]); Type: ACL; Schema: onboarding; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION onboarding.api_require_tenant(p_tenant uuid, p_roles text[]) FROM PUBLIC;
+
+--
+-- Name: FUNCTION api_require_writable(p_tenant uuid, p_roles text[]); Type: ACL; Schema: onboarding; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION onboarding.api_require_writable(p_tenant uuid, p_roles text[]) FROM PUBLIC;
+
+--
+-- Name: FUNCTION claims(); Type: ACL; Schema: onboarding; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION onboarding.claims() FROM PUBLIC;
+
+--
+-- Name: FUNCTION clear_fence(p_tenant uuid, p_move bigint); Type: ACL; Schema: onboarding; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION onboarding.clear_fence(p_tenant uuid, p_move bigint) FROM PUBLIC;
+
+--
+-- Name: FUNCTION count_enrollment_failure(p_addr text); Type: ACL; Schema: onboarding; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION onboarding.count_enrollment_failure(p_addr text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION current_actor(); Type: ACL; Schema: onboarding; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION onboarding.current_actor() FROM PUBLIC;
+
+--
+-- Name: FUNCTION enrollment_failure_limit(); Type: ACL; Schema: onboarding; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION onboarding.enrollment_failure_limit() FROM PUBLIC;
+
+--
+-- Name: FUNCTION enrollment_throttled(p_addr text); Type: ACL; Schema: onboarding; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION onboarding.enrollment_throttled(p_addr text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION heartbeat_retention(); Type: ACL; Schema: onboarding; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION onboarding.heartbeat_retention() FROM PUBLIC;
+GRANT ALL ON FUNCTION onboarding.heartbeat_retention() TO fedgate_maintainer;
+
+--
+-- Name: FUNCTION identity_field_error(p_kind text, p_value jsonb); Type: ACL; Schema: onboarding; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION onboarding.identity_field_error(p_kind text, p_value jsonb) FROM PUBLIC;
+
+--
+-- Name: FUNCTION json_int(p_body jsonb, p_field text, p_min integer, p_max integer); Type: ACL; Schema: onboarding; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION onboarding.json_int(p_body jsonb, p_field text, p_min integer, p_max integer) FROM PUBLIC;
+
+--
+-- Name: FUNCTION json_label(p_body jsonb, p_field text, p_max_length integer); Type: ACL; Schema: onboarding; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION onboarding.json_label(p_body jsonb, p_field text, p_max_length integer) FROM PUBLIC;
+
+--
+-- Name: FUNCTION json_object(p_body jsonb, p_field text, p_max_bytes integer); Type: ACL; Schema: onboarding; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION onboarding.json_object(p_body jsonb, p_field text, p_max_bytes integer) FROM PUBLIC;
+
+--
+-- Name: FUNCTION json_region(p_body jsonb, p_field text, p_required boolean); Type: ACL; Schema: onboarding; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION onboarding.json_region(p_body jsonb, p_field text, p_required boolean) FROM PUBLIC;
+
+--
+-- Name: FUNCTION json_regions(p_body jsonb, p_field text, p_max integer); Type: ACL; Schema: onboarding; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION onboarding.json_regions(p_body jsonb, p_field text, p_max integer) FROM PUBLIC;
+
+--
+-- Name: FUNCTION json_text(p_body jsonb, p_field text, p_required boolean, p_max_length integer); Type: ACL; Schema: onboarding; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION onboarding.json_text(p_body jsonb, p_field text, p_required boolean, p_max_length integer) FROM PUBLIC;
+
+--
+-- Name: FUNCTION json_text_array(p_body jsonb, p_field text, p_min integer, p_max integer, p_pattern text); Type: ACL; Schema: onboarding; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION onboarding.json_text_array(p_body jsonb, p_field text, p_min integer, p_max integer, p_pattern text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION json_uuid(p_body jsonb, p_field text, p_required boolean); Type: ACL; Schema: onboarding; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION onboarding.json_uuid(p_body jsonb, p_field text, p_required boolean) FROM PUBLIC;
+
+--
+-- Name: FUNCTION kit_state(p_kit onboarding.bootstrap_kits); Type: ACL; Schema: onboarding; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION onboarding.kit_state(p_kit onboarding.bootstrap_kits) FROM PUBLIC;
+
+--
+-- Name: FUNCTION kit_token_ttl(); Type: ACL; Schema: onboarding; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION onboarding.kit_token_ttl() FROM PUBLIC;
+
+--
+-- Name: FUNCTION lift_fence(p_tenant uuid); Type: ACL; Schema: onboarding; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION onboarding.lift_fence(p_tenant uuid) FROM PUBLIC;
+
+--
+-- Name: FUNCTION purge_tenant(p_tenant uuid); Type: ACL; Schema: onboarding; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION onboarding.purge_tenant(p_tenant uuid) FROM PUBLIC;
+
+--
+-- Name: FUNCTION refuse_fenced(p_tenant uuid); Type: ACL; Schema: onboarding; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION onboarding.refuse_fenced(p_tenant uuid) FROM PUBLIC;
+
+--
+-- Name: FUNCTION set_fence(p_tenant uuid, p_move bigint, p_state text, p_target text); Type: ACL; Schema: onboarding; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION onboarding.set_fence(p_tenant uuid, p_move bigint, p_state text, p_target text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION sweep_heartbeats(p_batch integer); Type: ACL; Schema: onboarding; Owner: fedgate_maintainer
+--
+
+REVOKE ALL ON FUNCTION onboarding.sweep_heartbeats(p_batch integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION onboarding.sweep_heartbeats(p_batch integer) TO fedgate_owner;
+
+--
+-- Name: FUNCTION telemetry_window(p_raw text); Type: ACL; Schema: onboarding; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION onboarding.telemetry_window(p_raw text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION tenant_digest(p_tenant uuid); Type: ACL; Schema: onboarding; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION onboarding.tenant_digest(p_tenant uuid) FROM PUBLIC;
+
+--
+-- Name: FUNCTION tenant_json(p_tenant onboarding.tenants); Type: ACL; Schema: onboarding; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION onboarding.tenant_json(p_tenant onboarding.tenants) FROM PUBLIC;
+
+--
+-- Name: FUNCTION tenant_tables(); Type: ACL; Schema: onboarding; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION onboarding.tenant_tables() FROM PUBLIC;
+
+--
+-- Name: FUNCTION tenants_present(p_tenants uuid[]); Type: ACL; Schema: onboarding; Owner: fedgate_maintainer
+--
+
+REVOKE ALL ON FUNCTION onboarding.tenants_present(p_tenants uuid[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION onboarding.tenants_present(p_tenants uuid[]) TO fedgate_owner;
+
+--
+-- Name: FUNCTION verify_kit_attempt(p_tenant uuid, p_body jsonb); Type: ACL; Schema: onboarding; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION onboarding.verify_kit_attempt(p_tenant uuid, p_body jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION onboarding.verify_kit_attempt(p_tenant uuid, p_body jsonb) TO fedgate_api;
+
+--
+-- Name: TABLE federation_moves; Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+GRANT SELECT ON TABLE federation.federation_moves TO fedgate_catalog;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE federation.federation_moves TO fedgate_operator;
+
+--
+-- Name: TABLE federation_nodes; Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+GRANT SELECT ON TABLE federation.federation_nodes TO fedgate_catalog;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE federation.federation_nodes TO fedgate_operator;
+
+--
+-- Name: COLUMN federation_nodes.unhealthy_checked_at; Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+GRANT UPDATE(unhealthy_checked_at) ON TABLE federation.federation_nodes TO fedgate_catalog;
+
+--
+-- Name: TABLE tenant_federation_map; Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+GRANT SELECT ON TABLE federation.tenant_federation_map TO fedgate_catalog;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE federation.tenant_federation_map TO fedgate_operator;
+
+--
+-- Name: TABLE federation_node_status; Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+GRANT SELECT ON TABLE federation.federation_node_status TO fedgate_catalog;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE federation.federation_node_status TO fedgate_operator;
+
+--
+-- Name: TABLE federation_replicas; Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+GRANT SELECT ON TABLE federation.federation_replicas TO fedgate_catalog;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE federation.federation_replicas TO fedgate_operator;
+
+--
+-- Name: COLUMN federation_replicas.healthy; Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+GRANT UPDATE(healthy) ON TABLE federation.federation_replicas TO fedgate_catalog;
+
+--
+-- Name: COLUMN federation_replicas.usable; Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+GRANT UPDATE(usable) ON TABLE federation.federation_replicas TO fedgate_catalog;
+
+--
+-- Name: COLUMN federation_replicas.lag_bytes; Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+GRANT UPDATE(lag_bytes) ON TABLE federation.federation_replicas TO fedgate_catalog;
+
+--
+-- Name: COLUMN federation_replicas.lag_seconds; Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+GRANT UPDATE(lag_seconds) ON TABLE federation.federation_replicas TO fedgate_catalog;
+
+--
+-- Name: COLUMN federation_replicas.replay_lsn; Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+GRANT UPDATE(replay_lsn) ON TABLE federation.federation_replicas TO fedgate_catalog;
+
+--
+-- Name: COLUMN federation_replicas.last_error; Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+GRANT UPDATE(last_error) ON TABLE federation.federation_replicas TO fedgate_catalog;
+
+--
+-- Name: COLUMN federation_replicas.checked_at; Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+GRANT UPDATE(checked_at) ON TABLE federation.federation_replicas TO fedgate_catalog;
+
+--
+-- Name: TABLE federation_replica_status; Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+GRANT SELECT ON TABLE federation.federation_replica_status TO fedgate_catalog;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE federation.federation_replica_status TO fedgate_operator;
+
+--
+-- Name: TABLE federation_routing; Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+GRANT SELECT ON TABLE federation.federation_routing TO fedgate_catalog;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE federation.federation_routing TO fedgate_operator;
+
+--
+-- Name: TABLE tenant_request_stats; Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE federation.tenant_request_stats TO fedgate_catalog;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE federation.tenant_request_stats TO fedgate_operator;
+
+--
+-- Name: TABLE federation_tenant_stats; Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+GRANT SELECT ON TABLE federation.federation_tenant_stats TO fedgate_catalog;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE federation.federation_tenant_stats TO fedgate_operator;
+
+--
+-- Name: TABLE regions; Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+GRANT SELECT ON TABLE federation.regions TO fedgate_catalog;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE federation.regions TO fedgate_operator;
+
+--
+-- Name: SEQUENCE tenant_moves_move_id_seq; Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+GRANT SELECT,USAGE ON SEQUENCE federation.tenant_moves_move_id_seq TO fedgate_operator;
+
+--
+-- Name: TABLE agent_heartbeats; Type: ACL; Schema: onboarding; Owner: fedgate_owner
+--
+
+GRANT DELETE ON TABLE onboarding.agent_heartbeats TO fedgate_maintainer;
+
+--
+-- Name: COLUMN agent_heartbeats.id; Type: ACL; Schema: onboarding; Owner: fedgate_owner
+--
+
+GRANT SELECT(id) ON TABLE onboarding.agent_heartbeats TO fedgate_maintainer;
+
+--
+-- Name: COLUMN agent_heartbeats.tenant_id; Type: ACL; Schema: onboarding; Owner: fedgate_owner
+--
+
+GRANT SELECT(tenant_id) ON TABLE onboarding.agent_heartbeats TO fedgate_maintainer;
+
+--
+-- Name: COLUMN agent_heartbeats.reported_at; Type: ACL; Schema: onboarding; Owner: fedgate_owner
+--
+
+GRANT SELECT(reported_at),UPDATE(reported_at) ON TABLE onboarding.agent_heartbeats TO fedgate_maintainer;
+
+--
+-- Name: TABLE fedgate_migrations; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT SELECT ON TABLE public.fedgate_migrations TO fedgate_api;
+
+--
+-- PostgreSQL database dump complete
+--

@@ -1,0 +1,64 @@
+-- Every view of the control plane that DBAs and the operator surface read, in one place (applied after
+-- the function families they call, before grants.sql). None shows a database URL.
+
+-- health
+CREATE OR REPLACE VIEW federation.federation_node_status AS
+SELECT n.node_id, n.region::text AS region, n.status, n.priority, n.placement_weight,
+       federation.health_state(h.healthy, h.checked_at) AS health,
+       h.latency_ms, h.consecutive_failures, h.last_error, h.checked_at AS last_check_at, h.last_change_at,
+       federation.node_serving(n.status, n.unhealthy_checked_at) AS serving,
+       (SELECT count(*) FROM federation.tenant_federation_map m WHERE m.primary_node_id = n.node_id) AS primary_tenants
+FROM federation.federation_nodes n
+LEFT JOIN federation.federation_node_health h ON h.node_id = n.node_id;
+COMMENT ON VIEW federation.federation_node_status IS
+    'One row per node: status, health (unknown/stale/healthy/unhealthy), last check, consecutive failures, last error, whether it serves, tenants placed on it. No database URL.';
+
+-- moves
+CREATE OR REPLACE VIEW federation.federation_moves AS
+SELECT m.move_id, m.tenant_id, m.source_node::text AS source_node, m.target_node::text AS target_node, m.state,
+       (SELECT coalesce(sum(v::bigint), 0) FROM jsonb_each_text(m.rows_copied) e(k, v)) AS rows_copied,
+       (SELECT coalesce(sum(v::bigint), 0) FROM jsonb_each_text(m.rows_expected) e(k, v)) AS rows_expected,
+       m.lag_bytes AS lag, m.started_at AS started, m.pause_ms, m.verify_result, m.error,
+       m.fenced_at IS NOT NULL AS fenced, m.switched, m.keep_source, m.updated_at, m.finished_at
+FROM federation.tenant_moves m;
+COMMENT ON VIEW federation.federation_moves IS
+    'Every move: tenant, source and target, state, rows copied of expected, replication lag (bytes), start, the tenant''s write pause (ms), verification result, error; what fedgate tenant move shows.';
+
+-- replicas
+CREATE OR REPLACE VIEW federation.federation_replica_status AS
+SELECT r.replica_id, r.node_id::text AS node_id, r.max_lag,
+       federation.health_state(r.healthy, r.checked_at) AS health, r.usable AND
+           federation.health_state(r.healthy, r.checked_at) = 'healthy' AS serving_reads,
+       r.lag_bytes, r.lag_seconds, r.replay_lsn, r.last_error, r.checked_at AS last_check_at
+FROM federation.federation_replicas r;
+COMMENT ON VIEW federation.federation_replica_status IS
+    'One row per replica: health, whether it serves reads, replay lag (bytes, seconds) and position at the last check, last error. No database URL.';
+
+-- tenant_stats
+CREATE OR REPLACE VIEW federation.federation_tenant_stats AS
+WITH recent AS (
+    SELECT s.node_id, s.tenant_id,
+           sum(s.requests) FILTER (WHERE s.period >= date_trunc('minute', now()) - interval '1 minute') AS requests_1m,
+           sum(s.requests) FILTER (WHERE s.period >= date_trunc('minute', now()) - interval '10 minutes') AS requests_10m,
+           sum(s.requests) FILTER (WHERE s.period >= now() - interval '1 hour') AS requests_1h,
+           sum(s.requests) AS requests_24h,
+           sum(s.errors) FILTER (WHERE s.period >= now() - interval '1 hour') AS errors_1h,
+           sum(s.total_ms) FILTER (WHERE s.period >= now() - interval '1 hour') AS total_ms_1h,
+           max(s.max_ms) FILTER (WHERE s.period >= now() - interval '1 hour') AS max_ms_1h
+    FROM federation.tenant_request_stats s
+    WHERE s.period >= now() - interval '1 day'
+    GROUP BY s.node_id, s.tenant_id
+)
+SELECT r.node_id, r.tenant_id, t.name AS tenant_name,
+       row_number() OVER (PARTITION BY r.node_id
+                          ORDER BY coalesce(r.requests_10m, 0) DESC, coalesce(r.requests_1h, 0) DESC,
+                                   r.requests_24h DESC, r.tenant_id) AS rank_on_node,
+       coalesce(r.requests_1m, 0) AS requests_1m, coalesce(r.requests_10m, 0) AS requests_10m,
+       coalesce(r.requests_1h, 0) AS requests_1h, r.requests_24h,
+       coalesce(r.errors_1h, 0) AS errors_1h,
+       round((r.total_ms_1h / nullif(r.requests_1h, 0))::numeric, 2) AS avg_ms_1h,
+       round(r.max_ms_1h::numeric, 2) AS max_ms_1h
+FROM recent r
+LEFT JOIN federation.tenant_registry t ON t.id = r.tenant_id;
+COMMENT ON VIEW federation.federation_tenant_stats IS
+    'The busiest tenants per node (rank_on_node 1 first, by the last 10 minutes): requests over the last minute, 10 minutes, hour and day, errors, mean and worst latency (ms) over the hour, as the gateways reported them.';
