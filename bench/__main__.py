@@ -206,12 +206,18 @@ def bench_http(clusters: list[Cluster], rounds: int, seconds: int, work: Path) -
         wrk(floor_url, 1)  # warm-up
         runs = median_of(rounds, lambda: wrk(federated_url, seconds, headers=as_tenant)[0],
                          lambda: wrk(legacy_url, seconds, headers=as_legacy)[0],
-                         lambda: wrk(floor_url, seconds)[0], lambda: wrk(federated_url, seconds, headers=as_tenant)[1],
+                         lambda: wrk(federated_url, seconds, headers=as_tenant)[1],
                          lambda: wrk(legacy_url, seconds, headers=as_legacy)[1])
-        fed_rps, legacy_rps, floor_rps, fed_p99, legacy_p99 = runs
+        fed_rps, legacy_rps, fed_p99, legacy_p99 = runs
         report("federated_vs_legacy_rps", fed_rps / legacy_rps, f"federated {fed_rps:.0f} rps, legacy {legacy_rps:.0f} rps, 64 connections")
         report("federated_vs_legacy_p99", fed_p99 / legacy_p99, f"p99 federated {fed_p99:.2f} ms, legacy {legacy_p99:.2f} ms")
-        report("federated_vs_floor_rps", fed_rps / floor_rps, f"bare Sanic + psycopg floor {floor_rps:.0f} rps")
+        # The floor, paired like the harness figures: one unpaired run of each said 0.695 one time and
+        # 1.075 the next, because the floor's own rate swung from 5,261 to 8,534 rps between runs.
+        ratios, runs, bases = paired_ratios(max(8, 2 * rounds), lambda: wrk(federated_url, seconds, headers=as_tenant)[0],
+                                            lambda: wrk(floor_url, seconds)[0])
+        report("federated_vs_floor_rps", statistics.median(ratios),
+               f"median of {len(ratios)} paired runs ({', '.join(f'{r:.2f}' for r in ratios)}): gateway "
+               f"{statistics.median(runs):.0f} rps, bare Sanic + psycopg floor {statistics.median(bases):.0f} rps")
 
         # Authentication: the same GET with the token verified (cached) against verification bypassed, each
         # on a gateway started for this figure (same age, same history), both sent the same header.
@@ -269,6 +275,41 @@ def bench_http(clusters: list[Cluster], rounds: int, seconds: int, work: Path) -
         finally:
             gw.stop()
     report("idle_200_vs_2_nodes_rss", sizes[1] / sizes[0], f"RSS {sizes[1]:.1f} MiB with 200 nodes, {sizes[0]:.1f} MiB with 2")
+
+
+COSTS = ("authentication", "observation", "routing", "admission", "statement", "headers")
+
+
+def bench_costs(clusters: list[Cluster], rounds: int, seconds: int, work: Path) -> None:
+    """What each hot-path feature costs: the same GET on a full gateway and on one with that feature
+    switched off inside the harness (bench/cost_gateway.py), both started for the figure, paired ABBA.
+    ``cost_<feature>`` is the share of the full gateway's rate it costs (1 - full / without)."""
+    for cluster, role in zip(clusters, ROLES):
+        prepare_template(cluster, role)
+    fed = make_federation(clusters)
+    env = {"FEDGATE_HEALTH_INTERVAL": "5"}
+    gw = start_gateway(fed.control_url, work, env=env)
+    try:
+        with gw.client() as http:
+            tenant = http.post("/federation/api/onboarding/tenants",
+                               json={"name": "bench costs", "region": "eu-west"}).json()["tenantId"]
+    finally:
+        gw.stop()
+    path, as_tenant = f"/federation/api/onboarding/tenants/{tenant}/status", bearer("tenant", tenant)
+    rows = []
+    for feature in COSTS:
+        off = {"BENCH_OFF": feature, "BENCH_TENANT": tenant, "BENCH_NODE": "eu-west-1"}
+        if feature == "observation":
+            off["FEDGATE_ACCESS_LOG"] = "off"
+        ratios, runs, bases = against_harness(fed.control_url, work, env, off, "bench.cost_gateway", path,
+                                              as_tenant, max(6, 2 * rounds), seconds)
+        cost = 1 - statistics.median(ratios)
+        rows.append((feature, statistics.median(runs), statistics.median(bases), cost, ratios))
+        report(f"cost_{feature}", cost, f"full {statistics.median(runs):.0f} rps, without {feature} "
+               f"{statistics.median(bases):.0f} rps; pairs {', '.join(f'{r:.2f}' for r in ratios)}")
+    print("\n| feature switched off | full rps | without rps | cost of the feature |\n|---|---|---|---|")
+    for feature, full, without, cost, _ in rows:
+        print(f"| {feature} | {full:.0f} | {without:.0f} | {cost * 100:+.1f} % |")
 
 
 def bench_replica(clusters: list[Cluster], rounds: int, seconds: int, work: Path) -> None:
@@ -364,8 +405,9 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--big", type=int, default=1_000_000, help="tenants of the large resolve_node dataset")
-    parser.add_argument("--only", choices=["sql", "http", "gateway"],
-                        help="sql: resolve_node; gateway: the gateway's HTTP figures; http: those, replicas and moves")
+    parser.add_argument("--only", choices=["sql", "http", "gateway", "costs"],
+                        help="sql: resolve_node; gateway: the gateway's HTTP figures; costs: the hot path's cost "
+                             "table; http: gateway, costs, replicas and moves")
     args = parser.parse_args()
     for tool in ("wrk", "psql"):
         if not shutil.which(tool):
@@ -378,6 +420,8 @@ def main() -> int:
                 bench_resolve(clusters[0], args.rounds, args.seconds, args.big)
             if args.only in (None, "http", "gateway"):
                 bench_http(clusters, args.rounds, args.seconds, Path(work))
+            if args.only in (None, "http", "costs"):
+                bench_costs(clusters, args.rounds, args.seconds, Path(work))
             if args.only in (None, "http"):
                 bench_replica(clusters, args.rounds, args.seconds, Path(work))
                 bench_move(clusters, Path(work))
