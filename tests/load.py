@@ -24,12 +24,13 @@ class Sample:
 
 async def run_load(base_url: str, paths: dict[str, str], seconds: float, concurrency: int = 16,
                    headers: dict[str, str] | None = None, stop_when: Callable[[], bool] | None = None,
-                   fresh_connections: bool = False) -> list[Sample]:
-    """GET each tenant's path round-robin from ``concurrency`` tasks for at most ``seconds``."""
+                   fresh_connections: bool = False, timeout: float = 30) -> list[Sample]:
+    """GET each tenant's path round-robin from ``concurrency`` tasks for at most ``seconds``; a request
+    not answered within ``timeout`` is a sample of status -1."""
     samples: list[Sample] = []
     deadline = time.monotonic() + seconds
     limits = httpx.Limits(max_keepalive_connections=0 if fresh_connections else concurrency)
-    async with httpx.AsyncClient(base_url=base_url, timeout=30, limits=limits, headers=bearer()) as client:
+    async with httpx.AsyncClient(base_url=base_url, timeout=timeout, limits=limits, headers=bearer()) as client:
         async def worker(offset: int) -> None:
             keys = list(paths)
             i = offset

@@ -116,7 +116,12 @@ def test_moves_in_progress_are_counted(gateway: Gateway, federation: Federation)
             while total(scrape(http), "fedgate_moves_in_progress", state="copying") < 1:
                 assert time.monotonic() < deadline, "the open move never showed"
                 time.sleep(0.3)
-            assert total(scrape(http), "fedgate_move_idle_seconds_max") >= 0
+            # Nobody drives this move: the seconds since its last progress are exported, and they grow.
+            first = scrape(http)
+            assert ("fedgate_move_idle_seconds_max", frozenset()) in first, sorted(n for n, _ in first)
+            while total(scrape(http), "fedgate_move_idle_seconds_max") <= total(first, "fedgate_move_idle_seconds_max"):
+                assert time.monotonic() < deadline + 20, "the idle move's seconds did not grow"
+                time.sleep(0.3)
         finally:
             federation.catalog("SELECT federation.abort_move(%s)", (move_id,))
         deadline = time.monotonic() + 10

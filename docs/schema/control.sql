@@ -1258,6 +1258,7 @@ COMMENT ON FUNCTION federation.advance_move(p_move bigint, p_from text, p_to tex
 
 CREATE FUNCTION federation.derive_top_routes() RETURNS trigger
     LANGUAGE plpgsql
+    SET enable_seqscan TO 'off'
     AS $$
 BEGIN
     SELECT t.regions, t.nodes, t.is_primary INTO NEW.route_regions, NEW.route_nodes, NEW.route_is_primary
@@ -1661,6 +1662,7 @@ COMMENT ON FUNCTION federation.node_serving(p_status text, p_unhealthy_checked_a
 
 CREATE FUNCTION federation.place_tenant(p_tenant uuid, p_region text) RETURNS TABLE(node_id text, region text)
     LANGUAGE plpgsql
+    SET enable_seqscan TO 'off'
     AS $$
 DECLARE
     v_node text;
@@ -2444,6 +2446,7 @@ COMMENT ON FUNCTION federation.sync_node_health() IS 'Trigger of federation_node
 
 CREATE FUNCTION federation.sync_top_routes() RETURNS trigger
     LANGUAGE plpgsql
+    SET enable_seqscan TO 'off'
     AS $$
 DECLARE
     v_tenants uuid[];

@@ -74,8 +74,9 @@ def add_replica(connector: Connector, node_id: str, replica_id: str, reference: 
     return {k: v for k, v in rows[0].items() if k != "database_url"} if rows else {}
 
 
-def set_node_status(connector: Connector, node_id: str, status: str) -> dict[str, Any]:
-    if status not in NODE_STATUSES:
+def set_node_status(connector: Connector, node_id: str, status: object) -> dict[str, Any]:
+    """A node's status: active (serves, takes new tenants), draining (serves only) or down."""
+    if not isinstance(status, str) or status not in NODE_STATUSES:
         raise GatewayError(400, "FGW111", "status must be active, draining or down", details={"field": "status"})
     rows = connector.rows("set_node_status", node_id, status)
     return rows[0] if rows else {}

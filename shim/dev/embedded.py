@@ -101,13 +101,18 @@ def _secret(data_dir: Path) -> str:
     return path.read_text().strip()
 
 
-def existing_secret(data_dir: Path = DEV_DATA_DIR) -> str:
-    """The embedded default's secret if it has started once (for `fedgate token issue`), else ''."""
+def _kept(name: str, data_dir: Path) -> str:
+    """A file the embedded default keeps beside its clusters (wherever they live), or ''."""
     for candidate in (data_dir, _fallback_dir(data_dir)):
-        path = candidate / SECRET_FILE
+        path = candidate / name
         if path.is_file():
             return path.read_text().strip()
     return ""
+
+
+def existing_secret(data_dir: Path = DEV_DATA_DIR) -> str:
+    """The embedded default's secret if it has started once (for `fedgate token issue`), else ''."""
+    return _kept(SECRET_FILE, data_dir)
 
 
 def demo_tenants(control_url: str) -> list[tuple[str, str, str]]:
@@ -117,11 +122,7 @@ def demo_tenants(control_url: str) -> list[tuple[str, str, str]]:
 
 def running_control_url(data_dir: Path = DEV_DATA_DIR) -> str:
     """The running embedded default's control database URL, or '' when it is not running."""
-    for candidate in (data_dir, _fallback_dir(data_dir)):
-        path = candidate / URL_FILE
-        if path.is_file():
-            return path.read_text().strip()
-    return ""
+    return _kept(URL_FILE, data_dir)
 
 
 def start(data_dir: Path = DEV_DATA_DIR) -> Embedded:

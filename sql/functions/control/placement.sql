@@ -11,6 +11,8 @@
 CREATE OR REPLACE FUNCTION federation.place_tenant(p_tenant uuid, p_region text)
 RETURNS TABLE (node_id text, region text)
 LANGUAGE plpgsql
+-- Key lookups of one tenant (see derive_top_routes): index scans even when the map is believed empty.
+SET enable_seqscan = off
 AS $$
 DECLARE
     v_node text;

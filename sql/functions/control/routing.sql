@@ -185,6 +185,9 @@ COMMENT ON FUNCTION federation.top_routes(uuid[]) IS
 CREATE OR REPLACE FUNCTION federation.derive_top_routes()
 RETURNS trigger
 LANGUAGE plpgsql
+-- Key lookups of one tenant: an index scan whatever the statistics say (a map believed empty after a
+-- VACUUM made every lookup a sequential scan of the whole map: quadratic in a bulk load).
+SET enable_seqscan = off
 AS $$
 BEGIN
     SELECT t.regions, t.nodes, t.is_primary INTO NEW.route_regions, NEW.route_nodes, NEW.route_is_primary
@@ -198,6 +201,9 @@ COMMENT ON FUNCTION federation.derive_top_routes() IS
 CREATE OR REPLACE FUNCTION federation.sync_top_routes()
 RETURNS trigger
 LANGUAGE plpgsql
+-- Key lookups of one tenant: an index scan whatever the statistics say (a map believed empty after a
+-- VACUUM made every lookup a sequential scan of the whole map: quadratic in a bulk load).
+SET enable_seqscan = off
 AS $$
 DECLARE
     v_tenants uuid[];
