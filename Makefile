@@ -6,7 +6,7 @@ VENV := .venv
 PYTHON ?= python3
 DEB_PACKAGES := postgresql-15 postgresql-contrib postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl util-linux
 BENCH_DEB_PACKAGES := wrk postgresql-contrib
-TEST_DEB_PACKAGES := chromium chromium-driver
+TEST_DEB_PACKAGES := chromium chromium-driver iproute2
 
 .PHONY: install system-deps run test bench clean reset-dev docs schema
 

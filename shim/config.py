@@ -35,6 +35,8 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8080
     workers: int = 1
+    listen_backlog: int = 1024       # connections the kernel queues before a worker accepts them (Sanic's 100
+                                     # reset clients of a 500-connection burst: httpx.ReadError)
     pool_max_size: int = 10          # connections per node pool
     pool_total_max: int = 100        # connections over all node pools of one worker
     cache_tenants: int = 200_000     # resolutions of mapped tenants kept (LRU)
@@ -83,6 +85,7 @@ class Settings:
             host=env.get("FEDGATE_HOST", "127.0.0.1"),
             port=_env_number(env, "FEDGATE_PORT", 8080, int),
             workers=_env_number(env, "FEDGATE_WORKERS", 1, int),
+            listen_backlog=_env_number(env, "FEDGATE_LISTEN_BACKLOG", 1024, int),
             pool_max_size=_env_number(env, "FEDGATE_POOL_MAX_SIZE", 10, int),
             pool_total_max=_env_number(env, "FEDGATE_POOL_TOTAL_MAX", 100, int),
             pool_max_idle=_env_number(env, "FEDGATE_POOL_MAX_IDLE", 300.0),
@@ -126,6 +129,8 @@ class Settings:
             raise ConfigError(f"port must be 1-65535, got {self.port}")
         if self.workers < 1:
             raise ConfigError("workers must be at least 1")
+        if not 1 <= self.listen_backlog <= 65535:
+            raise ConfigError(f"FEDGATE_LISTEN_BACKLOG must be 1-65535, got {self.listen_backlog}")
         if self.pool_max_size < 1 or self.pool_total_max < self.pool_max_size:
             raise ConfigError("pool sizes: need 1 <= pool_max_size <= pool_total_max")
         for name in ("connect_timeout", "pool_timeout", "pool_max_idle", "health_interval", "health_timeout",

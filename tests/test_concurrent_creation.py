@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
 import uuid
 from collections import Counter
 from pathlib import Path
@@ -28,10 +29,19 @@ async def _create_all(base_url: str, names: list[str]) -> list[tuple[str, int, d
         return await asyncio.gather(*(one(i, n) for i, n in enumerate(names)))
 
 
+def _listen_backlog(port: int) -> int:
+    """The backlog of the socket listening on ``port`` (ss shows it as a listener's Send-Q)."""
+    out = subprocess.run(["ss", "-Hltn", f"sport = :{port}"], capture_output=True, text=True, check=True).stdout
+    return int(out.split()[2])
+
+
 def test_500_concurrent_creations(clusters: list[Cluster], tmp_path: Path) -> None:
     fed = make_federation(clusters)
     gw = start_gateway(fed.control_url, tmp_path, workers=2, env={"FEDGATE_POOL_TIMEOUT": "10"})
     try:
+        # The kernel queues the whole burst for the workers: with Sanic's default backlog of 100, some of
+        # the 500 connections were reset before a worker accepted them (httpx.ReadError).
+        assert _listen_backlog(int(gw.base_url.rsplit(":", 1)[1])) >= CREATIONS
         names = [f"burst-{uuid.uuid4().hex}" for _ in range(CREATIONS)]
         results = asyncio.run(_create_all(gw.base_url, names))
     finally:

@@ -75,7 +75,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         app = loader.load()
         single = settings.workers == 1 and args.single_process
         app.prepare(host=settings.host, port=settings.port, workers=settings.workers,
-                    single_process=single, motd=False)
+                    single_process=single, motd=False, backlog=settings.listen_backlog)
         if single:  # no worker manager: this process serves (tests, benchmarks, containers)
             Sanic.serve_single(primary=app)
         else:
