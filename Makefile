@@ -8,7 +8,7 @@ DEB_PACKAGES := postgresql-15 postgresql-contrib postgresql-15-pgtap libtap-pars
 BENCH_DEB_PACKAGES := wrk postgresql-contrib
 TEST_DEB_PACKAGES := chromium chromium-driver iproute2
 
-.PHONY: install system-deps run test bench clean reset-dev docs schema
+.PHONY: install system-deps run test test-fast fuzz bench clean reset-dev docs schema
 
 install: system-deps $(VENV)/.installed
 
@@ -30,9 +30,16 @@ $(VENV)/.installed: pyproject.toml
 run: install
 	$(VENV)/bin/fedgate serve --host 127.0.0.1 --port 8080
 
+# Four pytest-xdist workers on two cores: most tests wait on servers, not on the CPU. Each worker starts
+# its own three clusters; a module's tests stay on one worker (its gateway and federation fixtures).
+PYTEST_WORKERS ?= 4
 test: EXTRA_DEB_PACKAGES = $(TEST_DEB_PACKAGES)
 test: install
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadscope
+
+# The quick loop while you work: everything but the scenario tests (marked slow).
+test-fast: install
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadscope -m 'not slow'
 
 bench: EXTRA_DEB_PACKAGES = $(BENCH_DEB_PACKAGES)
 bench: install

@@ -14,6 +14,8 @@ from shim.request.admin import ACTIONS
 from tests.api_client import FED, LEGACY, assert_error, create_tenant
 from tests.federation import Federation, Gateway, bearer, create_database, start_gateway
 
+pytestmark = pytest.mark.slow  # a scenario test: make test runs it, make test-fast does not
+
 ADMIN = "/admin/v1"
 
 

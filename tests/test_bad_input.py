@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 
 import pytest
 
@@ -20,12 +19,15 @@ def _assert_error(resp, status: int, code: str | None = None) -> None:
         assert body["code"] == code, body
 
 
-@pytest.mark.parametrize("path,headers,params,code", [
+_SOME, _OTHER = "5c3e8d4e-6c1b-4b8e-9a51-0d2f7f0c1a11", "9b0f6a52-3d7e-4f1c-8c2a-6e5d4b3a2f10"
+
+
+@pytest.mark.parametrize("path,headers,params,code", [  # fixed ids: every xdist worker collects the same tests
     ("/tenants/not-a-uuid/status", {}, {}, "FGW101"),
-    (f"/tenants/{uuid.uuid4()}/status", {"X-Tenant-ID": str(uuid.uuid4())}, {}, "FGW102"),
-    (f"/tenants/{uuid.uuid4()}/status", {}, {"tenantId": "123"}, "FGW101"),
-    (f"/tenants/{uuid.uuid4()}/status", {"X-Region": "mars"}, {}, "FGW103"),
-    (f"/tenants/{uuid.uuid4()}/status", {"X-Region": "eu-west"}, {"region": "ap-south"}, "FGW104"),
+    (f"/tenants/{_SOME}/status", {"X-Tenant-ID": _OTHER}, {}, "FGW102"),
+    (f"/tenants/{_SOME}/status", {}, {"tenantId": "123"}, "FGW101"),
+    (f"/tenants/{_SOME}/status", {"X-Region": "mars"}, {}, "FGW103"),
+    (f"/tenants/{_SOME}/status", {"X-Region": "eu-west"}, {"region": "ap-south"}, "FGW104"),
 ])
 def test_bad_tenant_or_region(gateway: Gateway, path: str, headers: dict, params: dict, code: str) -> None:
     with gateway.client() as http:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import asyncio
 import subprocess
 import uuid
@@ -13,6 +15,8 @@ import httpx
 from shim.dev.clusters import Cluster
 from tests.api_client import FED
 from tests.federation import bearer, make_federation, start_gateway
+
+pytestmark = pytest.mark.slow  # a scenario test: make test runs it, make test-fast does not
 
 CREATIONS = 500
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import json
 import os
 import re
@@ -15,6 +17,8 @@ import httpx
 
 from shim.dev.embedded import SECRET_FILE, URL_FILE, usable_data_dir
 from tests.federation import free_port
+
+pytestmark = pytest.mark.slow  # a scenario test: make test runs it, make test-fast does not
 
 
 def _serve(data_dir: Path, port: int, log: Path) -> tuple[subprocess.Popen[bytes], dict[str, str]]:

@@ -18,6 +18,8 @@ from tests.api_client import FED, create_tenant
 from tests.federation import Federation, Gateway, bearer, gateway_on_fresh_federation, make_federation, start_gateway
 from tests.load import run_load
 
+pytestmark = pytest.mark.slow  # a scenario test: make test runs it, make test-fast does not
+
 ENV = {"FEDGATE_HEALTH_INTERVAL": "0.3", "FEDGATE_POOL_TIMEOUT": "1", "FEDGATE_STATEMENT_TIMEOUT_MS": "3000"}
 BOUND = 1 + 3 + 1  # pool timeout + statement timeout + 1 s: the documented call bound with ENV
 HUNG = 4 * BOUND  # a request not answered in four times the bound hung (these machines swing 2-4x)

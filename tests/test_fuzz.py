@@ -16,6 +16,8 @@ from shim.request.endpoints import ENDPOINTS, FEDERATED_PREFIX, LEGACY_PREFIX
 from tests.api_client import ERROR_SHAPE, create_tenant, issue_kit
 from tests.federation import Gateway, bearer
 
+pytestmark = pytest.mark.slow  # a scenario test: make test runs it, make test-fast does not
+
 EXAMPLES = 2000
 KNOWN_FIELDS = ["tenantId", "name", "region", "contactEmail", "metadata", "agents", "regions", "format", "kitId",
                 "token", "hostname", "agentType", "version", "type", "config", "agentId", "cpuPercent", "memoryMb",

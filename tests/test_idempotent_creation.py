@@ -21,6 +21,8 @@ import pytest
 from tests.api_client import FED, LEGACY, assert_error
 from tests.federation import Federation, Gateway, bearer, start_gateway
 
+pytestmark = pytest.mark.slow  # a scenario test: make test runs it, make test-fast does not
+
 # Reconcile after 5 s: above the call bound (0.5 + 1.5 + 1) plus the statement timeout (1.5).
 ENV = {"FEDGATE_POOL_TIMEOUT": "0.5", "FEDGATE_STATEMENT_TIMEOUT_MS": "1500", "FEDGATE_RECONCILE_AFTER": "5",
        "FEDGATE_HEALTH_INTERVAL": "0.5"}

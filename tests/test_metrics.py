@@ -18,6 +18,8 @@ from prometheus_client.parser import text_string_to_metric_families
 from tests.api_client import FED, create_tenant
 from tests.federation import Federation, Gateway, bearer, gateway_on_fresh_federation
 
+pytestmark = pytest.mark.slow  # a scenario test: make test runs it, make test-fast does not
+
 ENV = {"FEDGATE_HEALTH_INTERVAL": "0.3", "FEDGATE_POOL_TIMEOUT": "1", "FEDGATE_BREAKER_THRESHOLD": "1"}
 
 

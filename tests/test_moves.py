@@ -22,6 +22,8 @@ from shim.nodes.connector import Connector
 from tests.api_client import FED, LEGACY, create_tenant, issue_kit, token_of, unpack
 from tests.federation import Federation, bearer, start_gateway
 
+pytestmark = pytest.mark.slow  # a scenario test: make test runs it, make test-fast does not
+
 TABLES = ("tenants", "bootstrap_kits", "agent_instances", "agent_heartbeats", "tenant_activity", "bootstrap_audit")
 
 
@@ -119,7 +121,6 @@ class Clients:
             thread.join(60)
 
 
-@pytest.mark.slow
 def test_a_legacy_tenant_moves_while_eight_clients_use_it(federation: Federation, tmp_path: Path) -> None:
     gw = start_gateway(federation.control_url, tmp_path)
     moved = Clients(gw.base_url)
@@ -275,7 +276,6 @@ def _killed_mid_copy(federation: Federation, tenant: str) -> int:
     return int(move_id)
 
 
-@pytest.mark.slow
 def test_a_killed_mover_resumes_or_aborts(federation: Federation, tmp_path: Path) -> None:
     gw = start_gateway(federation.control_url, tmp_path)
     try:
@@ -367,7 +367,6 @@ def test_keep_source_until_complete(federation: Federation, tmp_path: Path) -> N
         gw.stop()
 
 
-@pytest.mark.slow
 def test_a_mover_killed_while_catching_up_resumes(federation: Federation, tmp_path: Path) -> None:
     """The mover waits for a lag of 0 bytes while a client keeps writing: it stays in catching_up until
     it is SIGKILLed there; the move then resumes to done with every acknowledged write on the target."""

@@ -17,6 +17,8 @@ from tests.api_client import FED, create_tenant
 from tests.federation import Federation, bearer, start_gateway
 from tests.noisy import quiet_latencies, seed_noisy, start_noisy_load
 
+pytestmark = pytest.mark.slow  # a scenario test: make test runs it, make test-fast does not
+
 ENV = {"FEDGATE_POOL_MAX_SIZE": "4", "FEDGATE_TENANT_MAX_INFLIGHT": "2", "FEDGATE_POOL_TIMEOUT": "1",
        "FEDGATE_STATEMENT_TIMEOUT_MS": "4000"}
 
@@ -63,7 +65,6 @@ def _active_telemetry(node_url: str) -> int:
     return int(row[0]) if row else 0
 
 
-@pytest.mark.slow
 def test_a_tenant_hammering_30_day_telemetry_keeps_to_its_share(federation: Federation, tmp_path: Path) -> None:
     """A tenant whose calls are slow holds at most one of its node's connections per gateway worker (its
     share: FEDGATE_TENANT_SLOW_MS), its extra requests wait on its own slots and get 429, and its

@@ -14,10 +14,14 @@ tenant (320,000 rows for 800 placements).
 
 from __future__ import annotations
 
+import pytest
+
 import psycopg
 
 from shim.dev.clusters import Cluster
 from tests.federation import create_database
+
+pytestmark = pytest.mark.slow  # a scenario test: make test runs it, make test-fast does not
 
 PLACE = ("SELECT count(*) FROM generate_series(%s::int, %s::int) i, "
          "LATERAL federation.place_tenant(md5('stats-' || i)::uuid, 'zz-west') p")

@@ -19,6 +19,8 @@ from shim.dev.clusters import Cluster, start_replica, stop_clusters
 from tests.api_client import FED, assert_error, create_tenant
 from tests.federation import Federation, Gateway, make_federation, start_gateway
 
+pytestmark = pytest.mark.slow  # a scenario test: make test runs it, make test-fast does not
+
 NODE, REPLICA = "eu-west-1", "eu-west-1-r1"
 ENV = {"FEDGATE_HEALTH_INTERVAL": "0.3", "FEDGATE_POOL_TIMEOUT": "1", "FEDGATE_BREAKER_RESET": "0.5"}
 

@@ -15,6 +15,8 @@ import pytest
 from tests.api_client import create_tenant
 from tests.federation import Federation, Gateway, bearer, gateway_on_fresh_federation, token
 
+pytestmark = pytest.mark.slow  # a scenario test: make test runs it, make test-fast does not
+
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 

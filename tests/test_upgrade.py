@@ -24,6 +24,8 @@ from shim.schema import Role
 from shim.paths import SQL_DIR
 from tests.federation import create_database
 
+pytestmark = pytest.mark.slow  # a scenario test: make test runs it, make test-fast does not
+
 DUMP = Path(__file__).parent / "fixtures" / "fedgate-0.1-schema.sql"
 DBA_FUNCTION = "CREATE FUNCTION public.dba_tenant_count() RETURNS bigint LANGUAGE sql AS 'SELECT 42::bigint'"
 
