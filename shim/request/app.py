@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json as json_module
 import logging
 import os
 import time
@@ -25,6 +26,7 @@ from shim.observe.tenant_stats import TenantStats
 from shim.request import admin, dispatch, openapi, status_page
 from shim.actions.backends import Backends
 from shim.request.flows import Routed
+from shim.request.response import Response
 from shim.request.routing import REGION_HEADER, TENANT_HEADER, request_id
 
 log = logging.getLogger("fedgate.app")
@@ -34,7 +36,8 @@ _SANIC_CODES = {400: "FGW400", 404: "FGW404", 405: "FGW405", 408: "FGW408", 413:
 
 
 def _error_response(err: GatewayError) -> HTTPResponse:
-    return json(err.body(), status=err.status, headers=err.headers)
+    return Response(json_module.dumps(err.body()), status=err.status, headers=err.headers,
+                    content_type="application/json")
 
 
 def _federation_headers(request: Request, response: HTTPResponse) -> None:

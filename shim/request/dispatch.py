@@ -15,6 +15,7 @@ from shim.request.endpoints import ENDPOINTS, FEDERATED_PREFIX, LEGACY_PREFIX, E
 from shim.errors import GatewayError
 from shim.actions.backends import Backends
 from shim.request.flows import FLOWS, Resumable, Routed
+from shim.request.response import Response
 from shim.request.routing import parse_body, request_id, require_json, route
 
 _ROUTING_ARGS = ("tenantId", "region")
@@ -45,7 +46,7 @@ def authenticate(request: Request, roles: tuple[str, ...]) -> Principal:
 async def dispatch(request: Request, **_path: str) -> HTTPResponse:
     """Arguments in, the endpoint's flow (one handler call for most), its answer out."""
     if request.method == "OPTIONS":  # CORS preflight: the headers come from the response middleware
-        return HTTPResponse(status=204)
+        return Response(status=204)
     assert request.route is not None
     request_id(request)  # named now: the node statements below carry it
     endpoint: Endpoint = request.route.ctx.endpoint
@@ -73,7 +74,7 @@ async def dispatch(request: Request, **_path: str) -> HTTPResponse:
             reply = await FLOWS[endpoint.flow_name](backends, routed, endpoint.function, args)
     if reply.route is not None:
         request.ctx.route = reply.route
-    return HTTPResponse(reply.body, status=endpoint.success, content_type=reply.content_type, headers=reply.headers)
+    return Response(reply.body, status=endpoint.success, content_type=reply.content_type, headers=reply.headers)
 
 
 def _being_moved(tenant: object) -> GatewayError:
