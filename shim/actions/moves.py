@@ -280,12 +280,17 @@ class Mover:
                     dst.execute(compose(step, name=move.name))
         with self._node(move.source) as src:
             deadline = time.monotonic() + 10
-            while src.execute(QUERIES["slot_active"], (move.name,)).fetchone():
+            while True:  # a walsender may still hold the slot, or take it again (a mover racing an abort)
+                try:
+                    if not src.execute(QUERIES["slot_active"], (move.name,)).fetchone():
+                        if src.execute(QUERIES["slot_exists"], (move.name,)).fetchone():
+                            src.execute(QUERIES["drop_slot"], (move.name,))
+                        break
+                except psycopg.errors.ObjectInUse:  # 55006: taken between the check and the drop
+                    pass
                 if time.monotonic() > deadline:
                     raise MoveError(f"move {move.move_id}: its slot on {move.source} is still in use")
                 time.sleep(0.1)
-            if src.execute(QUERIES["slot_exists"], (move.name,)).fetchone():
-                src.execute(QUERIES["drop_slot"], (move.name,))
             src.execute(compose("drop_publication", name=move.name))
             src.execute(QUERIES["forget_marker"], (move.move_id,))
         with self._node(move.target) as dst:
