@@ -41,6 +41,11 @@ test: install
 test-fast: install
 	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadscope -m 'not slow'
 
+# The API contract at length: schemathesis's every check and phase (coverage included) on every operation.
+fuzz: install
+	FEDGATE_CONTRACT_PHASES=examples,coverage,fuzzing FEDGATE_CONTRACT_EXAMPLES=100 \
+	  $(VENV)/bin/pytest -p no:cacheprovider --timeout 1800 tests/test_contract.py
+
 bench: EXTRA_DEB_PACKAGES = $(BENCH_DEB_PACKAGES)
 bench: install
 	$(VENV)/bin/python -m bench

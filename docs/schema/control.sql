@@ -639,6 +639,7 @@ DECLARE
     v_cpu real;
     v_mem real;
     v_events bigint;
+    v_events_given numeric;
     v_id bigint;
     v_caller jsonb;
 BEGIN
@@ -647,13 +648,27 @@ BEGIN
     IF v_caller ->> 'role' = 'agent' AND (v_caller ->> 'agent_id') IS DISTINCT FROM v_agent::text THEN
         RAISE EXCEPTION 'an agent reports only its own heartbeats' USING ERRCODE = 'FG403';
     END IF;
-    BEGIN
-        v_cpu := (p_body ->> 'cpuPercent')::real;
-        v_mem := (p_body ->> 'memoryMb')::real;
-        v_events := coalesce((p_body ->> 'eventsSent')::bigint, 0);
-    EXCEPTION WHEN data_exception THEN
+    -- JSON numbers only (a string such as "Infinity" would cast), in the ranges the API documents:
+    -- cpuPercent 0-100, memoryMb 0-1e9, eventsSent a whole number from 0 (1.0 is one; 1.5 is not).
+    IF EXISTS (SELECT 1 FROM unnest(ARRAY['cpuPercent', 'memoryMb', 'eventsSent']) f(name)
+               WHERE jsonb_typeof(p_body -> f.name) NOT IN ('number', 'null')) THEN
         PERFORM onboarding.api_invalid('cpuPercent', 'cpuPercent, memoryMb and eventsSent must be numbers');
+    END IF;
+    BEGIN
+        v_cpu := (p_body ->> 'cpuPercent')::numeric;
+        v_mem := (p_body ->> 'memoryMb')::numeric;
+        v_events_given := (p_body ->> 'eventsSent')::numeric;
+        v_events := coalesce(v_events_given::bigint, 0);
+    EXCEPTION WHEN data_exception THEN
+        PERFORM onboarding.api_invalid('eventsSent', 'cpuPercent, memoryMb and eventsSent must be numbers in range');
     END;
+    IF v_cpu NOT BETWEEN 0 AND 100 THEN
+        PERFORM onboarding.api_invalid('cpuPercent', 'cpuPercent must be from 0 to 100');
+    ELSIF v_mem NOT BETWEEN 0 AND 1e9 THEN
+        PERFORM onboarding.api_invalid('memoryMb', 'memoryMb must be from 0 to 1000000000');
+    ELSIF v_events < 0 OR v_events_given <> trunc(v_events_given) THEN
+        PERFORM onboarding.api_invalid('eventsSent', 'eventsSent must be a whole number from 0');
+    END IF;
     IF v_status NOT IN ('ok', 'degraded', 'error') THEN
         PERFORM onboarding.api_invalid('status', 'status must be ok, degraded or error');
     END IF;
@@ -2999,19 +3014,23 @@ COMMENT ON FUNCTION onboarding.identity_field_error(p_kind text, p_value jsonb) 
 
 CREATE FUNCTION onboarding.json_int(p_body jsonb, p_field text, p_min integer, p_max integer) RETURNS integer
     LANGUAGE plpgsql STABLE
-    AS $_$
+    AS $$
 DECLARE
     v jsonb := p_body -> p_field;
+    v_number numeric;
 BEGIN
     IF v IS NULL OR jsonb_typeof(v) = 'null' THEN
         RETURN NULL;
     END IF;
-    IF jsonb_typeof(v) <> 'number' OR v::text !~ '^-?[0-9]{1,9}$' OR v::text::integer NOT BETWEEN p_min AND p_max THEN
+    IF jsonb_typeof(v) = 'number' THEN
+        v_number := (v #>> '{}')::numeric;  -- 3 and 3.0 are the same whole number (JSON Schema agrees)
+    END IF;
+    IF v_number IS NULL OR v_number <> trunc(v_number) OR v_number NOT BETWEEN p_min AND p_max THEN
         PERFORM onboarding.api_invalid(p_field, format('%s must be a whole number from %s to %s', p_field, p_min, p_max));
     END IF;
-    RETURN v::text::integer;
+    RETURN v_number::integer;
 END
-$_$;
+$$;
 
 ALTER FUNCTION onboarding.json_int(p_body jsonb, p_field text, p_min integer, p_max integer) OWNER TO fedgate_owner;
 
@@ -3187,7 +3206,8 @@ BEGIN
         PERFORM onboarding.api_invalid(p_field, format('%s must be an array of strings', p_field));
     END IF;
     SELECT coalesce(array_agg(DISTINCT e ORDER BY e), '{}') INTO v_items FROM jsonb_array_elements_text(v) e;
-    IF cardinality(v_items) < p_min OR cardinality(v_items) > p_max THEN
+    -- At most p_max items as sent (maxItems in the API's document), at least p_min distinct ones.
+    IF cardinality(v_items) < p_min OR jsonb_array_length(v) > p_max THEN
         PERFORM onboarding.api_invalid(p_field, format('%s must hold %s to %s distinct items', p_field, p_min, p_max));
     END IF;
     IF p_pattern IS NOT NULL AND EXISTS (SELECT 1 FROM unnest(v_items) i WHERE i !~ p_pattern) THEN
@@ -3474,7 +3494,7 @@ CREATE FUNCTION onboarding.telemetry_window(p_raw text) RETURNS interval
 DECLARE
     v_window interval;
 BEGIN
-    IF p_raw IS NULL OR p_raw = '' THEN
+    IF p_raw IS NULL THEN
         RETURN interval '1 hour';
     END IF;
     IF p_raw !~ '^[1-9][0-9]{0,4}[smhd]$' THEN

@@ -46,7 +46,7 @@ def add_node(connector: Connector, node_id: str, region: str, reference: str, pr
         report = migrate(connector.dsn(reference), "node")
         with connector.reach(reference) as conn:
             problem = wal_level_problem(conn)
-    except (MigrationError, LookupError, psycopg.OperationalError) as exc:
+    except (MigrationError, LookupError, psycopg.Error) as exc:  # nothing is registered yet: the node's fault
         raise _unreachable(f"node {node_id}", exc) from None
     warning = f"{problem}: tenants cannot be moved off it until it does" if problem else None
     with connector.control() as conn:
@@ -66,7 +66,7 @@ def add_replica(connector: Connector, node_id: str, replica_id: str, reference: 
     try:
         with connector.reach(reference) as conn:
             row = conn.execute(QUERIES["replica_state"]).fetchone()
-    except (LookupError, psycopg.OperationalError) as exc:
+    except (LookupError, psycopg.Error) as exc:
         raise _unreachable(f"replica {replica_id}", exc) from None
     if not row or not row[0]:
         raise GatewayError(422, "FGW422", f"{replica_id} is not in recovery: not a streaming replica")

@@ -36,7 +36,7 @@ from shim.nodes.connector import Connector
 from shim.request import schemas as s
 from shim.values import jsonable
 from shim.request.dispatch import authenticate
-from shim.request.routing import client_address, parse_body, require_json
+from shim.request.routing import client_address, parse_body, query, refuse_unknown_fields, require_json
 
 log = logging.getLogger("fedgate.admin")
 PREFIX = "/admin/v1"
@@ -45,7 +45,7 @@ _REGION = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 _DIGITS = re.compile(r"[0-9]{1,19}")  # ASCII digits only: "²".isdigit() is true and int("²") fails
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: Sanic keeps route ctx in a set
 class Action:
     name: str
     method: str
@@ -85,6 +85,8 @@ def _region(text: Any, field: str = "region") -> str:
 
 def _integer(body: dict[str, Any], field: str, default: int, low: int, high: int) -> int:
     value = body.get(field, default)
+    if isinstance(value, float) and value.is_integer():  # 9.0 is the whole number 9 (as JSON Schema has it)
+        value = int(value)
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise bad_request("FGW111", f"{field} must be an integer from {low} to {high}", details={"field": field})
     return value
@@ -108,8 +110,12 @@ def _text(body: dict[str, Any], field: str, limit: int = 500) -> str | None:
 
 
 def _body(request: Request) -> dict[str, Any]:
+    """The action's JSON body: only the fields its schema names (another is a 400, never ignored)."""
     require_json(request.headers.get("content-type"))
-    return parse_body(request.body)
+    body = parse_body(request.body)
+    schema = request.route.ctx.admin_action.request if request.route is not None else None
+    refuse_unknown_fields(body, schema)
+    return body
 
 
 async def _catalog(request: Request, name: str, *params: Any) -> list[dict[str, Any]]:
@@ -138,8 +144,14 @@ async def _act(call: Callable[[], Any]) -> Any:
         raise from_db_error(exc, "control") from None
 
 
+def _query(request: Request, name: str, default: str | None = None) -> str | None:
+    """A query parameter: a blank one is given (and checked), not absent."""
+    values = query(request).getlist(name)
+    return values[-1] if values else default
+
+
 def _count(request: Request, name: str, default: int, high: int) -> int:
-    raw = request.args.get(name, str(default))
+    raw = _query(request, name, str(default)) or ""
     if not _DIGITS.fullmatch(raw) or not 1 <= int(raw) <= high:
         raise bad_request("FGW111", f"{name} must be an integer from 1 to {high}", details={"field": name})
     return int(raw)
@@ -208,8 +220,8 @@ async def remove_route(request: Request, tenant: str, region: str, node_id: str)
 
 
 async def explain_route(request: Request, tenant: str) -> HTTPResponse:
-    region = request.args.get("region")
-    rows = await _catalog(request, "explain_route", _tenant(tenant), _region(region) if region else None)
+    region = _query(request, "region")
+    rows = await _catalog(request, "explain_route", _tenant(tenant), _region(region) if region is not None else None)
     return _answer({"tenantId": tenant, "region": region, "steps": rows})
 
 
@@ -231,7 +243,7 @@ async def resume_tenant(request: Request, tenant: str) -> HTTPResponse:
 
 
 async def tenant_stats(request: Request) -> HTTPResponse:
-    node = request.args.get("node")
+    node = _query(request, "node")
     top = _count(request, "top", 10, 1000)
     node = _node_id(node, "node") if node is not None else None
     return _answer({"items": await _catalog(request, "tenant_stats", top, node, node)})
@@ -292,43 +304,63 @@ async def resume_move(request: Request, move_id: str) -> HTTPResponse:
     return _answer(found, 202)
 
 
-_TENANT_PATH = s.Param("tenantId", "string", "the tenant (UUID)")
-_MOVE_BODY = {"type": "object", "required": ["tenantId", "to"], "properties": {
-    "tenantId": s.UUID, "to": {"type": "string", "description": "the target node"},
+_PRINTABLE = "^[^\\x00-\\x1f]*$"  # what _text accepts: no control characters
+
+
+def _printable(most: int, least: int = 0, nullable: bool = True) -> dict[str, Any]:
+    return {"type": ["string", "null"] if nullable else "string", "minLength": least, "maxLength": most,
+            "pattern": _PRINTABLE}
+
+
+def _between(low: int, high: int) -> dict[str, Any]:
+    return {"type": "integer", "minimum": low, "maximum": high}
+
+
+_REASON_BODY = {"type": "object", "additionalProperties": False, "properties": {"reason": _printable(500)}}
+_MOVE_BODY = {"type": "object", "additionalProperties": False, "required": ["tenantId", "to"], "properties": {
+    "tenantId": s.UUID, "to": {**s.NODE_ID, "description": "the target node"},
     "keepSource": {"type": "boolean", "description": "keep the source's rows until the move is completed"}}}
 ACTIONS: tuple[Action, ...] = (
     Action("adminListNodes", "GET", "/nodes", "Nodes with status, health, check latency, tenants and this "
            "worker's pool use", list_nodes),
     Action("adminAddNode", "POST", "/nodes", "Migrate a node's database and register it (fedgate node add)",
-           add_node, 201, {"type": "object", "required": ["nodeId", "region", "databaseUrl"], "properties": {
-               "nodeId": s.STR, "region": s.REGION_CODE, "databaseUrl": {
-                   "type": "string", "description": "URL, key=value, service=NAME or env:VAR; never returned"},
-               "priority": s.INT, "placementWeight": s.INT, "regionName": s.STR}}),
+           add_node, 201, {"type": "object", "additionalProperties": False,
+                           "required": ["nodeId", "region", "databaseUrl"], "properties": {
+               "nodeId": s.NODE_ID, "region": s.REGION_CODE, "databaseUrl": {
+                   **_printable(2000, 1, nullable=False), "description": "URL, key=value, service=NAME or env:VAR; never returned"},
+               "priority": _between(0, 1_000_000), "placementWeight": _between(1, 1_000_000),
+               "regionName": _printable(200)}}),
     Action("adminSetNodeStatus", "POST", "/nodes/<node_id>/status", "Set a node active, draining or down",
-           set_node_status, 200, {"type": "object", "required": ["status"], "properties": {
+           set_node_status, 200, {"type": "object", "additionalProperties": False, "required": ["status"], "properties": {
                "status": {"type": "string", "enum": list(nodes.NODE_STATUSES)}}}),
     Action("adminDrainNode", "POST", "/nodes/<node_id>/drain", "Move every tenant off a node (it goes draining "
-           "first); answers at once with the planned moves", drain_node, 202, {"type": "object", "properties": {
-               "parallel": {"type": "integer", "minimum": 1, "maximum": 16}}}),
+           "first); answers at once with the planned moves", drain_node, 202, {"type": "object",
+                                                                        "additionalProperties": False, "properties": {
+               "parallel": _between(1, 16)}}),
     Action("adminListRoutes", "GET", "/tenants/<tenant>/routes", "A tenant's routing rules", list_routes),
     Action("adminAddRoute", "POST", "/tenants/<tenant>/routes", "Add or update a tenant's routing rule",
-           add_route, 201, {"type": "object", "required": ["region", "nodeId"], "properties": {
-               "region": s.REGION_CODE, "nodeId": s.STR, "weight": s.INT, "primary": {"type": "boolean"}}}),
+           add_route, 201, {"type": "object", "additionalProperties": False, "required": ["region", "nodeId"],
+                            "properties": {
+               "region": s.SERVED_REGION, "nodeId": s.NODE_ID, "weight": _between(1, 1_000_000),
+               "primary": {"type": "boolean"}}}),
     Action("adminRemoveRoute", "DELETE", "/tenants/<tenant>/routes/<region>/<node_id>",
            "Remove one routing rule", remove_route),
     Action("adminExplainRoute", "GET", "/tenants/<tenant>/explain", "Where a tenant's requests go, and why "
-           "(federation.explain_route)", explain_route, query=(s.Param("region", "string", "the request's region"),)),
+           "(federation.explain_route)", explain_route,
+           query=(s.Param("region", "string", "the request's region", constraints=tuple(s.REGION_CODE.items())),)),
     Action("adminSuspendTenant", "POST", "/tenants/<tenant>/suspend", "Suspend a tenant: writes and kits refused",
-           suspend_tenant, 200, {"type": "object", "properties": {"reason": s.STR}}),
+           suspend_tenant, 200, _REASON_BODY),
     Action("adminResumeTenant", "POST", "/tenants/<tenant>/resume", "Resume a suspended tenant", resume_tenant,
-           200, {"type": "object", "properties": {"reason": s.STR}}),
+           200, _REASON_BODY),
     Action("adminTenantStats", "GET", "/tenant-stats", "The busiest tenants per node (federation_tenant_stats)",
-           tenant_stats, query=(s.Param("node", "string", "one node only"),
-                                s.Param("top", "integer", "tenants per node (default 10)"))),
+           tenant_stats, query=(s.Param("node", "string", "one node only", constraints=tuple(s.NODE_ID.items())),
+                                s.Param("top", "integer", "tenants per node (default 10)",
+                                        constraints=(("minimum", 1), ("maximum", 1000))))),
     Action("adminStartMove", "POST", "/moves", "Start moving a tenant to another node, online; answers at once",
            start_move, 202, _MOVE_BODY),
     Action("adminListMoves", "GET", "/moves", "Moves, open ones first (federation_moves)", list_moves,
-           query=(s.Param("limit", "integer", "at most this many (default 50)"),)),
+           query=(s.Param("limit", "integer", "at most this many (default 50)",
+                          constraints=(("minimum", 1), ("maximum", 500))),)),
     Action("adminGetMove", "GET", "/moves/<move_id>", "One move's state and figures", get_move),
     Action("adminAbortMove", "POST", "/moves/<move_id>/abort", "Abort a move before its switch", abort_move),
     Action("adminResumeMove", "POST", "/moves/<move_id>/resume", "Drive an interrupted move on", resume_move, 202),
@@ -340,4 +372,5 @@ def register(app: Sanic) -> None:
         async def handle(request: Request, _action: Action = action, **path: str) -> HTTPResponse:
             request.ctx.caller = authenticate(request, ("operator",))
             return await _action.handler(request, **path)
-        app.add_route(handle, PREFIX + action.path, methods=[action.method], name=f"admin_{action.name}")
+        app.add_route(handle, PREFIX + action.path, methods=[action.method], name=f"admin_{action.name}",
+                      ctx_admin_action=action)

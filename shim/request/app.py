@@ -6,13 +6,14 @@ import json as json_module
 import logging
 import os
 import time
+from typing import Any
 
 from sanic import Request, Sanic, json
 from sanic.exceptions import SanicException
 from sanic.response import HTTPResponse
 
 from shim.auth.keys import Keyring
-from shim.auth.tokens import AgentCredentials, TokenVerifier
+from shim.auth.tokens import AgentCredentials, Principal, TokenVerifier
 from shim.config import Settings
 from shim.errors import GatewayError
 from shim.nodes import redact
@@ -35,9 +36,25 @@ _SANIC_CODES = {400: "FGW400", 404: "FGW404", 405: "FGW405", 408: "FGW408", 413:
                 416: "FGW416", 503: "FGW503"}
 
 
+AGENT_TYPES_TTL = 30.0  # seconds the live OpenAPI document's agent types are reused
+
+
 def _error_response(err: GatewayError) -> HTTPResponse:
     return Response(json_module.dumps(err.body()), status=err.status, headers=err.headers,
                     content_type="application/json")
+
+
+def _allowed(request: Request) -> str:
+    """The methods a path takes (a 405's Allow header, RFC 9110): asked of the router, which Sanic does
+    not always name in its MethodNotAllowed (a path with a route per method)."""
+    taken = []
+    for method in ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"):
+        try:
+            request.app.router.get(request.path, method, request.headers.get("host"))
+        except SanicException:
+            continue
+        taken.append(method)
+    return ", ".join(taken)
 
 
 def _federation_headers(request: Request, response: HTTPResponse) -> None:
@@ -187,22 +204,40 @@ def create_app(settings: Settings) -> Sanic:
     dispatch.register(app)
     admin.register(app)
     status_page.register(app)
-    spec = openapi.document()
+    documents: dict[tuple[tuple[str, ...], tuple[str, ...]], str] = {}
+    describer = Principal("operator", "fedgate-openapi").claims(None)
+    agent_types_read: list[Any] = [0.0, ()]  # when, what: read again at most every AGENT_TYPES_TTL seconds
 
     @app.get("/openapi.json", name="openapi")
-    async def openapi_json(_request: Request) -> HTTPResponse:
-        return json(spec)
+    async def openapi_json(request: Request) -> HTTPResponse:
+        """The live document: the regions the catalog serves and the agent types of the reference data
+        (read from the default node) as enums; the pattern alone when either cannot be read now."""
+        backends: Backends = request.app.ctx.backends
+        if time.monotonic() - agent_types_read[0] > AGENT_TYPES_TTL:  # the document is public: no node call
+            try:                                                    # per request of it
+                answer = await (await backends.control()).call("agent_catalog", None, {}, describer)
+                agent_types_read[1] = tuple(sorted(item["id"] for item in json_module.loads(answer)["items"]))
+            except GatewayError:
+                agent_types_read[1] = ()
+            agent_types_read[0] = time.monotonic()
+        agent_types: tuple[str, ...] = agent_types_read[1]
+        key = (tuple(sorted(backends.catalog.regions)), agent_types)
+        if key not in documents:
+            documents.clear()
+            documents[key] = json_module.dumps(openapi.live_document(list(key[0]), list(agent_types)))
+        return Response(documents[key], content_type="application/json")
 
     @app.exception(GatewayError)
     async def on_gateway_error(_request: Request, err: GatewayError) -> HTTPResponse:
         return _error_response(err)
 
     @app.exception(SanicException)
-    async def on_sanic_error(_request: Request, err: SanicException) -> HTTPResponse:
+    async def on_sanic_error(request: Request, err: SanicException) -> HTTPResponse:
         status = getattr(err, "status_code", 500) or 500
         code = _SANIC_CODES.get(status, "FGW500")
         message = str(err) if status < 500 else "internal error"
-        return _error_response(GatewayError(status, code, message))
+        headers = {"Allow": _allowed(request)} if status == 405 else {}
+        return _error_response(GatewayError(status, code, message, headers=headers))
 
     @app.exception(Exception)
     async def on_unexpected(request: Request, err: Exception) -> HTTPResponse:

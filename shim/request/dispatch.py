@@ -16,7 +16,7 @@ from shim.errors import GatewayError
 from shim.actions.backends import Backends
 from shim.request.flows import FLOWS, Resumable, Routed
 from shim.request.response import Response
-from shim.request.routing import parse_body, request_id, require_json, route
+from shim.request.routing import parse_body, query, refuse_unknown_fields, request_id, require_json, route
 
 _ROUTING_ARGS = ("tenantId", "region")
 MOVE_HOLD_SECONDS = 5.0  # how long a request for a tenant in a move's cutover is held before 503
@@ -25,7 +25,7 @@ MOVE_HOLD_SECONDS = 5.0  # how long a request for a tenant in a move's cutover i
 def _arguments(request: Request, endpoint: Endpoint, body: dict[str, Any]) -> dict[str, Any]:
     if endpoint.request is not None:
         return body
-    args = {key: values[-1] for key, values in request.args.items() if key not in _ROUTING_ARGS}
+    args = {key: values[-1] for key, values in query(request).items() if key not in _ROUTING_ARGS}
     args.update((key, value) for key, value in request.match_info.items() if key not in _ROUTING_ARGS)
     return args
 
@@ -56,6 +56,7 @@ async def dispatch(request: Request, **_path: str) -> HTTPResponse:
     if endpoint.request is not None:
         require_json(request.headers.get("content-type"))
         body = parse_body(request.body)
+        refuse_unknown_fields(body, endpoint.request)
     routed = request.ctx.route = await route(request, backends, endpoint, request.route.ctx.federated, body, caller)
     args = _arguments(request, endpoint, body)
     if backends.catalog.fenced and routed.tenant_id in backends.catalog.fenced:

@@ -40,8 +40,8 @@ class Endpoint:
         return self.flow or ("read" if self.method == "GET" else "call")
 
 
-_PAGE = (s.Param("limit", "integer", "page size (default 50, at most 200)"),
-         s.Param("cursor", "string", "nextCursor of the previous page"))
+_PAGE = (s.limit(50, 200),
+         s.Param("cursor", "string", "nextCursor of the previous page", constraints=(("pattern", "^[0-9]{0,18}$"),)))
 
 ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("createTenant", "POST", "/tenants", "create_tenant",
@@ -65,12 +65,11 @@ ENDPOINTS: tuple[Endpoint, ...] = (
              roles=("agent",), response=s.AGENT_CREDENTIAL),
     Endpoint("getKitVerification", "GET", "/bootstrap/verify", "kit_verification",
              "A kit's verification state",
-             query=(s.Param("kitId", "string", "the kit id", True, "uuid"),
-                    s.Param("limit", "integer", "enrolled agents shown (default 100, at most 500)")),
+             query=(s.Param("kitId", "string", "the kit id", True, "uuid"), s.limit(100, 500)),
              response=s.KIT_VERIFICATION),
     Endpoint("scanBootstrap", "GET", "/bootstrap/scan", "bootstrap_scan",
              "Problems in a tenant's bootstrap state, each with a severity, most severe first",
-             query=(s.Param("limit", "integer", "findings shown (default 100, at most 500); summary counts all"),),
+             query=(s.limit(100, 500),),
              response=s.SCAN),
     Endpoint("listAgentTypes", "GET", "/agents", "agent_catalog",
              "The agent types a tenant can deploy", tenant="optional", response=s.items_of(s.AGENT_TYPE)),
@@ -85,7 +84,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
              response=s.IDENTITY_RESULT),
     Endpoint("getTenantTelemetry", "GET", "/tenants/<tenantId>/telemetry", "tenant_telemetry",
              "Agent heartbeats aggregated over a window",
-             query=(s.Param("window", "string", "15m, 1h (default), 7d; at most 30d"),), response=s.TELEMETRY),
+             query=(s.Param("window", "string", "the window to aggregate over: 15m, 1h (default), 7d; at most 30d",
+                            constraints=(("pattern", s.WINDOW),)),), response=s.TELEMETRY),
     Endpoint("reportTenantTelemetry", "POST", "/tenants/<tenantId>/telemetry", "report_telemetry",
              "An agent reports a heartbeat", 201, roles=("operator", "agent"), request=s.HEARTBEAT,
              response=s.HEARTBEAT_ACCEPTED),
@@ -95,7 +95,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
              "The tenant's activity, newest first", query=_PAGE, response=s.page_of(s.ACTIVITY)),
     Endpoint("listTenantAgents", "GET", "/tenants/<tenantId>/agents", "tenant_agents",
              "The tenant's registered agent instances",
-             query=(s.Param("limit", "integer", "at most 500 (default 100)"),), response=s.AGENTS),
+             query=(s.limit(100, 500),), response=s.AGENTS),
     Endpoint("listBootstrapAudit", "GET", "/bootstrap/audit/<tenantId>", "bootstrap_audit",
              "The tenant's append-only bootstrap audit trail, newest first", query=_PAGE,
              response=s.page_of(s.AUDIT_EVENT)),

@@ -11,25 +11,41 @@ from shim.request.endpoints import ENDPOINTS, FEDERATED_PREFIX, LEGACY_PREFIX, E
 
 _ERRORS = {
     "400": "invalid input", "404": "not found", "409": "conflict",
+    "410": "a kit expired or revoked", "422": "an Idempotency-Key sent again with another request",
+    "423": "the tenant is suspended: writes refused", "429": "too many requests of this tenant in flight (Retry-After)",
     "503": "node or catalog unavailable (Retry-After)", "504": "statement timeout",
 }
+_BODY_ERRORS = {"413": "body too large (1 MiB)", "415": "the body is not application/json"}
 
 
 def _openapi_path(path: str) -> str:
     return re.sub(r"<([A-Za-z_]+)>", r"{\1}", path)
 
 
+def _path_params(path: str) -> list[dict[str, Any]]:
+    return [{"name": name, "in": "path", "required": True, "schema": s.PATH_PARAMS[name]}
+            for name in re.findall(r"<([A-Za-z_]+)>", path)]
+
+
+def _nullable_optionals(schema: dict[str, Any]) -> dict[str, Any]:
+    """A request body's optional fields may be null: the handlers read null as absent."""
+    required = set(schema.get("required", []))
+    return {**schema, "properties": {name: prop if name in required else {"anyOf": [prop, {"type": "null"}]}
+                                     for name, prop in schema.get("properties", {}).items()}}
+
+
 def _operation(endpoint: Endpoint, federated: bool) -> dict[str, Any]:
-    params: list[dict[str, Any]] = []
-    if "<tenantId>" in endpoint.path:
-        params.append({"name": "tenantId", "in": "path", "required": True, "schema": s.UUID})
-    elif endpoint.tenant != "none":
-        params.append({"name": "tenantId", "in": "query", "required": False, "schema": s.UUID,
-                       "description": "the tenant (or the X-Tenant-ID header)"})
-        params.append({"name": "X-Tenant-ID", "in": "header", "required": False, "schema": s.UUID})
-    if federated:
-        params.append({"name": "region", "in": "query", "required": False, "schema": s.REGION_CODE})
-        params.append({"name": "X-Region", "in": "header", "required": False, "schema": s.REGION_CODE})
+    params = _path_params(endpoint.path)
+    # One source of each routing value is documented (a client that sends two that disagree gets 400):
+    # the X-Tenant-ID and X-Region headers are the same values' other sources.
+    in_body = endpoint.request is not None and "tenantId" in endpoint.request.get("properties", {})
+    if "<tenantId>" not in endpoint.path and endpoint.tenant != "none" and not in_body:
+        params.append({"name": "tenantId", "in": "query", "required": endpoint.tenant == "required", "schema": s.UUID,
+                       "description": "the tenant (or the X-Tenant-ID header; a tenant token's own when absent)"})
+    region_in_body = endpoint.request is not None and "region" in endpoint.request.get("properties", {})
+    if federated and not region_in_body:
+        params.append({"name": "region", "in": "query", "required": False, "schema": s.SERVED_REGION,
+                       "description": "the request's region (or the X-Region header)"})
     for p in endpoint.query:
         params.append({"name": p.name, "in": "query", "required": p.required, "schema": p.schema(),
                        "description": p.description})
@@ -40,7 +56,7 @@ def _operation(endpoint: Endpoint, federated: bool) -> dict[str, Any]:
     else:
         success = {"description": endpoint.summary, "content": {"application/json": {"schema": endpoint.response}}}
     responses: dict[str, Any] = {str(endpoint.success): success}
-    for status, why in _ERRORS.items():
+    for status, why in {**_ERRORS, **(_BODY_ERRORS if endpoint.request is not None else {})}.items():
         responses[status] = {"description": why, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
     refusals: tuple[tuple[str, str], ...]
     if endpoint.roles:
@@ -63,13 +79,16 @@ def _operation(endpoint: Endpoint, federated: bool) -> dict[str, Any]:
         "x-fedgate-roles": list(endpoint.roles),
     }
     if endpoint.request is not None:
-        operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": endpoint.request}}}
+        body = endpoint.request
+        if in_body and endpoint.tenant == "required" and "tenantId" not in body.get("required", []):
+            body = {**body, "required": [*body.get("required", []), "tenantId"]}  # the one documented source
+        operation["requestBody"] = {"required": True, "content": {"application/json": {
+            "schema": _nullable_optionals(body)}}}
     return operation
 
 
 def _admin_operation(action: admin.Action) -> dict[str, Any]:
-    params: list[dict[str, Any]] = [{"name": name, "in": "path", "required": True, "schema": s.STR}
-                                    for name in re.findall(r"<([A-Za-z_]+)>", action.path)]
+    params = _path_params(action.path)
     params += [{"name": p.name, "in": "query", "required": p.required, "schema": p.schema(),
                 "description": p.description} for p in action.query]
     error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
@@ -78,6 +97,10 @@ def _admin_operation(action: admin.Action) -> dict[str, Any]:
         "400": {"description": "invalid input", **error}, "401": {"description": "no valid bearer token", **error},
         "403": {"description": "not an operator", **error}, "404": {"description": "not found", **error},
         "409": {"description": "conflict", **error}, "503": {"description": "catalog unavailable", **error}}
+    if action.request is not None:
+        responses.update({status: {"description": why, **error} for status, why in _BODY_ERRORS.items()})
+    if action.name == "adminAddNode":
+        responses["422"] = {"description": "the database it names could not be reached or migrated", **error}
     operation: dict[str, Any] = {"operationId": action.name, "summary": action.summary, "tags": ["admin"],
                                  "parameters": params, "responses": responses, "security": [{"bearer": []}],
                                  "x-fedgate-roles": ["operator"]}
@@ -85,6 +108,25 @@ def _admin_operation(action: admin.Action) -> dict[str, Any]:
         operation["requestBody"] = {"required": action.method == "POST" and bool(action.request.get("required")),
                                     "content": {"application/json": {"schema": action.request}}}
     return operation
+
+
+def _live(value: Any, enums: dict[str, list[str]]) -> Any:
+    """The document with each schema marked x-fedgate-enum given the values served now (regions, agent
+    types): what the API accepts today, exactly."""
+    if isinstance(value, dict):
+        out = {k: _live(v, enums) for k, v in value.items() if k != "x-fedgate-enum"}
+        wanted = str(value.get("x-fedgate-enum", ""))
+        if enums.get(wanted):  # none served: the pattern alone
+            out["enum"] = enums[wanted]
+        return out
+    if isinstance(value, list):
+        return [_live(v, enums) for v in value]
+    return value
+
+
+def live_document(regions: list[str], agent_types: list[str]) -> dict[str, Any]:
+    """The document as GET /openapi.json serves it: regions and agent types as enums of what is served."""
+    return _live(document(), {"regions": sorted(regions), "agentTypes": sorted(agent_types)})
 
 
 def document() -> dict[str, Any]:
@@ -102,7 +144,7 @@ def document() -> dict[str, Any]:
                                 "to its tenant's node; /api/onboarding serves the default node."},
         "paths": paths,
         "components": {
-            "schemas": {"Error": s.ERROR},
+            "schemas": {"Error": s.ERROR, "JsonValue": s.JSON_VALUE},
             "securitySchemes": {"bearer": {
                 "type": "http", "scheme": "bearer", "bearerFormat": "JWT",
                 "description": "A JWT with role (operator, tenant, agent), exp and aud; tenant_id for the tenant "

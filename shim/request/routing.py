@@ -70,17 +70,35 @@ def _reject_constant(name: str) -> None:
     raise ValueError(f"{name} is not a JSON number")
 
 
-def _depth(value: Any) -> int:
-    """How deeply a parsed JSON value nests (iterative: no recursion on hostile input)."""
+def _unstorable(text: str) -> bool:
+    """Text PostgreSQL cannot store or a driver cannot encode: NUL, or a lone UTF-16 surrogate (JSON's
+    "\\ud800" parses to one)."""
+    if "\x00" in text:
+        return True
+    try:
+        text.encode()  # in C: a lone surrogate raises
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _inspect(value: Any) -> tuple[int, str | None]:
+    """How deeply a parsed JSON value nests, and the first key or string in it that is not storable text
+    (iterative: no recursion on hostile input)."""
     deepest, stack = 0, [(value, 1)]
     while stack:
         item, level = stack.pop()
         deepest = max(deepest, level)
         if isinstance(item, dict):
-            stack.extend((v, level + 1) for v in item.values())
+            for key, v in item.items():
+                if _unstorable(key):
+                    return deepest, key
+                stack.append((v, level + 1))
         elif isinstance(item, list):
             stack.extend((v, level + 1) for v in item)
-    return deepest
+        elif isinstance(item, str) and _unstorable(item):
+            return deepest, item
+    return deepest, None
 
 
 def require_json(content_type: str | None) -> None:
@@ -106,9 +124,24 @@ def parse_body(raw: bytes | None) -> dict[str, Any]:
         raise bad_request("FGW105", why) from None
     if not isinstance(body, dict):
         raise bad_request("FGW105", "the request body must be a JSON object")
-    if _depth(body) > MAX_JSON_DEPTH:
+    depth, bad_text = _inspect(body)
+    if depth > MAX_JSON_DEPTH:
         raise bad_request("FGW105", f"the request body nests deeper than {MAX_JSON_DEPTH} levels")
+    if bad_text is not None:
+        raise bad_request("FGW109", "the request body holds a NUL character or a lone surrogate in a string")
     return body
+
+
+def refuse_unknown_fields(body: dict[str, Any], schema: dict[str, Any] | None) -> None:
+    """A body holds only the fields its schema names: a misspelt or unknown one is refused (400), never
+    silently ignored (the document says additionalProperties: false)."""
+    if schema is None:
+        return
+    unknown = body.keys() - schema.get("properties", {}).keys()
+    if unknown:
+        name = min(unknown)
+        raise bad_request("FGW112", f"unknown field {name[:60]!r}", details={"field": name[:60]},
+                          hint="the OpenAPI document (GET /openapi.json) lists each body's fields")
 
 
 def extract_region(query_values: list[str], header_values: list[str], known: frozenset[str],
@@ -172,6 +205,11 @@ def request_id(request: Request) -> str:
     return found
 
 
+def query(request: Request) -> Any:
+    """The query parameters with blank ones kept (``?limit=`` is a blank limit, refused, not absent)."""
+    return request.get_args(keep_blank_values=True) if request.query_string else request.args
+
+
 def client_address(request: Request) -> str:
     """The caller's address (through FEDGATE_PROXIES_COUNT trusted proxies), for audit and throttling."""
     return (request.remote_addr or request.ip or "unknown")[:64]
@@ -199,11 +237,12 @@ async def route(request: Request, backends: Backends, endpoint: Endpoint, federa
     endpoint and no body to route on.
     """
     creating = endpoint.flow_name == "create_tenant"
-    tenant = scoped_tenant(caller, extract_tenant(request.match_info.get("tenantId"), request.args.getlist("tenantId"),
+    args = query(request)
+    tenant = scoped_tenant(caller, extract_tenant(request.match_info.get("tenantId"), args.getlist("tenantId"),
                                                   request.headers.getall(TENANT_HEADER, []), body.get("tenantId")))
     if endpoint.request is not None and "agent" in endpoint.roles:  # an agent's body names the agent it reports for
         authorize_agent_body(caller, body)
-    region = extract_region(request.args.getlist("region"), request.headers.getall(REGION_HEADER, []),
+    region = extract_region(args.getlist("region"), request.headers.getall(REGION_HEADER, []),
                             backends.catalog.regions, body.get("region") if creating else None)
     if tenant is None and endpoint.tenant == "required":
         raise bad_request("FGW106", "this endpoint needs a tenant id",

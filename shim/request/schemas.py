@@ -13,12 +13,19 @@ class Param:
     description: str
     required: bool = False
     format: str | None = None
+    constraints: tuple[tuple[str, Any], ...] = ()  # minimum, maximum, pattern, enum: as the validation enforces
 
     def schema(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"type": self.type}
+        out: dict[str, Any] = {"type": self.type, **dict(self.constraints)}
         if self.format:
             out["format"] = self.format
         return out
+
+
+def limit(default: int, most: int) -> Param:
+    """A page size: any whole number from 1 (to 999999, six digits) is accepted and capped at ``most``."""
+    return Param("limit", "integer", f"at most this many (default {default}; more than {most} is capped at {most})",
+                 constraints=(("minimum", 1), ("maximum", 999_999)))
 
 
 def obj(properties: dict[str, Any], required: tuple[str, ...] = (), extra: bool = True) -> dict[str, Any]:
@@ -38,6 +45,46 @@ NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
 OBJECT: dict[str, Any] = {"type": "object"}
 BINARY = {"type": "string", "format": "binary"}
 REGION_CODE = {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,62}$"}
+# A region some node serves: the live document (GET /openapi.json) lists them as an enum (x-fedgate-enum).
+SERVED_REGION = {**REGION_CODE, "x-fedgate-enum": "regions"}
+# An agent type of the reference data: listed the same way.
+AGENT_TYPE_ID = {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,62}$", "x-fedgate-enum": "agentTypes"}
+# Text the handlers store: no control or bidirectional-override characters (names end up in kits) ...
+_LABEL_CHARS = "\\x00-\\x1f\\x7f-\\x9f\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069"
+
+
+def label(most: int) -> dict[str, Any]:
+    """A required display name: not blank, at most ``most`` characters, no control characters."""
+    return {"type": "string", "minLength": 1, "maxLength": most,
+            "pattern": f"^[^{_LABEL_CHARS}]*[^ {_LABEL_CHARS}][^{_LABEL_CHARS}]*$"}
+
+
+# A telemetry window as onboarding.telemetry_window takes it: a count and a unit (s, m, h, d), at most 30 days.
+WINDOW = ("^([1-9][0-9]{0,4}s|([1-9][0-9]{0,3}|[1-3][0-9]{4}|4[0-2][0-9]{3}|43[01][0-9]{2}|43200)m"
+          "|([1-9][0-9]?|[1-6][0-9]{2}|7[01][0-9]|720)h|([1-9]|[12][0-9]|30)d)$")
+NO_NUL = "^[^\\u0000]*$"  # PostgreSQL stores no NUL in text or jsonb (FGW109)
+
+
+def text(most: int, required: bool = True) -> dict[str, Any]:
+    """A string field: at most ``most`` characters, no NUL; a required one not blank (nor only spaces)."""
+    out: dict[str, Any] = {"type": "string", "maxLength": most, "pattern": NO_NUL}
+    if required:
+        out.update(minLength=1, pattern="^[^\\u0000]*[^ \\u0000][^\\u0000]*$")
+    return out
+
+
+# Free-form JSON a handler stores as it is (a tenant's metadata, an identity provider's config): any JSON
+# PostgreSQL can store, i.e. no NUL in a key or a string (JsonValue in the document's components).
+JSON_VALUE_REF = {"$ref": "#/components/schemas/JsonValue"}
+JSON_VALUE = {"anyOf": [{"type": "string", "pattern": NO_NUL}, {"type": ["number", "boolean", "null"]},
+                        {"type": "array", "items": JSON_VALUE_REF},
+                        {"type": "object", "propertyNames": {"pattern": NO_NUL}, "additionalProperties": JSON_VALUE_REF}]}
+FREE_OBJECT = {"type": "object", "propertyNames": {"pattern": NO_NUL}, "additionalProperties": JSON_VALUE_REF}
+NODE_ID = {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_.~-]{0,254}$"}
+MOVE_ID = {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
+# The schema of each path parameter, by its name in the route (every route declares all of its own).
+PATH_PARAMS: dict[str, dict[str, Any]] = {"tenantId": UUID, "kitId": UUID, "tenant": UUID, "node_id": NODE_ID,
+                                          "region": REGION_CODE, "move_id": MOVE_ID}
 
 ERROR = obj({"code": STR, "message": STR, "details": {}, "hint": {"type": ["string", "null"]}},
             ("code", "message", "details", "hint"))
@@ -52,9 +99,9 @@ def page_of(item: dict[str, Any]) -> dict[str, Any]:
                 "nextCursor": {"type": ["string", "null"]}}, ("items", "limit", "nextCursor"), extra=False)
 
 
-TENANT_CREATE = obj({"name": {"type": "string", "minLength": 1, "maxLength": 200}, "region": REGION_CODE,
-                     "contactEmail": {"type": "string", "format": "email", "maxLength": 320},
-                     "metadata": OBJECT}, ("name", "region"))
+TENANT_CREATE = obj({"name": label(200), "region": SERVED_REGION,
+                     "contactEmail": {"type": "string", "format": "email", "maxLength": 320, "pattern": NO_NUL},
+                     "metadata": FREE_OBJECT}, ("name", "region"), extra=False)
 # Responses: exactly what the handler SQL returns (no other property; tests validate live answers).
 NULLABLE_STR = {"type": ["string", "null"]}
 NULLABLE_NUMBER = {"type": ["number", "null"]}
@@ -71,16 +118,17 @@ IDENTITY_PROVIDER = obj({"id": STR, "name": STR,
                          "requiredFields": {"type": "array", "items": obj({"name": STR, "type": STR}, ("name", "type"),
                                                                           extra=False)},
                          "description": STR}, ("id", "name", "requiredFields", "description"), extra=False)
-IDENTITY_REQUEST = obj({"type": STR, "config": OBJECT, "tenantId": UUID}, ("type", "config"))
+# config: any JSON the endpoint then validates (a non-object is reported invalid in the answer, 200).
+IDENTITY_REQUEST = obj({"type": text(63), "config": JSON_VALUE_REF, "tenantId": UUID}, ("type",), extra=False)
 IDENTITY_RESULT = obj({"valid": {"type": "boolean"}, "type": STR,
                        "errors": {"type": "array", "items": obj({"field": STR, "message": STR}, ("field", "message"),
                                                                 extra=False)}},
                       ("valid", "type", "errors"), extra=False)
 KIT_REQUEST = obj({"tenantId": UUID,
-                   "agents": {"type": "array", "items": STR, "minItems": 1, "maxItems": 20},
-                   "regions": {"type": "array", "items": REGION_CODE, "maxItems": 10},
+                   "agents": {"type": "array", "items": AGENT_TYPE_ID, "minItems": 1, "maxItems": 20},
+                   "regions": {"type": "array", "items": SERVED_REGION, "maxItems": 10},
                    "format": {"type": "string", "enum": ["zip", "tar.gz"]},
-                   "maxAgents": {"type": "integer", "minimum": 1, "maximum": 1000}}, ("agents",))
+                   "maxAgents": {"type": "integer", "minimum": 1, "maximum": 1000}}, ("agents",), extra=False)
 _KIT_AGENT = obj({"id": STR, "name": STR, "version": STR, "platforms": {"type": "array", "items": STR}},
                  ("id", "name", "version", "platforms"), extra=False)
 _KIT_REGION = obj({"code": STR, "displayName": STR, "endpoint": STR}, ("code", "displayName", "endpoint"), extra=False)
@@ -91,8 +139,11 @@ KIT_METADATA = obj({"tenantId": UUID, "tenantName": STR, "generatedAt": TIME, "k
                                       ("primaryNodeId", "primaryRegion", "metadata"), extra=False)},
                    ("tenantId", "tenantName", "generatedAt", "kitId", "expiresAt", "agents", "regions", "version",
                     "federation"), extra=False)
-VERIFY_REQUEST = obj({"tenantId": UUID, "kitId": UUID, "token": STR, "hostname": STR, "agentType": STR,
-                      "version": STR}, ("kitId", "token", "hostname", "agentType", "version"))
+_LABEL = "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+HOSTNAME = {"type": "string", "maxLength": 253, "pattern": f"^ *{_LABEL}(\\.{_LABEL})* *$"}  # trimmed, lowercased
+VERIFY_REQUEST = obj({"tenantId": UUID, "kitId": UUID, "token": text(256), "hostname": HOSTNAME,
+                      "agentType": text(63), "version": text(64)}, ("kitId", "token", "hostname", "agentType", "version"),
+                     extra=False)
 AGENT_CREDENTIAL = obj({"tenantId": UUID, "agentId": UUID, "agentToken": STR, "agentTokenExpiresAt": TIME},
                        ("tenantId", "agentId", "agentToken", "agentTokenExpiresAt"), extra=False)
 VERIFY_RESULT = obj({"verified": {"type": "boolean"}, "tenantId": UUID, "kitId": UUID, "agentId": UUID,
@@ -132,8 +183,9 @@ SCAN = obj({"tenantId": UUID, "scannedAt": TIME,
             "limit": INT, "truncated": {"type": "boolean"}},
            ("tenantId", "scannedAt", "findings", "summary", "limit", "truncated"), extra=False)
 HEARTBEAT = obj({"agentId": UUID, "cpuPercent": {"type": "number", "minimum": 0, "maximum": 100},
-                 "memoryMb": {"type": "number", "minimum": 0}, "eventsSent": {"type": "integer", "minimum": 0},
-                 "status": {"type": "string", "enum": ["ok", "degraded", "error"]}}, ("agentId",))
+                 "memoryMb": {"type": "number", "minimum": 0, "maximum": 1_000_000_000},
+                 "eventsSent": {"type": "integer", "minimum": 0, "maximum": 2**63 - 1},
+                 "status": {"type": "string", "enum": ["ok", "degraded", "error"]}}, ("agentId",), extra=False)
 HEARTBEAT_ACCEPTED = obj({"accepted": {"type": "boolean"}, "heartbeatId": INT, "agentId": UUID},
                          ("accepted", "heartbeatId", "agentId"), extra=False)
 TELEMETRY = obj({"window": STR, "since": TIME, "heartbeats": INT, "reportingAgents": INT, "registeredAgents": INT,

@@ -83,6 +83,7 @@ DECLARE
     v_cpu real;
     v_mem real;
     v_events bigint;
+    v_events_given numeric;
     v_id bigint;
     v_caller jsonb;
 BEGIN
@@ -91,13 +92,27 @@ BEGIN
     IF v_caller ->> 'role' = 'agent' AND (v_caller ->> 'agent_id') IS DISTINCT FROM v_agent::text THEN
         RAISE EXCEPTION 'an agent reports only its own heartbeats' USING ERRCODE = 'FG403';
     END IF;
-    BEGIN
-        v_cpu := (p_body ->> 'cpuPercent')::real;
-        v_mem := (p_body ->> 'memoryMb')::real;
-        v_events := coalesce((p_body ->> 'eventsSent')::bigint, 0);
-    EXCEPTION WHEN data_exception THEN
+    -- JSON numbers only (a string such as "Infinity" would cast), in the ranges the API documents:
+    -- cpuPercent 0-100, memoryMb 0-1e9, eventsSent a whole number from 0 (1.0 is one; 1.5 is not).
+    IF EXISTS (SELECT 1 FROM unnest(ARRAY['cpuPercent', 'memoryMb', 'eventsSent']) f(name)
+               WHERE jsonb_typeof(p_body -> f.name) NOT IN ('number', 'null')) THEN
         PERFORM onboarding.api_invalid('cpuPercent', 'cpuPercent, memoryMb and eventsSent must be numbers');
+    END IF;
+    BEGIN
+        v_cpu := (p_body ->> 'cpuPercent')::numeric;
+        v_mem := (p_body ->> 'memoryMb')::numeric;
+        v_events_given := (p_body ->> 'eventsSent')::numeric;
+        v_events := coalesce(v_events_given::bigint, 0);
+    EXCEPTION WHEN data_exception THEN
+        PERFORM onboarding.api_invalid('eventsSent', 'cpuPercent, memoryMb and eventsSent must be numbers in range');
     END;
+    IF v_cpu NOT BETWEEN 0 AND 100 THEN
+        PERFORM onboarding.api_invalid('cpuPercent', 'cpuPercent must be from 0 to 100');
+    ELSIF v_mem NOT BETWEEN 0 AND 1e9 THEN
+        PERFORM onboarding.api_invalid('memoryMb', 'memoryMb must be from 0 to 1000000000');
+    ELSIF v_events < 0 OR v_events_given <> trunc(v_events_given) THEN
+        PERFORM onboarding.api_invalid('eventsSent', 'eventsSent must be a whole number from 0');
+    END IF;
     IF v_status NOT IN ('ok', 'degraded', 'error') THEN
         PERFORM onboarding.api_invalid('status', 'status must be ok, degraded or error');
     END IF;
@@ -122,7 +137,7 @@ AS $$
 DECLARE
     v_window interval;
 BEGIN
-    IF p_raw IS NULL OR p_raw = '' THEN
+    IF p_raw IS NULL THEN
         RETURN interval '1 hour';
     END IF;
     IF p_raw !~ '^[1-9][0-9]{0,4}[smhd]$' THEN

@@ -102,14 +102,18 @@ LANGUAGE plpgsql STABLE
 AS $$
 DECLARE
     v jsonb := p_body -> p_field;
+    v_number numeric;
 BEGIN
     IF v IS NULL OR jsonb_typeof(v) = 'null' THEN
         RETURN NULL;
     END IF;
-    IF jsonb_typeof(v) <> 'number' OR v::text !~ '^-?[0-9]{1,9}$' OR v::text::integer NOT BETWEEN p_min AND p_max THEN
+    IF jsonb_typeof(v) = 'number' THEN
+        v_number := (v #>> '{}')::numeric;  -- 3 and 3.0 are the same whole number (JSON Schema agrees)
+    END IF;
+    IF v_number IS NULL OR v_number <> trunc(v_number) OR v_number NOT BETWEEN p_min AND p_max THEN
         PERFORM onboarding.api_invalid(p_field, format('%s must be a whole number from %s to %s', p_field, p_min, p_max));
     END IF;
-    RETURN v::text::integer;
+    RETURN v_number::integer;
 END
 $$;
 COMMENT ON FUNCTION onboarding.json_int(jsonb, text, integer, integer) IS
@@ -288,7 +292,8 @@ BEGIN
         PERFORM onboarding.api_invalid(p_field, format('%s must be an array of strings', p_field));
     END IF;
     SELECT coalesce(array_agg(DISTINCT e ORDER BY e), '{}') INTO v_items FROM jsonb_array_elements_text(v) e;
-    IF cardinality(v_items) < p_min OR cardinality(v_items) > p_max THEN
+    -- At most p_max items as sent (maxItems in the API's document), at least p_min distinct ones.
+    IF cardinality(v_items) < p_min OR jsonb_array_length(v) > p_max THEN
         PERFORM onboarding.api_invalid(p_field, format('%s must hold %s to %s distinct items', p_field, p_min, p_max));
     END IF;
     IF p_pattern IS NOT NULL AND EXISTS (SELECT 1 FROM unnest(v_items) i WHERE i !~ p_pattern) THEN
