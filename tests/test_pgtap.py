@@ -33,7 +33,16 @@ def test_suites_exist_a_folder_per_function() -> None:
     assert sorted(p.name for p in SQL_TESTS_DIR.glob("*.sql")) == []  # sql/tests/<function>/<behaviour>.sql
 
 
-@pytest.mark.parametrize("suite", SUITES, ids=[str(p.relative_to(SQL_TESTS_DIR).with_suffix("")) for p in SUITES])
+# Statistical suites (thousands of rendezvous draws): make test runs them, make test-fast does not.
+SLOW_SUITES = {"resolve_node/weighted_shares", "rendezvous_score/stability"}
+
+
+def _suite(path: Path) -> object:
+    name = str(path.relative_to(SQL_TESTS_DIR).with_suffix(""))
+    return pytest.param(path, id=name, marks=[pytest.mark.slow] if name in SLOW_SUITES else [])
+
+
+@pytest.mark.parametrize("suite", [_suite(p) for p in SUITES])
 def test_pgtap_suite(pgtap_db: Cluster, suite: Path) -> None:
     pg_prove = shutil.which("pg_prove")
     assert pg_prove, "pg_prove is missing: make test installs libtap-parser-sourcehandler-pgtap-perl"
