@@ -16,6 +16,7 @@ import pytest
 from shim.dev.clusters import Cluster
 from tests.api_client import FED, create_tenant
 from tests.federation import Federation, Gateway, bearer, gateway_on_fresh_federation, make_federation, start_gateway
+from tests.waiting import WAIT
 from tests.load import run_load
 
 pytestmark = pytest.mark.slow  # a scenario test: make test runs it, make test-fast does not
@@ -23,7 +24,6 @@ pytestmark = pytest.mark.slow  # a scenario test: make test runs it, make test-f
 ENV = {"FEDGATE_HEALTH_INTERVAL": "0.3", "FEDGATE_POOL_TIMEOUT": "1", "FEDGATE_STATEMENT_TIMEOUT_MS": "3000"}
 BOUND = 1 + 3 + 1  # pool timeout + statement timeout + 1 s: the documented call bound with ENV
 HUNG = 4 * BOUND  # a request not answered in four times the bound hung (these machines swing 2-4x)
-WAIT = 30.0       # a generous bound on waiting for an effect: the tests assert effects, not their speed
 
 
 @pytest.fixture()

@@ -10,12 +10,13 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import psycopg
 import pytest
 
 from shim.dev.clusters import Cluster, start_replica, stop_clusters
+from tests.waiting import wait_until
 from tests.api_client import FED, assert_error, create_tenant
 from tests.federation import Federation, Gateway, make_federation, start_gateway
 
@@ -31,13 +32,6 @@ def _fedgate(federation: Federation, *args: str) -> subprocess.CompletedProcess[
                           capture_output=True, text=True, timeout=60, env=dict(os.environ))
 
 
-def _wait_for(check: Callable[[], bool], timeout: float, what: str) -> float:
-    start = time.monotonic()
-    while not check():
-        if time.monotonic() - start > timeout:
-            raise AssertionError(f"not within {timeout}s: {what}")
-        time.sleep(0.05)
-    return time.monotonic() - start
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +57,7 @@ def _serving(federation: Federation) -> bool:
 
 def test_reads_land_on_the_replica(replicated: tuple[Federation, Gateway, Cluster]) -> None:
     federation, gw, _ = replicated
-    _wait_for(lambda: _serving(federation), 30, "the replica serves reads")
+    wait_until(lambda: _serving(federation), "the replica serves reads")
     with gw.client() as http:
         tenant = create_tenant(http, "eu-west")
         written = http.post(f"{FED}/identity/validate", json={"type": "oidc", "config": {}, "tenantId": tenant})
@@ -75,7 +69,7 @@ def test_reads_land_on_the_replica(replicated: tuple[Federation, Gateway, Cluste
             assert read.status_code == 200 and read.json()["tenantId"] == tenant
             return "X-Federation-Replica" in read.headers
         read = None
-        _wait_for(on_replica, 30, "a read on the replica")
+        wait_until(on_replica, "a read on the replica")
         assert read is not None
         assert read.headers["X-Federation-Node"] == NODE and read.headers["X-Federation-Replica"] == REPLICA
         assert_error(http.get(f"{FED}/tenants/{tenant}/status", headers={"X-Federation-LSN": "yesterday"}),
@@ -87,7 +81,7 @@ def test_reads_land_on_the_replica(replicated: tuple[Federation, Gateway, Cluste
 
 def test_a_caller_never_reads_older_than_its_own_write(replicated: tuple[Federation, Gateway, Cluster]) -> None:
     federation, gw, _ = replicated
-    _wait_for(lambda: _serving(federation), 30, "the replica serves reads")
+    wait_until(lambda: _serving(federation), "the replica serves reads")
     served: Counter[str] = Counter()
     with gw.client() as http:
         tenant = create_tenant(http, "eu-west")
@@ -110,7 +104,7 @@ def test_a_caller_never_reads_older_than_its_own_write(replicated: tuple[Federat
 
 def test_a_paused_replica_stops_serving_reads(replicated: tuple[Federation, Gateway, Cluster]) -> None:
     federation, gw, replica = replicated
-    _wait_for(lambda: _serving(federation), 30, "the replica serves reads")
+    wait_until(lambda: _serving(federation), "the replica serves reads")
     with gw.client() as http:
         tenant = create_tenant(http, "eu-west")
         with psycopg.connect(replica.url(database=federation.name), autocommit=True) as conn:
@@ -118,40 +112,40 @@ def test_a_paused_replica_stops_serving_reads(replicated: tuple[Federation, Gate
             try:
                 for _ in range(5):  # writes the replica does not replay
                     http.post(f"{FED}/identity/validate", json={"type": "oidc", "config": {}, "tenantId": tenant})
-                _wait_for(lambda: not _serving(federation), 30, "the lagging replica stops serving")
+                wait_until(lambda: not _serving(federation), "the lagging replica stops serving")
                 # The gateway hears of it (NOTIFY): reads leave the replica, and none goes back to it.
-                _wait_for(lambda: "X-Federation-Replica" not in http.get(f"{FED}/tenants/{tenant}/status").headers,
-                          30, "reads leave the lagging replica")
+                wait_until(lambda: "X-Federation-Replica" not in http.get(f"{FED}/tenants/{tenant}/status").headers,
+                           "reads leave the lagging replica")
                 for _ in range(20):
                     read = http.get(f"{FED}/tenants/{tenant}/status")
                     assert read.status_code == 200 and "X-Federation-Replica" not in read.headers
             finally:
                 conn.execute("SELECT pg_wal_replay_resume()")
-    _wait_for(lambda: _serving(federation), 30, "the replica serves again once it caught up")
+    wait_until(lambda: _serving(federation), "the replica serves again once it caught up")
 
 
 def test_a_stopped_replica_costs_no_errors(replicated: tuple[Federation, Gateway, Cluster]) -> None:
     federation, gw, replica = replicated
-    _wait_for(lambda: _serving(federation), 30, "the replica serves reads")
+    wait_until(lambda: _serving(federation), "the replica serves reads")
     with gw.client() as http:
         tenant = create_tenant(http, "eu-west")
-        _wait_for(lambda: http.get(f"{FED}/tenants/{tenant}/status").headers.get("X-Federation-Replica") == REPLICA,
-                  5, "its reads are on the replica")
+        wait_until(lambda: http.get(f"{FED}/tenants/{tenant}/status").headers.get("X-Federation-Replica") == REPLICA,
+                   "its reads are on the replica")
         replica.stop_server()
         statuses = Counter(http.get(f"{FED}/tenants/{tenant}/status").status_code for _ in range(200))
         assert statuses == Counter({200: 200}), statuses
-        _wait_for(lambda: not _serving(federation), 30, "the stopped replica is reported")
+        wait_until(lambda: not _serving(federation), "the stopped replica is reported")
         replica.start_server()
-    _wait_for(lambda: _serving(federation), 30, "the restarted replica serves again")
+    wait_until(lambda: _serving(federation), "the restarted replica serves again")
 
 
 def test_a_promoted_replica_serves_no_reads(replicated: tuple[Federation, Gateway, Cluster]) -> None:
     """Last in this module: a promotion is for good."""
     federation, gw, replica = replicated
-    _wait_for(lambda: _serving(federation), 30, "the replica serves reads")
+    wait_until(lambda: _serving(federation), "the replica serves reads")
     with psycopg.connect(replica.url(database=federation.name), autocommit=True) as conn:
         conn.execute("SELECT pg_promote()")
-    _wait_for(lambda: not _serving(federation), 30, "the promoted replica is reported")
+    wait_until(lambda: not _serving(federation), "the promoted replica is reported")
     [(error,)] = federation.catalog("SELECT last_error FROM federation.federation_replica_status WHERE replica_id = %s",
                                     (REPLICA,))
     assert "not a replica" in error

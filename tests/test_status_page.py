@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from tests.api_client import create_tenant
+from tests.waiting import wait_until
 from tests.federation import Federation, Gateway, bearer, gateway_on_fresh_federation, token
 
 pytestmark = pytest.mark.slow  # a scenario test: make test runs it, make test-fast does not
@@ -82,16 +83,16 @@ def test_a_stopped_node_shows_down_in_the_browser(watched: tuple[Federation, Gat
     assert browser.find_elements(By.ID, "login") and not browser.find_elements(By.ID, "node-ap-south-1")
     browser.find_element(By.ID, "token").send_keys(token())
     browser.find_element(By.ID, "sign-in").click()
-    _wait(lambda: browser.find_elements(By.ID, "node-ap-south-1"), 30, "the signed-in page")
+    wait_until(lambda: browser.find_elements(By.ID, "node-ap-south-1"), "the signed-in page", every=0.2)
     cookie = browser.get_cookie("fedgate_status")
     assert cookie is not None and cookie["httpOnly"] and cookie["sameSite"] == "Strict"
     assert browser.execute_script("return document.cookie") == ""  # out of the page's scripts' reach
-    _wait(lambda: _health(browser, "ap-south-1") == "up", 30, "ap-south-1 up")
+    wait_until(lambda: _health(browser, "ap-south-1") == "up", "ap-south-1 up", every=0.2)
     assert _health(browser, "eu-west-1") == "up"
 
     fed.clusters[2].stop_server()
     stopped = time.monotonic()
-    _wait(lambda: _health(browser, "ap-south-1") == "down", 30, "ap-south-1 shown down")
+    wait_until(lambda: _health(browser, "ap-south-1") == "down", "ap-south-1 shown down", every=0.2)
     took = time.monotonic() - stopped
     row = browser.find_element(By.ID, "node-ap-south-1").text
     assert "DOWN" in row, row
@@ -113,10 +114,3 @@ def _health(browser, node: str) -> str | None:
         return None
 
 
-def _wait(condition, within: float, what: str) -> None:
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"not seen within {within} s: {what}")

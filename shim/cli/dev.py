@@ -40,5 +40,5 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]",
     p.add_argument("node", nargs="?", default="default", help="a node id: default (the control database), "
                                                               "eu-west-1, eu-west-2, ap-south-1")
     p.add_argument("--database-url", help="control database (default: the running embedded default's)")
-    p.add_argument("psql_args", nargs=argparse.REMAINDER, help="passed to psql (e.g. -- -c 'SELECT 1')")
+    p.add_argument("psql_args", nargs=argparse.REMAINDER, help="passed to psql, after --")
     p.set_defaults(func=cmd_dev_psql)
