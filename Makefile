@@ -35,7 +35,7 @@ run: install
 PYTEST_WORKERS ?= 4
 test: EXTRA_DEB_PACKAGES = $(TEST_DEB_PACKAGES)
 test: install
-	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadscope
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadscope --durations=15
 
 # The quick loop while you work: everything but the scenario tests (marked slow).
 test-fast: install
