@@ -17,7 +17,7 @@ HEARTBEATS = 400_000  # the noisy tenant's 30 days: its 30-day telemetry reads a
 NOISY_CLIENTS = 30
 
 
-def seed_noisy(federation: Federation, noisy: str) -> None:
+def seed_noisy(federation: Federation, noisy: str, heartbeats: int = HEARTBEATS) -> None:
     federation.sql("eu-west-1", """
         INSERT INTO onboarding.agent_instances (id, tenant_id, hostname, agent_type, version)
         SELECT md5(%s || i)::uuid, %s, 'noisy-' || i, 'log-shipper', '2.4.1' FROM generate_series(1, 50) i""",
@@ -25,7 +25,7 @@ def seed_noisy(federation: Federation, noisy: str) -> None:
     federation.sql("eu-west-1", """
         INSERT INTO onboarding.agent_heartbeats (tenant_id, agent_instance_id, reported_at, cpu_percent, status)
         SELECT %s, md5(%s || (i %% 50 + 1))::uuid, now() - (i * interval '30 days' / %s), i %% 100, 'ok'
-        FROM generate_series(1, %s) i""", (noisy, noisy, HEARTBEATS, HEARTBEATS))
+        FROM generate_series(1, %s) i""", (noisy, noisy, heartbeats, heartbeats))
     federation.sql("eu-west-1", "ANALYZE onboarding.agent_heartbeats")
 
 

@@ -12,6 +12,7 @@ import httpx
 
 from tests.api_client import FED, create_tenant
 from tests.federation import Federation, start_gateway
+from tests.waiting import wait_until
 
 
 def _metric(http: httpx.Client, line: str) -> int:
@@ -27,6 +28,10 @@ def test_a_flood_of_random_tenant_ids_leaves_hot_tenants_cached(federation: Fede
     gw = start_gateway(federation.control_url, tmp_path, env={"FEDGATE_CACHE_TENANTS": "50",
                                                               "FEDGATE_CACHE_UNMAPPED": "100"})
     try:
+        # The health checker's first report of each node notifies (a health row appears) and drops what
+        # that node's tenants resolved to: wait for it first, or a hot tenant is resolved once more.
+        wait_until(lambda: federation.catalog("SELECT count(*) FROM federation.federation_node_health")[0][0]
+                   >= len(federation.urls), "every node's first health report")
         with gw.client() as http:
             hot = [create_tenant(http, "eu-west") for _ in range(3)]
             for tenant in hot:
