@@ -142,21 +142,23 @@ def _initdb_template(root: Path) -> str:
 
 def start_clusters(count: int, base_dirs: Sequence[str | None] | None = None,
                    ports: Sequence[int | None] | None = None, fsync: bool = False,
-                   extra_args: str = "") -> list[Cluster]:
-    """Start ``count`` clusters; initdb runs at most once and fresh clusters copy its result."""
+                   extra_args: str = "", data_from: Sequence[str | None] | None = None) -> list[Cluster]:
+    """Start ``count`` clusters; initdb runs at most once and fresh clusters copy its result, or the data
+    directory ``data_from`` names for them (a stopped cluster's, already migrated: the test suite's)."""
     dirs = list(base_dirs or [None] * count)
     wanted_ports = list(ports or [None] * count)
+    sources = list(data_from or [None] * count)
     clusters: list[Cluster] = []
     with tempfile.TemporaryDirectory(prefix="fedgate-initdb-") as scratch:
         template: str | None = None
         try:
-            for base_dir, port in zip(dirs, wanted_ports):
+            for base_dir, port, source in zip(dirs, wanted_ports, sources):
                 fresh = base_dir is None or not (Path(base_dir) / "data" / "PG_VERSION").exists()
-                if fresh and template is None:
+                if fresh and source is None and template is None:
                     _hand_over(Path(scratch))
                     template = _initdb_template(Path(scratch) / "template")
                 cluster = Cluster(base_dir=base_dir, port=port, fsync=fsync, extra_args=extra_args,
-                                  copy_data_from=template if fresh else None, auto_start=0)
+                                  copy_data_from=(source or template) if fresh else None, auto_start=0)
                 clusters.append(cluster)
                 cluster.setup()
                 cluster.start()
