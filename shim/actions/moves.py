@@ -297,14 +297,16 @@ class Mover:
             dst.execute(QUERIES["forget_marker"], (move.move_id,))
 
     def _stop(self, move: Move, state: str, why: str, verdict: dict[str, Any] | None = None) -> None:
-        """End a move before its switch: replication dropped, what reached the target deleted, the source's
-        fence lifted, the catalog's fence with it."""
-        self._tidy(move)
+        """End a move before its switch: the catalog first (stop_move refuses a switched move, and a move it
+        stopped can no longer switch: switch_move wants it in cutover), then replication dropped, what
+        reached the target deleted and the source's fence lifted. In the other order an abort racing a
+        mover that switched meanwhile deleted the rows of the tenant's new home (seen in a CI run)."""
         with self._control() as conn:
             if verdict is not None:
                 conn.execute(QUERIES["advance_move"], (move.move_id, move.state, move.state,
                                                        Jsonb({"verify": verdict})))
             conn.execute(QUERIES["stop_move"], (move.move_id, state, why))
+        self._tidy(move)
         self.progress(state, {"error": why})
 
     def _tidy(self, move: Move) -> None:
