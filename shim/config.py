@@ -43,6 +43,7 @@ class Settings:
     cache_unmapped: int = 20_000     # resolutions of unmapped or unknown tenants kept (their own LRU)
     tenant_max_inflight: int = 0     # one tenant's in-flight calls per node and worker; 0: half the pool
     tenant_slow_ms: float = 100.0    # a tenant whose calls on a node average more gets one slot there
+    tenant_slow_hold: float = 3.0    # ... held this many times its call's duration again after each call
     pool_max_idle: float = 300.0     # seconds before an idle connection (and an idle pool) closes
     connect_timeout: float = 3.0     # seconds to open a connection to a node
     pool_timeout: float = 2.0        # seconds to wait for a free connection
@@ -91,6 +92,7 @@ class Settings:
             pool_max_idle=_env_number(env, "FEDGATE_POOL_MAX_IDLE", 300.0),
             tenant_max_inflight=_env_number(env, "FEDGATE_TENANT_MAX_INFLIGHT", 0, int),
             tenant_slow_ms=_env_number(env, "FEDGATE_TENANT_SLOW_MS", 100.0),
+            tenant_slow_hold=_env_number(env, "FEDGATE_TENANT_SLOW_HOLD", 3.0),
             cache_tenants=_env_number(env, "FEDGATE_CACHE_TENANTS", 200_000, int),
             cache_unmapped=_env_number(env, "FEDGATE_CACHE_UNMAPPED", 20_000, int),
             connect_timeout=_env_number(env, "FEDGATE_CONNECT_TIMEOUT", 3.0),
@@ -134,7 +136,7 @@ class Settings:
         if self.pool_max_size < 1 or self.pool_total_max < self.pool_max_size:
             raise ConfigError("pool sizes: need 1 <= pool_max_size <= pool_total_max")
         for name in ("connect_timeout", "pool_timeout", "pool_max_idle", "health_interval", "health_timeout",
-                     "tenant_slow_ms",
+                     "tenant_slow_ms", "tenant_slow_hold",
                      "breaker_reset", "sweep_interval", "tenant_stats_interval", "status_refresh"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{name} must be positive")

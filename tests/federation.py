@@ -81,7 +81,7 @@ class Federation:
     def control_url(self) -> str:
         return self.urls["default"]
 
-    def sql(self, node_id: str, query: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    def sql(self, node_id: str, query: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[tuple[Any, ...]]:
         """A statement on a node, as a DBA acting as an operator (handlers need a caller's claims)."""
         with psycopg.connect(self.urls[node_id], autocommit=True, options=f"-c fedgate.claims={DBA_CLAIMS}") as conn:
             cursor = conn.execute(query, params or None)

@@ -6,13 +6,16 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from shim.request.admin import ACTIONS
 from tests.api_client import FED, LEGACY, assert_error, create_tenant
 from tests.federation import Federation, Gateway, bearer, create_database, start_gateway
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.slow  # a scenario test: make test runs it, make test-fast does not
 
@@ -168,20 +171,31 @@ def test_a_move_started_watched_and_aborted_over_http(admin_gateway: Gateway, fe
             INSERT INTO onboarding.agent_heartbeats (tenant_id, agent_instance_id, reported_at, cpu_percent, status)
             SELECT %s, %s, now() - i * interval '1 second', 1, 'ok' FROM generate_series(1, 50000) i""",
                        (other, agent))
-        started = http.post(f"{ADMIN}/moves", json={"tenantId": other, "to": "ap-south-1"})
-        assert started.status_code == 202, started.text
-        move_id = started.json()["move_id"]
-        _wait_move(http, move_id, {"copying", "catching_up"}, 10)
-        aborted = http.post(f"{ADMIN}/moves/{move_id}/abort")
+        # The copy cannot finish while the target's heartbeats table is share-locked (the subscription's
+        # table sync waits on it), so the move cannot reach its switch before the abort: no race to lose.
+        with psycopg.connect(federation.urls["ap-south-1"]) as blocker:
+            blocker.execute("LOCK TABLE onboarding.agent_heartbeats IN SHARE MODE")
+            started = http.post(f"{ADMIN}/moves", json={"tenantId": other, "to": "ap-south-1"})
+            assert started.status_code == 202, started.text
+            move_id = started.json()["move_id"]
+            _wait_move(http, move_id, {"copying"}, 10)
+            with ThreadPoolExecutor(1) as pool:
+                aborting = pool.submit(http.post, f"{ADMIN}/moves/{move_id}/abort")
+                # The abort ends the move in the catalog first, then tidies: its purge of the target waits
+                # on the lock, which goes once the catalog says aborted.
+                wait_until(lambda: federation.catalog("SELECT state FROM federation.federation_moves WHERE move_id = %s",
+                                                      (move_id,)) == [("aborted",)], "the move aborted")
+                blocker.rollback()
+                aborted = aborting.result(timeout=60)
         assert aborted.status_code == 200 and aborted.json()["state"] == "aborted", aborted.text
-        time.sleep(1.5)  # the interrupted mover notices within a polling round and tidies too
         name = f"fedgate_move_{move_id}"
-        assert federation.sql("eu-west-1", "SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE %s",
-                              (f"{name}%",)) == [(0,)]
-        assert federation.sql("eu-west-1", "SELECT count(*) FROM pg_publication WHERE pubname LIKE %s",
-                              (f"{name}%",)) == [(0,)]
-        assert federation.sql("ap-south-1", "SELECT count(*) FROM pg_subscription WHERE subname LIKE %s",
-                              (f"{name}%",)) == [(0,)]
+        # The interrupted mover may have created a slot or a subscription after the abort's own tidying; it
+        # notices the abort within a polling round and drops them: nothing of the move remains.
+        left = ("SELECT (SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE %(n)s)"
+                " + (SELECT count(*) FROM pg_publication WHERE pubname LIKE %(n)s)")
+        wait_until(lambda: federation.sql("eu-west-1", left, {"n": f"{name}%"}) == [(0,)]
+                   and federation.sql("ap-south-1", "SELECT count(*) FROM pg_subscription WHERE subname LIKE %s",
+                                      (f"{name}%",)) == [(0,)], "the move's slot, publication and subscription gone")
         assert federation.sql("ap-south-1", "SELECT count(*) FROM onboarding.agent_heartbeats WHERE tenant_id = %s",
                               (other,)) == [(0,)]
         served = http.get(f"{FED}/tenants/{other}/status")

@@ -38,7 +38,6 @@ from shim.schema import latest_versions
 # A replica's answers the node itself gives instead: not found (the replica may lag behind a creation),
 # read-only transaction (a handler that writes after all).
 REPLICA_FALLBACK_CODES = frozenset({"FG404", "25006"})
-SLOW_HOLD_FACTOR = 3    # a slow tenant's slot stays taken this many times its call's duration after it
 COST_WEIGHT = 0.2       # the newest call's weight in a tenant's moving average of call time on a node
 COST_ENTRIES = 100_000  # (node, tenant) averages kept per worker (the oldest dropped first)
 IDLE_CHECK_AFTER = 2.0  # seconds idle after which a pooled connection is checked before use
@@ -205,13 +204,14 @@ class NodeClient:
 
     def _leave_tenant(self, key: tuple[str, UUID], slots: TenantSlots, acquired: bool = True,
                       took: float = 0.0) -> None:
-        """Give the slot back: at once, or, for a slow tenant, after three times as long as its call took (at
-        most half the pool timeout, so its next request still gets a turn): the answer is not delayed, its
-        next call is, and a slow tenant keeps at most a quarter of one connection busy on the node per worker."""
+        """Give the slot back: at once, or, for a slow tenant, after FEDGATE_TENANT_SLOW_HOLD times as long as
+        its call took (at most half the pool timeout, so its next request still gets a turn): the answer is not
+        delayed, its next call is, and a slow tenant keeps at most 1/(1 + hold) of one connection busy on the
+        node per worker (a quarter at the default 3, chosen on make bench's noisy_neighbour_p99_ratio)."""
         if acquired:
             limit = self._tenant_limit(key)
             if limit == 1 and took * 1000 > self._settings.tenant_slow_ms:
-                hold = min(took * SLOW_HOLD_FACTOR, self._settings.pool_timeout / 2)
+                hold = min(took * self._settings.tenant_slow_hold, self._settings.pool_timeout / 2)
                 asyncio.get_running_loop().call_later(hold, self._leave_tenant, key, slots)
                 return
             slots.release(limit)
