@@ -120,6 +120,23 @@ def test_a_name_with_terminal_escapes_prints_safely(gateway: Gateway, federation
     assert b"\x1b" not in files["install.sh"]
 
 
+def test_the_installer_prints_backslashes_as_they_are_under_dash(gateway: Gateway, tmp_path: Path) -> None:
+    """A name may hold backslashes; dash's echo (Debian's /bin/sh) turned them into control bytes (a retitled
+    window, a cleared screen, output cut at \\c). The whole installer, run by dash, prints the name as it is."""
+    name = r"Evil \033]0;pwned\007\033[2J \c " + uuid.uuid4().hex[:4]
+    with gateway.client() as http:
+        resp = http.post(f"{FED}/tenants", json={"name": name, "region": "eu-west"})
+        assert resp.status_code == 201, resp.text
+        kit = issue_kit(http, resp.json()["tenantId"], ["log-shipper"], fmt="tar.gz")
+    for file, content in unpack(kit.content, "tar.gz").items():
+        (tmp_path / file).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / file).write_bytes(content)
+    ran = subprocess.run(["dash", "install.sh"], cwd=tmp_path, capture_output=True)
+    assert ran.returncode == 0, ran.stderr
+    assert name.encode() in ran.stdout and b"enroll it with" in ran.stdout, ran.stdout
+    assert not any(byte < 0x20 and byte != 0x0A for byte in ran.stdout), ran.stdout
+
+
 def test_verify_once_with_the_right_token_and_never_with_a_wrong_one(gateway: Gateway, federation: Federation) -> None:
     with gateway.client() as http:
         tenant = create_tenant(http, "eu-west")
@@ -129,7 +146,7 @@ def test_verify_once_with_the_right_token_and_never_with_a_wrong_one(gateway: Ga
                 "agentType": "log-shipper", "version": "2.4.1"}
         assert_error(http.post(f"{FED}/bootstrap/verify", json={**body, "token": token[:-1] + "x"}), 401, "FG401")
         assert_error(http.post(f"{FED}/bootstrap/verify", json={**body, "agentType": "edr-sensor"}), 403, "FG403")
-        assert_error(http.post(f"{FED}/bootstrap/verify", json={**body, "kitId": str(uuid.uuid4())}), 404, "FG404")
+        assert_error(http.post(f"{FED}/bootstrap/verify", json={**body, "kitId": str(uuid.uuid4())}), 401, "FG401")
         ok = http.post(f"{FED}/bootstrap/verify", json=body)
         assert ok.status_code == 200 and ok.json()["verified"] is True
         federation.sql("eu-west-1", "UPDATE onboarding.bootstrap_kits SET expires_at = now() - interval '1 s' WHERE id = %s",
@@ -141,7 +158,7 @@ def test_verify_once_with_the_right_token_and_never_with_a_wrong_one(gateway: Ga
         audit = http.get(f"{FED}/bootstrap/audit/{tenant}").json()["items"]
         state = http.get(f"{FED}/bootstrap/verify", params={"tenantId": tenant, "kitId": body["kitId"]}).json()
     outcomes = [(a["outcome"], a["detail"].get("reason")) for a in reversed(audit) if a["event"] == "kit.verify"]
-    assert outcomes == [("failure", "bad_token"), ("failure", "agent_not_in_kit"), ("failure", "unknown_kit"),
+    assert outcomes == [("failure", "not_accepted"), ("failure", "agent_not_in_kit"), ("failure", "not_accepted"),
                         ("success", None), ("failure", "expired"), ("failure", "revoked")]
     assert token not in json.dumps(audit)
     assert state["state"] == "revoked" and state["failedAttempts"] == 1
