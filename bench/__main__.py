@@ -326,6 +326,68 @@ def bench_noisy(clusters: list[Cluster], work: Path, phases: int = 2, holds: tup
                f"{2 * phases} phases of 150 requests; target <= 1.5)")
 
 
+# FLOOD_CLIENTS clients issuing kits for one tenant until the time is up: prints {"statuses": {...}}.
+FLOOD_CLIENTS = 16
+KIT_FLOOD = """
+import asyncio, json, sys, time
+import httpx
+from tests.federation import bearer
+base, tenant, clients, seconds = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
+statuses = {}
+async def main():
+    deadline = time.monotonic() + seconds
+    async with httpx.AsyncClient(base_url=base, timeout=60, headers=bearer("tenant", tenant),
+                                 limits=httpx.Limits(max_connections=clients)) as client:
+        async def one():
+            while time.monotonic() < deadline:
+                resp = await client.post("/federation/api/onboarding/bootstrap/kit",
+                                         json={"tenantId": tenant, "agents": ["log-shipper"]})
+                statuses[str(resp.status_code)] = statuses.get(str(resp.status_code), 0) + 1
+        await asyncio.gather(*(one() for _ in range(clients)))
+asyncio.run(main())
+print(json.dumps({"statuses": statuses}))
+"""
+
+
+def bench_write_flood(clusters: list[Cluster], work: Path, seconds: float = 5.0) -> None:
+    """A tenant flooding kit issuance (FLOOD_CLIENTS clients) and a neighbour on another node: the
+    neighbour's p99 beside the flood against alone, on a gateway with the default write budget and on one
+    without (FEDGATE_TENANT_WRITE_RPS=0), started in ABBA order; and the kits a second the flood got."""
+    from tests.api_client import create_tenant
+    from tests.noisy import p99, quiet_latencies
+
+    fed = make_federation(clusters)
+    figures: dict[str, dict[str, list[float]]] = {
+        budget: {"alone": [], "beside": [], "kits": []} for budget in ("on", "off")}
+    tenants: tuple[str, str] | None = None
+    for run, budget in enumerate(("on", "off", "off", "on")):
+        logs = work / f"flood-{run}"
+        logs.mkdir(parents=True, exist_ok=True)
+        gw = start_gateway(fed.control_url, logs, env={} if budget == "on" else {"FEDGATE_TENANT_WRITE_RPS": "0"})
+        try:
+            if tenants is None:
+                with gw.client() as http:
+                    tenants = create_tenant(http, "eu-west"), create_tenant(http, "ap-south")
+            greedy, neighbour = tenants
+            quiet_latencies(gw.base_url, neighbour, 50)
+            figures[budget]["alone"] += quiet_latencies(gw.base_url, neighbour, 200)[0]
+            flood = subprocess.Popen([sys.executable, "-c", KIT_FLOOD, gw.base_url, greedy, str(FLOOD_CLIENTS),
+                                      str(seconds)], stdout=subprocess.PIPE, text=True)
+            time.sleep(1.0)  # the flood is under way
+            figures[budget]["beside"] += quiet_latencies(gw.base_url, neighbour, 200)[0]
+            out, _ = flood.communicate(timeout=120)
+            figures[budget]["kits"].append(json.loads(out)["statuses"].get("201", 0) / seconds)
+        finally:
+            gw.stop()
+    for budget, name in (("on", "write_flood_neighbour_p99_ratio"),
+                         ("off", "write_flood_neighbour_p99_ratio[no budget]")):
+        f = figures[budget]
+        report(name, p99(f["beside"]) / p99(f["alone"]),
+               f"neighbour on another node: p99 {p99(f['beside']) * 1000:.1f} ms beside {FLOOD_CLIENTS} clients "
+               f"issuing kits for one tenant, {p99(f['alone']) * 1000:.1f} ms alone; the flood got "
+               f"{statistics.mean(f['kits']):.0f} kits/s (budget {budget})")
+
+
 COSTS = ("authentication", "observation", "routing", "admission", "statement", "headers")
 
 
@@ -452,9 +514,10 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--big", type=int, default=1_000_000, help="tenants of the large resolve_node dataset")
-    parser.add_argument("--only", choices=["sql", "http", "gateway", "costs", "noisy"],
+    parser.add_argument("--only", choices=["sql", "http", "gateway", "costs", "noisy", "flood"],
                         help="sql: resolve_node; gateway: the gateway's HTTP figures; costs: the hot path's cost "
-                             "table; noisy: a quiet tenant beside a noisy one; http: all but sql")
+                             "table; noisy: a quiet tenant beside a noisy one; flood: a neighbour beside a tenant flooding "
+                             "kit issuance; http: all but sql")
     args = parser.parse_args()
     for tool in ("wrk", "psql"):
         if not shutil.which(tool):
@@ -473,6 +536,8 @@ def main() -> int:
                 bench_costs(clusters, args.rounds, args.seconds, Path(work))
             if args.only in (None, "http", "noisy"):
                 bench_noisy(clusters, Path(work))
+            if args.only in (None, "http", "flood"):
+                bench_write_flood(clusters, Path(work))
             if args.only in (None, "http"):
                 bench_replica(clusters, args.rounds, args.seconds, Path(work))
                 bench_move(clusters, Path(work))

@@ -42,6 +42,8 @@ class Settings:
     cache_tenants: int = 200_000     # resolutions of mapped tenants kept (LRU)
     cache_unmapped: int = 20_000     # resolutions of unmapped or unknown tenants kept (their own LRU)
     tenant_max_inflight: int = 0     # one tenant's in-flight calls per node and worker; 0: half the pool
+    tenant_write_rps: float = 50.0   # one tenant's writes a second across the gateway's workers; 0: no budget
+    tenant_write_burst: float = 100.0  # ... and how many it may make at once after a quiet spell
     tenant_slow_ms: float = 100.0    # a tenant whose calls on a node average more gets one slot there
     tenant_slow_hold: float = 3.0    # ... held this many times its call's duration again after each call
     pool_max_idle: float = 300.0     # seconds before an idle connection (and an idle pool) closes
@@ -69,6 +71,7 @@ class Settings:
     jwt_issuer: str = ""             # when set, tokens must carry it
     jwt_leeway: float = 10.0         # seconds of clock skew allowed on exp and nbf (at most 30)
     agent_token_ttl: float = 86400.0  # seconds an agent credential is valid (refresh before it ends)
+    jwt_max_ttl: float = 30 * 86400.0  # the longest a token may still be valid when presented (exp - now)
     proxies_count: int = 0           # trusted reverse proxies in front (client address from X-Forwarded-For)
     access_log: bool = True          # one JSON line per request on stdout
     tenant_stats_interval: float = 10.0  # seconds between a worker's per-tenant reports to the catalog
@@ -91,6 +94,8 @@ class Settings:
             pool_total_max=_env_number(env, "FEDGATE_POOL_TOTAL_MAX", 100, int),
             pool_max_idle=_env_number(env, "FEDGATE_POOL_MAX_IDLE", 300.0),
             tenant_max_inflight=_env_number(env, "FEDGATE_TENANT_MAX_INFLIGHT", 0, int),
+            tenant_write_rps=_env_number(env, "FEDGATE_TENANT_WRITE_RPS", 50.0),
+            tenant_write_burst=_env_number(env, "FEDGATE_TENANT_WRITE_BURST", 100.0),
             tenant_slow_ms=_env_number(env, "FEDGATE_TENANT_SLOW_MS", 100.0),
             tenant_slow_hold=_env_number(env, "FEDGATE_TENANT_SLOW_HOLD", 3.0),
             cache_tenants=_env_number(env, "FEDGATE_CACHE_TENANTS", 200_000, int),
@@ -113,6 +118,7 @@ class Settings:
             jwt_issuer=env.get("FEDGATE_JWT_ISSUER", ""),
             jwt_leeway=_env_number(env, "FEDGATE_JWT_LEEWAY", 10.0),
             agent_token_ttl=_env_number(env, "FEDGATE_AGENT_TOKEN_TTL", 86400.0),
+            jwt_max_ttl=_env_number(env, "FEDGATE_JWT_MAX_TTL", 30 * 86400.0),
             proxies_count=_env_number(env, "FEDGATE_PROXIES_COUNT", 0, int),
             access_log=env.get("FEDGATE_ACCESS_LOG", "on").strip().lower() not in ("off", "0", "false", "no"),
             tenant_stats_interval=_env_number(env, "FEDGATE_TENANT_STATS_INTERVAL", 10.0),
@@ -142,6 +148,8 @@ class Settings:
                 raise ConfigError(f"{name} must be positive")
         if self.public_url and not self.public_url.startswith(("http://", "https://")):
             raise ConfigError("FEDGATE_PUBLIC_URL must be an http:// or https:// URL")
+        if self.tenant_write_rps < 0 or (self.tenant_write_rps > 0 and self.tenant_write_burst < 1):
+            raise ConfigError("FEDGATE_TENANT_WRITE_RPS must be 0 (no budget) or more, with a burst of at least 1")
         if not 0 <= self.tenant_max_inflight <= self.pool_max_size:
             raise ConfigError("FEDGATE_TENANT_MAX_INFLIGHT must be 0 (half the pool) to the pool size")
         if self.cache_tenants < 1 or self.cache_unmapped < 1:
@@ -171,6 +179,8 @@ class Settings:
             raise ConfigError("FEDGATE_JWT_LEEWAY must be 0-30 seconds")
         if not 60 <= self.agent_token_ttl <= 30 * 86400:
             raise ConfigError("FEDGATE_AGENT_TOKEN_TTL must be 60 seconds to 30 days")
+        if not self.agent_token_ttl <= self.jwt_max_ttl <= 366 * 86400:
+            raise ConfigError("FEDGATE_JWT_MAX_TTL must be at least FEDGATE_AGENT_TOKEN_TTL and at most 366 days")
         if self.proxies_count < 0:
             raise ConfigError("FEDGATE_PROXIES_COUNT must be 0 or more")
 

@@ -30,6 +30,7 @@ CODES: dict[str, tuple[int, str]] = {
     "FGW110": (400, "a node id is malformed (admin API; `details.field`)"),
     "FGW111": (400, "an admin request's field is missing, malformed or out of range (`details.field`)"),
     "FGW112": (400, "a body field the operation does not take (`details.field`): refused, never ignored"),
+    "FGW113": (400, "more than one `Authorization` header: which one counts would be a guess"),
     "FGW400": (400, "a request the HTTP layer could not read"),
     "FGW401": (401, "no bearer token, or one that does not verify (`WWW-Authenticate`)"),
     "FGW403": (403, "the token's role or tenant may not make this request"),
@@ -42,7 +43,10 @@ CODES: dict[str, tuple[int, str]] = {
     "FGW415": (415, "a request body that is not `application/json`"),
     "FGW416": (416, "a range the answer cannot satisfy"),
     "FGW422": (422, "a node or replica being added could not be reached, migrated, or is not a replica"),
-    "FGW429": (429, "the tenant's in-flight requests on its node are at their bound (`Retry-After`)"),
+    "FGW429": (429, "the tenant's in-flight requests on its node are at their bound, or the tenant is past its "
+                    "write budget (`FEDGATE_TENANT_WRITE_RPS`; `Retry-After`)"),
+    "FGW499": (499, "never sent: the client closed its connection before its request was whole or answered; "
+                    "counted as 499 in the metrics and the access log, not as a server error"),
     "FGW500": (500, "an internal error (its SQLSTATE in `details`, never a connection string)"),
     "FGW503": (503, "node unavailable (or its breaker open), no serving node for a mapped tenant, catalog down for "
                     "an uncached tenant, gateway at its connection limit, tenant held by a move too long; "

@@ -61,8 +61,8 @@ def cases(w: dict[str, Any]) -> list[tuple[str, str, dict[str, Any], tuple[int, 
         # verification
         ("POST", "/bootstrap/verify", {"json": {k: v for k, v in verify.items() if k != "token"}}, (400,)),
         ("POST", "/bootstrap/verify", {"json": {**verify, "kitId": "x"}}, (400,)),
-        ("POST", "/bootstrap/verify", {"json": {**verify, "kitId": UNKNOWN}}, (404,)),
-        ("POST", "/bootstrap/verify", {"json": {**verify, "tenantId": b}}, (404,)),  # the kit is a's
+        ("POST", "/bootstrap/verify", {"json": {**verify, "kitId": UNKNOWN}}, (401,)),  # not accepted: a stranger learns no more
+        ("POST", "/bootstrap/verify", {"json": {**verify, "tenantId": b}}, (401,)),  # the kit is a's: not accepted
         ("POST", "/bootstrap/verify", {"json": {**verify, "hostname": "bad host!"}}, (400,)),
         ("POST", "/bootstrap/verify", {"json": {**verify, "token": HUGE}}, (400,)),
         ("POST", "/bootstrap/verify", {"json": {**verify, "version": 5}}, (400,)),

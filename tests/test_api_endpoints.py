@@ -114,10 +114,15 @@ def test_bootstrap_lifecycle(http: httpx.Client, prefix: str, gateway: Gateway) 
     assert all(a["actor"]["address"] == "127.0.0.1" for a in audit)
     status = http.get(f"{prefix}/tenants/{tenant}/status", headers=as_tenant).json()
     assert status["agents"] == 1 and status["kits"] == 1
+    with httpx.Client(base_url=gateway.base_url, timeout=15, event_hooks={"response": [validate_response]}) as anon:
+        gone = anon.delete(f"{prefix}/tenants/{tenant}/agents/{agent_id}", headers=as_tenant)
+        assert gone.status_code == 200 and gone.json()["alreadyRevoked"] is False, gone.text
+        assert_error(anon.post(f"{prefix}/tenants/{tenant}/telemetry", json={"agentId": agent_id},
+                               headers={"Authorization": f"Bearer {refreshed.json()['agentToken']}"}), 401, "FG401")
     CALLED.update({(_ns(prefix), op) for op in (
         "createTenant", "issueBootstrapKit", "getBootstrapMeta", "getBootstrapStatus", "verifyBootstrapKit",
         "getKitVerification", "scanBootstrap", "getTenantTelemetry", "reportTenantTelemetry", "getTenantStatus",
-        "listTenantAgents", "listBootstrapAudit", "revokeBootstrapKit", "refreshAgentToken")})
+        "listTenantAgents", "listBootstrapAudit", "revokeBootstrapKit", "refreshAgentToken", "revokeAgent")})
 
 
 def test_pagination_newest_first_with_cursor(http: httpx.Client, federation: Federation) -> None:
@@ -159,7 +164,7 @@ def test_federated_rows_live_only_on_the_tenants_node(http: httpx.Client, federa
 
 def test_every_endpoint_exists_in_both_namespaces(gateway: Gateway) -> None:
     expected = {(ns, e.name) for e in ENDPOINTS for ns in ("federated", "legacy")}
-    assert len(ENDPOINTS) == 19  # the spec's sixteen, POST telemetry, kit revocation, agent credential refresh
+    assert len(ENDPOINTS) == 20  # the spec's sixteen, POST telemetry, kit revocation, agent credential refresh and revocation
     missing = expected - CALLED
     assert not missing, f"not exercised: {sorted(missing)}"
     # Every JSON answer above matched its OpenAPI schema, which allows no undeclared property.
@@ -168,7 +173,7 @@ def test_every_endpoint_exists_in_both_namespaces(gateway: Gateway) -> None:
     with gateway.client() as http:
         spec = http.get("/openapi.json").json()
     operations = {op["operationId"] for path in spec["paths"].values() for op in path.values()}
-    assert len(operations) == 38 + len(ADMIN_ACTIONS)
+    assert len(operations) == 2 * len(ENDPOINTS) + len(ADMIN_ACTIONS)  # both namespaces, and the admin API
     assert {a.name for a in ADMIN_ACTIONS} <= operations
     assert spec["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
     roles = {op["operationId"]: op["x-fedgate-roles"] for path in spec["paths"].values() for op in path.values()}

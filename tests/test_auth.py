@@ -44,6 +44,8 @@ class Tenancy:
     spare_kit: str
     agent: str
     agent_token: str
+    spare_agent: str  # revoked by the revokeAgent rows of the matrix
+    agent_gen: int = 1  # the agent's credential generation: each refresh rotates it
 
 
 def _b64(data: dict[str, Any]) -> str:
@@ -79,14 +81,17 @@ def tenancies(gateway: Gateway) -> dict[str, Tenancy]:
                 "tenantId": a, "kitId": kit.headers["X-Kit-Id"], "token": kit_token, "hostname": "matrix-0",
                 "agentType": "log-shipper", "version": "2.4.1"})
             assert enrolled.status_code == 200, enrolled.text
+            spare_agent = anon.post(f"{prefix}/bootstrap/verify", json={
+                "tenantId": a, "kitId": kit.headers["X-Kit-Id"], "token": kit_token, "hostname": "matrix-spare",
+                "agentType": "log-shipper", "version": "2.4.1"}).json()["agentId"]
             found[ns] = Tenancy(prefix, a, b, kit.headers["X-Kit-Id"], kit_token, spare,
-                                enrolled.json()["agentId"], enrolled.json()["agentToken"])
+                                enrolled.json()["agentId"], enrolled.json()["agentToken"], spare_agent)
     return found
 
 
 def _request(endpoint: Endpoint, t: Tenancy) -> tuple[str, str, dict[str, Any], Any]:
     """A valid request of ``endpoint`` for tenant A: (method, url, query, json body)."""
-    path = endpoint.path.replace("<tenantId>", t.a).replace("<kitId>", t.spare_kit)
+    path = endpoint.path.replace("<tenantId>", t.a).replace("<kitId>", t.spare_kit).replace("<agentId>", t.spare_agent)
     query: dict[str, Any] = {}
     if endpoint.tenant != "none" and "<tenantId>" not in endpoint.path:
         query["tenantId"] = t.a
@@ -111,7 +116,9 @@ def _right_claims(endpoint: Endpoint, t: Tenancy) -> dict[str, Any] | None:
     role = endpoint.roles[0] if endpoint.roles != ("operator", "tenant") else "tenant"
     if endpoint.roles == ("operator", "agent"):
         role = "agent"
-    return _claims(role, t.a if role != "operator" else None, t.agent if role == "agent" else None)
+    if role == "agent":
+        return _claims(role, t.a, t.agent, agent_gen=t.agent_gen)
+    return _claims(role, t.a if role != "operator" else None, None)
 
 
 Variant = Callable[[Endpoint, Tenancy], "dict[str, str]"]
@@ -199,6 +206,9 @@ def test_only_the_right_token_passes(endpoint: Endpoint, ns: str, tenancies: dic
             if _allowed(endpoint, name):
                 assert resp.status_code < 300, f"{name}: {resp.status_code} {resp.text}"
                 assert node_statements() > before, "the statement counter sees handler calls"
+                if endpoint.name == "refreshAgentToken":  # it rotated: the agent holds the new one only
+                    t.agent_token = resp.json()["agentToken"]
+                    t.agent_gen = jwt.decode(t.agent_token, options={"verify_signature": False})["agent_gen"]
                 continue
             err = assert_error(resp, refused_with, f"FGW{refused_with}")
             assert node_statements() == before, f"{name}: a refused request ran a handler on a node"

@@ -8,10 +8,12 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import httpx
 
@@ -42,6 +44,16 @@ def _serve(data_dir: Path, port: int, log: Path) -> tuple[subprocess.Popen[bytes
         time.sleep(0.2)
     process.kill()
     raise AssertionError(f"not ready:\n{log.read_text(errors='replace')}")
+
+
+def _no_other_account_reaches_the_clusters(url: str) -> None:
+    """The clusters trust local connections, so they listen on Unix sockets only, in directories of mode
+    0700: no TCP port to connect to, and no other account can enter the socket's directory."""
+    host, _, port = urlsplit(url).netloc.rpartition("@")[2].rpartition(":")
+    socket_dir = Path(unquote(host))
+    assert socket_dir.is_dir() and socket_dir.stat().st_mode & 0o777 == 0o700, url
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", int(port)), timeout=2).close()
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
@@ -89,6 +101,7 @@ def test_make_run_prints_credentials_that_work_and_keeps_its_secret(tmp_path: Pa
                              headers={"Authorization": f"Bearer {exports['FEDGATE_TOKEN']}"}, timeout=10)
         assert created.status_code == 201, created.text
         assert httpx.get(f"{base}/federation/api/onboarding/regions", timeout=10).status_code == 401
+        _no_other_account_reaches_the_clusters(exports["FEDGATE_DATABASE_URL"])
         _the_docs_cli_examples_run_as_printed(exports, data_dir)
     finally:
         _stop(process)

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 import psycopg
@@ -177,3 +179,19 @@ def test_a_request_id_leads_from_the_client_to_pg_stat_activity(gateway: Gateway
     assert traced[0]["ms"] > 0
     assert any(line["requestId"] == "slow-write-42" and line["status"] == 200 for line in lines)
     assert "Bearer" not in gateway.log() and "eyJ" not in gateway.log()  # no token in the log
+
+
+def test_a_client_that_hangs_up_is_not_a_server_error(gateway: Gateway) -> None:
+    """Half a request, then the connection closed: the 5xx count of the server-error alert does not move
+    (it rose by one a connection); the abandoned requests are counted in 4xx, as 499 in the access log."""
+    host, port = urlsplit(gateway.base_url).hostname, urlsplit(gateway.base_url).port
+    with gateway.client() as http:
+        before = scrape(http)
+        for _ in range(20):
+            with socket.create_connection((host, port), timeout=10) as sock:
+                sock.sendall(b"POST /federation/api/onboarding/tenants HTTP/1.1\r\nHost: fedgate\r\n"
+                             b"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"name\": ")
+        name = "fedgate_request_duration_seconds_count"
+        wait_until(lambda: total(scrape(http), name, status_class="4xx") - total(before, name, status_class="4xx")
+                   >= 20, "the 20 abandoned requests counted")
+        assert total(scrape(http), name, status_class="5xx") == total(before, name, status_class="5xx")

@@ -122,7 +122,8 @@ class Clients:
 
 
 def test_a_legacy_tenant_moves_while_eight_clients_use_it(federation: Federation, tmp_path: Path) -> None:
-    gw = start_gateway(federation.control_url, tmp_path)
+    # Eight clients write as fast as they can: the move is under test, not the tenant's write budget.
+    gw = start_gateway(federation.control_url, tmp_path, env={"FEDGATE_TENANT_WRITE_RPS": "0"})
     moved = Clients(gw.base_url)
     others = Clients(gw.base_url)
     try:
@@ -370,7 +371,7 @@ def test_keep_source_until_complete(federation: Federation, tmp_path: Path) -> N
 def test_a_mover_killed_while_catching_up_resumes(federation: Federation, tmp_path: Path) -> None:
     """The mover waits for a lag of 0 bytes while a client keeps writing: it stays in catching_up until
     it is SIGKILLed there; the move then resumes to done with every acknowledged write on the target."""
-    gw = start_gateway(federation.control_url, tmp_path)
+    gw = start_gateway(federation.control_url, tmp_path, env={"FEDGATE_TENANT_WRITE_RPS": "0"})  # writers at full tilt
     writers = Clients(gw.base_url)
     try:
         with gw.client() as http:

@@ -113,18 +113,23 @@ CREATE FUNCTION api.agent_credential(p_tenant uuid, p_args jsonb DEFAULT '{}'::j
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 DECLARE
-    v_agent uuid;
+    v_agent onboarding.agent_instances;
 BEGIN
-    PERFORM onboarding.api_require_tenant(p_tenant, '{agent}');
-    SELECT a.id INTO v_agent FROM onboarding.agent_instances a
-    WHERE a.tenant_id = p_tenant AND a.id::text = onboarding.claims() ->> 'agent_id';
+    -- Writable: a suspended tenant's agents get no new credentials (FG423). api_caller has checked that
+    -- this credential is the agent's current one; the refresh rotates it, so the old one ends here.
+    PERFORM onboarding.api_require_writable(p_tenant, '{agent}');
+    UPDATE onboarding.agent_instances a SET credential_generation = a.credential_generation + 1
+    WHERE a.tenant_id = p_tenant AND a.id::text = onboarding.claims() ->> 'agent_id' AND a.revoked_at IS NULL
+    RETURNING * INTO v_agent;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'this agent is no longer registered for the tenant' USING ERRCODE = 'FG403',
             HINT = 'enroll the host again with a kit';
     END IF;
     INSERT INTO onboarding.bootstrap_audit (tenant_id, event, outcome, detail)
-    VALUES (p_tenant, 'agent.credential', 'success', jsonb_build_object('agentId', v_agent));
-    RETURN jsonb_build_object('tenantId', p_tenant, 'agentId', v_agent);
+    VALUES (p_tenant, 'agent.credential', 'success',
+            jsonb_build_object('agentId', v_agent.id, 'generation', v_agent.credential_generation));
+    RETURN jsonb_build_object('tenantId', p_tenant, 'agentId', v_agent.id,
+                              'credentialGeneration', v_agent.credential_generation);
 END
 $$;
 
@@ -134,7 +139,7 @@ ALTER FUNCTION api.agent_credential(p_tenant uuid, p_args jsonb) OWNER TO fedgat
 -- Name: FUNCTION agent_credential(p_tenant uuid, p_args jsonb); Type: COMMENT; Schema: api; Owner: fedgate_owner
 --
 
-COMMENT ON FUNCTION api.agent_credential(p_tenant uuid, p_args jsonb) IS 'An agent''s credential refresh: its tenant and agent id when the agent (of the caller''s claims) is still registered, else FG403; audited. The gateway signs the new credential.';
+COMMENT ON FUNCTION api.agent_credential(p_tenant uuid, p_args jsonb) IS 'An agent''s credential refresh, which rotates: the agent''s credential generation goes up by one (the presented token stops working) and its tenant, agent id and new generation are returned for the gateway to sign; FG423 while the tenant is suspended, FG403 when the agent is no longer registered; audited.';
 
 --
 -- Name: bootstrap_audit(uuid, jsonb); Type: FUNCTION; Schema: api; Owner: fedgate_owner
@@ -152,7 +157,11 @@ BEGIN
     RETURN onboarding.api_page((
         SELECT coalesce(jsonb_agg(jsonb_build_object('id', a.id, 'event', a.event, 'outcome', a.outcome,
                                                      'kitId', a.kit_id, 'detail', a.detail, 'actor', a.actor,
-                                                     'createdAt', a.created_at)
+                                                     'createdAt', a.created_at,
+                                                     'repeats', coalesce((SELECT sum(r.repeats)::integer
+                                                                          FROM onboarding.enrollment_refusals r
+                                                                          WHERE r.tenant_id = a.tenant_id
+                                                                            AND r.audit_id = a.id), 1))
                                   ORDER BY a.id DESC), '[]'::jsonb)
         FROM (SELECT * FROM onboarding.bootstrap_audit x
               WHERE x.tenant_id = p_tenant AND (v_cursor IS NULL OR x.id < v_cursor)
@@ -166,7 +175,7 @@ ALTER FUNCTION api.bootstrap_audit(p_tenant uuid, p_args jsonb) OWNER TO fedgate
 -- Name: FUNCTION bootstrap_audit(p_tenant uuid, p_args jsonb); Type: COMMENT; Schema: api; Owner: fedgate_owner
 --
 
-COMMENT ON FUNCTION api.bootstrap_audit(p_tenant uuid, p_args jsonb) IS 'A tenant''s append-only bootstrap audit trail, newest first, each event with who acted (actor: sub, role, address): {items, limit, nextCursor}.';
+COMMENT ON FUNCTION api.bootstrap_audit(p_tenant uuid, p_args jsonb) IS 'A tenant''s append-only bootstrap audit trail, newest first, each event with who acted (actor: sub, role, address) and how many identical refused enrollments it stands for (repeats; 1 for any other event): {items, limit, nextCursor}.';
 
 --
 -- Name: bootstrap_scan(uuid, jsonb); Type: FUNCTION; Schema: api; Owner: fedgate_owner
@@ -536,6 +545,52 @@ ALTER FUNCTION api.report_telemetry(p_tenant uuid, p_body jsonb) OWNER TO fedgat
 COMMENT ON FUNCTION api.report_telemetry(p_tenant uuid, p_body jsonb) IS 'An agent''s heartbeat {agentId, cpuPercent?, memoryMb?, eventsSent?, status?}; the agent must be registered for the tenant. Callers: the agent itself (its credential names agentId) or an operator.';
 
 --
+-- Name: revoke_agent(uuid, jsonb); Type: FUNCTION; Schema: api; Owner: fedgate_owner
+--
+
+CREATE FUNCTION api.revoke_agent(p_tenant uuid, p_args jsonb DEFAULT '{}'::jsonb) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_agent_id uuid := onboarding.json_uuid(p_args, 'agentId', true);
+    v_agent onboarding.agent_instances;
+    v_first boolean;
+BEGIN
+    PERFORM onboarding.api_require_tenant(p_tenant, '{operator,tenant}');
+    SELECT * INTO v_agent FROM onboarding.agent_instances a
+    WHERE a.tenant_id = p_tenant AND a.id = v_agent_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no agent % for this tenant', v_agent_id USING ERRCODE = 'FG404';
+    END IF;
+    v_first := v_agent.revoked_at IS NULL;
+    IF v_first THEN
+        UPDATE onboarding.agent_instances a
+        SET revoked_at = now(), credential_generation = a.credential_generation + 1
+        WHERE a.tenant_id = p_tenant AND a.id = v_agent_id
+        RETURNING * INTO v_agent;
+        INSERT INTO onboarding.bootstrap_audit (tenant_id, kit_id, event, outcome, detail)
+        VALUES (p_tenant, v_agent.kit_id, 'agent.revoke', 'success',
+                jsonb_build_object('agentId', v_agent.id, 'hostname', v_agent.hostname,
+                                   'agentType', v_agent.agent_type, 'by', onboarding.claims() ->> 'sub'));
+        INSERT INTO onboarding.tenant_activity (tenant_id, kind, detail)
+        VALUES (p_tenant, 'agent.revoked', jsonb_build_object('agentId', v_agent.id, 'hostname', v_agent.hostname));
+    END IF;
+    RETURN jsonb_build_object('tenantId', p_tenant, 'agentId', v_agent.id, 'hostname', v_agent.hostname,
+                              'agentType', v_agent.agent_type, 'revokedAt', v_agent.revoked_at,
+                              'alreadyRevoked', NOT v_first);
+END
+$$;
+
+ALTER FUNCTION api.revoke_agent(p_tenant uuid, p_args jsonb) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION revoke_agent(p_tenant uuid, p_args jsonb); Type: COMMENT; Schema: api; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION api.revoke_agent(p_tenant uuid, p_args jsonb) IS 'Deregisters an agent ({agentId}; operator or the tenant): every token of that agent is refused from now on (FG401), its heartbeats so far stay; enrolling the host again with a kit registers it anew. Revoking a revoked agent answers the first revocation (alreadyRevoked). FG404 for an agent the tenant does not have.';
+
+--
 -- Name: revoke_kit(uuid, jsonb); Type: FUNCTION; Schema: api; Owner: fedgate_owner
 --
 
@@ -690,7 +745,8 @@ BEGIN
     RETURN jsonb_build_object('items', coalesce((
         SELECT jsonb_agg(jsonb_build_object('agentId', a.id, 'hostname', a.hostname, 'agentType', a.agent_type,
                                             'version', a.version, 'kitId', a.kit_id,
-                                            'registeredAt', a.registered_at, 'lastSeenAt', a.last_seen_at)
+                                            'registeredAt', a.registered_at, 'lastSeenAt', a.last_seen_at,
+                                            'revokedAt', a.revoked_at)
                          ORDER BY a.hostname, a.agent_type)
         FROM (SELECT * FROM onboarding.agent_instances x WHERE x.tenant_id = p_tenant
               ORDER BY x.hostname, x.agent_type LIMIT v_limit) a), '[]'::jsonb),
@@ -704,7 +760,7 @@ ALTER FUNCTION api.tenant_agents(p_tenant uuid, p_args jsonb) OWNER TO fedgate_o
 -- Name: FUNCTION tenant_agents(p_tenant uuid, p_args jsonb); Type: COMMENT; Schema: api; Owner: fedgate_owner
 --
 
-COMMENT ON FUNCTION api.tenant_agents(p_tenant uuid, p_args jsonb) IS 'The agent instances registered for a tenant (by hostname), with the total.';
+COMMENT ON FUNCTION api.tenant_agents(p_tenant uuid, p_args jsonb) IS 'The agent instances registered for a tenant (by hostname), with the total; a revoked agent shows when it was revoked.';
 
 --
 -- Name: tenant_status(uuid, jsonb); Type: FUNCTION; Schema: api; Owner: fedgate_owner
@@ -859,7 +915,7 @@ ALTER PROCEDURE api.verify_kit(IN p_tenant uuid, IN p_body jsonb, IN p_claims js
 -- Name: PROCEDURE verify_kit(IN p_tenant uuid, IN p_body jsonb, IN p_claims jsonb, INOUT p_result jsonb); Type: COMMENT; Schema: api; Owner: fedgate_owner
 --
 
-COMMENT ON PROCEDURE api.verify_kit(IN p_tenant uuid, IN p_body jsonb, IN p_claims jsonb, INOUT p_result jsonb) IS 'An agent presents {kitId, token, hostname, agentType, version}, the gateway its caller''s claims: registers the agent instance (FG404 unknown kit, FG401 wrong token, FG410 expired or revoked, FG403 agent type not in the kit, FG409 host enrolled without its agent''s credential or kit used up, FG429 address throttled). Every outcome but throttling is in the audit trail. Call it at top level (CALL outside a transaction block, as the gateway does): a refusal commits its audit row before raising, which a transaction block does not allow (2D000).';
+COMMENT ON PROCEDURE api.verify_kit(IN p_tenant uuid, IN p_body jsonb, IN p_claims jsonb, INOUT p_result jsonb) IS 'An agent presents {kitId, token, hostname, agentType, version}, the gateway its caller''s claims: registers the agent instance (FG401 unknown kit or wrong token: "not accepted", nothing more; with the kit''s token: FG423 tenant suspended, FG410 expired or revoked, FG403 agent type not in the kit, FG409 host enrolled without its agent''s credential or kit used up; FG429 address throttled). Every outcome but throttling is in the audit trail, identical refusals as one row a minute with their count. Call it at top level (CALL outside a transaction block, as the gateway does): a refusal commits its audit row before raising, which a transaction block does not allow (2D000).';
 
 --
 -- Name: touch_updated_at(); Type: FUNCTION; Schema: fedgate; Owner: fedgate_owner
@@ -883,6 +939,29 @@ ALTER FUNCTION fedgate.touch_updated_at() OWNER TO fedgate_owner;
 COMMENT ON FUNCTION fedgate.touch_updated_at() IS 'Trigger of both planes: sets updated_at to now() on every update.';
 
 --
+-- Name: agent_credential_valid(jsonb); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE FUNCTION onboarding.agent_credential_valid(p_claims jsonb) RETURNS boolean
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT EXISTS (
+        SELECT 1 FROM onboarding.agent_instances a
+        WHERE a.tenant_id::text = p_claims ->> 'tenant_id' AND a.id::text = p_claims ->> 'agent_id'
+          AND a.revoked_at IS NULL
+          -- a token minted before node migration 008 carries no generation: it is generation 1's
+          AND a.credential_generation::text = coalesce(p_claims ->> 'agent_gen', '1'))
+$$;
+
+ALTER FUNCTION onboarding.agent_credential_valid(p_claims jsonb) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION agent_credential_valid(p_claims jsonb); Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION onboarding.agent_credential_valid(p_claims jsonb) IS 'Whether an agent caller''s claims name a registered, unrevoked agent of their tenant with the credential generation it holds now (one primary-key lookup, under the tenant''s row-level security: call it once fedgate.tenant_id is set).';
+
+--
 -- Name: align_sequences(); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
 --
 
@@ -892,11 +971,17 @@ CREATE FUNCTION onboarding.align_sequences() RETURNS void
 DECLARE
     v record;
 BEGIN
-    FOR v IN SELECT t.table_name, pg_get_serial_sequence('onboarding.' || t.table_name, 'id') AS seq
+    -- The sequence owned by a table's id column, read from pg_depend: pg_get_serial_sequence raises for a
+    -- table without an id column (enrollment_refusals), whatever the join order.
+    FOR v IN SELECT t.table_name, s.seq
              FROM onboarding.tenant_tables() t
              JOIN pg_catalog.pg_attribute a
                ON a.attrelid = ('onboarding.' || t.table_name)::regclass AND a.attname = 'id' AND NOT a.attisdropped
-             WHERE pg_get_serial_sequence('onboarding.' || t.table_name, 'id') IS NOT NULL LOOP
+             CROSS JOIN LATERAL (SELECT c.oid::regclass::text AS seq
+                                 FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_class c ON c.oid = d.objid
+                                 WHERE d.refobjid = a.attrelid AND d.refobjsubid = a.attnum AND c.relkind = 'S'
+                                   AND d.classid = 'pg_catalog.pg_class'::regclass AND d.deptype IN ('a', 'i')) s
+    LOOP
         EXECUTE format('SELECT setval(%L, greatest((SELECT coalesce(max(id), 0) FROM onboarding.%I),
                                                    (SELECT last_value FROM %s)))',
                        v.seq, v.table_name, v.seq);
@@ -953,15 +1038,23 @@ COMMENT ON FUNCTION onboarding.api_caller(p_tenant uuid, p_roles text[]) IS 'The
 CREATE FUNCTION onboarding.api_enter(p_tenant uuid, p_roles text[] DEFAULT '{operator,tenant}'::text[]) RETURNS uuid
     LANGUAGE plpgsql
     AS $$
+DECLARE
+    v_claims jsonb;
 BEGIN
     IF p_tenant IS NULL THEN
         RAISE EXCEPTION 'a tenant id is required' USING ERRCODE = 'FG400',
             DETAIL = jsonb_build_object('field', 'tenantId')::text,
             HINT = 'give it in the path, the tenantId query parameter or the X-Tenant-ID header';
     END IF;
-    PERFORM onboarding.api_caller(p_tenant, p_roles);
+    v_claims := onboarding.api_caller(p_tenant, p_roles);
     PERFORM onboarding.refuse_fenced(p_tenant);
     PERFORM set_config('fedgate.tenant_id', p_tenant::text, true);
+    -- An agent's token is good only while its agent is registered with that credential generation (read
+    -- under the tenant's row-level security, hence after the tenant is set): revocation is immediate.
+    IF v_claims ->> 'role' = 'agent' AND NOT onboarding.agent_credential_valid(v_claims) THEN
+        RAISE EXCEPTION 'this agent credential was revoked or replaced' USING ERRCODE = 'FG401',
+            HINT = 'use the newest credential the agent was given, or enroll the host again with a kit';
+    END IF;
     RETURN p_tenant;
 END
 $$;
@@ -972,7 +1065,7 @@ ALTER FUNCTION onboarding.api_enter(p_tenant uuid, p_roles text[]) OWNER TO fedg
 -- Name: FUNCTION api_enter(p_tenant uuid, p_roles text[]); Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
 --
 
-COMMENT ON FUNCTION onboarding.api_enter(p_tenant uuid, p_roles text[]) IS 'First act of every tenant handler: checks the caller may act for the tenant in one of p_roles (api_caller) and that the tenant is not fenced or moved away (FG421), then sets fedgate.tenant_id for this transaction (row-level security keys on it). FG400 without a tenant.';
+COMMENT ON FUNCTION onboarding.api_enter(p_tenant uuid, p_roles text[]) IS 'First act of every tenant handler: checks the caller may act for the tenant in one of p_roles (api_caller) and that the tenant is not fenced or moved away (FG421), sets fedgate.tenant_id for this transaction (row-level security keys on it), and refuses an agent whose credential was revoked or replaced (FG401). FG400 without a tenant.';
 
 --
 -- Name: api_invalid(text, text); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
@@ -1734,6 +1827,42 @@ ALTER FUNCTION onboarding.purge_tenant(p_tenant uuid) OWNER TO fedgate_owner;
 COMMENT ON FUNCTION onboarding.purge_tenant(p_tenant uuid) IS 'Deletes a tenant''s rows from every tenant table of this node: the source after a verified move, the target after an aborted one.';
 
 --
+-- Name: record_enrollment_refusal(uuid, uuid, text, text, jsonb); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE FUNCTION onboarding.record_enrollment_refusal(p_tenant uuid, p_kit uuid, p_addr text, p_reason text, p_detail jsonb) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_first boolean;
+    v_audit bigint;
+    v_kit_key uuid := coalesce(p_kit, '00000000-0000-0000-0000-000000000000'::uuid);
+BEGIN
+    INSERT INTO onboarding.enrollment_refusals AS r (tenant_id, kit_key, client_addr, reason, minute)
+    VALUES (p_tenant, v_kit_key, p_addr, p_reason, date_trunc('minute', now()))
+    ON CONFLICT (tenant_id, kit_key, client_addr, reason, minute)
+    DO UPDATE SET repeats = r.repeats + 1, last_at = now()
+    RETURNING r.xmax = 0 INTO v_first;
+    IF v_first THEN
+        INSERT INTO onboarding.bootstrap_audit (tenant_id, kit_id, event, outcome, detail)
+        VALUES (p_tenant, p_kit, 'kit.verify', 'failure', p_detail || jsonb_build_object('reason', p_reason))
+        RETURNING id INTO v_audit;
+        UPDATE onboarding.enrollment_refusals SET audit_id = v_audit
+        WHERE tenant_id = p_tenant AND kit_key = v_kit_key AND client_addr = p_addr AND reason = p_reason
+          AND minute = date_trunc('minute', now());
+    END IF;
+END
+$$;
+
+ALTER FUNCTION onboarding.record_enrollment_refusal(p_tenant uuid, p_kit uuid, p_addr text, p_reason text, p_detail jsonb) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION record_enrollment_refusal(p_tenant uuid, p_kit uuid, p_addr text, p_reason text, p_detail jsonb); Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION onboarding.record_enrollment_refusal(p_tenant uuid, p_kit uuid, p_addr text, p_reason text, p_detail jsonb) IS 'A refused enrollment: the first of its kind (tenant, kit, address, reason) in a minute writes an audit row, the identical ones after it add to that row''s count (enrollment_refusals.repeats), so a flood adds one row a minute, not one a request.';
+
+--
 -- Name: refuse_fenced(uuid); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
 --
 
@@ -1908,7 +2037,8 @@ CREATE FUNCTION onboarding.tenant_tables() RETURNS TABLE(table_name text, tenant
     LANGUAGE sql IMMUTABLE
     AS $$
     VALUES ('tenants', 'id'), ('bootstrap_kits', 'tenant_id'), ('agent_instances', 'tenant_id'),
-           ('agent_heartbeats', 'tenant_id'), ('tenant_activity', 'tenant_id'), ('bootstrap_audit', 'tenant_id');
+           ('agent_heartbeats', 'tenant_id'), ('tenant_activity', 'tenant_id'), ('bootstrap_audit', 'tenant_id'),
+           ('enrollment_refusals', 'tenant_id');
 $$;
 
 ALTER FUNCTION onboarding.tenant_tables() OWNER TO fedgate_owner;
@@ -1985,14 +2115,23 @@ BEGIN
     END IF;
     v_detail := jsonb_build_object('hostname', v_hostname, 'agentType', v_agent_type, 'version', v_version);
 
-    IF v_tenant_status = 'suspended' THEN
+    -- The kit and its token first: a caller without them learns nothing but "not accepted" (not whether
+    -- the tenant is suspended, nor whether the kit exists, was revoked or expired).
+    IF v_kit.id IS NULL OR sha256(convert_to(v_token, 'UTF8')) <> v_kit.token_hash THEN
+        v_refusal := 'not_accepted';
+        v_code := 'FG401';
+        v_message := 'the kit id and enrollment token were not accepted';
+        IF v_kit.id IS NOT NULL THEN
+            -- Counted for the scan's guessing finding; never revokes: whoever knows a kit id must not
+            -- be able to revoke it by failing (guessers are throttled per address instead).
+            UPDATE onboarding.bootstrap_kits SET failed_attempts = failed_attempts + 1
+            WHERE tenant_id = p_tenant AND id = v_kit.id;
+        END IF;
+        v_detail := '{}'::jsonb;  -- nothing the caller sent is kept: it holds no credential
+    ELSIF v_tenant_status = 'suspended' THEN
         v_refusal := 'suspended';
         v_code := 'FG423';
         v_message := 'the tenant is suspended: no agent enrolls until an operator resumes it';
-    ELSIF v_kit.id IS NULL THEN
-        v_refusal := 'unknown_kit';
-        v_code := 'FG404';
-        v_message := 'no such kit for this tenant';
     ELSIF v_kit.revoked_at IS NOT NULL THEN
         v_refusal := 'revoked';
         v_code := 'FG410';
@@ -2001,37 +2140,26 @@ BEGIN
         v_refusal := 'expired';
         v_code := 'FG410';
         v_message := 'the kit''s enrollment token expired';
-    ELSIF sha256(convert_to(v_token, 'UTF8')) <> v_kit.token_hash THEN
-        v_refusal := 'bad_token';
-        v_code := 'FG401';
-        v_message := 'wrong enrollment token';
-        -- Counted for the scan's guessing finding; never revokes: whoever knows a kit id must not
-        -- be able to revoke it by failing (guessers are throttled per address instead).
-        UPDATE onboarding.bootstrap_kits SET failed_attempts = failed_attempts + 1
-        WHERE tenant_id = p_tenant AND id = v_kit.id;
     ELSIF NOT v_agent_type = ANY (v_kit.agents) THEN
         v_refusal := 'agent_not_in_kit';
         v_code := 'FG403';
         v_message := format('this kit does not enroll agent type %s', v_agent_type);
-    ELSIF v_existing.id IS NOT NULL AND v_caller ->> 'role' <> 'operator'
+    ELSIF v_existing.id IS NOT NULL AND v_existing.revoked_at IS NULL AND v_caller ->> 'role' <> 'operator'
           AND (v_caller ->> 'role' <> 'agent' OR (v_caller ->> 'agent_id') IS DISTINCT FROM v_existing.id::text) THEN
         v_refusal := 'host_enrolled';
         v_code := 'FG409';
         v_message := format('host %s already runs an enrolled %s agent: re-enrolling it needs that agent''s credential',
                             v_hostname, v_agent_type);
-    ELSIF v_existing.id IS NULL AND v_kit.agents_enrolled >= v_kit.max_agents THEN
+    ELSIF (v_existing.id IS NULL OR v_existing.revoked_at IS NOT NULL) AND v_kit.agents_enrolled >= v_kit.max_agents THEN
         v_refusal := 'kit_exhausted';
         v_code := 'FG409';
         v_message := format('the kit enrolled the %s hosts it was issued for', v_kit.max_agents);
     END IF;
 
     IF v_refusal IS NOT NULL THEN
-        IF v_refusal IN ('unknown_kit', 'bad_token') THEN
-            PERFORM onboarding.count_enrollment_failure(v_addr);
-        END IF;
+        PERFORM onboarding.count_enrollment_failure(v_addr);  -- every refusal counts toward the limit
         IF v_tenant_known THEN
-            INSERT INTO onboarding.bootstrap_audit (tenant_id, kit_id, event, outcome, detail)
-            VALUES (p_tenant, v_kit_id, 'kit.verify', 'failure', v_detail || jsonb_build_object('reason', v_refusal));
+            PERFORM onboarding.record_enrollment_refusal(p_tenant, v_kit.id, v_addr, v_refusal, v_detail);
         END IF;
         RETURN jsonb_build_object('refusal', v_refusal, 'code', v_code, 'message', v_message);
     END IF;
@@ -2039,10 +2167,12 @@ BEGIN
     INSERT INTO onboarding.agent_instances AS a (tenant_id, kit_id, hostname, agent_type, version)
     VALUES (p_tenant, v_kit.id, v_hostname, v_agent_type, v_version)
     ON CONFLICT (tenant_id, hostname, agent_type) DO UPDATE SET
-        kit_id = EXCLUDED.kit_id, version = EXCLUDED.version, last_seen_at = now()
+        kit_id = EXCLUDED.kit_id, version = EXCLUDED.version, last_seen_at = now(), revoked_at = NULL,
+        credential_generation = a.credential_generation + 1  -- the host's earlier credentials end here
     RETURNING * INTO v_agent;
     UPDATE onboarding.bootstrap_kits SET verified_at = coalesce(verified_at, now()),
-        agents_enrolled = agents_enrolled + CASE WHEN v_existing.id IS NULL THEN 1 ELSE 0 END
+        agents_enrolled = agents_enrolled + CASE WHEN v_existing.id IS NULL OR v_existing.revoked_at IS NOT NULL
+                                                 THEN 1 ELSE 0 END
     WHERE tenant_id = p_tenant AND id = v_kit.id;
     v_detail := v_detail || jsonb_build_object('agentId', v_agent.id, 'reenrolled', v_existing.id IS NOT NULL);
     INSERT INTO onboarding.bootstrap_audit (tenant_id, kit_id, event, outcome, detail)
@@ -2051,7 +2181,8 @@ BEGIN
     VALUES (p_tenant, 'agent.verified', v_detail || jsonb_build_object('kitId', v_kit.id));
     RETURN jsonb_build_object('verified', true, 'tenantId', p_tenant, 'kitId', v_kit.id, 'agentId', v_agent.id,
                               'hostname', v_hostname, 'agentType', v_agent_type, 'registeredAt', v_agent.registered_at,
-                              'reenrolled', v_existing.id IS NOT NULL);
+                              'reenrolled', v_existing.id IS NOT NULL,
+                              'credentialGeneration', v_agent.credential_generation);
 END
 $_$;
 
@@ -2061,7 +2192,7 @@ ALTER FUNCTION onboarding.verify_kit_attempt(p_tenant uuid, p_body jsonb) OWNER 
 -- Name: FUNCTION verify_kit_attempt(p_tenant uuid, p_body jsonb); Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
 --
 
-COMMENT ON FUNCTION onboarding.verify_kit_attempt(p_tenant uuid, p_body jsonb) IS 'The work of api.verify_kit: registers the agent and audits success, or audits the refusal and returns {refusal, code, message} for the procedure to commit and raise. Unknown kits and wrong tokens count against the caller''s address (FG429 past the limit); a host already enrolled needs its agent''s credential (or an operator''s); a kit enrolls at most max_agents hosts.';
+COMMENT ON FUNCTION onboarding.verify_kit_attempt(p_tenant uuid, p_body jsonb) IS 'The work of api.verify_kit: registers the agent and audits success, or records the refusal and returns {refusal, code, message} for the procedure to commit and raise. An unknown kit or a wrong token is "not accepted" (FG401) whatever else holds, so a caller without the kit''s token learns nothing more; every refusal counts against the caller''s address (FG429 past the limit); identical refusals are aggregated (record_enrollment_refusal); a host already enrolled needs its agent''s credential (or an operator''s); a kit enrolls at most max_agents hosts.';
 
 --
 -- Name: agent_heartbeats; Type: TABLE; Schema: onboarding; Owner: fedgate_owner
@@ -2118,6 +2249,9 @@ CREATE TABLE onboarding.agent_instances (
     version text NOT NULL,
     registered_at timestamp with time zone DEFAULT now() NOT NULL,
     last_seen_at timestamp with time zone DEFAULT now() NOT NULL,
+    credential_generation integer DEFAULT 1 NOT NULL,
+    revoked_at timestamp with time zone,
+    CONSTRAINT agent_instances_credential_generation_check CHECK ((credential_generation > 0)),
     CONSTRAINT agent_instances_hostname_check CHECK (((length(hostname) >= 1) AND (length(hostname) <= 253))),
     CONSTRAINT agent_instances_version_check CHECK (((length(version) >= 1) AND (length(version) <= 64)))
 );
@@ -2131,6 +2265,18 @@ ALTER TABLE onboarding.agent_instances OWNER TO fedgate_owner;
 --
 
 COMMENT ON TABLE onboarding.agent_instances IS 'Agents enrolled through a verified bootstrap kit.';
+
+--
+-- Name: COLUMN agent_instances.credential_generation; Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON COLUMN onboarding.agent_instances.credential_generation IS 'The generation of the agent''s one valid credential (its token''s agent_gen claim): enrollment, re-enrollment, refresh and revocation each add one.';
+
+--
+-- Name: COLUMN agent_instances.revoked_at; Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON COLUMN onboarding.agent_instances.revoked_at IS 'When an operator or the tenant deregistered the agent: none of its tokens is accepted; enrolling the host again with a kit clears it.';
 
 --
 -- Name: agent_types; Type: TABLE; Schema: onboarding; Owner: fedgate_owner
@@ -2198,6 +2344,32 @@ ALTER TABLE onboarding.bootstrap_audit ALTER COLUMN id ADD GENERATED ALWAYS AS I
     NO MAXVALUE
     CACHE 1
 );
+
+--
+-- Name: enrollment_refusals; Type: TABLE; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE TABLE onboarding.enrollment_refusals (
+    tenant_id uuid NOT NULL,
+    kit_key uuid NOT NULL,
+    client_addr text NOT NULL,
+    reason text NOT NULL,
+    minute timestamp with time zone NOT NULL,
+    audit_id bigint,
+    repeats integer DEFAULT 1 NOT NULL,
+    last_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT enrollment_refusals_client_addr_check CHECK (((length(client_addr) >= 1) AND (length(client_addr) <= 64))),
+    CONSTRAINT enrollment_refusals_reason_check CHECK ((reason ~ '^[a-z_]{1,32}$'::text)),
+    CONSTRAINT enrollment_refusals_repeats_check CHECK ((repeats > 0))
+);
+
+ALTER TABLE onboarding.enrollment_refusals OWNER TO fedgate_owner;
+
+--
+-- Name: TABLE enrollment_refusals; Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON TABLE onboarding.enrollment_refusals IS 'Identical refused enrollments per tenant, kit, client address, reason and minute: the first wrote an audit row (audit_id), repeats counts them all; the audit listing shows the count.';
 
 --
 -- Name: identity_provider_types; Type: TABLE; Schema: onboarding; Owner: fedgate_owner
@@ -2390,6 +2562,13 @@ ALTER TABLE ONLY onboarding.enrollment_failures
     ADD CONSTRAINT enrollment_failures_pkey PRIMARY KEY (client_addr, minute);
 
 --
+-- Name: enrollment_refusals enrollment_refusals_pkey; Type: CONSTRAINT; Schema: onboarding; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY onboarding.enrollment_refusals
+    ADD CONSTRAINT enrollment_refusals_pkey PRIMARY KEY (tenant_id, kit_key, client_addr, reason, minute);
+
+--
 -- Name: identity_provider_types identity_provider_types_pkey; Type: CONSTRAINT; Schema: onboarding; Owner: fedgate_owner
 --
 
@@ -2479,6 +2658,12 @@ CREATE INDEX bootstrap_kits_tenant_id_idx ON onboarding.bootstrap_kits USING btr
 --
 
 CREATE INDEX enrollment_failures_minute_idx ON onboarding.enrollment_failures USING btree (minute);
+
+--
+-- Name: enrollment_refusals_audit_idx; Type: INDEX; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE INDEX enrollment_refusals_audit_idx ON onboarding.enrollment_refusals USING btree (tenant_id, audit_id);
 
 --
 -- Name: tenants_name_key; Type: INDEX; Schema: onboarding; Owner: fedgate_owner
@@ -2790,6 +2975,13 @@ REVOKE ALL ON FUNCTION api.report_telemetry(p_tenant uuid, p_body jsonb) FROM PU
 GRANT ALL ON FUNCTION api.report_telemetry(p_tenant uuid, p_body jsonb) TO fedgate_api;
 
 --
+-- Name: FUNCTION revoke_agent(p_tenant uuid, p_args jsonb); Type: ACL; Schema: api; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION api.revoke_agent(p_tenant uuid, p_args jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.revoke_agent(p_tenant uuid, p_args jsonb) TO fedgate_api;
+
+--
 -- Name: FUNCTION revoke_kit(p_tenant uuid, p_args jsonb); Type: ACL; Schema: api; Owner: fedgate_owner
 --
 
@@ -2857,6 +3049,12 @@ GRANT ALL ON PROCEDURE api.verify_kit(IN p_tenant uuid, IN p_body jsonb, IN p_cl
 --
 
 REVOKE ALL ON FUNCTION fedgate.touch_updated_at() FROM PUBLIC;
+
+--
+-- Name: FUNCTION agent_credential_valid(p_claims jsonb); Type: ACL; Schema: onboarding; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION onboarding.agent_credential_valid(p_claims jsonb) FROM PUBLIC;
 
 --
 -- Name: FUNCTION align_sequences(); Type: ACL; Schema: onboarding; Owner: fedgate_owner
@@ -3038,6 +3236,12 @@ REVOKE ALL ON FUNCTION onboarding.lift_fence(p_tenant uuid) FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION onboarding.purge_tenant(p_tenant uuid) FROM PUBLIC;
+
+--
+-- Name: FUNCTION record_enrollment_refusal(p_tenant uuid, p_kit uuid, p_addr text, p_reason text, p_detail jsonb); Type: ACL; Schema: onboarding; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION onboarding.record_enrollment_refusal(p_tenant uuid, p_kit uuid, p_addr text, p_reason text, p_detail jsonb) FROM PUBLIC;
 
 --
 -- Name: FUNCTION refuse_fenced(p_tenant uuid); Type: ACL; Schema: onboarding; Owner: fedgate_owner

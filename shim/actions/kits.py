@@ -8,6 +8,7 @@ is one handler (``api.revoke_kit``) that the endpoint calls like any other.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +17,19 @@ from uuid import UUID
 from shim import kits
 from shim.actions.backends import Backends
 from shim.nodes.client import NodeHandle
+
+# Archives rendered at once per worker, each on a thread: rendering (zip or tar.gz, a few ms of CPU) does
+# not hold the event loop, and a flood of kits waits here instead of slowing every other request.
+RENDERS_AT_ONCE = 2
+_renders: asyncio.Semaphore | None = None
+
+
+async def _render(data: kits.KitData) -> kits.RenderedKit:
+    global _renders
+    if _renders is None:
+        _renders = asyncio.Semaphore(RENDERS_AT_ONCE)
+    async with _renders:
+        return await asyncio.to_thread(kits.render, data)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +53,7 @@ async def issue_kit(backends: Backends, db: NodeHandle, tenant: UUID | None, arg
         agents=issued["agents"],
         regions=[{**r, "endpoint": f"{base}/federation/api/onboarding?region={r['code']}"} for r in regions],
         federation=context["federation"], verify_url=f"{base}/federation/api/onboarding/bootstrap/verify")
-    return IssuedKit(data.kit_id, kits.render(data))
+    return IssuedKit(data.kit_id, await _render(data))
 
 
 async def seal_kit(db: NodeHandle, tenant: UUID | None, kit: IssuedKit, claims: str) -> str | None:

@@ -38,6 +38,8 @@ class Principal:
     tenant_id: uuid.UUID | None = None
     agent_id: uuid.UUID | None = None
     expires: float = 0.0  # epoch seconds
+    issuer: str = ""  # the token's iss: subjects of different issuers are different callers
+    generation: int | None = None  # an agent token's credential generation (its node refuses any other)
 
     def claims(self, address: str | None) -> str:
         """The JSON the handlers read as ``fedgate.claims``: who acted, for which tenant, from where."""
@@ -46,9 +48,10 @@ class Principal:
 
 @lru_cache(maxsize=4096)  # a client sends many requests with one token from one address
 def _claims_json(principal: Principal, address: str | None) -> str:
-    return json.dumps({"role": principal.role, "sub": principal.sub,
+    return json.dumps({"role": principal.role, "sub": principal.sub, "iss": principal.issuer or None,
                        "tenant_id": str(principal.tenant_id) if principal.tenant_id else None,
-                       "agent_id": str(principal.agent_id) if principal.agent_id else None, "addr": address})
+                       "agent_id": str(principal.agent_id) if principal.agent_id else None,
+                       "agent_gen": principal.generation, "addr": address})
 
 
 ENROLLMENT = Principal("enrollment", "enrollment")
@@ -71,21 +74,32 @@ def principal_of(claims: dict[str, Any]) -> Principal:
     role = claims.get("role")
     if role not in ROLES:
         raise unauthorized("the token's role claim must be operator, tenant or agent")
-    sub = str(claims.get("sub") or role)[:200]
+    subject = claims.get("sub")
+    if role == "operator" and not (isinstance(subject, str) and subject.strip()):
+        # What an operator does is recorded under its subject, and its creations' Idempotency-Keys are
+        # scoped by it: two operators without one would replay each other's creations.
+        raise unauthorized("an operator token must carry a sub claim naming the operator")
+    sub = str(subject or role)[:200]
+    issuer = claims.get("iss")
+    issuer = issuer[:200] if isinstance(issuer, str) else ""
     tenant = _uuid_claim(claims, "tenant_id") if role != "operator" else None
     agent = _uuid_claim(claims, "agent_id") if role == "agent" else None
-    return Principal(role, sub, tenant, agent, float(claims["exp"]))
+    generation = claims.get("agent_gen") if role == "agent" else None
+    if generation is not None and (type(generation) is not int or not 0 < generation < 2**31):
+        raise unauthorized("the token's agent_gen claim is not a credential generation")
+    return Principal(role, sub, tenant, agent, float(claims["exp"]), issuer, generation)
 
 
 class TokenVerifier:
     """``Authorization`` header in, Principal out, or a 401 GatewayError."""
 
     def __init__(self, keyring: Keyring, audience: str, issuer: str = "", leeway: float = 10.0,
-                 cache_size: int = CACHE_SIZE) -> None:
+                 cache_size: int = CACHE_SIZE, max_ttl: float = 30 * 86400.0) -> None:
         self._keyring = keyring
         self._audience = audience
         self._issuer = issuer or None
         self._leeway = leeway
+        self._max_ttl = max_ttl
         # Each entry lives until its token's exp (epoch seconds, as the timer counts).
         self._cache: TLRUCache[str, Principal] = TLRUCache(
             maxsize=cache_size, ttu=lambda _key, principal, _now: principal.expires, timer=time.time)
@@ -134,11 +148,15 @@ class TokenVerifier:
             raise unauthorized("the token's signature does not verify") from None
         except InvalidTokenError as exc:
             raise unauthorized(f"the token is not valid ({type(exc).__name__})") from None
+        if float(claims["exp"]) - time.time() > self._max_ttl:
+            raise unauthorized(f"the token is valid for longer than this gateway accepts "
+                               f"(FEDGATE_JWT_MAX_TTL, {self._max_ttl / 86400:g} days): mint a shorter one")
         return principal_of(claims)
 
 
 def mint(keyring: Keyring, *, role: Role, audience: str, ttl: float, sub: str | None = None,
-         tenant_id: uuid.UUID | None = None, agent_id: uuid.UUID | None = None, issuer: str = "") -> tuple[str, int]:
+         tenant_id: uuid.UUID | None = None, agent_id: uuid.UUID | None = None, issuer: str = "",
+         generation: int | None = None) -> tuple[str, int]:
     """A token signed with the gateway's HS256 secret, and its expiry (epoch seconds)."""
     if role in ("tenant", "agent") and tenant_id is None:
         raise ValueError(f"a {role} token needs a tenant id")
@@ -152,6 +170,8 @@ def mint(keyring: Keyring, *, role: Role, audience: str, ttl: float, sub: str | 
         claims["tenant_id"] = str(tenant_id)
     if agent_id is not None:
         claims["agent_id"] = str(agent_id)
+    if generation is not None:
+        claims["agent_gen"] = generation  # the agent's credential generation on its node (node migration 008)
     if issuer:
         claims["iss"] = issuer
     return jwt.encode(claims, keyring.secret, algorithm=HS256), exp
@@ -166,8 +186,8 @@ class AgentCredentials:
     ttl: float
     issuer: str = ""
 
-    def issue(self, tenant_id: uuid.UUID, agent_id: uuid.UUID) -> dict[str, str]:
+    def issue(self, tenant_id: uuid.UUID, agent_id: uuid.UUID, generation: int) -> dict[str, str]:
         token, exp = mint(self.keyring, role="agent", audience=self.audience, ttl=self.ttl, sub=f"agent:{agent_id}",
-                          tenant_id=tenant_id, agent_id=agent_id, issuer=self.issuer)
+                          tenant_id=tenant_id, agent_id=agent_id, issuer=self.issuer, generation=generation)
         expires = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(exp))
         return {"agentToken": token, "agentTokenExpiresAt": expires}

@@ -21,7 +21,7 @@ from uuid import UUID
 import psycopg
 
 from shim.actions import migrate as migrations
-from shim.actions import moves, nodes, routes, tenants
+from shim.actions import agents, moves, nodes, routes, tenants
 from shim.auth.tokens import Principal
 from shim.cli import render
 from shim.config import ConfigError, Settings
@@ -156,6 +156,18 @@ def cmd_tenant_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_agent_revoke(args: argparse.Namespace) -> int:
+    """Deregister an agent: every token it holds is refused from now on."""
+    done = agents.revoke_agent(_connector(args), args.tenant, args.agent, _claims())
+    if args.json:
+        render.record(done, as_json=True)
+    else:
+        already = " (it was already revoked)" if done["alreadyRevoked"] else ""
+        print(f"agent {done['agentId']} ({done['agentType']} on {done['hostname']}) of tenant {args.tenant}: "
+              f"revoked at {done['revokedAt']}{already}; none of its tokens is accepted any more")
+    return 0
+
+
 def cmd_tenant_reconcile(args: argparse.Namespace) -> int:
     settled = asyncio.run(tenants.reconcile_registrations(_connector(args), args.older_than))
     render.record(settled._asdict(), as_json=args.json)
@@ -284,6 +296,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--complete", type=int, metavar="MOVE_ID",
                    help="delete a --keep-source move's rows from its source, and finish it")
     p.set_defaults(func=cmd_tenant_move)
+    agent = sub.add_parser("agent", help="agents").add_subparsers(dest="agent_command", required=True)
+    p = common(agent.add_parser("revoke", help="deregister an agent: every token it holds is refused at once"))
+    p.add_argument("tenant", type=UUID)
+    p.add_argument("agent", type=UUID)
+    p.set_defaults(func=cmd_agent_revoke)
     p = common(tenant.add_parser("stats", help="the busiest tenants per node (requests, errors, latency)"))
     p.add_argument("--node", help="one node only")
     p.add_argument("--top", type=int, default=10, help="tenants per node (default 10)")

@@ -16,6 +16,7 @@ import subprocess
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import quote
 from typing import Sequence
 
 import testing.postgresql
@@ -69,8 +70,12 @@ class Cluster(testing.postgresql.Postgresql):
     """
 
     def __init__(self, *, base_dir: str | None = None, port: int | None = None,
-                 fsync: bool = False, extra_args: str = "", **settings: object) -> None:
-        args = "-h 127.0.0.1 -c logging_collector=off -c max_connections=300"
+                 fsync: bool = False, extra_args: str = "", socket_only: bool = False, **settings: object) -> None:
+        # socket_only: no TCP listener, only the Unix socket in base_dir/tmp (mode 0700, the service user's):
+        # trust authentication then admits only whoever may enter that directory, not every local account.
+        self.socket_only = socket_only
+        listen = "-c listen_addresses=" if socket_only else "-h 127.0.0.1"
+        args = f"{listen} -c logging_collector=off -c max_connections=300"
         if not fsync:
             args += " -F -c synchronous_commit=off -c full_page_writes=off"
         if extra_args:
@@ -131,7 +136,21 @@ class Cluster(testing.postgresql.Postgresql):
         _hand_over(Path(self.base_dir) / "tmp")
         self.start()
 
+    @property
+    def socket_dir(self) -> str:
+        return os.path.join(self.base_dir, "tmp")
+
+    def dsn(self, **kwargs: object) -> dict[str, object]:
+        """pg8000's parameters (testing.postgresql's own readiness check and set-up use them)."""
+        params = super().dsn(**kwargs)
+        if self.socket_only:
+            params.pop("host", None)
+            params["unix_sock"] = os.path.join(self.socket_dir, f".s.PGSQL.{params.pop('port')}")
+        return params
+
     def url(self, database: str = "test", **kwargs: object) -> str:  # type: ignore[override]
+        if self.socket_only:  # libpq takes a percent-encoded socket directory as the host
+            return f"postgresql://postgres@{quote(self.socket_dir, safe='')}:{self.settings['port']}/{database}"
         return super().url(database=database, **kwargs)
 
 
@@ -150,7 +169,8 @@ def _initdb_template(root: Path) -> str:
 
 def start_clusters(count: int, base_dirs: Sequence[str | None] | None = None,
                    ports: Sequence[int | None] | None = None, fsync: bool = False,
-                   extra_args: str = "", data_from: Sequence[str | None] | None = None) -> list[Cluster]:
+                   extra_args: str = "", data_from: Sequence[str | None] | None = None,
+                   socket_only: bool = False) -> list[Cluster]:
     """Start ``count`` clusters; initdb runs at most once and fresh clusters copy its result, or the data
     directory ``data_from`` names for them (a stopped cluster's, already migrated: the test suite's)."""
     dirs = list(base_dirs or [None] * count)
@@ -166,7 +186,8 @@ def start_clusters(count: int, base_dirs: Sequence[str | None] | None = None,
                     _hand_over(Path(scratch))
                     template = _initdb_template(Path(scratch) / "template")
                 cluster = Cluster(base_dir=base_dir, port=port, fsync=fsync, extra_args=extra_args,
-                                  copy_data_from=(source or template) if fresh else None, auto_start=0)
+                                  copy_data_from=(source or template) if fresh else None, auto_start=0,
+                                  socket_only=socket_only)
                 clusters.append(cluster)
                 cluster.setup()
                 cluster.start()

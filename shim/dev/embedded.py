@@ -129,7 +129,10 @@ def start(data_dir: Path = DEV_DATA_DIR) -> Embedded:
     data_dir = usable_data_dir(data_dir)
     jwt_secret = _secret(data_dir)
     dirs = [str(data_dir / node_id) for node_id, _ in LAYOUT]
-    clusters = start_clusters(len(LAYOUT), base_dirs=dirs, fsync=True, extra_args="-c wal_level=logical")  # moves
+    # Unix sockets only, in directories of mode 0700: the clusters trust their local connections, so no
+    # other account of this machine may reach them (on TCP, any local user was a superuser of them).
+    clusters = start_clusters(len(LAYOUT), base_dirs=dirs, fsync=True, socket_only=True,
+                              extra_args="-c wal_level=logical")  # wal_level: moves
     try:
         urls = [c.url() for c in clusters]
         control = urls[0]

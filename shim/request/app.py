@@ -9,7 +9,7 @@ import time
 from typing import Any
 
 from sanic import Request, Sanic, json
-from sanic.exceptions import SanicException
+from sanic.exceptions import RequestCancelled, SanicException
 from sanic.response import HTTPResponse
 
 from shim.auth.keys import Keyring
@@ -26,6 +26,8 @@ from shim.observe.access import AccessLog
 from shim.observe.tenant_stats import TenantStats
 from shim.request import admin, dispatch, openapi, status_page
 from shim.actions.backends import Backends
+from shim.request.budget import WriteBudget
+from shim.request.enrollment import EnrollmentGuard
 from shim.request.flows import Routed
 from shim.request.response import Response
 from shim.request.routing import REGION_HEADER, TENANT_HEADER, request_id
@@ -57,11 +59,18 @@ def _allowed(request: Request) -> str:
     return ", ".join(taken)
 
 
+def _anonymous(request: Request) -> bool:
+    """An agent presenting a kit (no bearer token): told nothing about where a tenant lives."""
+    caller: Principal | None = getattr(request.ctx, "caller", None)
+    return caller is not None and caller.role == "enrollment"
+
+
 def _federation_headers(request: Request, response: HTTPResponse) -> None:
-    """Name the node that served a routed request."""
+    """Name the node that served a routed request (to a caller with a bearer token: whether a tenant exists
+    and where it lives is not for a stranger to learn)."""
     routed: Routed | None = getattr(request.ctx, "route", None)
     node = routed.node if routed is not None else None
-    if routed is not None and node is not None:
+    if routed is not None and node is not None and not _anonymous(request):
         response.headers["X-Federation-Node"] = node.node_id
         response.headers["X-Federation-Region"] = node.region
         response.headers["X-Federation-Reason"] = routed.reason
@@ -101,10 +110,12 @@ def create_app(settings: Settings) -> Sanic:
     if settings.proxies_count:
         app.config.PROXIES_COUNT = settings.proxies_count
     app.ctx.settings = settings
+    app.ctx.write_budget = WriteBudget(settings.tenant_write_rps, settings.tenant_write_burst, settings.workers)
     keyring = Keyring(settings.jwt_secret, settings.jwt_keys_file, settings.jwt_previous_secret)
     app.ctx.keyring = keyring
     app.ctx.started = time.monotonic()
-    app.ctx.verifier = TokenVerifier(keyring, settings.jwt_audience, settings.jwt_issuer, settings.jwt_leeway)
+    app.ctx.verifier = TokenVerifier(keyring, settings.jwt_audience, settings.jwt_issuer, settings.jwt_leeway,
+                                     max_ttl=settings.jwt_max_ttl)
     credentials = AgentCredentials(keyring, settings.jwt_audience, settings.agent_token_ttl, settings.jwt_issuer)
     access_log = AccessLog(settings.access_log)
     # CORS: off unless FEDGATE_CORS_ORIGIN names origins. A listed origin is echoed (with Vary: Origin);
@@ -118,7 +129,7 @@ def create_app(settings: Settings) -> Sanic:
     }
     preflight = {
         **cors,
-        "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+        "Access-Control-Allow-Methods": "GET, POST, DELETE, OPTIONS",
         "Access-Control-Allow-Headers": f"Content-Type, Authorization, {TENANT_HEADER}, {REGION_HEADER}, "
                                         "Idempotency-Key, X-Federation-LSN, X-Request-ID",
         "Access-Control-Max-Age": "600",
@@ -132,6 +143,7 @@ def create_app(settings: Settings) -> Sanic:
                                             cache_unmapped=settings.cache_unmapped, login=settings.catalog_login)
         client = app.ctx.client = NodeClient(settings)
         app.ctx.backends = Backends(catalog, client, settings.public_url, credentials)
+        app.ctx.enrollment_guard = EnrollmentGuard(catalog)
 
         async def nodes_changed(node_ids: list[str]) -> None:
             for node_id in node_ids:  # a node came back or went away: drop its broken idle connections
@@ -171,7 +183,8 @@ def create_app(settings: Settings) -> Sanic:
         status = response.status
         metrics.observe_request(endpoint, namespace, node or "", status, took)
         tenant = routed.tenant_id if routed is not None else None
-        if tenant is not None and node is not None:
+        if tenant is not None and node is not None and (status < 400 or not _anonymous(request)):
+            # A stranger's refused enrollments name any tenant id it likes: not recorded as a tenant's figures.
             app.ctx.tenant_stats.record(tenant, node, status, took)
         if access_log.enabled:
             access_log.write(rid, request.method, logged_as, status, node, None if tenant is None else str(tenant), took)
@@ -238,6 +251,12 @@ def create_app(settings: Settings) -> Sanic:
         message = str(err) if status < 500 else "internal error"
         headers = {"Allow": _allowed(request)} if status == 405 else {}
         return _error_response(GatewayError(status, code, message, headers=headers))
+
+    @app.exception(RequestCancelled)  # type: ignore[arg-type]  # a CancelledError: Sanic hands it over too
+    async def on_abandoned(_request: Request, _err: RequestCancelled) -> HTTPResponse:
+        # The client hung up (half a request, or before its answer): nobody reads this answer, and it is
+        # not a server error (it used to count as a 500 and could fire or mask the server-error alert).
+        return _error_response(GatewayError(499, "FGW499", "the client closed the connection"))
 
     @app.exception(Exception)
     async def on_unexpected(request: Request, err: Exception) -> HTTPResponse:

@@ -11,12 +11,15 @@ from sanic.response import HTTPResponse
 
 from shim.auth.policy import authorize_role
 from shim.auth.tokens import ENROLLMENT, Principal, TokenVerifier
+from shim.request.budget import KIT_COST, WriteBudget
 from shim.request.endpoints import ENDPOINTS, FEDERATED_PREFIX, LEGACY_PREFIX, Endpoint
 from shim.errors import GatewayError
 from shim.actions.backends import Backends
 from shim.request.flows import FLOWS, Resumable, Routed
 from shim.request.response import Response
-from shim.request.routing import parse_body, query, refuse_unknown_fields, request_id, require_json, route
+from shim.request.enrollment import EnrollmentGuard
+from shim.request.routing import (client_address, parse_body, query, refuse_unknown_fields, request_id, require_json,
+                                 route)
 
 _ROUTING_ARGS = ("tenantId", "region")
 MOVE_HOLD_SECONDS = 5.0  # how long a request for a tenant in a move's cutover is held before 503
@@ -30,12 +33,20 @@ def _arguments(request: Request, endpoint: Endpoint, body: dict[str, Any]) -> di
     return args
 
 
+def authorization(request: Request) -> str | None:
+    """The request's one Authorization header (None: none); two or more are refused, not picked from."""
+    values = request.headers.getall("authorization", [])
+    if len(values) > 1:
+        raise GatewayError(400, "FGW113", "send one Authorization header, not several")
+    return values[0] if values else None
+
+
 def authenticate(request: Request, roles: tuple[str, ...]) -> Principal:
     """The caller, from its bearer token (401 without a valid one), of one of ``roles`` (else 403).
     No roles: the route takes another credential (a kit's token), and a bearer token there is
     optional, checked when given (an agent re-enrolling its host)."""
     verifier: TokenVerifier = request.app.ctx.verifier
-    header = request.headers.get("authorization")
+    header = authorization(request)
     if not roles:
         return verifier.verify(header) if header else ENROLLMENT
     caller = verifier.verify(header)
@@ -51,13 +62,32 @@ async def dispatch(request: Request, **_path: str) -> HTTPResponse:
     request_id(request)  # named now: the node statements below carry it
     endpoint: Endpoint = request.route.ctx.endpoint
     backends: Backends = request.app.ctx.backends
-    caller = authenticate(request, endpoint.roles)
+    caller = request.ctx.caller = authenticate(request, endpoint.roles)
+    if caller.role != "enrollment":
+        return await _dispatch(request, endpoint, backends, caller)
+    # An agent presenting a kit: no bearer token, so its address is held to the fleet's failure limit.
+    guard: EnrollmentGuard = request.app.ctx.enrollment_guard
+    address = client_address(request)
+    guard.check(address)  # an address past the limit: 429 before any catalog or node work
+    try:
+        return await _dispatch(request, endpoint, backends, caller)
+    except GatewayError as exc:
+        if 400 <= exc.status < 500 and exc.status != 429:
+            await guard.failed(address)
+        raise
+
+
+async def _dispatch(request: Request, endpoint: Endpoint, backends: Backends, caller: Principal) -> HTTPResponse:
+    assert request.route is not None
     body: dict[str, Any] = {}
     if endpoint.request is not None:
         require_json(request.headers.get("content-type"))
         body = parse_body(request.body)
         refuse_unknown_fields(body, endpoint.request)
     routed = request.ctx.route = await route(request, backends, endpoint, request.route.ctx.federated, body, caller)
+    budget: WriteBudget = request.app.ctx.write_budget
+    if budget.enabled and endpoint.method != "GET" and routed.tenant_id is not None and caller.role != "enrollment":
+        budget.spend(routed.tenant_id, KIT_COST if endpoint.flow_name == "issue_kit" else 1.0)
     args = _arguments(request, endpoint, body)
     if backends.catalog.fenced and routed.tenant_id in backends.catalog.fenced:
         routed = request.ctx.route = await _held(request, backends, endpoint, body, caller, routed)

@@ -22,7 +22,7 @@ TENANT_ROLES = ("operator", "tenant")
 @dataclass(frozen=True, eq=False)  # hashed by identity: Sanic keeps route ctx in a set
 class Endpoint:
     name: str                 # operation id
-    method: Literal["GET", "POST"]
+    method: Literal["GET", "POST", "DELETE"]
     path: str                 # below the namespace prefix, Sanic syntax
     function: str             # the api.<function> that serves it
     summary: str
@@ -63,6 +63,9 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("refreshAgentToken", "POST", "/agents/token", "agent_credential",
              "An agent trades its credential, before it expires, for a new one", flow="agent_token",
              roles=("agent",), response=s.AGENT_CREDENTIAL),
+    Endpoint("revokeAgent", "DELETE", "/tenants/<tenantId>/agents/<agentId>", "revoke_agent",
+             "Deregister an agent: every credential it holds is refused from now on (enrolling the host again "
+             "with a kit registers it anew)", response=s.AGENT_REVOKED),
     Endpoint("getKitVerification", "GET", "/bootstrap/verify", "kit_verification",
              "A kit's verification state",
              query=(s.Param("kitId", "string", "the kit id", True, "uuid"), s.limit(100, 500)),

@@ -112,7 +112,8 @@ def _with_credential(backends: Backends, answer: str) -> Reply:
     """A handler's answer naming an agent, with that agent's new credential added."""
     assert backends.credentials is not None, "the gateway signs agent credentials"
     result = json.loads(answer)
-    result.update(backends.credentials.issue(UUID(result["tenantId"]), UUID(result["agentId"])))
+    generation = int(result.pop("credentialGeneration"))  # in the token, not in the answer
+    result.update(backends.credentials.issue(UUID(result["tenantId"]), UUID(result["agentId"]), generation))
     return Reply(json.dumps(result))
 
 

@@ -12,7 +12,8 @@ from shim.request.endpoints import ENDPOINTS, FEDERATED_PREFIX, LEGACY_PREFIX, E
 _ERRORS = {
     "400": "invalid input", "404": "not found", "409": "conflict",
     "410": "a kit expired or revoked", "422": "an Idempotency-Key sent again with another request",
-    "423": "the tenant is suspended: writes refused", "429": "too many requests of this tenant in flight (Retry-After)",
+    "423": "the tenant is suspended: writes refused",
+    "429": "too many requests of this tenant in flight, or a write past the tenant's write budget (Retry-After)",
     "503": "node or catalog unavailable (Retry-After)", "504": "statement timeout",
 }
 _BODY_ERRORS = {"413": "body too large (1 MiB)", "415": "the body is not application/json"}

@@ -255,7 +255,12 @@ async def route(request: Request, backends: Backends, endpoint: Endpoint, federa
         node_id, reason = await _resolve_node(backends, tenant, region)
     else:
         if not federated and tenant is not None and endpoint.target == "tenant":
-            await _refuse_federated_tenant(backends, tenant, request.path)
+            try:
+                await _refuse_federated_tenant(backends, tenant, request.path)
+            except GatewayError:
+                if caller.role == "enrollment":  # a stranger learns nothing of where a tenant lives
+                    raise GatewayError(401, "FG401", "the kit id and enrollment token were not accepted") from None
+                raise
         node_id, reason = DEFAULT_NODE, ("legacy" if not federated else "control")
     seen = request.headers.get(LSN_HEADER)
     return Routed(tenant, region, federated, reason, await backends.node(node_id), claims,

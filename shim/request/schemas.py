@@ -83,7 +83,7 @@ FREE_OBJECT = {"type": "object", "propertyNames": {"pattern": NO_NUL}, "addition
 NODE_ID = {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_.~-]{0,254}$"}
 MOVE_ID = {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
 # The schema of each path parameter, by its name in the route (every route declares all of its own).
-PATH_PARAMS: dict[str, dict[str, Any]] = {"tenantId": UUID, "kitId": UUID, "tenant": UUID, "node_id": NODE_ID,
+PATH_PARAMS: dict[str, dict[str, Any]] = {"tenantId": UUID, "kitId": UUID, "agentId": UUID, "tenant": UUID, "node_id": NODE_ID,
                                           "region": REGION_CODE, "move_id": MOVE_ID}
 
 ERROR = obj({"code": STR, "message": STR, "details": {}, "hint": {"type": ["string", "null"]}},
@@ -151,6 +151,9 @@ VERIFY_RESULT = obj({"verified": {"type": "boolean"}, "tenantId": UUID, "kitId":
                      "agentToken": STR, "agentTokenExpiresAt": TIME},
                     ("verified", "tenantId", "kitId", "agentId", "hostname", "agentType", "registeredAt", "reenrolled",
                      "agentToken", "agentTokenExpiresAt"), extra=False)
+AGENT_REVOKED = obj({"tenantId": UUID, "agentId": UUID, "hostname": STR, "agentType": STR, "revokedAt": TIME,
+                     "alreadyRevoked": {"type": "boolean"}},
+                    ("tenantId", "agentId", "hostname", "agentType", "revokedAt", "alreadyRevoked"), extra=False)
 KIT_REVOKED = obj({"kitId": UUID, "state": {"type": "string", "enum": ["revoked"]}, "revokedAt": TIME},
                   ("kitId", "state", "revokedAt"), extra=False)
 KIT_VERIFICATION = obj({"kitId": UUID, "state": {"type": "string",
@@ -201,11 +204,12 @@ ACTOR = {"type": ["object", "null"], "properties": {"sub": STR, "role": STR, "ad
 ACTIVITY = obj({"id": INT, "kind": STR, "detail": OBJECT, "actor": ACTOR, "createdAt": TIME},
                ("id", "kind", "detail", "actor", "createdAt"), extra=False)
 AUDIT_EVENT = obj({"id": INT, "event": STR, "outcome": {"type": "string", "enum": ["success", "failure"]},
-                   "kitId": NULLABLE_STR, "detail": OBJECT, "actor": ACTOR, "createdAt": TIME},
-                  ("id", "event", "outcome", "kitId", "detail", "actor", "createdAt"), extra=False)
+                   "kitId": NULLABLE_STR, "detail": OBJECT, "actor": ACTOR, "createdAt": TIME, "repeats": INT},
+                  ("id", "event", "outcome", "kitId", "detail", "actor", "createdAt", "repeats"), extra=False)
 AGENTS = obj({"items": {"type": "array", "items": obj(
                   {"agentId": UUID, "hostname": STR, "agentType": STR, "version": STR, "kitId": NULLABLE_STR,
-                   "registeredAt": TIME, "lastSeenAt": TIME},
-                  ("agentId", "hostname", "agentType", "version", "kitId", "registeredAt", "lastSeenAt"), extra=False)},
+                   "registeredAt": TIME, "lastSeenAt": TIME, "revokedAt": NULLABLE_TIME},
+                  ("agentId", "hostname", "agentType", "version", "kitId", "registeredAt", "lastSeenAt", "revokedAt"),
+                  extra=False)},
               "total": INT}, ("items", "total"), extra=False)
 

@@ -7,6 +7,7 @@ operator bearer token. The page refreshes itself every FEDGATE_STATUS_REFRESH se
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from pathlib import Path
@@ -23,9 +24,14 @@ from shim.config import Settings
 from shim.errors import GatewayError
 from shim.nodes.catalog import Catalog, CatalogUnavailable
 from shim.nodes.client import NodeClient
+from shim.request.dispatch import authorization
+from shim.request.routing import client_address
+
+log = logging.getLogger("fedgate.status")
 
 COOKIE = "fedgate_status"
 SESSION_SECONDS = 8 * 3600  # at most; never longer than the token that signed in
+FAILURES_PER_MINUTE = 10  # failed sign-ins from one address (per worker) before it waits for the next minute
 _TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).with_name("templates")),
                          autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
 _SECURITY_HEADERS = {"Cache-Control": "no-store", "X-Frame-Options": "DENY", "Referrer-Policy": "same-origin",
@@ -45,7 +51,7 @@ def _sessions(app: Sanic) -> TokenVerifier:
 
 def _operator(request: Request) -> Principal | None:
     """The operator behind the request: its bearer token, or the page's session cookie."""
-    header = request.headers.get("authorization")
+    header = authorization(request)  # two Authorization headers: 400, not a guess
     cookie = request.cookies.get(COOKIE)
     try:
         if header:
@@ -57,6 +63,35 @@ def _operator(request: Request) -> Principal | None:
     except GatewayError:
         return None
     return caller if caller.role == "operator" else None
+
+
+def _foreign(request: Request) -> bool:
+    """A form posted from another site's page: its Origin names another host (browsers send Origin with
+    every POST), or the browser says so (Sec-Fetch-Site). A script without either is not a browser."""
+    origin = request.headers.get("origin")
+    if origin is not None and (origin == "null" or urlsplit(origin).netloc != request.host):
+        return True
+    return request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none")
+
+
+class SignInFailures:
+    """Failed sign-ins per address and minute (this worker's): past FAILURES_PER_MINUTE the address is
+    refused (429) until the minute is over. Each failure is logged with its address, never the token."""
+
+    def __init__(self) -> None:
+        self._counts: dict[str, tuple[int, int]] = {}  # address -> (minute, failures)
+
+    def refused(self, address: str) -> bool:
+        minute, failures = self._counts.get(address, (0, 0))
+        return minute == int(time.time() // 60) and failures >= FAILURES_PER_MINUTE
+
+    def count(self, address: str, why: str) -> None:
+        now = int(time.time() // 60)
+        if len(self._counts) > 10_000:  # a bounded table: stale minutes go first
+            self._counts = {a: c for a, c in self._counts.items() if c[0] == now}
+        minute, failures = self._counts.get(address, (now, 0))
+        self._counts[address] = (now, failures + 1 if minute == now else 1)
+        log.warning("status page: sign-in refused from %s (%s)", address, why)
 
 
 async def _fleet(request: Request) -> dict[str, Any]:
@@ -87,8 +122,10 @@ def register(app: Sanic) -> None:
     settings: Settings = app.ctx.settings
     keyring: Keyring = app.ctx.keyring
     audience = f"{settings.jwt_audience}:status"
-    app.ctx.status_sessions = TokenVerifier(keyring, audience, settings.jwt_issuer, settings.jwt_leeway)
+    # No leeway: a session ends at its exp, which is never later than the token that signed in.
+    app.ctx.status_sessions = TokenVerifier(keyring, audience, settings.jwt_issuer, 0)
     secure = settings.public_url.startswith("https://")
+    failures = SignInFailures()
 
     @app.get("/status", name="status")
     async def status(request: Request) -> HTTPResponse:
@@ -113,20 +150,30 @@ def register(app: Sanic) -> None:
 
     @app.post("/status/login", name="status_login")
     async def login(request: Request) -> HTTPResponse:
-        origin = request.headers.get("origin")
-        if origin and urlsplit(origin).netloc != request.host:
+        address = client_address(request)
+        if _foreign(request):
             return _page("login.html", 403, error="sign in from this gateway's own page")
+        if failures.refused(address):
+            response = _page("login.html", 429, error="too many failed sign-ins from this address: wait a minute")
+            response.headers["Retry-After"] = str(60 - int(time.time()) % 60)
+            return response
         if (request.headers.get("content-type") or "").split(";")[0].strip() != "application/x-www-form-urlencoded":
             return _page("login.html", 415, error="send the form")
-        fields = parse_qs((request.body or b"").decode("utf-8", "replace"), max_num_fields=5)
+        try:
+            fields = parse_qs((request.body or b"").decode("utf-8", "replace"), max_num_fields=5)
+        except ValueError:  # more fields than the form has
+            return _page("login.html", 400, error="send the form as it is")
         token = (fields.get("token") or [""])[0].strip()
         try:
             caller = request.app.ctx.verifier.verify(f"Bearer {token}") if token else None
         except GatewayError:
             caller = None
-        if caller is None or caller.role != "operator":
+        # The session ends when its token does: a token inside the leeway past its exp does not sign in.
+        ttl = min(SESSION_SECONDS, int(caller.expires - time.time())) if caller is not None else 0
+        if caller is None or caller.role != "operator" or ttl < 1:
+            failures.count(address, "not a valid operator token" if caller is None or caller.role != "operator"
+                           else "the token has expired")
             return _page("login.html", 401, error="that is not a valid operator token")
-        ttl = max(60, min(SESSION_SECONDS, int(caller.expires - time.time())))
         session, _ = mint(keyring, role="operator", audience=audience, ttl=ttl, sub=caller.sub,
                           issuer=settings.jwt_issuer)
         response = redirect("/status", status=303)
@@ -135,7 +182,10 @@ def register(app: Sanic) -> None:
         return response
 
     @app.post("/status/logout", name="status_logout")
-    async def logout(_request: Request) -> HTTPResponse:
+    async def logout(request: Request) -> HTTPResponse:
+        if _foreign(request):
+            return _page("login.html", 403, error="sign out from this gateway's own page")
         response = redirect("/status", status=303)
-        response.delete_cookie(COOKIE, path="/status")
+        # Secure only where the cookie was set Secure: a browser ignores a Secure deletion sent over http.
+        response.cookies.delete_cookie(COOKIE, path="/status", secure=secure)
         return response

@@ -95,3 +95,7 @@ SELECT confirmed, undone FROM federation.settle_registrations(%s::uuid[], %s::uu
 -- name: operator_role
 -- The admin API's statements run as fedgate_operator (control migration 006), in their transaction only.
 SET LOCAL ROLE fedgate_operator;
+
+-- name: count_enrollment_failure
+-- A failed enrollment of a client address, counted for the whole fleet: its failures in the window, and the limit.
+SELECT failures, lim FROM federation.count_enrollment_failure(%s);

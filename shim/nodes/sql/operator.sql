@@ -87,3 +87,7 @@ DROP DATABASE IF EXISTS {database} WITH (FORCE);
 
 -- name: create_database
 CREATE DATABASE {database};
+
+-- name: revoke_agent_on_node
+-- As an operator (the handler checks the caller's claims like any other, and audits who revoked).
+SELECT api.revoke_agent(%s::uuid, %s::jsonb)::text FROM (SELECT set_config('fedgate.claims', %s, true)) AS caller;

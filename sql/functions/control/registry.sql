@@ -16,7 +16,10 @@ CREATE OR REPLACE FUNCTION federation.register_creation(
 LANGUAGE plpgsql
 AS $$
 DECLARE
-    v_caller text := coalesce(onboarding.api_caller(NULL, '{operator}') ->> 'sub', '');  -- operators only
+    v_claims jsonb := onboarding.api_caller(NULL, '{operator}');  -- operators only
+    -- An Idempotency-Key's scope: the token's issuer and subject (the gateway refuses operator tokens
+    -- without a subject, so two operators never share a scope).
+    v_caller text := coalesce(v_claims ->> 'iss', '') || ' ' || coalesce(v_claims ->> 'sub', '');
     v_key text := p_body ->> 'idempotencyKey';
     v_fields jsonb := p_body - 'idempotencyKey';
     v_name text := onboarding.json_label(p_body, 'name', 200);
@@ -63,7 +66,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION federation.register_creation(uuid, jsonb) IS
-    'A new registry row (status provisioning, a fresh id) from {name, region, idempotencyKey?}: FG403 unless the caller is an operator, FG400 when the caller names an id, 23505 when the name is taken. With an idempotencyKey already used by the same caller: that registration again (replayed), or FG422 when the body differs.';
+    'A new registry row (status provisioning, a fresh id) from {name, region, idempotencyKey?}: FG403 unless the caller is an operator, FG400 when the caller names an id, 23505 when the name is taken. With an idempotencyKey already used by the same caller (the token''s issuer and subject): that registration again (replayed), or FG422 when the body differs.';
 
 CREATE OR REPLACE FUNCTION federation.registration_json(p_row federation.tenant_registry, p_replayed boolean)
 RETURNS jsonb

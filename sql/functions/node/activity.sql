@@ -41,7 +41,11 @@ BEGIN
     RETURN onboarding.api_page((
         SELECT coalesce(jsonb_agg(jsonb_build_object('id', a.id, 'event', a.event, 'outcome', a.outcome,
                                                      'kitId', a.kit_id, 'detail', a.detail, 'actor', a.actor,
-                                                     'createdAt', a.created_at)
+                                                     'createdAt', a.created_at,
+                                                     'repeats', coalesce((SELECT sum(r.repeats)::integer
+                                                                          FROM onboarding.enrollment_refusals r
+                                                                          WHERE r.tenant_id = a.tenant_id
+                                                                            AND r.audit_id = a.id), 1))
                                   ORDER BY a.id DESC), '[]'::jsonb)
         FROM (SELECT * FROM onboarding.bootstrap_audit x
               WHERE x.tenant_id = p_tenant AND (v_cursor IS NULL OR x.id < v_cursor)
@@ -49,7 +53,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION api.bootstrap_audit(uuid, jsonb) IS
-    'A tenant''s append-only bootstrap audit trail, newest first, each event with who acted (actor: sub, role, address): {items, limit, nextCursor}.';
+    'A tenant''s append-only bootstrap audit trail, newest first, each event with who acted (actor: sub, role, address) and how many identical refused enrollments it stands for (repeats; 1 for any other event): {items, limit, nextCursor}.';
 
 CREATE OR REPLACE FUNCTION api.tenant_agents(p_tenant uuid, p_args jsonb DEFAULT '{}'::jsonb)
 RETURNS jsonb
@@ -63,14 +67,15 @@ BEGIN
     RETURN jsonb_build_object('items', coalesce((
         SELECT jsonb_agg(jsonb_build_object('agentId', a.id, 'hostname', a.hostname, 'agentType', a.agent_type,
                                             'version', a.version, 'kitId', a.kit_id,
-                                            'registeredAt', a.registered_at, 'lastSeenAt', a.last_seen_at)
+                                            'registeredAt', a.registered_at, 'lastSeenAt', a.last_seen_at,
+                                            'revokedAt', a.revoked_at)
                          ORDER BY a.hostname, a.agent_type)
         FROM (SELECT * FROM onboarding.agent_instances x WHERE x.tenant_id = p_tenant
               ORDER BY x.hostname, x.agent_type LIMIT v_limit) a), '[]'::jsonb),
         'total', (SELECT count(*) FROM onboarding.agent_instances x WHERE x.tenant_id = p_tenant));
 END
 $$;
-COMMENT ON FUNCTION api.tenant_agents(uuid, jsonb) IS 'The agent instances registered for a tenant (by hostname), with the total.';
+COMMENT ON FUNCTION api.tenant_agents(uuid, jsonb) IS 'The agent instances registered for a tenant (by hostname), with the total; a revoked agent shows when it was revoked.';
 
 CREATE OR REPLACE FUNCTION api.report_telemetry(p_tenant uuid, p_body jsonb)
 RETURNS jsonb

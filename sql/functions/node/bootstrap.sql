@@ -1,12 +1,14 @@
 -- Handler functions for bootstrap kits: issue, seal, read back, verify, scan.
 --
---   api.issue_kit(t, {agents, regions, format})      the kit row and its one-time token
+--   api.issue_kit(t, {agents, regions, format})      the kit row and its enrollment token (it enrolls up to
+--                                                    max_agents hosts until it expires; the archive holds it)
 --   api.seal_kit(t, {kitId, metadataJson, archiveSha256})  record the rendered archive
 --   api.kit_meta(t, _)                               GET bootstrap/meta/{id}: latest metadata.json, verbatim
 --   CALL api.verify_kit(t, body, claims, NULL)       POST bootstrap/verify (a procedure: the audit row of
 --                                                    a refused attempt is committed before the error)
 --   api.revoke_kit(t, {kitId})                       POST bootstrap/kit/{kitId}/revoke
---   api.agent_credential(t, _)                       POST agents/token (the gateway signs the credential)
+--   api.agent_credential(t, _)                       POST agents/token (rotates: the gateway signs the new one)
+--   api.revoke_agent(t, {agentId})                   DELETE tenants/{id}/agents/{agentId}: every token refused
 --   api.kit_verification(t, {kitId})                 GET bootstrap/verify
 --   api.bootstrap_status(t, _)                       GET bootstrap/status/{id}
 --   api.bootstrap_scan(t, _)                         GET bootstrap/scan
@@ -153,6 +155,34 @@ $$;
 COMMENT ON FUNCTION onboarding.count_enrollment_failure(text) IS
     'Counts a failed enrollment (unknown tenant or kit, wrong token) against the client address, and sweeps counts older than an hour.';
 
+CREATE OR REPLACE FUNCTION onboarding.record_enrollment_refusal(p_tenant uuid, p_kit uuid, p_addr text,
+                                                              p_reason text, p_detail jsonb)
+RETURNS void
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_first boolean;
+    v_audit bigint;
+    v_kit_key uuid := coalesce(p_kit, '00000000-0000-0000-0000-000000000000'::uuid);
+BEGIN
+    INSERT INTO onboarding.enrollment_refusals AS r (tenant_id, kit_key, client_addr, reason, minute)
+    VALUES (p_tenant, v_kit_key, p_addr, p_reason, date_trunc('minute', now()))
+    ON CONFLICT (tenant_id, kit_key, client_addr, reason, minute)
+    DO UPDATE SET repeats = r.repeats + 1, last_at = now()
+    RETURNING r.xmax = 0 INTO v_first;
+    IF v_first THEN
+        INSERT INTO onboarding.bootstrap_audit (tenant_id, kit_id, event, outcome, detail)
+        VALUES (p_tenant, p_kit, 'kit.verify', 'failure', p_detail || jsonb_build_object('reason', p_reason))
+        RETURNING id INTO v_audit;
+        UPDATE onboarding.enrollment_refusals SET audit_id = v_audit
+        WHERE tenant_id = p_tenant AND kit_key = v_kit_key AND client_addr = p_addr AND reason = p_reason
+          AND minute = date_trunc('minute', now());
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION onboarding.record_enrollment_refusal(uuid, uuid, text, text, jsonb) IS
+    'A refused enrollment: the first of its kind (tenant, kit, address, reason) in a minute writes an audit row, the identical ones after it add to that row''s count (enrollment_refusals.repeats), so a flood adds one row a minute, not one a request.';
+
 CREATE OR REPLACE FUNCTION onboarding.verify_kit_attempt(p_tenant uuid, p_body jsonb)
 RETURNS jsonb
 LANGUAGE plpgsql
@@ -197,14 +227,23 @@ BEGIN
     END IF;
     v_detail := jsonb_build_object('hostname', v_hostname, 'agentType', v_agent_type, 'version', v_version);
 
-    IF v_tenant_status = 'suspended' THEN
+    -- The kit and its token first: a caller without them learns nothing but "not accepted" (not whether
+    -- the tenant is suspended, nor whether the kit exists, was revoked or expired).
+    IF v_kit.id IS NULL OR sha256(convert_to(v_token, 'UTF8')) <> v_kit.token_hash THEN
+        v_refusal := 'not_accepted';
+        v_code := 'FG401';
+        v_message := 'the kit id and enrollment token were not accepted';
+        IF v_kit.id IS NOT NULL THEN
+            -- Counted for the scan's guessing finding; never revokes: whoever knows a kit id must not
+            -- be able to revoke it by failing (guessers are throttled per address instead).
+            UPDATE onboarding.bootstrap_kits SET failed_attempts = failed_attempts + 1
+            WHERE tenant_id = p_tenant AND id = v_kit.id;
+        END IF;
+        v_detail := '{}'::jsonb;  -- nothing the caller sent is kept: it holds no credential
+    ELSIF v_tenant_status = 'suspended' THEN
         v_refusal := 'suspended';
         v_code := 'FG423';
         v_message := 'the tenant is suspended: no agent enrolls until an operator resumes it';
-    ELSIF v_kit.id IS NULL THEN
-        v_refusal := 'unknown_kit';
-        v_code := 'FG404';
-        v_message := 'no such kit for this tenant';
     ELSIF v_kit.revoked_at IS NOT NULL THEN
         v_refusal := 'revoked';
         v_code := 'FG410';
@@ -213,37 +252,26 @@ BEGIN
         v_refusal := 'expired';
         v_code := 'FG410';
         v_message := 'the kit''s enrollment token expired';
-    ELSIF sha256(convert_to(v_token, 'UTF8')) <> v_kit.token_hash THEN
-        v_refusal := 'bad_token';
-        v_code := 'FG401';
-        v_message := 'wrong enrollment token';
-        -- Counted for the scan's guessing finding; never revokes: whoever knows a kit id must not
-        -- be able to revoke it by failing (guessers are throttled per address instead).
-        UPDATE onboarding.bootstrap_kits SET failed_attempts = failed_attempts + 1
-        WHERE tenant_id = p_tenant AND id = v_kit.id;
     ELSIF NOT v_agent_type = ANY (v_kit.agents) THEN
         v_refusal := 'agent_not_in_kit';
         v_code := 'FG403';
         v_message := format('this kit does not enroll agent type %s', v_agent_type);
-    ELSIF v_existing.id IS NOT NULL AND v_caller ->> 'role' <> 'operator'
+    ELSIF v_existing.id IS NOT NULL AND v_existing.revoked_at IS NULL AND v_caller ->> 'role' <> 'operator'
           AND (v_caller ->> 'role' <> 'agent' OR (v_caller ->> 'agent_id') IS DISTINCT FROM v_existing.id::text) THEN
         v_refusal := 'host_enrolled';
         v_code := 'FG409';
         v_message := format('host %s already runs an enrolled %s agent: re-enrolling it needs that agent''s credential',
                             v_hostname, v_agent_type);
-    ELSIF v_existing.id IS NULL AND v_kit.agents_enrolled >= v_kit.max_agents THEN
+    ELSIF (v_existing.id IS NULL OR v_existing.revoked_at IS NOT NULL) AND v_kit.agents_enrolled >= v_kit.max_agents THEN
         v_refusal := 'kit_exhausted';
         v_code := 'FG409';
         v_message := format('the kit enrolled the %s hosts it was issued for', v_kit.max_agents);
     END IF;
 
     IF v_refusal IS NOT NULL THEN
-        IF v_refusal IN ('unknown_kit', 'bad_token') THEN
-            PERFORM onboarding.count_enrollment_failure(v_addr);
-        END IF;
+        PERFORM onboarding.count_enrollment_failure(v_addr);  -- every refusal counts toward the limit
         IF v_tenant_known THEN
-            INSERT INTO onboarding.bootstrap_audit (tenant_id, kit_id, event, outcome, detail)
-            VALUES (p_tenant, v_kit_id, 'kit.verify', 'failure', v_detail || jsonb_build_object('reason', v_refusal));
+            PERFORM onboarding.record_enrollment_refusal(p_tenant, v_kit.id, v_addr, v_refusal, v_detail);
         END IF;
         RETURN jsonb_build_object('refusal', v_refusal, 'code', v_code, 'message', v_message);
     END IF;
@@ -251,10 +279,12 @@ BEGIN
     INSERT INTO onboarding.agent_instances AS a (tenant_id, kit_id, hostname, agent_type, version)
     VALUES (p_tenant, v_kit.id, v_hostname, v_agent_type, v_version)
     ON CONFLICT (tenant_id, hostname, agent_type) DO UPDATE SET
-        kit_id = EXCLUDED.kit_id, version = EXCLUDED.version, last_seen_at = now()
+        kit_id = EXCLUDED.kit_id, version = EXCLUDED.version, last_seen_at = now(), revoked_at = NULL,
+        credential_generation = a.credential_generation + 1  -- the host's earlier credentials end here
     RETURNING * INTO v_agent;
     UPDATE onboarding.bootstrap_kits SET verified_at = coalesce(verified_at, now()),
-        agents_enrolled = agents_enrolled + CASE WHEN v_existing.id IS NULL THEN 1 ELSE 0 END
+        agents_enrolled = agents_enrolled + CASE WHEN v_existing.id IS NULL OR v_existing.revoked_at IS NOT NULL
+                                                 THEN 1 ELSE 0 END
     WHERE tenant_id = p_tenant AND id = v_kit.id;
     v_detail := v_detail || jsonb_build_object('agentId', v_agent.id, 'reenrolled', v_existing.id IS NOT NULL);
     INSERT INTO onboarding.bootstrap_audit (tenant_id, kit_id, event, outcome, detail)
@@ -263,11 +293,12 @@ BEGIN
     VALUES (p_tenant, 'agent.verified', v_detail || jsonb_build_object('kitId', v_kit.id));
     RETURN jsonb_build_object('verified', true, 'tenantId', p_tenant, 'kitId', v_kit.id, 'agentId', v_agent.id,
                               'hostname', v_hostname, 'agentType', v_agent_type, 'registeredAt', v_agent.registered_at,
-                              'reenrolled', v_existing.id IS NOT NULL);
+                              'reenrolled', v_existing.id IS NOT NULL,
+                              'credentialGeneration', v_agent.credential_generation);
 END
 $$;
 COMMENT ON FUNCTION onboarding.verify_kit_attempt(uuid, jsonb) IS
-    'The work of api.verify_kit: registers the agent and audits success, or audits the refusal and returns {refusal, code, message} for the procedure to commit and raise. Unknown kits and wrong tokens count against the caller''s address (FG429 past the limit); a host already enrolled needs its agent''s credential (or an operator''s); a kit enrolls at most max_agents hosts.';
+    'The work of api.verify_kit: registers the agent and audits success, or records the refusal and returns {refusal, code, message} for the procedure to commit and raise. An unknown kit or a wrong token is "not accepted" (FG401) whatever else holds, so a caller without the kit''s token learns nothing more; every refusal counts against the caller''s address (FG429 past the limit); identical refusals are aggregated (record_enrollment_refusal); a host already enrolled needs its agent''s credential (or an operator''s); a kit enrolls at most max_agents hosts.';
 
 CREATE OR REPLACE PROCEDURE api.verify_kit(p_tenant uuid, p_body jsonb, p_claims jsonb, INOUT p_result jsonb DEFAULT NULL)
 LANGUAGE plpgsql
@@ -292,7 +323,7 @@ BEGIN
 END
 $$;
 COMMENT ON PROCEDURE api.verify_kit(uuid, jsonb, jsonb, jsonb) IS
-    'An agent presents {kitId, token, hostname, agentType, version}, the gateway its caller''s claims: registers the agent instance (FG404 unknown kit, FG401 wrong token, FG410 expired or revoked, FG403 agent type not in the kit, FG409 host enrolled without its agent''s credential or kit used up, FG429 address throttled). Every outcome but throttling is in the audit trail. Call it at top level (CALL outside a transaction block, as the gateway does): a refusal commits its audit row before raising, which a transaction block does not allow (2D000).';
+    'An agent presents {kitId, token, hostname, agentType, version}, the gateway its caller''s claims: registers the agent instance (FG401 unknown kit or wrong token: "not accepted", nothing more; with the kit''s token: FG423 tenant suspended, FG410 expired or revoked, FG403 agent type not in the kit, FG409 host enrolled without its agent''s credential or kit used up; FG429 address throttled). Every outcome but throttling is in the audit trail, identical refusals as one row a minute with their count. Call it at top level (CALL outside a transaction block, as the gateway does): a refusal commits its audit row before raising, which a transaction block does not allow (2D000).';
 
 CREATE OR REPLACE FUNCTION api.revoke_kit(p_tenant uuid, p_args jsonb DEFAULT '{}'::jsonb)
 RETURNS jsonb
@@ -328,22 +359,64 @@ LANGUAGE plpgsql
 SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    v_agent uuid;
+    v_agent onboarding.agent_instances;
 BEGIN
-    PERFORM onboarding.api_require_tenant(p_tenant, '{agent}');
-    SELECT a.id INTO v_agent FROM onboarding.agent_instances a
-    WHERE a.tenant_id = p_tenant AND a.id::text = onboarding.claims() ->> 'agent_id';
+    -- Writable: a suspended tenant's agents get no new credentials (FG423). api_caller has checked that
+    -- this credential is the agent's current one; the refresh rotates it, so the old one ends here.
+    PERFORM onboarding.api_require_writable(p_tenant, '{agent}');
+    UPDATE onboarding.agent_instances a SET credential_generation = a.credential_generation + 1
+    WHERE a.tenant_id = p_tenant AND a.id::text = onboarding.claims() ->> 'agent_id' AND a.revoked_at IS NULL
+    RETURNING * INTO v_agent;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'this agent is no longer registered for the tenant' USING ERRCODE = 'FG403',
             HINT = 'enroll the host again with a kit';
     END IF;
     INSERT INTO onboarding.bootstrap_audit (tenant_id, event, outcome, detail)
-    VALUES (p_tenant, 'agent.credential', 'success', jsonb_build_object('agentId', v_agent));
-    RETURN jsonb_build_object('tenantId', p_tenant, 'agentId', v_agent);
+    VALUES (p_tenant, 'agent.credential', 'success',
+            jsonb_build_object('agentId', v_agent.id, 'generation', v_agent.credential_generation));
+    RETURN jsonb_build_object('tenantId', p_tenant, 'agentId', v_agent.id,
+                              'credentialGeneration', v_agent.credential_generation);
 END
 $$;
 COMMENT ON FUNCTION api.agent_credential(uuid, jsonb) IS
-    'An agent''s credential refresh: its tenant and agent id when the agent (of the caller''s claims) is still registered, else FG403; audited. The gateway signs the new credential.';
+    'An agent''s credential refresh, which rotates: the agent''s credential generation goes up by one (the presented token stops working) and its tenant, agent id and new generation are returned for the gateway to sign; FG423 while the tenant is suspended, FG403 when the agent is no longer registered; audited.';
+
+CREATE OR REPLACE FUNCTION api.revoke_agent(p_tenant uuid, p_args jsonb DEFAULT '{}'::jsonb)
+RETURNS jsonb
+LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_agent_id uuid := onboarding.json_uuid(p_args, 'agentId', true);
+    v_agent onboarding.agent_instances;
+    v_first boolean;
+BEGIN
+    PERFORM onboarding.api_require_tenant(p_tenant, '{operator,tenant}');
+    SELECT * INTO v_agent FROM onboarding.agent_instances a
+    WHERE a.tenant_id = p_tenant AND a.id = v_agent_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no agent % for this tenant', v_agent_id USING ERRCODE = 'FG404';
+    END IF;
+    v_first := v_agent.revoked_at IS NULL;
+    IF v_first THEN
+        UPDATE onboarding.agent_instances a
+        SET revoked_at = now(), credential_generation = a.credential_generation + 1
+        WHERE a.tenant_id = p_tenant AND a.id = v_agent_id
+        RETURNING * INTO v_agent;
+        INSERT INTO onboarding.bootstrap_audit (tenant_id, kit_id, event, outcome, detail)
+        VALUES (p_tenant, v_agent.kit_id, 'agent.revoke', 'success',
+                jsonb_build_object('agentId', v_agent.id, 'hostname', v_agent.hostname,
+                                   'agentType', v_agent.agent_type, 'by', onboarding.claims() ->> 'sub'));
+        INSERT INTO onboarding.tenant_activity (tenant_id, kind, detail)
+        VALUES (p_tenant, 'agent.revoked', jsonb_build_object('agentId', v_agent.id, 'hostname', v_agent.hostname));
+    END IF;
+    RETURN jsonb_build_object('tenantId', p_tenant, 'agentId', v_agent.id, 'hostname', v_agent.hostname,
+                              'agentType', v_agent.agent_type, 'revokedAt', v_agent.revoked_at,
+                              'alreadyRevoked', NOT v_first);
+END
+$$;
+COMMENT ON FUNCTION api.revoke_agent(uuid, jsonb) IS
+    'Deregisters an agent ({agentId}; operator or the tenant): every token of that agent is refused from now on (FG401), its heartbeats so far stay; enrolling the host again with a kit registers it anew. Revoking a revoked agent answers the first revocation (alreadyRevoked). FG404 for an agent the tenant does not have.';
 
 CREATE OR REPLACE FUNCTION api.kit_verification(p_tenant uuid, p_args jsonb DEFAULT '{}'::jsonb)
 RETURNS jsonb

@@ -12,7 +12,8 @@ RETURNS TABLE (table_name text, tenant_column text)
 LANGUAGE sql IMMUTABLE
 AS $$
     VALUES ('tenants', 'id'), ('bootstrap_kits', 'tenant_id'), ('agent_instances', 'tenant_id'),
-           ('agent_heartbeats', 'tenant_id'), ('tenant_activity', 'tenant_id'), ('bootstrap_audit', 'tenant_id');
+           ('agent_heartbeats', 'tenant_id'), ('tenant_activity', 'tenant_id'), ('bootstrap_audit', 'tenant_id'),
+           ('enrollment_refusals', 'tenant_id');
 $$;
 COMMENT ON FUNCTION onboarding.tenant_tables() IS
     'The onboarding tables that hold a tenant''s rows and the column naming the tenant, parents first (a move publishes each with a row filter on it; purge_tenant deletes in the reverse order). The one list of them.';
@@ -97,11 +98,17 @@ AS $$
 DECLARE
     v record;
 BEGIN
-    FOR v IN SELECT t.table_name, pg_get_serial_sequence('onboarding.' || t.table_name, 'id') AS seq
+    -- The sequence owned by a table's id column, read from pg_depend: pg_get_serial_sequence raises for a
+    -- table without an id column (enrollment_refusals), whatever the join order.
+    FOR v IN SELECT t.table_name, s.seq
              FROM onboarding.tenant_tables() t
              JOIN pg_catalog.pg_attribute a
                ON a.attrelid = ('onboarding.' || t.table_name)::regclass AND a.attname = 'id' AND NOT a.attisdropped
-             WHERE pg_get_serial_sequence('onboarding.' || t.table_name, 'id') IS NOT NULL LOOP
+             CROSS JOIN LATERAL (SELECT c.oid::regclass::text AS seq
+                                 FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_class c ON c.oid = d.objid
+                                 WHERE d.refobjid = a.attrelid AND d.refobjsubid = a.attnum AND c.relkind = 'S'
+                                   AND d.classid = 'pg_catalog.pg_class'::regclass AND d.deptype IN ('a', 'i')) s
+    LOOP
         EXECUTE format('SELECT setval(%L, greatest((SELECT coalesce(max(id), 0) FROM onboarding.%I),
                                                    (SELECT last_value FROM %s)))',
                        v.seq, v.table_name, v.seq);

@@ -144,6 +144,20 @@ $$;
 COMMENT ON FUNCTION onboarding.api_caller(uuid, text[]) IS
     'The caller''s claims, checked: FG401 without claims, FG403 when its role is not one of p_roles or a tenant or agent caller names another tenant than p_tenant. The gateway checks the same first; this is the second line.';
 
+CREATE OR REPLACE FUNCTION onboarding.agent_credential_valid(p_claims jsonb)
+RETURNS boolean
+LANGUAGE sql STABLE
+AS $$
+    SELECT EXISTS (
+        SELECT 1 FROM onboarding.agent_instances a
+        WHERE a.tenant_id::text = p_claims ->> 'tenant_id' AND a.id::text = p_claims ->> 'agent_id'
+          AND a.revoked_at IS NULL
+          -- a token minted before node migration 008 carries no generation: it is generation 1's
+          AND a.credential_generation::text = coalesce(p_claims ->> 'agent_gen', '1'))
+$$;
+COMMENT ON FUNCTION onboarding.agent_credential_valid(jsonb) IS
+    'Whether an agent caller''s claims name a registered, unrevoked agent of their tenant with the credential generation it holds now (one primary-key lookup, under the tenant''s row-level security: call it once fedgate.tenant_id is set).';
+
 CREATE OR REPLACE FUNCTION onboarding.refuse_fenced(p_tenant uuid)
 RETURNS void
 LANGUAGE plpgsql STABLE
@@ -168,20 +182,28 @@ CREATE OR REPLACE FUNCTION onboarding.api_enter(p_tenant uuid, p_roles text[] DE
 RETURNS uuid
 LANGUAGE plpgsql
 AS $$
+DECLARE
+    v_claims jsonb;
 BEGIN
     IF p_tenant IS NULL THEN
         RAISE EXCEPTION 'a tenant id is required' USING ERRCODE = 'FG400',
             DETAIL = jsonb_build_object('field', 'tenantId')::text,
             HINT = 'give it in the path, the tenantId query parameter or the X-Tenant-ID header';
     END IF;
-    PERFORM onboarding.api_caller(p_tenant, p_roles);
+    v_claims := onboarding.api_caller(p_tenant, p_roles);
     PERFORM onboarding.refuse_fenced(p_tenant);
     PERFORM set_config('fedgate.tenant_id', p_tenant::text, true);
+    -- An agent's token is good only while its agent is registered with that credential generation (read
+    -- under the tenant's row-level security, hence after the tenant is set): revocation is immediate.
+    IF v_claims ->> 'role' = 'agent' AND NOT onboarding.agent_credential_valid(v_claims) THEN
+        RAISE EXCEPTION 'this agent credential was revoked or replaced' USING ERRCODE = 'FG401',
+            HINT = 'use the newest credential the agent was given, or enroll the host again with a kit';
+    END IF;
     RETURN p_tenant;
 END
 $$;
 COMMENT ON FUNCTION onboarding.api_enter(uuid, text[]) IS
-    'First act of every tenant handler: checks the caller may act for the tenant in one of p_roles (api_caller) and that the tenant is not fenced or moved away (FG421), then sets fedgate.tenant_id for this transaction (row-level security keys on it). FG400 without a tenant.';
+    'First act of every tenant handler: checks the caller may act for the tenant in one of p_roles (api_caller) and that the tenant is not fenced or moved away (FG421), sets fedgate.tenant_id for this transaction (row-level security keys on it), and refuses an agent whose credential was revoked or replaced (FG401). FG400 without a tenant.';
 
 CREATE OR REPLACE FUNCTION onboarding.api_require_tenant(p_tenant uuid, p_roles text[] DEFAULT '{operator,tenant}')
 RETURNS onboarding.tenants

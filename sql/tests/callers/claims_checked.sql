@@ -2,7 +2,7 @@
 -- gateway set (fedgate.claims) against the tenant it serves, so a gateway bug
 -- cannot cross tenants; who acted is recorded.
 BEGIN;
-SELECT plan(13);
+SELECT plan(14);
 SELECT fgtest.node('eu-2', 'eu-west') \g /dev/null
 SELECT fgtest.tenant(2, 'eu-2', 'eu-west') \g /dev/null
 SELECT fgtest.topology() \g /dev/null
@@ -20,14 +20,20 @@ SELECT throws_ok($$SELECT api.register_tenant(NULL, '{"name": "x", "region": "eu
                  'nor register them in the catalog');
 SELECT throws_ok(format('SELECT api.kit_context(%L)', fgtest.tid(2)), 'FG403', NULL,
                  'a kit''s catalog context is its tenant''s only');
+INSERT INTO onboarding.agent_instances (id, tenant_id, hostname, agent_type, version)
+VALUES ('00000000-0000-0000-0000-0000000000a1', fgtest.tid(1), 'cc-1', 'log-shipper', '1');
 SET LOCAL ROLE fedgate_api;
 
-SELECT fgtest.as_caller('agent', fgtest.tid(1), gen_random_uuid());
+SELECT fgtest.as_caller('agent', fgtest.tid(1), '00000000-0000-0000-0000-0000000000a1');
 SELECT throws_ok(format('SELECT api.tenant_status(%L)', fgtest.tid(1)), 'FG403', NULL,
                  'an agent caller reads nothing of its tenant');
 SELECT throws_ok(format('SELECT api.report_telemetry(%L, %L)', fgtest.tid(1),
                         jsonb_build_object('agentId', gen_random_uuid())), 'FG403', NULL,
                  'an agent reports only its own heartbeats');
+SELECT fgtest.as_caller('agent', fgtest.tid(1), gen_random_uuid());
+SELECT throws_ok(format('SELECT api.report_telemetry(%L, %L)', fgtest.tid(1),
+                        jsonb_build_object('agentId', gen_random_uuid())), 'FG401', NULL,
+                 'an agent its node does not know is refused (FG401)');
 
 SELECT set_config('fedgate.claims', '', true);
 SELECT throws_ok(format('SELECT api.tenant_status(%L)', fgtest.tid(1)), 'FG401', NULL,

@@ -1,4 +1,4 @@
--- issue_kit: the kit row and its one-time token; bad requests name the field.
+-- issue_kit: the kit row and its enrollment token; bad requests name the field.
 BEGIN;
 SELECT plan(6);
 SELECT fgtest.topology();
