@@ -18,7 +18,7 @@ from tests.federation import Gateway, bearer
 
 pytestmark = pytest.mark.slow  # a scenario test: make test runs it, make test-fast does not
 
-EXAMPLES = 600  # raw, malformed requests; tests/test_contract.py adds schema-driven ones (make fuzz: many more)
+EXAMPLES = 400  # raw, malformed requests; tests/test_contract.py adds schema-driven ones (make fuzz: many more)
 KNOWN_FIELDS = ["tenantId", "name", "region", "contactEmail", "metadata", "agents", "regions", "format", "kitId",
                 "token", "hostname", "agentType", "version", "type", "config", "agentId", "cpuPercent", "memoryMb",
                 "eventsSent", "status", "limit", "cursor", "window"]
