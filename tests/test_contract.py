@@ -103,3 +103,4 @@ def test_the_document_holds_against_every_check(federation: Federation, tmp_path
     summary = done.stdout[done.stdout.find("=== SUMMARY"):] if "=== SUMMARY" in done.stdout else done.stdout[-4000:]
     assert done.returncode == 0, done.stdout[-12000:] + done.stderr[-2000:]
     assert "failures" not in summary.splitlines()[-1] and "errors" not in summary.splitlines()[-1], summary
+    print(summary)  # shown with pytest -rP: the run's figures
