@@ -8,9 +8,12 @@ import sys
 import uuid
 
 import psycopg
+import pytest
 
 from shim.dev.clusters import Cluster
 from tests.federation import Federation, create_database
+
+pytestmark = pytest.mark.slow  # a scenario test (processes, clusters): make test runs it, make test-fast does not
 
 
 def fedgate(*args: str, control: str) -> subprocess.CompletedProcess[str]:

@@ -13,6 +13,8 @@ import pytest
 
 from shim.dev.clusters import Cluster, start_clusters, stop_clusters
 
+pytestmark = pytest.mark.slow  # a scenario test (processes, clusters): make test runs it, make test-fast does not
+
 
 def test_clusters_answer_and_their_data_belongs_to_the_server_user(clusters: list[Cluster]) -> None:
     for cluster in clusters:

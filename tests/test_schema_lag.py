@@ -10,9 +10,13 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from shim.dev.clusters import Cluster
 from tests.api_client import FED, create_tenant
 from tests.federation import Federation, make_federation, start_gateway
+
+pytestmark = pytest.mark.slow  # a scenario test (processes, clusters): make test runs it, make test-fast does not
 
 LATEST_NODE = "SELECT max(version) FROM public.fedgate_migrations WHERE migration_set = 'node'"
 
