@@ -89,6 +89,8 @@ DECLARE
     v_mem real;
     v_events bigint;
     v_events_given numeric;
+    v_cpu_given numeric;
+    v_mem_given numeric;
     v_id bigint;
     v_caller jsonb;
 BEGIN
@@ -103,17 +105,21 @@ BEGIN
                WHERE jsonb_typeof(p_body -> f.name) NOT IN ('number', 'null')) THEN
         PERFORM onboarding.api_invalid('cpuPercent', 'cpuPercent, memoryMb and eventsSent must be numbers');
     END IF;
+    -- The ranges are checked on the numbers as sent, before they become real: 1000000001 and 100.000001
+    -- round to the bounds as real and would pass (the contract fuzzer's coverage phase sent them).
     BEGIN
-        v_cpu := (p_body ->> 'cpuPercent')::numeric;
-        v_mem := (p_body ->> 'memoryMb')::numeric;
+        v_cpu_given := (p_body ->> 'cpuPercent')::numeric;
+        v_mem_given := (p_body ->> 'memoryMb')::numeric;
         v_events_given := (p_body ->> 'eventsSent')::numeric;
         v_events := coalesce(v_events_given::bigint, 0);
     EXCEPTION WHEN data_exception THEN
         PERFORM onboarding.api_invalid('eventsSent', 'cpuPercent, memoryMb and eventsSent must be numbers in range');
     END;
-    IF v_cpu NOT BETWEEN 0 AND 100 THEN
+    v_cpu := v_cpu_given;
+    v_mem := v_mem_given;
+    IF v_cpu_given NOT BETWEEN 0 AND 100 THEN
         PERFORM onboarding.api_invalid('cpuPercent', 'cpuPercent must be from 0 to 100');
-    ELSIF v_mem NOT BETWEEN 0 AND 1e9 THEN
+    ELSIF v_mem_given NOT BETWEEN 0 AND 1e9 THEN
         PERFORM onboarding.api_invalid('memoryMb', 'memoryMb must be from 0 to 1000000000');
     ELSIF v_events < 0 OR v_events_given <> trunc(v_events_given) THEN
         PERFORM onboarding.api_invalid('eventsSent', 'eventsSent must be a whole number from 0');

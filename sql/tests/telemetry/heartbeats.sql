@@ -1,6 +1,7 @@
--- Heartbeats of a registered agent are accepted and aggregated over a window.
+-- Heartbeats of a registered agent are accepted and aggregated over a window; numbers past their bounds are
+-- refused as sent (not after rounding to real).
 BEGIN;
-SELECT plan(5);
+SELECT plan(7);
 SELECT fgtest.topology();
 RESET ROLE;
 CREATE TEMP TABLE agent AS
@@ -16,5 +17,9 @@ SELECT throws_ok($$SELECT api.tenant_telemetry(fgtest.tid(1), '{"window": "forev
 SELECT throws_ok($$SELECT api.report_telemetry(fgtest.tid(1), '{"agentId": "00000000-0000-0000-0000-000000000000"}')$$,
                  'FG404', NULL, 'an unknown agent');
 SELECT throws_ok($$SELECT api.report_telemetry(fgtest.tid(1), '{"agentId": "x"}')$$, 'FG400', 'agentId must be a UUID', 'a malformed agent id');
+SELECT throws_ok(format($$SELECT api.report_telemetry(fgtest.tid(1), '{"agentId": "%s", "memoryMb": 1000000001}')$$,
+                        (SELECT id FROM agent)), 'FG400', 'memoryMb must be from 0 to 1000000000', 'memoryMb one past its bound');
+SELECT throws_ok(format($$SELECT api.report_telemetry(fgtest.tid(1), '{"agentId": "%s", "cpuPercent": 100.000001}')$$,
+                        (SELECT id FROM agent)), 'FG400', 'cpuPercent must be from 0 to 100', 'cpuPercent just past 100');
 SELECT * FROM finish();
 ROLLBACK;
