@@ -241,6 +241,28 @@ def test_a_planted_difference_stops_the_switch(federation: Federation, tmp_path:
             assert http.post(f"{FED}/identity/validate", json={"type": "oidc", "config": {},
                                                               "tenantId": tenant}).status_code == 200
             assert http.get(f"{FED}/tenants/{tenant}/status").headers["X-Federation-Node"] == "eu-west-1"
+
+        # A database error inside the cutover (here the target cannot align its sequences) fails the move and
+        # lifts the fence: the tenant is served from its source at once, not held until someone acts.
+        with gw.client() as http:
+            other = create_tenant(http, "eu-west")
+            _seed(http, other, FED)
+        move = mover.start(uuid.UUID(other), "ap-south-1")
+        federation.sql("ap-south-1", "ALTER FUNCTION onboarding.align_sequences() RENAME TO align_sequences_gone")
+        try:
+            with pytest.raises(MoveError, match="the cutover failed"):
+                mover.run(move.move_id)
+        finally:
+            federation.sql("ap-south-1", "ALTER FUNCTION onboarding.align_sequences_gone() RENAME TO align_sequences")
+        [(state, fenced)] = federation.catalog("SELECT state, fenced FROM federation.federation_moves "
+                                               "WHERE move_id = %s", (move.move_id,))
+        assert (state, fenced) == ("failed", False)
+        assert federation.sql("eu-west-1", "SELECT count(*) FROM onboarding.tenant_fences WHERE tenant_id = %s",
+                              (other,)) == [(0,)]
+        assert _leftovers(federation, "eu-west-1", "ap-south-1") == []
+        with gw.client() as http:
+            assert http.post(f"{FED}/identity/validate", json={"type": "oidc", "config": {},
+                                                              "tenantId": other}).status_code == 200
     finally:
         gw.stop()
 

@@ -40,7 +40,7 @@ import psycopg
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
-from shim.errors import GatewayError
+from shim.errors import GatewayError, describe
 from shim.nodes.connector import Connector
 from shim.nodes.queries import QUERIES, compose
 
@@ -211,6 +211,19 @@ class Mover:
         self._advance(move, "cutover", {"rowsCopied": target, "rowsExpected": source})
 
     def _cutover(self, move: Move) -> None:
+        """Fence, wait for the marker, verify, switch. A database error before the switch ends the move
+        failed and lifts the fence (the tenant is served from its source again at once) instead of leaving
+        it fenced until someone resumes or aborts the move; after the switch the move is the target's."""
+        try:
+            self._fence_verify_switch(move)
+        except psycopg.Error as exc:
+            if self.load(move.move_id).switched:  # the switch committed: what is left is the cleanup's
+                raise
+            why = f"the cutover failed: {describe(exc)}"
+            self._stop(move, "failed", why)
+            raise MoveError(f"move {move.move_id}: {why}; the tenant stays on {move.source}") from None
+
+    def _fence_verify_switch(self, move: Move) -> None:
         # Connections first: the tenant's pause does not include opening them.
         with self._control() as control, self._node(move.source) as src, self._node(move.target) as dst:
             started = time.monotonic()
