@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import socket
+import time
+import uuid
 from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
@@ -32,6 +35,12 @@ class Settings:
     """Everything the gateway process needs. Picklable: Sanic workers rebuild the app from it."""
 
     database_url: str = field(repr=False)
+    # This instance (one `fedgate serve`), made in its main process and pickled to its workers.
+    instance_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    instance_host: str = field(default_factory=socket.gethostname)
+    instance_pid: int = field(default_factory=os.getpid)
+    instance_started: float = field(default_factory=time.time)
+    instance_ttl: float = 15.0       # seconds an instance not seen in the catalog is taken for gone
     host: str = "127.0.0.1"
     port: int = 8080
     workers: int = 1
@@ -89,6 +98,7 @@ class Settings:
             host=env.get("FEDGATE_HOST", "127.0.0.1"),
             port=_env_number(env, "FEDGATE_PORT", 8080, int),
             workers=_env_number(env, "FEDGATE_WORKERS", 1, int),
+            instance_ttl=_env_number(env, "FEDGATE_INSTANCE_TTL", 15.0),
             listen_backlog=_env_number(env, "FEDGATE_LISTEN_BACKLOG", 1024, int),
             pool_max_size=_env_number(env, "FEDGATE_POOL_MAX_SIZE", 10, int),
             pool_total_max=_env_number(env, "FEDGATE_POOL_TOTAL_MAX", 100, int),
@@ -142,7 +152,7 @@ class Settings:
         if self.pool_max_size < 1 or self.pool_total_max < self.pool_max_size:
             raise ConfigError("pool sizes: need 1 <= pool_max_size <= pool_total_max")
         for name in ("connect_timeout", "pool_timeout", "pool_max_idle", "health_interval", "health_timeout",
-                     "tenant_slow_ms", "tenant_slow_hold",
+                     "tenant_slow_ms", "tenant_slow_hold", "instance_ttl",
                      "breaker_reset", "sweep_interval", "tenant_stats_interval", "status_refresh"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{name} must be positive")

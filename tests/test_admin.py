@@ -34,6 +34,7 @@ def admin_gateway(federation: Federation, tmp_path_factory: pytest.TempPathFacto
 
 def _every_action(tenant: str) -> list[tuple[str, str, dict | None]]:
     return [
+        ("GET", "/gateways", None),
         ("GET", "/nodes", None), ("POST", "/nodes", {"nodeId": "x-1", "region": "eu-west", "databaseUrl": "env:NONE"}),
         ("POST", "/nodes/ap-south-1/status", {"status": "active"}), ("POST", "/nodes/ap-south-1/drain", {}),
         ("GET", f"/tenants/{tenant}/routes", None),

@@ -1726,6 +1726,47 @@ ALTER FUNCTION federation.health_state(p_healthy boolean, p_checked_at timestamp
 COMMENT ON FUNCTION federation.health_state(p_healthy boolean, p_checked_at timestamp with time zone) IS 'unknown (no report), stale (older than health_stale_after()), healthy or unhealthy. Only unhealthy keeps a node from serving.';
 
 --
+-- Name: instance_heartbeat(text, text, integer, text, integer, interval, timestamp with time zone); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.instance_heartbeat(p_instance text, p_host text, p_pid integer, p_version text, p_workers integer, p_ttl interval, p_started timestamp with time zone) RETURNS void
+    LANGUAGE sql
+    AS $$
+    INSERT INTO federation.gateway_instances AS g
+        (instance_id, host, pid, version, workers, ttl, started_at, last_seen_at)
+    VALUES (p_instance, left(p_host, 255), p_pid, left(p_version, 64), p_workers, p_ttl, p_started, now())
+    ON CONFLICT (instance_id) DO UPDATE SET last_seen_at = now(), stopped_at = NULL;
+    DELETE FROM federation.gateway_instances g
+    WHERE g.last_seen_at < now() - interval '1 day' AND g.instance_id <> p_instance;
+$$;
+
+ALTER FUNCTION federation.instance_heartbeat(p_instance text, p_host text, p_pid integer, p_version text, p_workers integer, p_ttl interval, p_started timestamp with time zone) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION instance_heartbeat(p_instance text, p_host text, p_pid integer, p_version text, p_workers integer, p_ttl interval, p_started timestamp with time zone); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.instance_heartbeat(p_instance text, p_host text, p_pid integer, p_version text, p_workers integer, p_ttl interval, p_started timestamp with time zone) IS 'A gateway instance says it is alive (its workers, every third of its TTL): registered on its first heartbeat, last_seen_at moved on after; instances gone for a day are swept.';
+
+--
+-- Name: instance_stopped(text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.instance_stopped(p_instance text) RETURNS void
+    LANGUAGE sql
+    AS $$
+    UPDATE federation.gateway_instances SET stopped_at = now() WHERE instance_id = p_instance;
+$$;
+
+ALTER FUNCTION federation.instance_stopped(p_instance text) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION instance_stopped(p_instance text); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.instance_stopped(p_instance text) IS 'A gateway instance stopped on purpose (its workers, as they shut down): it is gone at once, not after its TTL.';
+
+--
 -- Name: move_source(uuid); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
 --
 
@@ -3916,6 +3957,66 @@ ALTER TABLE federation.enrollment_failures OWNER TO fedgate_owner;
 COMMENT ON TABLE federation.enrollment_failures IS 'Failed enrollments per client address and minute, counted by the gateways for the whole fleet (federation.count_enrollment_failure); rows older than an hour are swept by the next failure.';
 
 --
+-- Name: gateway_instances; Type: TABLE; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE TABLE federation.gateway_instances (
+    instance_id text NOT NULL,
+    host text NOT NULL,
+    pid integer NOT NULL,
+    version text NOT NULL,
+    workers integer NOT NULL,
+    ttl interval NOT NULL,
+    started_at timestamp with time zone NOT NULL,
+    last_seen_at timestamp with time zone DEFAULT now() NOT NULL,
+    stopped_at timestamp with time zone,
+    CONSTRAINT gateway_instances_host_check CHECK (((length(host) >= 1) AND (length(host) <= 255))),
+    CONSTRAINT gateway_instances_instance_id_check CHECK ((instance_id ~ '^[0-9a-f]{32}$'::text)),
+    CONSTRAINT gateway_instances_pid_check CHECK ((pid > 0)),
+    CONSTRAINT gateway_instances_ttl_check CHECK ((ttl > '00:00:00'::interval)),
+    CONSTRAINT gateway_instances_version_check CHECK (((length(version) >= 1) AND (length(version) <= 64))),
+    CONSTRAINT gateway_instances_workers_check CHECK ((workers > 0))
+);
+
+ALTER TABLE federation.gateway_instances OWNER TO fedgate_owner;
+
+--
+-- Name: TABLE gateway_instances; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON TABLE federation.gateway_instances IS 'Every gateway instance (one fedgate serve: a process group) that has run on this catalog: where, which version, how many workers, its heartbeat TTL, when it started, was last seen and stopped. Rows of instances gone for a day are swept by the next heartbeat.';
+
+--
+-- Name: federation_gateways; Type: VIEW; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE VIEW federation.federation_gateways AS
+ SELECT g.instance_id,
+    g.host,
+    g.pid,
+    g.version,
+    g.workers,
+    g.started_at AS started,
+    g.last_seen_at AS last_seen,
+    ((g.stopped_at IS NULL) AND (g.last_seen_at > (now() - g.ttl))) AS alive,
+        CASE
+            WHEN (g.stopped_at IS NOT NULL) THEN 'stopped'::text
+            WHEN (g.last_seen_at > (now() - g.ttl)) THEN 'alive'::text
+            ELSE 'gone'::text
+        END AS state,
+    g.ttl,
+    g.stopped_at AS stopped
+   FROM federation.gateway_instances g;
+
+ALTER TABLE federation.federation_gateways OWNER TO fedgate_owner;
+
+--
+-- Name: VIEW federation_gateways; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON VIEW federation.federation_gateways IS 'The fleet''s gateway instances: host, pid, version, workers, started, last seen, and alive (seen within its TTL and not stopped) with its state: alive, gone (not seen for its TTL) or stopped; what fedgate gateway list, GET /admin/v1/gateways and the status page show.';
+
+--
 -- Name: federation_moves; Type: VIEW; Schema: federation; Owner: fedgate_owner
 --
 
@@ -4653,6 +4754,13 @@ ALTER TABLE ONLY federation.federation_routing
     ADD CONSTRAINT federation_routing_tenant_id_region_node_id_key UNIQUE (tenant_id, region, node_id);
 
 --
+-- Name: gateway_instances gateway_instances_pkey; Type: CONSTRAINT; Schema: federation; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY federation.gateway_instances
+    ADD CONSTRAINT gateway_instances_pkey PRIMARY KEY (instance_id);
+
+--
 -- Name: regions regions_pkey; Type: CONSTRAINT; Schema: federation; Owner: fedgate_owner
 --
 
@@ -4840,6 +4948,12 @@ CREATE UNIQUE INDEX federation_routing_one_primary ON federation.federation_rout
 --
 
 CREATE INDEX federation_routing_rank_idx ON federation.federation_routing USING btree (tenant_id, region, rank_score DESC, node_id) INCLUDE (is_primary);
+
+--
+-- Name: gateway_instances_seen_idx; Type: INDEX; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE INDEX gateway_instances_seen_idx ON federation.gateway_instances USING btree (last_seen_at);
 
 --
 -- Name: tenant_federation_map_node_idx; Type: INDEX; Schema: federation; Owner: fedgate_owner
@@ -5748,6 +5862,22 @@ GRANT ALL ON FUNCTION federation.health_state(p_healthy boolean, p_checked_at ti
 GRANT ALL ON FUNCTION federation.health_state(p_healthy boolean, p_checked_at timestamp with time zone) TO fedgate_operator;
 
 --
+-- Name: FUNCTION instance_heartbeat(p_instance text, p_host text, p_pid integer, p_version text, p_workers integer, p_ttl interval, p_started timestamp with time zone); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.instance_heartbeat(p_instance text, p_host text, p_pid integer, p_version text, p_workers integer, p_ttl interval, p_started timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.instance_heartbeat(p_instance text, p_host text, p_pid integer, p_version text, p_workers integer, p_ttl interval, p_started timestamp with time zone) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.instance_heartbeat(p_instance text, p_host text, p_pid integer, p_version text, p_workers integer, p_ttl interval, p_started timestamp with time zone) TO fedgate_operator;
+
+--
+-- Name: FUNCTION instance_stopped(p_instance text); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.instance_stopped(p_instance text) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.instance_stopped(p_instance text) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.instance_stopped(p_instance text) TO fedgate_operator;
+
+--
 -- Name: FUNCTION move_source(p_tenant uuid); Type: ACL; Schema: federation; Owner: fedgate_owner
 --
 
@@ -6215,6 +6345,20 @@ GRANT ALL ON FUNCTION onboarding.verify_kit_attempt(p_tenant uuid, p_body jsonb)
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE federation.enrollment_failures TO fedgate_catalog;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE federation.enrollment_failures TO fedgate_operator;
+
+--
+-- Name: TABLE gateway_instances; Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE federation.gateway_instances TO fedgate_catalog;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE federation.gateway_instances TO fedgate_operator;
+
+--
+-- Name: TABLE federation_gateways; Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+GRANT SELECT ON TABLE federation.federation_gateways TO fedgate_catalog;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE federation.federation_gateways TO fedgate_operator;
 
 --
 -- Name: TABLE federation_moves; Type: ACL; Schema: federation; Owner: fedgate_owner

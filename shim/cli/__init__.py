@@ -91,6 +91,12 @@ def cmd_node_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_gateway_list(args: argparse.Namespace) -> int:
+    """The fleet's gateway instances (federation_gateways), the live ones first."""
+    render.table(_connector(args).rows("list_gateways", args.limit), as_json=args.json)
+    return 0
+
+
 def cmd_node_status(args: argparse.Namespace) -> int:
     render.table([nodes.set_node_status(_connector(args), args.node_id, args.status)], as_json=args.json)
     return 0
@@ -252,6 +258,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the replica: URL, key=value, service=NAME or env:VAR, like a node's")
     p.add_argument("--max-lag", default="2s", help="the most replay lag at which it serves reads (default 2s)")
     p.set_defaults(func=cmd_node_add_replica)
+    gateway = sub.add_parser("gateway", help="the fleet's gateway instances").add_subparsers(
+        dest="gateway_command", required=True)
+    p = common(gateway.add_parser("list", help="gateway instances: host, pid, version, workers, last seen, alive"))
+    p.add_argument("--limit", type=int, default=100, help="instances (default 100; the live ones first)")
+    p.set_defaults(func=cmd_gateway_list)
     common(node.add_parser("list", help="nodes with status and health, then replicas with their lag")
            ).set_defaults(func=cmd_node_list)
     p = common(node.add_parser("drain", help="move every tenant off a node (it goes draining first)"))

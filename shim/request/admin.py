@@ -157,6 +157,13 @@ def _count(request: Request, name: str, default: int, high: int) -> int:
     return int(raw)
 
 
+# -- gateways ------------------------------------------------------------------------------------------
+async def list_gateways(request: Request) -> HTTPResponse:
+    """The fleet's gateway instances (federation_gateways): alive, gone or stopped, the live ones first."""
+    return _answer({"items": await _catalog(request, "list_gateways", _count(request, "limit", 100, 1000)),
+                    "self": request.app.ctx.settings.instance_id})
+
+
 # -- nodes ---------------------------------------------------------------------------------------------
 async def list_nodes(request: Request) -> HTTPResponse:
     client: NodeClient = request.app.ctx.client
@@ -321,6 +328,10 @@ _MOVE_BODY = {"type": "object", "additionalProperties": False, "required": ["ten
     "tenantId": s.UUID, "to": {**s.NODE_ID, "description": "the target node"},
     "keepSource": {"type": "boolean", "description": "keep the source's rows until the move is completed"}}}
 ACTIONS: tuple[Action, ...] = (
+    Action("adminListGateways", "GET", "/gateways", "The fleet's gateway instances: host, pid, version, workers, "
+           "started, last seen, alive (federation_gateways); self names the instance that answered", list_gateways,
+           query=(s.Param("limit", "integer", "instances (default 100)",
+                          constraints=(("minimum", 1), ("maximum", 1000))),)),
     Action("adminListNodes", "GET", "/nodes", "Nodes with status, health, check latency, tenants and this "
            "worker's pool use", list_nodes),
     Action("adminAddNode", "POST", "/nodes", "Migrate a node's database and register it (fedgate node add)",

@@ -20,6 +20,7 @@ from shim.nodes import redact
 from shim.nodes.catalog import Catalog
 from shim.nodes.client import NodeClient
 from shim.observe.health import HealthMonitor
+from shim.observe.instance import InstanceHeartbeat
 from shim.observe import metrics
 from shim.context import REQUEST_ID_HEADER
 from shim.observe.access import AccessLog
@@ -157,9 +158,12 @@ def create_app(settings: Settings) -> Sanic:
         app.ctx.sampler.rounds.start()
         app.ctx.tenant_stats = TenantStats(catalog, settings.tenant_stats_interval)
         app.ctx.tenant_stats.rounds.start()
+        app.ctx.instance = InstanceHeartbeat(catalog, settings)
+        await app.ctx.instance.start()
 
     @app.after_server_stop
     async def close_resources(app: Sanic) -> None:
+        await app.ctx.instance.stop()
         await app.ctx.tenant_stats.rounds.close()
         await app.ctx.tenant_stats.flush()  # what this worker served since its last report
         access_log.flush()

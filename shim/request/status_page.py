@@ -102,6 +102,7 @@ async def _fleet(request: Request) -> dict[str, Any]:
     moves = [m for m in await catalog.as_operator("list_moves", (50,))
              if m["state"] not in ("done", "aborted", "failed")]
     busiest = await catalog.as_operator("tenant_stats", (3, None, None))
+    gateways = await catalog.as_operator("list_gateways", (20,))
     regions: dict[str, list[dict[str, Any]]] = {}
     for node in nodes:
         node["pool"] = use.get(node["node_id"])
@@ -115,7 +116,7 @@ async def _fleet(request: Request) -> dict[str, Any]:
         expected = move["rows_expected"] or 0
         move["percent"] = min(100, round(100 * (move["rows_copied"] or 0) / expected)) if expected else (
             100 if move["state"] not in ("copying",) else 0)
-    return {"regions": regions, "moves": moves, "changes": changes}
+    return {"regions": regions, "moves": moves, "changes": changes, "gateways": gateways}
 
 
 def register(app: Sanic) -> None:
@@ -137,7 +138,8 @@ def register(app: Sanic) -> None:
             fleet = await _fleet(request)
             unavailable = None
         except CatalogUnavailable:
-            fleet, unavailable = {"regions": {}, "moves": [], "changes": []}, "the federation catalog is not reachable"
+            fleet = {"regions": {}, "moves": [], "changes": [], "gateways": []}
+            unavailable = "the federation catalog is not reachable"
         catalog: Catalog = request.app.ctx.catalog
         gateway = {"worker_pid": os.getpid(), "cache_hits": catalog.cache_hits,
                    "cache_misses": catalog.cache_misses, "catalog_roundtrips": catalog.roundtrips,
@@ -146,6 +148,7 @@ def register(app: Sanic) -> None:
                    "uptime_s": round(time.monotonic() - request.app.ctx.started), "nodes": len(catalog.nodes)}
         return _page("status.html", refresh=settings.status_refresh, now=time.strftime("%Y-%m-%d %H:%M:%S UTC",
                      time.gmtime()), operator=caller.sub, unavailable=unavailable, gateway=gateway,
+                     self_instance=settings.instance_id,
                      render_ms=round((time.perf_counter() - started) * 1000, 1), **fleet)
 
     @app.post("/status/login", name="status_login")

@@ -99,3 +99,10 @@ SET LOCAL ROLE fedgate_operator;
 -- name: count_enrollment_failure
 -- A failed enrollment of a client address, counted for the whole fleet: its failures in the window, and the limit.
 SELECT failures, lim FROM federation.count_enrollment_failure(%s);
+
+-- name: instance_heartbeat
+-- This gateway instance is alive (each worker, every third of FEDGATE_INSTANCE_TTL).
+SELECT federation.instance_heartbeat(%s, %s, %s, %s, %s, make_interval(secs => %s), to_timestamp(%s));
+
+-- name: instance_stopped
+SELECT federation.instance_stopped(%s);

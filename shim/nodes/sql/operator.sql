@@ -91,3 +91,8 @@ CREATE DATABASE {database};
 -- name: revoke_agent_on_node
 -- As an operator (the handler checks the caller's claims like any other, and audits who revoked).
 SELECT api.revoke_agent(%s::uuid, %s::jsonb)::text FROM (SELECT set_config('fedgate.claims', %s, true)) AS caller;
+
+-- name: list_gateways
+-- The fleet's gateway instances: the live ones first, then the newest.
+SELECT instance_id, host, pid, version, workers, started, last_seen, alive, state
+FROM federation.federation_gateways ORDER BY alive DESC, last_seen DESC LIMIT %s;

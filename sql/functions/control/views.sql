@@ -62,3 +62,14 @@ FROM recent r
 LEFT JOIN federation.tenant_registry t ON t.id = r.tenant_id;
 COMMENT ON VIEW federation.federation_tenant_stats IS
     'The busiest tenants per node (rank_on_node 1 first, by the last 10 minutes): requests over the last minute, 10 minutes, hour and day, errors, mean and worst latency (ms) over the hour, as the gateways reported them.';
+
+-- gateway instances
+CREATE OR REPLACE VIEW federation.federation_gateways AS
+SELECT g.instance_id, g.host, g.pid, g.version, g.workers, g.started_at AS started, g.last_seen_at AS last_seen,
+       g.stopped_at IS NULL AND g.last_seen_at > now() - g.ttl AS alive,
+       CASE WHEN g.stopped_at IS NOT NULL THEN 'stopped'
+            WHEN g.last_seen_at > now() - g.ttl THEN 'alive' ELSE 'gone' END AS state,
+       g.ttl, g.stopped_at AS stopped
+FROM federation.gateway_instances g;
+COMMENT ON VIEW federation.federation_gateways IS
+    'The fleet''s gateway instances: host, pid, version, workers, started, last seen, and alive (seen within its TTL and not stopped) with its state: alive, gone (not seen for its TTL) or stopped; what fedgate gateway list, GET /admin/v1/gateways and the status page show.';
