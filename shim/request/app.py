@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import json as json_module
 import logging
 import os
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sanic import Request, Sanic, json
@@ -40,6 +42,7 @@ _SANIC_CODES = {400: "FGW400", 404: "FGW404", 405: "FGW405", 408: "FGW408", 413:
 
 
 AGENT_TYPES_TTL = 30.0  # seconds the live OpenAPI document's agent types are reused
+SHUTDOWN_STEP_SECONDS = 5.0  # each step of a worker's shutdown (figures, pools, catalog) at most
 
 
 def _error_response(err: GatewayError) -> HTTPResponse:
@@ -163,15 +166,25 @@ def create_app(settings: Settings) -> Sanic:
 
     @app.after_server_stop
     async def close_resources(app: Sanic) -> None:
-        await app.ctx.instance.stop()
-        await app.ctx.tenant_stats.rounds.close()
-        await app.ctx.tenant_stats.flush()  # what this worker served since its last report
+        """Each step bounded: a worker that cannot reach the catalog or a node still exits (one CI run saw a
+        single-process gateway wait in its shutdown for over an hour)."""
+        async def step(name: str, work: Callable[[], Awaitable[object]]) -> None:
+            try:
+                await asyncio.wait_for(work(), SHUTDOWN_STEP_SECONDS)
+            except TimeoutError:
+                log.warning("shutdown: %s took longer than %g s: left behind", name, SHUTDOWN_STEP_SECONDS)
+            except Exception as exc:  # noqa: BLE001 - the next step runs all the same
+                log.warning("shutdown: %s failed (%s)", name, type(exc).__name__)
+
+        await step("this instance's stop", app.ctx.instance.stop)
+        await step("tenant figures", app.ctx.tenant_stats.rounds.close)
+        await step("the last tenant figures", app.ctx.tenant_stats.flush)  # served since the last report
         access_log.flush()
-        await app.ctx.sampler.rounds.close()
+        await step("the metrics sampler", app.ctx.sampler.rounds.close)
         metrics.worker_exited(os.getpid())
-        await app.ctx.health.close()
-        await app.ctx.client.close()
-        await app.ctx.catalog.close()
+        await step("the health monitor", app.ctx.health.close)
+        await step("the node pools", app.ctx.client.close)
+        await step("the catalog", app.ctx.catalog.close)
 
     @app.on_response
     async def response_headers(request: Request, response: HTTPResponse) -> None:
