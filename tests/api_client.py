@@ -45,6 +45,20 @@ def token_of(files: dict[str, bytes], agent: str) -> str:
     return yaml.safe_load(files[f"agents/{agent}.yaml"])["enrollment"]["token"]
 
 
+def log_shipper_kit(http: httpx.Client, tenant: str, prefix: str = FED, **extra: Any) -> tuple[str, str]:
+    """A kit enrolling log-shippers: its id and enrollment token."""
+    kit = issue_kit(http, tenant, ["log-shipper"], prefix=prefix, **extra)
+    return kit.headers["X-Kit-Id"], token_of(unpack(kit.content, "zip"), "log-shipper")
+
+
+def verify(http: httpx.Client, tenant: str, kit: tuple[str, str], host: str, prefix: str = FED,
+           version: str = "2.4.1", **kw: Any) -> httpx.Response:
+    """A log-shipper on ``host`` presents ``kit`` (its id and token)."""
+    return http.post(f"{prefix}/bootstrap/verify", json={
+        "tenantId": tenant, "kitId": kit[0], "token": kit[1], "hostname": host, "agentType": "log-shipper",
+        "version": version}, **kw)
+
+
 def assert_error(resp: httpx.Response, status: int | tuple[int, ...], code: str | None = None) -> dict:
     statuses = status if isinstance(status, tuple) else (status,)
     assert resp.status_code in statuses, f"{resp.status_code}: {resp.text}"

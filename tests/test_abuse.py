@@ -18,7 +18,7 @@ import httpx
 import jwt
 import pytest
 
-from tests.api_client import FED, LEGACY, assert_error, create_tenant, issue_kit, token_of, unpack
+from tests.api_client import FED, LEGACY, assert_error, create_tenant, log_shipper_kit, verify
 from tests.federation import AUDIENCE, JWT_SECRET, Federation, Gateway, bearer, start_gateway, token
 from tests.waiting import wait_until
 
@@ -45,16 +45,9 @@ def _from(address: str) -> dict[str, str]:
     return {"X-Forwarded-For": address}
 
 
-def _kit(op: httpx.Client, tenant: str) -> tuple[str, str]:
-    kit = issue_kit(op, tenant, ["log-shipper"])
-    return kit.headers["X-Kit-Id"], token_of(unpack(kit.content, "zip"), "log-shipper")
-
-
 def _verify(http: httpx.Client, tenant: str, kit: tuple[str, str], host: str, prefix: str = FED,
             **kw: object) -> httpx.Response:
-    return http.post(f"{prefix}/bootstrap/verify", json={
-        "tenantId": tenant, "kitId": kit[0], "token": kit[1], "hostname": host, "agentType": "log-shipper",
-        "version": "<b>x</b>\u202e"}, **kw)  # type: ignore[arg-type]
+    return verify(http, tenant, kit, host, prefix, version="<b>x</b>\u202e", **kw)  # a stranger's text
 
 
 def _audit_rows(federation: Federation, tenant: str) -> int:
@@ -67,7 +60,7 @@ def test_refused_enrollments_count_toward_the_limit_are_aggregated_and_tell_a_st
         gw: Gateway, federation: Federation) -> None:
     with gw.client() as op, httpx.Client(base_url=gw.base_url, timeout=15) as anon:
         tenant = create_tenant(op)
-        kit = _kit(op, tenant)
+        kit = log_shipper_kit(op, tenant)
         assert op.post(f"{FED}/bootstrap/kit/{kit[0]}/revoke", params={"tenantId": tenant}).status_code == 200
         before = _audit_rows(federation, tenant)
         answers = [_verify(anon, tenant, (kit[0], "x"), "h-1", headers=_from("198.51.100.1")) for _ in range(60)]
@@ -97,7 +90,7 @@ def test_refused_enrollments_count_toward_the_limit_are_aggregated_and_tell_a_st
 def test_an_agent_token_can_be_revoked_and_a_refresh_rotates(gw: Gateway, federation: Federation) -> None:
     with gw.client() as op, httpx.Client(base_url=gw.base_url, timeout=15) as anon:
         tenant = create_tenant(op)
-        kit = _kit(op, tenant)
+        kit = log_shipper_kit(op, tenant)
         enrolled = _verify(anon, tenant, kit, "web-1", headers=_from("198.51.100.10")).json()
         agent, first = enrolled["agentId"], enrolled["agentToken"]
 

@@ -8,20 +8,8 @@ from typing import Iterator
 import httpx
 import pytest
 
-from tests.api_client import FED, LEGACY, assert_error, create_tenant, issue_kit, token_of, unpack
+from tests.api_client import FED, LEGACY, assert_error, create_tenant, log_shipper_kit, verify
 from tests.federation import Federation, Gateway, bearer, start_gateway
-
-
-def _kit(op: httpx.Client, tenant: str, prefix: str = FED, **extra: object) -> tuple[str, str]:
-    kit = issue_kit(op, tenant, ["log-shipper"], prefix=prefix, **extra)
-    return kit.headers["X-Kit-Id"], token_of(unpack(kit.content, "zip"), "log-shipper")
-
-
-def _verify(http: httpx.Client, tenant: str, kit: tuple[str, str], host: str, prefix: str = FED,
-            **kw: object) -> httpx.Response:
-    return http.post(f"{prefix}/bootstrap/verify", json={
-        "tenantId": tenant, "kitId": kit[0], "token": kit[1], "hostname": host, "agentType": "log-shipper",
-        "version": "2.4.1"}, **kw)  # type: ignore[arg-type]
 
 
 @pytest.fixture()
@@ -33,8 +21,8 @@ def anon(gateway: Gateway) -> Iterator[httpx.Client]:
 def test_an_agent_reports_only_with_its_own_credential(gateway: Gateway, anon: httpx.Client) -> None:
     with gateway.client() as op:
         tenant = create_tenant(op)
-        kit = _kit(op, tenant)
-    one, two = (_verify(anon, tenant, kit, host).json() for host in ("web-1", "web-2"))
+        kit = log_shipper_kit(op, tenant)
+    one, two = (verify(anon, tenant, kit, host).json() for host in ("web-1", "web-2"))
     url = f"{FED}/tenants/{tenant}/telemetry"
     as_one = {"Authorization": f"Bearer {one['agentToken']}"}
     assert anon.post(url, json={"agentId": one["agentId"]}, headers=as_one).status_code == 201
@@ -49,15 +37,15 @@ def test_an_agent_reports_only_with_its_own_credential(gateway: Gateway, anon: h
 def test_re_enrolling_a_host_needs_that_agents_credential(gateway: Gateway, anon: httpx.Client) -> None:
     with gateway.client() as op:
         tenant = create_tenant(op)
-        kit = _kit(op, tenant)
-    first = _verify(anon, tenant, kit, "db-1").json()
-    other = _verify(anon, tenant, kit, "db-2").json()
-    taken = _verify(anon, tenant, kit, "db-1")
+        kit = log_shipper_kit(op, tenant)
+    first = verify(anon, tenant, kit, "db-1").json()
+    other = verify(anon, tenant, kit, "db-2").json()
+    taken = verify(anon, tenant, kit, "db-1")
     assert_error(taken, 409, "FG409")
     assert "needs that agent's credential" in taken.json()["message"]
-    assert_error(_verify(anon, tenant, kit, "db-1", headers={"Authorization": f"Bearer {other['agentToken']}"}),
+    assert_error(verify(anon, tenant, kit, "db-1", headers={"Authorization": f"Bearer {other['agentToken']}"}),
                  409, "FG409")
-    again = _verify(anon, tenant, kit, "db-1", headers={"Authorization": f"Bearer {first['agentToken']}"})
+    again = verify(anon, tenant, kit, "db-1", headers={"Authorization": f"Bearer {first['agentToken']}"})
     assert again.status_code == 200, again.text
     assert again.json()["agentId"] == first["agentId"] and again.json()["reenrolled"] is True
 
@@ -67,18 +55,18 @@ def test_a_kit_enrolls_at_most_its_hosts_and_stops_when_revoked(gateway: Gateway
                                                                  prefix: str) -> None:
     with gateway.client() as op:
         tenant = create_tenant(op, prefix=prefix)
-        kit = _kit(op, tenant, prefix=prefix, maxAgents=2)
-        assert _verify(anon, tenant, kit, "a-1", prefix).status_code == 200
-        assert _verify(anon, tenant, kit, "a-2", prefix).status_code == 200
-        full = _verify(anon, tenant, kit, "a-3", prefix)
+        kit = log_shipper_kit(op, tenant, prefix=prefix, maxAgents=2)
+        assert verify(anon, tenant, kit, "a-1", prefix).status_code == 200
+        assert verify(anon, tenant, kit, "a-2", prefix).status_code == 200
+        full = verify(anon, tenant, kit, "a-3", prefix)
         assert_error(full, 409, "FG409")
         assert full.json()["details"] == {"reason": "kit_exhausted"}
         assert_error(op.post(f"{prefix}/bootstrap/kit", json={"tenantId": tenant, "agents": ["log-shipper"],
                                                               "maxAgents": 5000}), 400, "FG400")
-        second = _kit(op, tenant, prefix=prefix)
+        second = log_shipper_kit(op, tenant, prefix=prefix)
         revoked = anon.post(f"{prefix}/bootstrap/kit/{second[0]}/revoke", headers=bearer("tenant", tenant))
         assert revoked.status_code == 200, revoked.text
-        assert_error(_verify(anon, tenant, second, "a-4", prefix), 410, "FG410")
+        assert_error(verify(anon, tenant, second, "a-4", prefix), 410, "FG410")
         # Another tenant cannot revoke it, and cannot learn whether it exists.
         other = create_tenant(op, prefix=prefix)
         assert_error(anon.post(f"{prefix}/bootstrap/kit/{second[0]}/revoke?tenantId={tenant}",
@@ -93,19 +81,19 @@ def test_guessing_is_throttled_per_address_and_never_revokes_the_kit(federation:
     refused, the kit stays usable, another address enrolls with it."""
     with gateway.client() as op:
         tenant = create_tenant(op)
-        kit = _kit(op, tenant)
+        kit = log_shipper_kit(op, tenant)
     federation.sql("eu-west-1", f"ALTER DATABASE {federation.name} SET fedgate.enrollment_failure_limit = 5")
     proxied = start_gateway(federation.control_url, tmp_path, env={"FEDGATE_PROXIES_COUNT": "1"})
     try:
         with httpx.Client(base_url=proxied.base_url, timeout=15) as http:
             guesser = {"X-Forwarded-For": "198.51.100.23"}
             for i in range(12):
-                resp = _verify(http, tenant, (kit[0], f"guess-{i}"), "g-1", headers=guesser)
+                resp = verify(http, tenant, (kit[0], f"guess-{i}"), "g-1", headers=guesser)
                 assert resp.status_code in (401, 429)
-            throttled = _verify(http, tenant, kit, "g-1", headers=guesser)
+            throttled = verify(http, tenant, kit, "g-1", headers=guesser)
             assert_error(throttled, 429, "FG429")
             assert throttled.headers["Retry-After"] == "60"
-            other = _verify(http, tenant, kit, "g-1", headers={"X-Forwarded-For": "203.0.113.50"})
+            other = verify(http, tenant, kit, "g-1", headers={"X-Forwarded-For": "203.0.113.50"})
             assert other.status_code == 200, other.text
             state = http.get(f"{FED}/bootstrap/verify", params={"kitId": kit[0], "tenantId": tenant},
                              headers=bearer()).json()
