@@ -31,6 +31,33 @@ def _login(user: str, password: str) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
+class JobSettings:
+    """How durable jobs are driven (moves, drains): the gateway's workers and the CLI read the same."""
+
+    lease: float = 10.0              # FEDGATE_JOB_LEASE: seconds a driver's claim lasts unless renewed
+    per_instance: int = 2            # FEDGATE_JOBS_PER_INSTANCE: jobs one gateway instance drives at once; 0: none
+    attempts: int = 5                # FEDGATE_JOB_ATTEMPTS: failures at one step before a job stops, failed
+    poll: float = 1.0                # FEDGATE_JOB_POLL: seconds between a worker's looks for claimable jobs
+    backoff: float = 2.0             # FEDGATE_JOB_BACKOFF: seconds before a failed step's next attempt, doubled each time
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> "JobSettings":
+        env = os.environ if env is None else env
+        found = cls(lease=_env_number(env, "FEDGATE_JOB_LEASE", 10.0),
+                    per_instance=_env_number(env, "FEDGATE_JOBS_PER_INSTANCE", 2, int),
+                    attempts=_env_number(env, "FEDGATE_JOB_ATTEMPTS", 5, int),
+                    poll=_env_number(env, "FEDGATE_JOB_POLL", 1.0),
+                    backoff=_env_number(env, "FEDGATE_JOB_BACKOFF", 2.0))
+        if found.lease < 1:
+            raise ConfigError("FEDGATE_JOB_LEASE must be at least 1 second")
+        if found.per_instance < 0 or found.attempts < 1:
+            raise ConfigError("FEDGATE_JOBS_PER_INSTANCE must be 0 or more, FEDGATE_JOB_ATTEMPTS at least 1")
+        if found.poll <= 0 or found.backoff <= 0:
+            raise ConfigError("FEDGATE_JOB_POLL and FEDGATE_JOB_BACKOFF must be positive")
+        return found
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything the gateway process needs. Picklable: Sanic workers rebuild the app from it."""
 
@@ -41,6 +68,7 @@ class Settings:
     instance_pid: int = field(default_factory=os.getpid)
     instance_started: float = field(default_factory=time.time)
     instance_ttl: float = 15.0       # seconds an instance not seen in the catalog is taken for gone
+    jobs: JobSettings = field(default_factory=JobSettings)
     host: str = "127.0.0.1"
     port: int = 8080
     workers: int = 1
@@ -99,6 +127,7 @@ class Settings:
             port=_env_number(env, "FEDGATE_PORT", 8080, int),
             workers=_env_number(env, "FEDGATE_WORKERS", 1, int),
             instance_ttl=_env_number(env, "FEDGATE_INSTANCE_TTL", 15.0),
+            jobs=JobSettings.from_env(env),
             listen_backlog=_env_number(env, "FEDGATE_LISTEN_BACKLOG", 1024, int),
             pool_max_size=_env_number(env, "FEDGATE_POOL_MAX_SIZE", 10, int),
             pool_total_max=_env_number(env, "FEDGATE_POOL_TOTAL_MAX", 100, int),

@@ -43,7 +43,7 @@ def _every_action(tenant: str) -> list[tuple[str, str, dict | None]]:
         ("POST", f"/tenants/{tenant}/suspend", {}), ("POST", f"/tenants/{tenant}/resume", {}),
         ("GET", "/tenant-stats", None), ("POST", "/moves", {"tenantId": tenant, "to": "ap-south-1"}),
         ("GET", "/moves", None), ("GET", "/moves/1", None), ("POST", "/moves/1/abort", None),
-        ("POST", "/moves/1/resume", None)]
+        ("POST", "/moves/1/resume", None), ("GET", "/jobs", None), ("GET", "/jobs/1", None)]
 
 
 def test_only_operators_reach_the_admin_api(admin_gateway: Gateway, federation: Federation) -> None:

@@ -10,8 +10,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
+import psycopg
 import pytest
 
+from tests.api_client import FED, create_tenant, issue_kit
 from tests.federation import Federation, make_federation, start_gateway
 from tests.waiting import wait_until
 
@@ -52,3 +55,59 @@ def test_instances_register_and_leave(clusters: list, tmp_path: Path) -> None:
     finally:
         single.stop()
         double.stop()
+
+
+JOBS = {"FEDGATE_JOB_LEASE": "2", "FEDGATE_JOB_POLL": "0.2"}  # a dead driver's jobs move on within ~2 s
+
+
+def _served(http: httpx.Client, tenant: str) -> str | None:
+    """The node that served the tenant's status, or None (held past its bound, refused, unreachable)."""
+    try:
+        answer = http.get(f"{FED}/tenants/{tenant}/status", timeout=10)
+    except httpx.HTTPError:
+        return None
+    return answer.headers.get("X-Federation-Node") if answer.status_code == 200 else None
+
+
+def test_a_move_whose_driver_dies_while_the_tenant_is_fenced_is_finished_by_another_instance(
+        clusters: list, tmp_path: Path) -> None:
+    """Two instances; a move started over the first's admin API; a transaction open on the source holds its
+    cutover with the tenant fenced; the first is SIGKILLed there. The second claims the move's job once the
+    lease lapses and switches the tenant: no command from anyone, nothing of the move left behind."""
+    federation = make_federation(clusters)
+    for name in ("one", "two"):
+        (tmp_path / name).mkdir()
+    first = start_gateway(federation.control_url, tmp_path / "one", env=JOBS)
+    second = start_gateway(federation.control_url, tmp_path / "two", env=JOBS)
+    holder = psycopg.connect(federation.urls["eu-west-1"])  # not autocommit: its first statement opens a transaction
+    try:
+        with second.client() as http:
+            tenant = create_tenant(http, "eu-west")
+            issue_kit(http, tenant, ["log-shipper"])
+        holder.execute("SELECT 1")  # open from before the fence: the cutover waits for it to end
+        with first.client() as http:
+            started = http.post("/admin/v1/moves", json={"tenantId": tenant, "to": "ap-south-1"})
+            assert started.status_code == 202, started.text
+            move_id, me = started.json()["move_id"], http.get("/admin/v1/gateways").json()["self"]
+        wait_until(lambda: federation.catalog("SELECT fenced FROM federation.federation_moves WHERE move_id = %s",
+                                              (move_id,)) == [(True,)], "the cutover fences the tenant")
+        assert federation.catalog("SELECT owner_instance FROM federation.jobs WHERE move_id = %s",
+                                  (move_id,)) == [(me,)]
+        first.process.send_signal(signal.SIGKILL)
+        first.process.wait(30)
+        holder.rollback()  # the source's old transaction ends; the dead driver's lease lapses by itself
+        with second.client() as http:
+            wait_until(lambda: _served(http, tenant) == "ap-south-1", "the second instance switches the tenant",
+                       timeout=60)
+        wait_until(lambda: federation.catalog("SELECT state FROM federation.federation_jobs WHERE move_id = %s",
+                                              (move_id,)) == [("done",)], "the move's job done")
+        assert federation.catalog("SELECT objects FROM federation.federation_jobs WHERE move_id = %s",
+                                  (move_id,)) == [([],)]
+        for node in ("eu-west-1", "ap-south-1"):
+            assert federation.sql(node, "SELECT count(*) FROM pg_replication_slots") == [(0,)]
+            assert federation.sql(node, "SELECT count(*) FROM pg_publication") == [(0,)]
+            assert federation.sql(node, "SELECT count(*) FROM pg_subscription") == [(0,)]
+    finally:
+        holder.close()
+        first.stop()
+        second.stop()

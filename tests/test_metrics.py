@@ -115,13 +115,17 @@ def test_one_scrape_shows_every_worker_and_the_figures_move(two_workers: tuple[F
 def test_moves_in_progress_are_counted(gateway: Gateway, federation: Federation) -> None:
     with gateway.client() as http:
         tenant = create_tenant(http, "eu-west")
-        move_id = federation.catalog("SELECT move_id FROM federation.start_move(%s, 'ap-south-1')", (tenant,))[0][0]
+        with psycopg.connect(federation.control_url) as conn:  # one transaction: no gateway sees its job unclaimed
+            move_id = conn.execute("SELECT move_id FROM federation.start_move(%s, 'ap-south-1')",
+                                   (tenant,)).fetchone()[0]  # type: ignore[index]
+            conn.execute("SELECT federation.claim_job(job_id, 'test/dead-driver', NULL, '1 hour') "
+                         "FROM federation.jobs WHERE move_id = %s", (move_id,))  # its driver died: nobody drives it
         try:
             deadline = time.monotonic() + 10
             while total(scrape(http), "fedgate_moves_in_progress", state="copying") < 1:
                 assert time.monotonic() < deadline, "the open move never showed"
                 time.sleep(0.3)
-            # Nobody drives this move: the seconds since its last progress are exported, and they grow.
+            # The seconds since its last progress are exported, and they grow.
             first = scrape(http)
             assert ("fedgate_move_idle_seconds_max", frozenset()) in first, sorted(n for n, _ in first)
             wait_until(lambda: total(scrape(http), "fedgate_move_idle_seconds_max")

@@ -17,14 +17,29 @@ from typing import Any
 import httpx
 import pytest
 
-from shim.actions.moves import MoveError, Mover
+from shim.actions.jobs import Driver, Lease
+from shim.actions.moves import Move, MoveError, Mover
+from shim.config import JobSettings
 from shim.nodes.connector import Connector
 from tests.api_client import FED, LEGACY, create_tenant, issue_kit, token_of, unpack
 from tests.federation import Federation, bearer, start_gateway
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.slow  # a scenario test: make test runs it, make test-fast does not
 
 TABLES = ("tenants", "bootstrap_kits", "agent_instances", "agent_heartbeats", "tenant_activity", "bootstrap_audit")
+
+
+def _held_move(federation: Federation, tenant: str, mover: Mover | None = None,
+               lease_s: float = 60) -> tuple[Mover, Move]:
+    """A move to ap-south-1 opened as a driver opens one: its job claimed (for a minute) by this test, which
+    then plays the driver step by step; the gateways' job runners leave it alone. With a short lease, the
+    test plays a driver that died (its lease lapses, unrenewed)."""
+    connector = Connector(federation.control_url)
+    lease = Lease(connector, f"test/{uuid.uuid4().hex[:8]}", None, lease_s)
+    job = Driver(connector, lease, JobSettings()).start_move(uuid.UUID(tenant), "ap-south-1")
+    mover = mover or Mover(connector)
+    return mover, mover.load(int(job.move_id or 0))
 
 
 def _rows(federation: Federation, node: str, tenant: str) -> dict[str, int]:
@@ -189,13 +204,14 @@ def test_a_legacy_tenant_moves_while_eight_clients_use_it(federation: Federation
 @pytest.mark.parametrize("stopped_at", ["copying", "catching_up", "verifying", "cutover", "fenced"])
 def test_an_abort_at_any_step_leaves_the_tenant_served_and_nothing_behind(
         federation: Federation, tmp_path: Path, stopped_at: str) -> None:
-    gw = start_gateway(federation.control_url, tmp_path)
+    """A driver that died at each step (its lease lapses; no gateway here drives jobs): the abort claims
+    the move's job and drops everything the move recorded."""
+    gw = start_gateway(federation.control_url, tmp_path, env={"FEDGATE_JOBS_PER_INSTANCE": "0"})
     try:
         with gw.client() as http:
             tenant = create_tenant(http, "eu-west")
             _seed(http, tenant, FED)
-        mover = Mover(Connector(federation.control_url))
-        move = mover.start(uuid.UUID(tenant), "ap-south-1")
+        mover, move = _held_move(federation, tenant, lease_s=1)
         steps = [mover._copy, mover._catch_up, mover._pre_verify]
         for step in steps[:["copying", "catching_up", "verifying", "cutover", "fenced"].index(stopped_at)]:
             step(mover.load(move.move_id))
@@ -223,8 +239,7 @@ def test_a_planted_difference_stops_the_switch(federation: Federation, tmp_path:
         with gw.client() as http:
             tenant = create_tenant(http, "eu-west")
             _seed(http, tenant, FED)
-        mover = Mover(Connector(federation.control_url), verify_timeout=2)
-        move = mover.start(uuid.UUID(tenant), "ap-south-1")
+        mover, move = _held_move(federation, tenant, Mover(Connector(federation.control_url), verify_timeout=2))
         for step in (mover._copy, mover._catch_up, mover._pre_verify):
             step(mover.load(move.move_id))
         federation.sql("ap-south-1", "UPDATE onboarding.tenant_activity SET kind = 'tampered' "
@@ -247,7 +262,7 @@ def test_a_planted_difference_stops_the_switch(federation: Federation, tmp_path:
         with gw.client() as http:
             other = create_tenant(http, "eu-west")
             _seed(http, other, FED)
-        move = mover.start(uuid.UUID(other), "ap-south-1")
+        mover, move = _held_move(federation, other, mover)
         federation.sql("ap-south-1", "ALTER FUNCTION onboarding.align_sequences() RENAME TO align_sequences_gone")
         try:
             with pytest.raises(MoveError, match="the cutover failed"):
@@ -283,10 +298,11 @@ def _big_tenant(federation: Federation, http: httpx.Client, heartbeats: int) -> 
 
 
 def _killed_mid_copy(federation: Federation, tenant: str) -> int:
-    """`fedgate tenant move` SIGKILLed while its subscription copies on the target; the move's id."""
+    """`fedgate tenant move` (a lease of 2 s) SIGKILLed while its subscription copies on the target; the
+    move's id."""
     mover = subprocess.Popen([sys.executable, "-m", "shim.cli", "tenant", "move", tenant, "--to", "ap-south-1",
                               "--database-url", federation.control_url], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
+                             stderr=subprocess.PIPE, text=True, env={**os.environ, "FEDGATE_JOB_LEASE": "2"})
     deadline = time.monotonic() + 30
     while not federation.sql("ap-south-1", "SELECT 1 FROM pg_subscription"):
         assert time.monotonic() < deadline and mover.poll() is None, "the move never reached its copy"
@@ -299,22 +315,36 @@ def _killed_mid_copy(federation: Federation, tenant: str) -> int:
     return int(move_id)
 
 
-def test_a_killed_mover_resumes_or_aborts(federation: Federation, tmp_path: Path) -> None:
-    gw = start_gateway(federation.control_url, tmp_path)
+def _move_state(federation: Federation, move_id: int) -> str:
+    return str(federation.catalog("SELECT state FROM federation.federation_moves WHERE move_id = %s",
+                                  (move_id,))[0][0])
+
+
+def test_a_killed_cli_move_is_finished_by_the_fleet_or_aborted(federation: Federation, tmp_path: Path) -> None:
+    """The CLI's terminal killed mid-copy: a gateway claims the move's job once the CLI's lease lapses and
+    finishes it, with no command from anyone; another killed move is aborted by the CLI, leaving nothing."""
+    gw = start_gateway(federation.control_url, tmp_path, env={"FEDGATE_JOB_POLL": "0.2"})
     try:
         with gw.client() as http:
             resumed = _big_tenant(federation, http, 100_000)
             aborted = _big_tenant(federation, http, 100_000)
         expected = _rows(federation, "eu-west-1", resumed)
         move_id = _killed_mid_copy(federation, resumed)
-        done = _fedgate(federation, "tenant", "move", "--resume", str(move_id))
-        assert done.returncode == 0 and "state: done" in done.stdout, done.stdout + done.stderr
+        wait_until(lambda: federation.catalog("SELECT state FROM federation.federation_jobs WHERE move_id = %s",
+                                              (move_id,)) == [("done",)], "the fleet finishes the move", timeout=120)
+        [(job_state, created_by, objects)] = federation.catalog(
+            "SELECT state, created_by, objects FROM federation.federation_jobs WHERE move_id = %s", (move_id,))
+        assert (job_state, objects) == ("done", []) and created_by.startswith("cli:")
         assert _rows(federation, "ap-south-1", resumed) == expected
+        shown = _fedgate(federation, "tenant", "move", "--resume", str(move_id))  # nothing left to drive
+        assert shown.returncode == 0 and "state: done" in shown.stdout, shown.stdout + shown.stderr
         move_id = _killed_mid_copy(federation, aborted)
         undone = _fedgate(federation, "tenant", "move", "--abort", str(move_id))
         assert undone.returncode == 0 and "state: aborted" in undone.stdout, undone.stdout + undone.stderr
         assert all(n == 0 for n in _rows(federation, "ap-south-1", aborted).values())
         assert _leftovers(federation, "eu-west-1", "ap-south-1") == []
+        assert federation.catalog("SELECT state, objects FROM federation.federation_jobs WHERE move_id = %s",
+                                  (move_id,)) == [("aborted", [])]
         with gw.client() as http:
             for tenant, node in ((resumed, "ap-south-1"), (aborted, "eu-west-1")):
                 status = http.get(f"{FED}/tenants/{tenant}/status")
@@ -329,8 +359,7 @@ def test_a_mover_that_stopped_while_catching_up_resumes(federation: Federation, 
         with gw.client() as http:
             tenant = create_tenant(http, "eu-west")
             _seed(http, tenant, FED)
-        first = Mover(Connector(federation.control_url))
-        move = first.start(uuid.UUID(tenant), "ap-south-1")
+        first, move = _held_move(federation, tenant)
         first._copy(first.load(move.move_id))  # then this mover is gone: the catalog says catching_up
         with gw.client() as http:  # the tenant keeps writing meanwhile
             for _ in range(10):
@@ -390,10 +419,12 @@ def test_keep_source_until_complete(federation: Federation, tmp_path: Path) -> N
         gw.stop()
 
 
-def test_a_mover_killed_while_catching_up_resumes(federation: Federation, tmp_path: Path) -> None:
-    """The mover waits for a lag of 0 bytes while a client keeps writing: it stays in catching_up until
-    it is SIGKILLed there; the move then resumes to done with every acknowledged write on the target."""
-    gw = start_gateway(federation.control_url, tmp_path, env={"FEDGATE_TENANT_WRITE_RPS": "0"})  # writers at full tilt
+def test_a_mover_killed_while_catching_up_is_finished_by_the_fleet(federation: Federation, tmp_path: Path) -> None:
+    """The CLI's mover waits for a lag of 0 bytes while a client keeps writing: it stays in catching_up
+    until it is SIGKILLed there; the gateway takes the move's job over once the CLI's lease lapses and
+    finishes it, with every acknowledged write on the target."""
+    gw = start_gateway(federation.control_url, tmp_path, env={"FEDGATE_TENANT_WRITE_RPS": "0",  # writers at full tilt
+                                                              "FEDGATE_JOB_POLL": "0.2"})
     writers = Clients(gw.base_url)
     try:
         with gw.client() as http:
@@ -405,7 +436,7 @@ def test_a_mover_killed_while_catching_up_resumes(federation: Federation, tmp_pa
         mover = subprocess.Popen([sys.executable, "-m", "shim.cli", "tenant", "move", tenant, "--to", "ap-south-1",
                                   "--database-url", federation.control_url], stdout=subprocess.PIPE,
                                  stderr=subprocess.PIPE, text=True,
-                                 env={**os.environ, "FEDGATE_MOVE_CATCH_UP_BYTES": "0"})
+                                 env={**os.environ, "FEDGATE_MOVE_CATCH_UP_BYTES": "0", "FEDGATE_JOB_LEASE": "2"})
         deadline = time.monotonic() + 60
         while federation.catalog("SELECT state FROM federation.federation_moves WHERE tenant_id = %s",
                                  (tenant,)) != [("catching_up",)]:
@@ -417,10 +448,12 @@ def test_a_mover_killed_while_catching_up_resumes(federation: Federation, tmp_pa
         [(move_id, state)] = federation.catalog("SELECT move_id, state FROM federation.federation_moves "
                                                 "WHERE tenant_id = %s", (tenant,))
         assert state == "catching_up"
-        done = _fedgate(federation, "tenant", "move", "--resume", str(move_id))  # the client still writes
+        wait_until(lambda: _move_state(federation, move_id) == "done", "the fleet finishes the move",
+                   timeout=120)  # the client still writes
         time.sleep(0.5)
         writers.finish()
-        assert done.returncode == 0 and "state: done" in done.stdout, done.stdout + done.stderr
+        assert federation.catalog("SELECT objects FROM federation.federation_jobs WHERE move_id = %s",
+                                  (move_id,)) == [([],)]
     finally:
         writers.finish()
         gw.stop()

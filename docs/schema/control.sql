@@ -1330,6 +1330,143 @@ ALTER FUNCTION federation.advance_move(p_move bigint, p_from text, p_to text, p_
 COMMENT ON FUNCTION federation.advance_move(p_move bigint, p_from text, p_to text, p_progress jsonb) IS 'Moves a move from state p_from to p_to (or records progress in the same state) only if it is in p_from: {rowsExpected, rowsCopied, lagBytes, verify, pauseMs} as given. FG400 a transition that does not exist, FG409 the move is elsewhere.';
 
 --
+-- Name: jobs; Type: TABLE; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE TABLE federation.jobs (
+    job_id bigint NOT NULL,
+    kind text NOT NULL,
+    subject text NOT NULL,
+    move_id bigint,
+    node_id text,
+    parent_id bigint,
+    params jsonb DEFAULT '{}'::jsonb NOT NULL,
+    state text DEFAULT 'pending'::text NOT NULL,
+    owner text,
+    owner_instance text,
+    lease_until timestamp with time zone,
+    attempts integer DEFAULT 0 NOT NULL,
+    step text,
+    last_error text,
+    not_before timestamp with time zone DEFAULT now() NOT NULL,
+    created_by text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    started_at timestamp with time zone,
+    finished_at timestamp with time zone,
+    CONSTRAINT jobs_attempts_check CHECK ((attempts >= 0)),
+    CONSTRAINT jobs_check CHECK (((kind = 'move'::text) = (move_id IS NOT NULL))),
+    CONSTRAINT jobs_check1 CHECK (((kind = 'drain'::text) = (node_id IS NOT NULL))),
+    CONSTRAINT jobs_check2 CHECK (((state <> 'running'::text) OR ((owner IS NOT NULL) AND (lease_until IS NOT NULL)))),
+    CONSTRAINT jobs_check3 CHECK (((state = ANY (ARRAY['done'::text, 'failed'::text, 'aborted'::text])) = (finished_at IS NOT NULL))),
+    CONSTRAINT jobs_created_by_check CHECK (((length(created_by) >= 1) AND (length(created_by) <= 255))),
+    CONSTRAINT jobs_kind_check CHECK ((kind = ANY (ARRAY['move'::text, 'drain'::text]))),
+    CONSTRAINT jobs_last_error_check CHECK ((length(last_error) <= 4000)),
+    CONSTRAINT jobs_owner_check CHECK (((length(owner) >= 1) AND (length(owner) <= 255))),
+    CONSTRAINT jobs_params_check CHECK ((jsonb_typeof(params) = 'object'::text)),
+    CONSTRAINT jobs_state_check CHECK ((state = ANY (ARRAY['pending'::text, 'running'::text, 'done'::text, 'failed'::text, 'aborted'::text]))),
+    CONSTRAINT jobs_subject_check CHECK (((length(subject) >= 1) AND (length(subject) <= 255)))
+);
+
+ALTER TABLE federation.jobs OWNER TO fedgate_owner;
+
+--
+-- Name: TABLE jobs; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON TABLE federation.jobs IS 'Durable jobs (moves, drains): what to do, who drives it (owner, its instance) under a lease renewed while it works, attempts at the step that last failed with its error, who started it. A job whose lease lapsed is claimed by any live driver.';
+
+--
+-- Name: COLUMN jobs.parent_id; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON COLUMN federation.jobs.parent_id IS 'The drain whose move this is: its parent''s driver drives it.';
+
+--
+-- Name: COLUMN jobs.step; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON COLUMN federation.jobs.step IS 'The step (a move''s state) its last failure was at; attempts count the failures at that step.';
+
+--
+-- Name: claim_job(bigint, text, text, interval); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.claim_job(p_job bigint, p_owner text, p_instance text, p_lease interval) RETURNS federation.jobs
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_row federation.jobs;
+BEGIN
+    SELECT * INTO v_row FROM federation.jobs j WHERE j.job_id = p_job FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no job %', p_job USING ERRCODE = 'FG404';
+    ELSIF v_row.state NOT IN ('pending', 'running') THEN
+        RAISE EXCEPTION 'job % is %', p_job, v_row.state USING ERRCODE = 'FG409',
+            HINT = 'a failed job is tried again with requeue_job (fedgate tenant move --resume)';
+    ELSIF v_row.state = 'running' AND v_row.owner <> p_owner AND v_row.lease_until >= now() THEN
+        RAISE EXCEPTION 'job % is driven by % (its lease runs until %)', p_job, v_row.owner, v_row.lease_until
+            USING ERRCODE = 'FG409', DETAIL = v_row.lease_until::text,
+                  HINT = 'watch it (federation_jobs) or abort its move; a dead driver''s lease lapses by itself';
+    END IF;
+    UPDATE federation.jobs j SET state = 'running', owner = p_owner, owner_instance = p_instance,
+                                 lease_until = now() + p_lease, updated_at = now(),
+                                 started_at = coalesce(j.started_at, now())
+    WHERE j.job_id = p_job
+    RETURNING * INTO v_row;
+    RETURN v_row;
+END
+$$;
+
+ALTER FUNCTION federation.claim_job(p_job bigint, p_owner text, p_instance text, p_lease interval) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION claim_job(p_job bigint, p_owner text, p_instance text, p_lease interval); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.claim_job(p_job bigint, p_owner text, p_instance text, p_lease interval) IS 'Claims one job by id: pending, its lease lapsed, or already this owner''s. FG409 (DETAIL: the lease''s end) while another driver holds it, or when it has ended.';
+
+--
+-- Name: claim_jobs(text, text, integer, interval); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.claim_jobs(p_owner text, p_instance text, p_most integer, p_lease interval) RETURNS SETOF federation.jobs
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_held integer;
+BEGIN
+    -- One claim at a time per instance (its workers claim too): the bound holds.
+    PERFORM pg_advisory_xact_lock(hashtext('fedgate.jobs'), hashtext(p_instance));
+    SELECT count(*) INTO v_held FROM federation.jobs j
+    WHERE j.owner_instance = p_instance AND j.state = 'running' AND j.lease_until > now() AND j.parent_id IS NULL;
+    RETURN QUERY
+    UPDATE federation.jobs j SET state = 'running', owner = p_owner, owner_instance = p_instance,
+                                 lease_until = now() + p_lease, updated_at = now(),
+                                 started_at = coalesce(j.started_at, now())
+    WHERE j.job_id IN (
+        SELECT c.job_id FROM federation.jobs c
+        WHERE c.state IN ('pending', 'running') AND (c.lease_until IS NULL OR c.lease_until < now())
+          AND c.not_before <= now()
+          AND (c.parent_id IS NULL  -- a drain's moves are its driver's, unless the drain has ended
+               OR NOT EXISTS (SELECT 1 FROM federation.jobs p WHERE p.job_id = c.parent_id
+                              AND p.state IN ('pending', 'running')))
+        ORDER BY c.not_before, c.job_id
+        LIMIT greatest(p_most - v_held, 0)
+        FOR UPDATE SKIP LOCKED)
+    RETURNING j.*;
+END
+$$;
+
+ALTER FUNCTION federation.claim_jobs(p_owner text, p_instance text, p_most integer, p_lease interval) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION claim_jobs(p_owner text, p_instance text, p_most integer, p_lease interval); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.claim_jobs(p_owner text, p_instance text, p_most integer, p_lease interval) IS 'A gateway worker claims jobs that are pending or whose lease lapsed (oldest first, never one another driver is claiming: SKIP LOCKED), so that its instance holds at most p_most; each leased for p_lease.';
+
+--
 -- Name: count_enrollment_failure(text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
 --
 
@@ -1418,6 +1555,51 @@ ALTER FUNCTION federation.drain_plan(p_node text) OWNER TO fedgate_owner;
 --
 
 COMMENT ON FUNCTION federation.drain_plan(p_node text) IS 'Where each tenant of a node goes when it is drained: an active, serving node of the tenant''s region other than this one, by the same weighted rendezvous as placement (NULL: no such node). Tenants with an open move are left out.';
+
+--
+-- Name: drop_move_object(bigint, text, text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.drop_move_object(p_move bigint, p_node text, p_kind text) RETURNS void
+    LANGUAGE sql
+    AS $$
+    UPDATE federation.move_objects SET dropped_at = coalesce(dropped_at, now())
+    WHERE move_id = p_move AND node_id = p_node AND kind = p_kind;
+$$;
+
+ALTER FUNCTION federation.drop_move_object(p_move bigint, p_node text, p_kind text) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION drop_move_object(p_move bigint, p_node text, p_kind text); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.drop_move_object(p_move bigint, p_node text, p_kind text) IS 'A move''s recorded object is gone from its node.';
+
+--
+-- Name: enqueue_job(text, text, bigint, text, jsonb, bigint); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.enqueue_job(p_kind text, p_subject text, p_move bigint DEFAULT NULL::bigint, p_node text DEFAULT NULL::text, p_params jsonb DEFAULT '{}'::jsonb, p_parent bigint DEFAULT NULL::bigint) RETURNS federation.jobs
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_row federation.jobs;
+BEGIN
+    INSERT INTO federation.jobs (kind, subject, move_id, node_id, params, parent_id, created_by)
+    VALUES (p_kind, left(p_subject, 255), p_move, p_node, coalesce(p_params, '{}'::jsonb), p_parent,
+            federation.job_actor())
+    RETURNING * INTO v_row;
+    RETURN v_row;
+END
+$$;
+
+ALTER FUNCTION federation.enqueue_job(p_kind text, p_subject text, p_move bigint, p_node text, p_params jsonb, p_parent bigint) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION enqueue_job(p_kind text, p_subject text, p_move bigint, p_node text, p_params jsonb, p_parent bigint); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.enqueue_job(p_kind text, p_subject text, p_move bigint, p_node text, p_params jsonb, p_parent bigint) IS 'Records a job, pending: claimable at once (gateway workers look every FEDGATE_JOB_POLL seconds).';
 
 --
 -- Name: explain_route(uuid, text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
@@ -1657,6 +1839,39 @@ ALTER FUNCTION federation.fence_move(p_move bigint) OWNER TO fedgate_owner;
 COMMENT ON FUNCTION federation.fence_move(p_move bigint) IS 'Fences the moving tenant (state cutover): every gateway holds its requests until the switch or an abort lifts the fence. Idempotent.';
 
 --
+-- Name: finish_job(bigint, text, text, text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.finish_job(p_job bigint, p_owner text, p_state text, p_error text DEFAULT NULL::text) RETURNS federation.jobs
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_row federation.jobs;
+BEGIN
+    IF p_state NOT IN ('done', 'failed', 'aborted') THEN
+        RAISE EXCEPTION 'a job ends done, failed or aborted, not %', p_state USING ERRCODE = 'FG400';
+    END IF;
+    UPDATE federation.jobs j SET state = p_state, last_error = coalesce(left(p_error, 4000), j.last_error),
+                                 owner = NULL, owner_instance = NULL, lease_until = NULL,
+                                 updated_at = now(), finished_at = now()
+    WHERE j.job_id = p_job AND j.state IN ('pending', 'running') AND (j.owner = p_owner OR j.owner IS NULL)
+    RETURNING * INTO v_row;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'job % is not open and driven by %', p_job, p_owner USING ERRCODE = 'FG409';
+    END IF;
+    RETURN v_row;
+END
+$$;
+
+ALTER FUNCTION federation.finish_job(p_job bigint, p_owner text, p_state text, p_error text) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION finish_job(p_job bigint, p_owner text, p_state text, p_error text); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.finish_job(p_job bigint, p_owner text, p_state text, p_error text) IS 'Ends a job its driver holds (or nobody does) as done, failed or aborted, with an error for the last two.';
+
+--
 -- Name: guard_federation_node(); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
 --
 
@@ -1767,6 +1982,51 @@ ALTER FUNCTION federation.instance_stopped(p_instance text) OWNER TO fedgate_own
 COMMENT ON FUNCTION federation.instance_stopped(p_instance text) IS 'A gateway instance stopped on purpose (its workers, as they shut down): it is gone at once, not after its TTL.';
 
 --
+-- Name: job_actor(); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.job_actor() RETURNS text
+    LANGUAGE sql STABLE
+    AS $$ SELECT left(coalesce(nullif(current_setting('fedgate.actor', true), ''), session_user::text), 255) $$;
+
+ALTER FUNCTION federation.job_actor() OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION job_actor(); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.job_actor() IS 'Who starts a job: the fedgate.actor setting the CLI and the admin API give (cli:user@host, operator:<token sub>), else the database login (psql).';
+
+--
+-- Name: move_job(bigint); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.move_job(p_move bigint) RETURNS federation.jobs
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_row federation.jobs;
+BEGIN
+    SELECT * INTO v_row FROM federation.jobs j WHERE j.move_id = p_move;
+    IF NOT FOUND THEN
+        IF NOT EXISTS (SELECT 1 FROM federation.tenant_moves m WHERE m.move_id = p_move) THEN
+            RAISE EXCEPTION 'no move %', p_move USING ERRCODE = 'FG404';
+        END IF;
+        RAISE EXCEPTION 'move % has no job', p_move USING ERRCODE = 'FG409';
+    END IF;
+    RETURN v_row;
+END
+$$;
+
+ALTER FUNCTION federation.move_job(p_move bigint) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION move_job(p_move bigint); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.move_job(p_move bigint) IS 'The job that drives a move. FG404 no such move.';
+
+--
 -- Name: move_source(uuid); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
 --
 
@@ -1863,6 +2123,25 @@ ALTER FUNCTION federation.place_tenant(p_tenant uuid, p_region text) OWNER TO fe
 --
 
 COMMENT ON FUNCTION federation.place_tenant(p_tenant uuid, p_region text) IS 'Places a registered tenant on an active node of a region (weighted rendezvous on placement_weight, deterministic) and writes its map row and primary routing rule. FG001 unknown region, FG002 no active node, FG003 already placed, FG409 the tenant''s data is on the default node (a move, not a placement).';
+
+--
+-- Name: record_move_object(bigint, text, text, text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.record_move_object(p_move bigint, p_node text, p_kind text, p_name text) RETURNS void
+    LANGUAGE sql
+    AS $$
+    INSERT INTO federation.move_objects AS o (move_id, node_id, kind, name) VALUES (p_move, p_node, p_kind, p_name)
+    ON CONFLICT (move_id, node_id, kind) DO UPDATE SET name = EXCLUDED.name, dropped_at = NULL;
+$$;
+
+ALTER FUNCTION federation.record_move_object(p_move bigint, p_node text, p_kind text, p_name text) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION record_move_object(p_move bigint, p_node text, p_kind text, p_name text); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.record_move_object(p_move bigint, p_node text, p_kind text, p_name text) IS 'A move is about to make an object (publication, slot, subscription, copy) on a node: recorded first, so whoever ends the move drops it.';
 
 --
 -- Name: tenant_registry; Type: TABLE; Schema: federation; Owner: fedgate_owner
@@ -1998,6 +2277,45 @@ ALTER FUNCTION federation.registration_json(p_row federation.tenant_registry, p_
 COMMENT ON FUNCTION federation.registration_json(p_row federation.tenant_registry, p_replayed boolean) IS 'What the gateway needs of a registration: {tenantId, region, status, replayed, nodeId} (the mapped node, else default).';
 
 --
+-- Name: release_job(bigint, text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.release_job(p_job bigint, p_owner text) RETURNS boolean
+    LANGUAGE sql
+    AS $$
+    WITH released AS (
+        UPDATE federation.jobs j SET state = 'pending', owner = NULL, owner_instance = NULL, lease_until = NULL,
+                                     not_before = now(), updated_at = now()
+        WHERE j.owner = p_owner AND j.state = 'running' AND (p_job IS NULL OR j.job_id = p_job)
+        RETURNING 1)
+    SELECT count(*) > 0 FROM released;
+$$;
+
+ALTER FUNCTION federation.release_job(p_job bigint, p_owner text) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION release_job(p_job bigint, p_owner text); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.release_job(p_job bigint, p_owner text) IS 'Hands a job back (NULL: every job of the owner): pending and claimable at once, not after its lease.';
+
+--
+-- Name: release_jobs(text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.release_jobs(p_owner text) RETURNS boolean
+    LANGUAGE sql
+    AS $$ SELECT federation.release_job(NULL, p_owner) $$;
+
+ALTER FUNCTION federation.release_jobs(p_owner text) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION release_jobs(p_owner text); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.release_jobs(p_owner text) IS 'Hands back every job a driver holds (a gateway stopping, a CLI interrupted): the fleet takes them on at once.';
+
+--
 -- Name: remove_replica(text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
 --
 
@@ -2054,6 +2372,26 @@ ALTER FUNCTION federation.rendezvous_score(p_tenant uuid, p_region text, p_node 
 --
 
 COMMENT ON FUNCTION federation.rendezvous_score(p_tenant uuid, p_region text, p_node text, p_weight integer) IS 'Weighted rendezvous (highest random weight) score: weight / -ln(u), u uniform in (0,1) from a 53-bit hash of tenant/region/node. The highest score wins; shares follow the weights and removing a node moves only its tenants.';
+
+--
+-- Name: renew_jobs(text, interval); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.renew_jobs(p_owner text, p_lease interval) RETURNS SETOF bigint
+    LANGUAGE sql
+    AS $$
+    UPDATE federation.jobs j SET lease_until = now() + p_lease
+    WHERE j.owner = p_owner AND j.state = 'running'
+    RETURNING j.job_id;
+$$;
+
+ALTER FUNCTION federation.renew_jobs(p_owner text, p_lease interval) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION renew_jobs(p_owner text, p_lease interval); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.renew_jobs(p_owner text, p_lease interval) IS 'A driver''s heartbeat: its running jobs'' leases renewed; the ids it still holds (one missing was taken over or ended: stop driving it).';
 
 --
 -- Name: federation_node_health; Type: TABLE; Schema: federation; Owner: fedgate_owner
@@ -2190,6 +2528,42 @@ ALTER FUNCTION federation.report_tenant_stats(p_rows jsonb) OWNER TO fedgate_own
 COMMENT ON FUNCTION federation.report_tenant_stats(p_rows jsonb) IS 'Adds one gateway worker''s batch ([{tenant, node, requests, errors, total_ms, max_ms}]) to the current minute; drops minutes older than a day. Returns the rows written.';
 
 --
+-- Name: requeue_job(bigint); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.requeue_job(p_job bigint) RETURNS federation.jobs
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_row federation.jobs;
+BEGIN
+    UPDATE federation.jobs j SET state = 'pending', attempts = 0, step = NULL, not_before = now(),
+                                 finished_at = NULL, updated_at = now()
+    WHERE j.job_id = p_job AND j.state = 'failed'
+      AND (j.move_id IS NULL OR EXISTS (SELECT 1 FROM federation.tenant_moves m WHERE m.move_id = j.move_id
+                                        AND m.state NOT IN ('done', 'aborted', 'failed')))
+    RETURNING * INTO v_row;
+    IF NOT FOUND THEN
+        SELECT * INTO v_row FROM federation.jobs j WHERE j.job_id = p_job;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'no job %', p_job USING ERRCODE = 'FG404';
+        ELSIF v_row.state NOT IN ('pending', 'running') THEN
+            RAISE EXCEPTION 'job % is %: nothing to resume', p_job, v_row.state USING ERRCODE = 'FG409';
+        END IF;
+    END IF;
+    RETURN v_row;
+END
+$$;
+
+ALTER FUNCTION federation.requeue_job(p_job bigint) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION requeue_job(p_job bigint); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.requeue_job(p_job bigint) IS 'Resumes a job: a failed one whose work is still open is pending again with its attempts reset; a pending or running one is left as it is. FG409 for one that ended for good.';
+
+--
 -- Name: resolve_node(uuid, text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
 --
 
@@ -2258,6 +2632,43 @@ ALTER FUNCTION federation.resolve_node_full(p_tenant uuid, p_region text) OWNER 
 --
 
 COMMENT ON FUNCTION federation.resolve_node_full(p_tenant uuid, p_region text) IS 'resolve_node the long way: the first serving candidate of route_candidates. resolve_node takes it when no fast path applies (a failover); pgTAP checks that both always agree.';
+
+--
+-- Name: retry_job(bigint, text, text, text, integer, interval); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.retry_job(p_job bigint, p_owner text, p_step text, p_error text, p_attempts integer, p_backoff interval) RETURNS federation.jobs
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_row federation.jobs;
+BEGIN
+    UPDATE federation.jobs j SET
+        attempts = CASE WHEN j.step IS NOT DISTINCT FROM p_step THEN j.attempts + 1 ELSE 1 END,
+        step = p_step, last_error = left(p_error, 4000), updated_at = now()
+    WHERE j.job_id = p_job AND j.owner = p_owner AND j.state = 'running'
+    RETURNING * INTO v_row;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'job % is not driven by %', p_job, p_owner USING ERRCODE = 'FG409';
+    END IF;
+    UPDATE federation.jobs j SET
+        state = CASE WHEN j.attempts >= p_attempts THEN 'failed' ELSE 'pending' END,
+        finished_at = CASE WHEN j.attempts >= p_attempts THEN now() END,
+        owner = NULL, owner_instance = NULL, lease_until = NULL,
+        not_before = now() + least(p_backoff * power(2, j.attempts - 1), interval '5 minutes')
+    WHERE j.job_id = p_job
+    RETURNING * INTO v_row;
+    RETURN v_row;
+END
+$$;
+
+ALTER FUNCTION federation.retry_job(p_job bigint, p_owner text, p_step text, p_error text, p_attempts integer, p_backoff interval) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION retry_job(p_job bigint, p_owner text, p_step text, p_error text, p_attempts integer, p_backoff interval); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.retry_job(p_job bigint, p_owner text, p_step text, p_error text, p_attempts integer, p_backoff interval) IS 'A driver''s attempt failed at a step: counted (the count starts again at a new step); pending again after p_backoff doubled per attempt (at most 5 minutes), or failed with its error once p_attempts failures at one step were counted.';
 
 --
 -- Name: route_candidates(uuid, text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
@@ -2441,10 +2852,51 @@ ALTER FUNCTION federation.stale_registrations(p_older_than interval) OWNER TO fe
 COMMENT ON FUNCTION federation.stale_registrations(p_older_than interval) IS 'Registrations still provisioning after p_older_than (at most 1,000, oldest first), each with the node that was to hold its row (the mapped node, else default).';
 
 --
--- Name: start_move(uuid, text, boolean); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+-- Name: start_drain(text, integer); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
 --
 
-CREATE FUNCTION federation.start_move(p_tenant uuid, p_target text, p_keep_source boolean DEFAULT false) RETURNS federation.tenant_moves
+CREATE FUNCTION federation.start_drain(p_node text, p_parallel integer DEFAULT 1) RETURNS federation.jobs
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_stranded uuid[];
+    v_count integer;
+BEGIN
+    IF p_parallel IS NULL OR p_parallel NOT BETWEEN 1 AND 16 THEN
+        RAISE EXCEPTION 'a drain moves 1 to 16 tenants at once, not %', p_parallel USING ERRCODE = 'FG400';
+    END IF;
+    PERFORM federation.set_node_status(p_node, 'draining');
+    SELECT array_agg(d.tenant_id ORDER BY d.tenant_id) FILTER (WHERE d.target_node IS NULL), count(*)
+    INTO v_stranded, v_count FROM federation.drain_plan(p_node) d;
+    IF v_stranded IS NOT NULL THEN
+        RAISE EXCEPTION '% tenants of % have no other active node in their region (first: %)',
+            cardinality(v_stranded), p_node, v_stranded[1]
+            USING ERRCODE = 'FG409', DETAIL = array_to_string(v_stranded[1:20], ','),
+                  HINT = 'add a node to their region, then drain again';
+    END IF;
+    BEGIN
+        RETURN federation.enqueue_job('drain', format('drain %s: %s tenants', p_node, v_count), NULL, p_node,
+                                      jsonb_build_object('parallel', p_parallel));
+    EXCEPTION WHEN unique_violation THEN
+        RAISE EXCEPTION 'node % is already being drained', p_node USING ERRCODE = 'FG409',
+            HINT = 'SELECT * FROM federation_jobs WHERE kind = ''drain''';
+    END;
+END
+$$;
+
+ALTER FUNCTION federation.start_drain(p_node text, p_parallel integer) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION start_drain(p_node text, p_parallel integer); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.start_drain(p_node text, p_parallel integer) IS 'A node goes draining (it serves, takes no new tenant) and a drain job is recorded: its driver moves each tenant to an active node of its region, p_parallel at once. FG409 when a tenant has nowhere to go (DETAIL: up to 20 of them) or a drain of the node is open.';
+
+--
+-- Name: start_move(uuid, text, boolean, bigint); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.start_move(p_tenant uuid, p_target text, p_keep_source boolean DEFAULT false, p_parent bigint DEFAULT NULL::bigint) RETURNS federation.tenant_moves
     LANGUAGE plpgsql
     AS $$
 DECLARE
@@ -2475,17 +2927,19 @@ BEGIN
         RAISE EXCEPTION 'tenant % already has a move in progress', p_tenant USING ERRCODE = 'FG409',
             HINT = 'SELECT * FROM federation_moves WHERE tenant_id = ... ; resume or abort it';
     END;
+    PERFORM federation.enqueue_job('move', format('move %s: tenant %s to %s', v_row.move_id, p_tenant, p_target),
+                                   v_row.move_id, NULL, '{}'::jsonb, p_parent);
     RETURN v_row;
 END
 $$;
 
-ALTER FUNCTION federation.start_move(p_tenant uuid, p_target text, p_keep_source boolean) OWNER TO fedgate_owner;
+ALTER FUNCTION federation.start_move(p_tenant uuid, p_target text, p_keep_source boolean, p_parent bigint) OWNER TO fedgate_owner;
 
 --
--- Name: FUNCTION start_move(p_tenant uuid, p_target text, p_keep_source boolean); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+-- Name: FUNCTION start_move(p_tenant uuid, p_target text, p_keep_source boolean, p_parent bigint); Type: COMMENT; Schema: federation; Owner: fedgate_owner
 --
 
-COMMENT ON FUNCTION federation.start_move(p_tenant uuid, p_target text, p_keep_source boolean) IS 'Opens a move of a tenant from the node its data is on (mapped primary, else default) to an active target (state copying). FG404 unknown tenant or node, FG409 provisioning tenant, inactive target, same node, or a move already open.';
+COMMENT ON FUNCTION federation.start_move(p_tenant uuid, p_target text, p_keep_source boolean, p_parent bigint) IS 'Opens a move of a tenant from the node its data is on (mapped primary, else default) to an active target (state copying) and records its job (a drain''s move: p_parent, the drain''s job), which any live gateway drives. FG404 unknown tenant or node, FG409 provisioning tenant, inactive target, same node, or a move already open.';
 
 --
 -- Name: stop_move(bigint, text, text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
@@ -2548,6 +3002,7 @@ BEGIN
     VALUES (v_row.tenant_id, v_region, v_row.target_node, true, 100)
     ON CONFLICT (tenant_id, region, node_id) DO UPDATE SET is_primary = true;
     UPDATE federation.tenant_registry SET region = v_region, updated_at = now() WHERE id = v_row.tenant_id;
+    DELETE FROM federation.move_objects o WHERE o.move_id = p_move AND o.kind = 'copy';  -- the tenant's home now
     UPDATE federation.tenant_moves m SET switched = true, state = 'cleanup', fenced_at = NULL, updated_at = now()
     WHERE m.move_id = p_move
     RETURNING * INTO v_row;
@@ -4017,6 +4472,88 @@ ALTER TABLE federation.federation_gateways OWNER TO fedgate_owner;
 COMMENT ON VIEW federation.federation_gateways IS 'The fleet''s gateway instances: host, pid, version, workers, started, last seen, and alive (seen within its TTL and not stopped) with its state: alive, gone (not seen for its TTL) or stopped; what fedgate gateway list, GET /admin/v1/gateways and the status page show.';
 
 --
+-- Name: move_objects; Type: TABLE; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE TABLE federation.move_objects (
+    move_id bigint NOT NULL,
+    node_id text NOT NULL,
+    kind text NOT NULL,
+    name text NOT NULL,
+    recorded_at timestamp with time zone DEFAULT now() NOT NULL,
+    dropped_at timestamp with time zone,
+    CONSTRAINT move_objects_kind_check CHECK ((kind = ANY (ARRAY['publication'::text, 'slot'::text, 'subscription'::text, 'copy'::text]))),
+    CONSTRAINT move_objects_name_check CHECK (((length(name) >= 1) AND (length(name) <= 255))),
+    CONSTRAINT move_objects_node_id_check CHECK (((length(node_id) >= 1) AND (length(node_id) <= 255)))
+);
+
+ALTER TABLE federation.move_objects OWNER TO fedgate_owner;
+
+--
+-- Name: TABLE move_objects; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON TABLE federation.move_objects IS 'What a move makes on its nodes (publication and slot on the source, subscription and the tenant''s copied rows on the target), recorded before it is made and marked when dropped: abort and cleanup drop what is recorded.';
+
+--
+-- Name: federation_jobs; Type: VIEW; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE VIEW federation.federation_jobs AS
+ SELECT j.job_id,
+    j.kind,
+    j.subject,
+    j.state,
+    j.move_id,
+    j.node_id,
+    j.parent_id,
+    j.owner,
+    j.owner_instance,
+    j.lease_until,
+    ((j.state = 'running'::text) AND (j.lease_until >= now())) AS held,
+    j.attempts,
+    j.step,
+    j.last_error,
+    j.not_before,
+    j.created_by,
+    j.created_at AS created,
+    j.started_at AS started,
+    j.finished_at AS finished,
+    ( SELECT COALESCE(jsonb_agg(jsonb_build_object('node', o.node_id, 'kind', o.kind, 'name', o.name) ORDER BY o.node_id, o.kind), '[]'::jsonb) AS "coalesce"
+           FROM federation.move_objects o
+          WHERE ((o.move_id = j.move_id) AND (o.dropped_at IS NULL))) AS objects
+   FROM federation.jobs j;
+
+ALTER TABLE federation.federation_jobs OWNER TO fedgate_owner;
+
+--
+-- Name: VIEW federation_jobs; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON VIEW federation.federation_jobs IS 'Every job (moves, drains): kind, subject, state, its driver (owner, instance) and whether its lease holds, attempts at the step that last failed with the error, who created it, and the objects its move has on the nodes now; what fedgate job list and GET /admin/v1/jobs show.';
+
+--
+-- Name: federation_move_objects; Type: VIEW; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE VIEW federation.federation_move_objects AS
+ SELECT o.move_id,
+    o.node_id,
+    o.kind,
+    o.name,
+    o.recorded_at AS recorded,
+    o.dropped_at AS dropped
+   FROM federation.move_objects o;
+
+ALTER TABLE federation.federation_move_objects OWNER TO fedgate_owner;
+
+--
+-- Name: VIEW federation_move_objects; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON VIEW federation.federation_move_objects IS 'What each move made on its nodes (publication, slot, subscription, the target''s copy), when it was recorded (before it was made) and dropped.';
+
+--
 -- Name: federation_moves; Type: VIEW; Schema: federation; Owner: fedgate_owner
 --
 
@@ -4354,6 +4891,19 @@ ALTER TABLE federation.federation_tenant_stats OWNER TO fedgate_owner;
 --
 
 COMMENT ON VIEW federation.federation_tenant_stats IS 'The busiest tenants per node (rank_on_node 1 first, by the last 10 minutes): requests over the last minute, 10 minutes, hour and day, errors, mean and worst latency (ms) over the hour, as the gateways reported them.';
+
+--
+-- Name: jobs_job_id_seq; Type: SEQUENCE; Schema: federation; Owner: fedgate_owner
+--
+
+ALTER TABLE federation.jobs ALTER COLUMN job_id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME federation.jobs_job_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
 
 --
 -- Name: regions; Type: TABLE; Schema: federation; Owner: fedgate_owner
@@ -4761,6 +5311,27 @@ ALTER TABLE ONLY federation.gateway_instances
     ADD CONSTRAINT gateway_instances_pkey PRIMARY KEY (instance_id);
 
 --
+-- Name: jobs jobs_move_id_key; Type: CONSTRAINT; Schema: federation; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY federation.jobs
+    ADD CONSTRAINT jobs_move_id_key UNIQUE (move_id);
+
+--
+-- Name: jobs jobs_pkey; Type: CONSTRAINT; Schema: federation; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY federation.jobs
+    ADD CONSTRAINT jobs_pkey PRIMARY KEY (job_id);
+
+--
+-- Name: move_objects move_objects_pkey; Type: CONSTRAINT; Schema: federation; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY federation.move_objects
+    ADD CONSTRAINT move_objects_pkey PRIMARY KEY (move_id, node_id, kind);
+
+--
 -- Name: regions regions_pkey; Type: CONSTRAINT; Schema: federation; Owner: fedgate_owner
 --
 
@@ -4954,6 +5525,30 @@ CREATE INDEX federation_routing_rank_idx ON federation.federation_routing USING 
 --
 
 CREATE INDEX gateway_instances_seen_idx ON federation.gateway_instances USING btree (last_seen_at);
+
+--
+-- Name: jobs_one_open_drain; Type: INDEX; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE UNIQUE INDEX jobs_one_open_drain ON federation.jobs USING btree (node_id) WHERE ((kind = 'drain'::text) AND (state = ANY (ARRAY['pending'::text, 'running'::text])));
+
+--
+-- Name: jobs_open; Type: INDEX; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE INDEX jobs_open ON federation.jobs USING btree (not_before, job_id) WHERE (state = ANY (ARRAY['pending'::text, 'running'::text]));
+
+--
+-- Name: jobs_owner; Type: INDEX; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE INDEX jobs_owner ON federation.jobs USING btree (owner) WHERE (state = 'running'::text);
+
+--
+-- Name: jobs_parent; Type: INDEX; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE INDEX jobs_parent ON federation.jobs USING btree (parent_id) WHERE (parent_id IS NOT NULL);
 
 --
 -- Name: tenant_federation_map_node_idx; Type: INDEX; Schema: federation; Owner: fedgate_owner
@@ -5234,6 +5829,34 @@ ALTER TABLE ONLY federation.federation_routing
 
 ALTER TABLE ONLY federation.federation_routing
     ADD CONSTRAINT federation_routing_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES federation.tenant_registry(id) ON DELETE CASCADE;
+
+--
+-- Name: jobs jobs_move_id_fkey; Type: FK CONSTRAINT; Schema: federation; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY federation.jobs
+    ADD CONSTRAINT jobs_move_id_fkey FOREIGN KEY (move_id) REFERENCES federation.tenant_moves(move_id) ON DELETE CASCADE;
+
+--
+-- Name: jobs jobs_node_id_fkey; Type: FK CONSTRAINT; Schema: federation; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY federation.jobs
+    ADD CONSTRAINT jobs_node_id_fkey FOREIGN KEY (node_id) REFERENCES federation.federation_nodes(node_id) ON UPDATE CASCADE ON DELETE CASCADE;
+
+--
+-- Name: jobs jobs_parent_id_fkey; Type: FK CONSTRAINT; Schema: federation; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY federation.jobs
+    ADD CONSTRAINT jobs_parent_id_fkey FOREIGN KEY (parent_id) REFERENCES federation.jobs(job_id) ON DELETE CASCADE;
+
+--
+-- Name: move_objects move_objects_move_id_fkey; Type: FK CONSTRAINT; Schema: federation; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY federation.move_objects
+    ADD CONSTRAINT move_objects_move_id_fkey FOREIGN KEY (move_id) REFERENCES federation.tenant_moves(move_id) ON DELETE CASCADE;
 
 --
 -- Name: tenant_federation_map tenant_federation_map_primary_node_id_fkey; Type: FK CONSTRAINT; Schema: federation; Owner: fedgate_owner
@@ -5750,6 +6373,29 @@ GRANT ALL ON FUNCTION federation.advance_move(p_move bigint, p_from text, p_to t
 GRANT ALL ON FUNCTION federation.advance_move(p_move bigint, p_from text, p_to text, p_progress jsonb) TO fedgate_operator;
 
 --
+-- Name: TABLE jobs; Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+GRANT SELECT ON TABLE federation.jobs TO fedgate_catalog;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE federation.jobs TO fedgate_operator;
+
+--
+-- Name: FUNCTION claim_job(p_job bigint, p_owner text, p_instance text, p_lease interval); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.claim_job(p_job bigint, p_owner text, p_instance text, p_lease interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.claim_job(p_job bigint, p_owner text, p_instance text, p_lease interval) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.claim_job(p_job bigint, p_owner text, p_instance text, p_lease interval) TO fedgate_operator;
+
+--
+-- Name: FUNCTION claim_jobs(p_owner text, p_instance text, p_most integer, p_lease interval); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.claim_jobs(p_owner text, p_instance text, p_most integer, p_lease interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.claim_jobs(p_owner text, p_instance text, p_most integer, p_lease interval) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.claim_jobs(p_owner text, p_instance text, p_most integer, p_lease interval) TO fedgate_operator;
+
+--
 -- Name: FUNCTION count_enrollment_failure(p_addr text, OUT failures integer, OUT lim integer); Type: ACL; Schema: federation; Owner: fedgate_owner
 --
 
@@ -5772,6 +6418,22 @@ GRANT ALL ON FUNCTION federation.derive_top_routes() TO fedgate_operator;
 REVOKE ALL ON FUNCTION federation.drain_plan(p_node text) FROM PUBLIC;
 GRANT ALL ON FUNCTION federation.drain_plan(p_node text) TO fedgate_catalog;
 GRANT ALL ON FUNCTION federation.drain_plan(p_node text) TO fedgate_operator;
+
+--
+-- Name: FUNCTION drop_move_object(p_move bigint, p_node text, p_kind text); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.drop_move_object(p_move bigint, p_node text, p_kind text) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.drop_move_object(p_move bigint, p_node text, p_kind text) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.drop_move_object(p_move bigint, p_node text, p_kind text) TO fedgate_operator;
+
+--
+-- Name: FUNCTION enqueue_job(p_kind text, p_subject text, p_move bigint, p_node text, p_params jsonb, p_parent bigint); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.enqueue_job(p_kind text, p_subject text, p_move bigint, p_node text, p_params jsonb, p_parent bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.enqueue_job(p_kind text, p_subject text, p_move bigint, p_node text, p_params jsonb, p_parent bigint) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.enqueue_job(p_kind text, p_subject text, p_move bigint, p_node text, p_params jsonb, p_parent bigint) TO fedgate_operator;
 
 --
 -- Name: FUNCTION explain_route(p_tenant uuid, p_region text); Type: ACL; Schema: federation; Owner: fedgate_owner
@@ -5838,6 +6500,14 @@ GRANT ALL ON FUNCTION federation.fence_move(p_move bigint) TO fedgate_catalog;
 GRANT ALL ON FUNCTION federation.fence_move(p_move bigint) TO fedgate_operator;
 
 --
+-- Name: FUNCTION finish_job(p_job bigint, p_owner text, p_state text, p_error text); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.finish_job(p_job bigint, p_owner text, p_state text, p_error text) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.finish_job(p_job bigint, p_owner text, p_state text, p_error text) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.finish_job(p_job bigint, p_owner text, p_state text, p_error text) TO fedgate_operator;
+
+--
 -- Name: FUNCTION guard_federation_node(); Type: ACL; Schema: federation; Owner: fedgate_owner
 --
 
@@ -5878,6 +6548,22 @@ GRANT ALL ON FUNCTION federation.instance_stopped(p_instance text) TO fedgate_ca
 GRANT ALL ON FUNCTION federation.instance_stopped(p_instance text) TO fedgate_operator;
 
 --
+-- Name: FUNCTION job_actor(); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.job_actor() FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.job_actor() TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.job_actor() TO fedgate_operator;
+
+--
+-- Name: FUNCTION move_job(p_move bigint); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.move_job(p_move bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.move_job(p_move bigint) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.move_job(p_move bigint) TO fedgate_operator;
+
+--
 -- Name: FUNCTION move_source(p_tenant uuid); Type: ACL; Schema: federation; Owner: fedgate_owner
 --
 
@@ -5900,6 +6586,14 @@ GRANT ALL ON FUNCTION federation.node_serving(p_status text, p_unhealthy_checked
 REVOKE ALL ON FUNCTION federation.place_tenant(p_tenant uuid, p_region text) FROM PUBLIC;
 GRANT ALL ON FUNCTION federation.place_tenant(p_tenant uuid, p_region text) TO fedgate_catalog;
 GRANT ALL ON FUNCTION federation.place_tenant(p_tenant uuid, p_region text) TO fedgate_operator;
+
+--
+-- Name: FUNCTION record_move_object(p_move bigint, p_node text, p_kind text, p_name text); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.record_move_object(p_move bigint, p_node text, p_kind text, p_name text) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.record_move_object(p_move bigint, p_node text, p_kind text, p_name text) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.record_move_object(p_move bigint, p_node text, p_kind text, p_name text) TO fedgate_operator;
 
 --
 -- Name: TABLE tenant_registry; Type: ACL; Schema: federation; Owner: fedgate_owner
@@ -5925,6 +6619,22 @@ GRANT ALL ON FUNCTION federation.registration_json(p_row federation.tenant_regis
 GRANT ALL ON FUNCTION federation.registration_json(p_row federation.tenant_registry, p_replayed boolean) TO fedgate_operator;
 
 --
+-- Name: FUNCTION release_job(p_job bigint, p_owner text); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.release_job(p_job bigint, p_owner text) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.release_job(p_job bigint, p_owner text) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.release_job(p_job bigint, p_owner text) TO fedgate_operator;
+
+--
+-- Name: FUNCTION release_jobs(p_owner text); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.release_jobs(p_owner text) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.release_jobs(p_owner text) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.release_jobs(p_owner text) TO fedgate_operator;
+
+--
 -- Name: FUNCTION remove_replica(p_replica_id text); Type: ACL; Schema: federation; Owner: fedgate_owner
 --
 
@@ -5947,6 +6657,14 @@ GRANT ALL ON FUNCTION federation.remove_route(p_tenant uuid, p_region text, p_no
 REVOKE ALL ON FUNCTION federation.rendezvous_score(p_tenant uuid, p_region text, p_node text, p_weight integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION federation.rendezvous_score(p_tenant uuid, p_region text, p_node text, p_weight integer) TO fedgate_catalog;
 GRANT ALL ON FUNCTION federation.rendezvous_score(p_tenant uuid, p_region text, p_node text, p_weight integer) TO fedgate_operator;
+
+--
+-- Name: FUNCTION renew_jobs(p_owner text, p_lease interval); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.renew_jobs(p_owner text, p_lease interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.renew_jobs(p_owner text, p_lease interval) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.renew_jobs(p_owner text, p_lease interval) TO fedgate_operator;
 
 --
 -- Name: TABLE federation_node_health; Type: ACL; Schema: federation; Owner: fedgate_owner
@@ -5980,6 +6698,14 @@ GRANT ALL ON FUNCTION federation.report_tenant_stats(p_rows jsonb) TO fedgate_ca
 GRANT ALL ON FUNCTION federation.report_tenant_stats(p_rows jsonb) TO fedgate_operator;
 
 --
+-- Name: FUNCTION requeue_job(p_job bigint); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.requeue_job(p_job bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.requeue_job(p_job bigint) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.requeue_job(p_job bigint) TO fedgate_operator;
+
+--
 -- Name: FUNCTION resolve_node(p_tenant uuid, p_region text); Type: ACL; Schema: federation; Owner: fedgate_owner
 --
 
@@ -5994,6 +6720,14 @@ GRANT ALL ON FUNCTION federation.resolve_node(p_tenant uuid, p_region text) TO f
 REVOKE ALL ON FUNCTION federation.resolve_node_full(p_tenant uuid, p_region text) FROM PUBLIC;
 GRANT ALL ON FUNCTION federation.resolve_node_full(p_tenant uuid, p_region text) TO fedgate_catalog;
 GRANT ALL ON FUNCTION federation.resolve_node_full(p_tenant uuid, p_region text) TO fedgate_operator;
+
+--
+-- Name: FUNCTION retry_job(p_job bigint, p_owner text, p_step text, p_error text, p_attempts integer, p_backoff interval); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.retry_job(p_job bigint, p_owner text, p_step text, p_error text, p_attempts integer, p_backoff interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.retry_job(p_job bigint, p_owner text, p_step text, p_error text, p_attempts integer, p_backoff interval) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.retry_job(p_job bigint, p_owner text, p_step text, p_error text, p_attempts integer, p_backoff interval) TO fedgate_operator;
 
 --
 -- Name: FUNCTION route_candidates(p_tenant uuid, p_region text); Type: ACL; Schema: federation; Owner: fedgate_owner
@@ -6036,12 +6770,20 @@ GRANT ALL ON FUNCTION federation.stale_registrations(p_older_than interval) TO f
 GRANT ALL ON FUNCTION federation.stale_registrations(p_older_than interval) TO fedgate_operator;
 
 --
--- Name: FUNCTION start_move(p_tenant uuid, p_target text, p_keep_source boolean); Type: ACL; Schema: federation; Owner: fedgate_owner
+-- Name: FUNCTION start_drain(p_node text, p_parallel integer); Type: ACL; Schema: federation; Owner: fedgate_owner
 --
 
-REVOKE ALL ON FUNCTION federation.start_move(p_tenant uuid, p_target text, p_keep_source boolean) FROM PUBLIC;
-GRANT ALL ON FUNCTION federation.start_move(p_tenant uuid, p_target text, p_keep_source boolean) TO fedgate_catalog;
-GRANT ALL ON FUNCTION federation.start_move(p_tenant uuid, p_target text, p_keep_source boolean) TO fedgate_operator;
+REVOKE ALL ON FUNCTION federation.start_drain(p_node text, p_parallel integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.start_drain(p_node text, p_parallel integer) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.start_drain(p_node text, p_parallel integer) TO fedgate_operator;
+
+--
+-- Name: FUNCTION start_move(p_tenant uuid, p_target text, p_keep_source boolean, p_parent bigint); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.start_move(p_tenant uuid, p_target text, p_keep_source boolean, p_parent bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.start_move(p_tenant uuid, p_target text, p_keep_source boolean, p_parent bigint) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.start_move(p_tenant uuid, p_target text, p_keep_source boolean, p_parent bigint) TO fedgate_operator;
 
 --
 -- Name: FUNCTION stop_move(p_move bigint, p_state text, p_error text); Type: ACL; Schema: federation; Owner: fedgate_owner
@@ -6361,6 +7103,27 @@ GRANT SELECT ON TABLE federation.federation_gateways TO fedgate_catalog;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE federation.federation_gateways TO fedgate_operator;
 
 --
+-- Name: TABLE move_objects; Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+GRANT SELECT ON TABLE federation.move_objects TO fedgate_catalog;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE federation.move_objects TO fedgate_operator;
+
+--
+-- Name: TABLE federation_jobs; Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+GRANT SELECT ON TABLE federation.federation_jobs TO fedgate_catalog;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE federation.federation_jobs TO fedgate_operator;
+
+--
+-- Name: TABLE federation_move_objects; Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+GRANT SELECT ON TABLE federation.federation_move_objects TO fedgate_catalog;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE federation.federation_move_objects TO fedgate_operator;
+
+--
 -- Name: TABLE federation_moves; Type: ACL; Schema: federation; Owner: fedgate_owner
 --
 
@@ -6470,6 +7233,12 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE federation.tenant_request_stats TO fe
 
 GRANT SELECT ON TABLE federation.federation_tenant_stats TO fedgate_catalog;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE federation.federation_tenant_stats TO fedgate_operator;
+
+--
+-- Name: SEQUENCE jobs_job_id_seq; Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+GRANT SELECT,USAGE ON SEQUENCE federation.jobs_job_id_seq TO fedgate_operator;
 
 --
 -- Name: TABLE regions; Type: ACL; Schema: federation; Owner: fedgate_owner

@@ -62,6 +62,11 @@ class _Ended(Exception):
     """Someone else ended the move (an operator aborted it) while this mover drove it."""
 
 
+class Interrupted(Exception):
+    """This mover was told to stop (its job's lease is lost, its gateway stops): the move stays where the
+    catalog says, for the job's next driver."""
+
+
 @dataclass(frozen=True)
 class Move:
     move_id: int
@@ -80,9 +85,11 @@ class Move:
 
 class Mover:
     def __init__(self, connector: Connector, *, progress: Progress | None = None, catch_up_bytes: int = 64 * 1024,
-                 step_timeout: float = 600.0, verify_timeout: float = 10.0) -> None:
+                 step_timeout: float = 600.0, verify_timeout: float = 10.0,
+                 should_stop: Callable[[], bool] | None = None) -> None:
         self.connector = connector
         self.progress = progress or (lambda state, figures: None)
+        self.should_stop = should_stop or (lambda: False)
         self.catch_up_bytes = catch_up_bytes
         self.step_timeout = step_timeout
         self.verify_timeout = verify_timeout
@@ -102,7 +109,10 @@ class Mover:
         return Move(int(row[0]), row[1], row[2], row[3], row[4], row[5], row[6])
 
     # -- the move --------------------------------------------------------------
-    def start(self, tenant: UUID, target: str, keep_source: bool = False) -> Move:
+    def start(self, tenant: UUID, target: str, keep_source: bool = False, parent: int | None = None,
+              then: Callable[[psycopg.Connection[Any], int], Any] | None = None) -> Move:
+        """Open a move (and its job, the catalog's start_move); ``then`` runs in the same transaction (a
+        driver claims the job there, so no other driver sees it unclaimed)."""
         with self._control() as conn:
             source = conn.execute(QUERIES["move_source"], (tenant,)).fetchone()
         assert source is not None
@@ -110,9 +120,11 @@ class Mover:
             level = wal_level_problem(conn)
         if level:
             raise MoveError(f"node {source[0]} {level}: a move's source needs it")
-        with self._control() as conn:
-            row = conn.execute(QUERIES["start_move"], (tenant, target, keep_source)).fetchone()
-        assert row is not None
+        with self._control() as conn, conn.transaction():
+            row = conn.execute(QUERIES["start_move"], (tenant, target, keep_source, parent)).fetchone()
+            assert row is not None
+            if then is not None:
+                then(conn, int(row[0]))
         return self.load(int(row[0]))
 
     def run(self, move_id: int) -> dict[str, Any]:
@@ -123,6 +135,11 @@ class Mover:
         while True:
             move = self.load(move_id)
             if move.state in ("done", "aborted", "failed"):
+                if self._objects(move):  # ended by someone who did not drop what it made (psql's abort_move)
+                    if move.state == "done":
+                        self._drop_replication(move)
+                    else:
+                        self._tidy(move)
                 return self.figures(move_id)
             try:
                 steps[move.state](move)
@@ -131,15 +148,36 @@ class Mover:
             except Exception as exc:
                 # Aborted under this mover (the CLI or the admin API, meanwhile): what this mover may have
                 # created since the abort's own cleanup goes too. Its own failures are raised as they are.
-                if not isinstance(exc, _Ended) and self.load(move_id).state != "aborted":
+                if isinstance(exc, Interrupted) or (not isinstance(exc, _Ended)
+                                                    and self.load(move_id).state != "aborted"):
                     raise
                 self._tidy(move)
                 return self.figures(move_id)
 
     def _still_open(self, move: Move) -> None:
-        """Raise _Ended when the move was ended meanwhile (its polling loops ask once a round)."""
+        """Raise _Ended when the move was ended meanwhile, Interrupted when this mover is told to stop (its
+        polling loops ask once a round)."""
+        if self.should_stop():
+            raise Interrupted
         if self.load(move.move_id).state in ("aborted", "failed"):
             raise _Ended
+
+    def _objects(self, move: Move) -> list[tuple[str, str, str]]:
+        """(node, kind, name) of what the move has on its nodes now, by the catalog's record."""
+        with self._control() as conn:
+            return [tuple(r) for r in conn.execute(QUERIES["move_objects"], (move.move_id,)).fetchall()]
+
+    def _record(self, move: Move, *objects: tuple[str, str]) -> None:
+        """(node, kind) recorded before they are made: whoever ends the move drops them, even if this mover
+        dies meanwhile."""
+        with self._control() as conn:
+            for node, kind in objects:
+                conn.execute(QUERIES["record_move_object"], (move.move_id, node, kind, move.name))
+
+    def _dropped(self, move: Move, node: str, *kinds: str) -> None:
+        with self._control() as conn:
+            for kind in kinds:
+                conn.execute(QUERIES["drop_move_object"], (move.move_id, node, kind))
 
     def figures(self, move_id: int) -> dict[str, Any]:
         rows = self.connector.rows("move_figures", move_id)
@@ -156,6 +194,8 @@ class Mover:
 
 
     def _copy(self, move: Move) -> None:
+        self._record(move, (move.source, "publication"), (move.source, "slot"), (move.target, "copy"),
+                     (move.target, "subscription"))
         with self._node(move.source) as src:
             tables = src.execute(QUERIES["tenant_tables"]).fetchall()
             if not src.execute(QUERIES["publication_exists"], (move.name,)).fetchone():
@@ -291,6 +331,7 @@ class Mover:
             if dst.execute(QUERIES["subscription_exists"], (move.name,)).fetchone():
                 for step in ("disable_subscription", "detach_subscription", "drop_subscription"):
                     dst.execute(compose(step, name=move.name))
+        self._dropped(move, move.target, "subscription")
         with self._node(move.source) as src:
             deadline = time.monotonic() + 10
             while True:  # a walsender may still hold the slot, or take it again (a mover racing an abort)
@@ -306,6 +347,7 @@ class Mover:
                 time.sleep(0.1)
             src.execute(compose("drop_publication", name=move.name))
             src.execute(QUERIES["forget_marker"], (move.move_id,))
+        self._dropped(move, move.source, "slot", "publication")
         with self._node(move.target) as dst:
             dst.execute(QUERIES["forget_marker"], (move.move_id,))
 
@@ -328,6 +370,7 @@ class Mover:
         self._drop_replication(move)
         with self._node(move.target) as dst:
             dst.execute(QUERIES["purge_tenant"], (move.tenant_id,))
+        self._dropped(move, move.target, "copy")
         with self._node(move.source) as src:
             src.execute(QUERIES["clear_fence"], (move.tenant_id, move.move_id))
 

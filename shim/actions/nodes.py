@@ -7,7 +7,6 @@ functions) whoever asks: ``fedgate node …``, ``/admin/v1/nodes…``, and later
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -15,8 +14,8 @@ from uuid import UUID
 import psycopg
 
 from shim.actions.migrate import migrate
-from shim.actions.moves import MoveError, Mover, wal_level_problem
-from shim.errors import GatewayError, describe
+from shim.actions.moves import wal_level_problem
+from shim.errors import GatewayError
 from shim.nodes.connector import Connector
 from shim.nodes.queries import QUERIES
 from shim.schema import MigrationError
@@ -88,31 +87,29 @@ class PlannedMove:
     target: str
 
 
-def plan_drain(connector: Connector, node_id: str) -> list[PlannedMove]:
-    """Mark the node draining (it serves, takes no new tenant) and plan each tenant's target: an active
-    node of its region. A tenant with none stops the drain before any move (409, the tenants named)."""
-    with connector.control() as conn:
-        conn.execute(QUERIES["set_node_status"], (node_id, "draining"))
-        plan = [(UUID(str(t)), target) for t, target in conn.execute(QUERIES["drain_plan"], (node_id,)).fetchall()]
-    stranded = [str(t) for t, target in plan if target is None]
-    if stranded:
-        raise GatewayError(409, "FGW409", f"{len(stranded)} tenants of {node_id} have no other active node in "
-                           f"their region (first: {stranded[0]})", details={"tenants": stranded[:20]},
-                           hint="add a node to their region, then drain again")
-    return [PlannedMove(t, str(target)) for t, target in plan]
+def start_drain(connector: Connector, node_id: str, parallel: int,
+                then: Callable[[psycopg.Connection[Any], int], Any] | None = None) -> tuple[int, list[PlannedMove]]:
+    """The node goes draining (it serves, takes no new tenant) and a drain job is recorded (the catalog's
+    start_drain: FG409 when a tenant has no other active node in its region); the job's id and its plan.
+    Any gateway drives the job; ``then`` runs in the same transaction (``fedgate node drain`` claims the
+    job there, to drive it itself)."""
+    try:
+        return _start_drain(connector, node_id, parallel, then)
+    except psycopg.Error as exc:
+        stranded = exc.diag.message_detail if exc.sqlstate == "FG409" else None
+        if not stranded:
+            raise
+        raise GatewayError(409, "FGW409", exc.diag.message_primary or "tenants have nowhere to go",
+                           details={"tenants": stranded.split(",")}, hint=exc.diag.message_hint) from None
 
 
-def run_drain(connector: Connector, node_id: str, plan: list[PlannedMove], parallel: int,
-              say: Callable[[str], None]) -> int:
-    """Move every planned tenant to its target (at most ``parallel`` at once); the tenants left."""
-    def move(step: PlannedMove) -> str:
-        try:
-            mover = Mover(connector, progress=lambda state, figures: say(f"{step.tenant_id}: {state}"))
-            figures = mover.run(mover.start(step.tenant_id, step.target).move_id)
-            return f"{step.tenant_id} -> {step.target}: {figures['state']}, write pause {figures['pause_ms']} ms"
-        except (MoveError, psycopg.Error) as exc:
-            return f"{step.tenant_id} -> {step.target}: not moved ({exc if isinstance(exc, MoveError) else describe(exc)})"
-    with ThreadPoolExecutor(max(1, parallel)) as pool:
-        for line in pool.map(move, plan):
-            say(line)
-    return len(connector.rows("drain_plan", node_id))
+def _start_drain(connector: Connector, node_id: str, parallel: int,
+                 then: Callable[[psycopg.Connection[Any], int], Any] | None) -> tuple[int, list[PlannedMove]]:
+    with connector.control() as conn, conn.transaction():
+        row = conn.execute(QUERIES["start_drain"], (node_id, parallel)).fetchone()
+        assert row is not None
+        plan = [PlannedMove(UUID(str(t)), str(target))
+                for t, target in conn.execute(QUERIES["drain_plan"], (node_id,)).fetchall()]
+        if then is not None:
+            then(conn, int(row[0]))
+    return int(row[0]), plan

@@ -14,17 +14,19 @@ import asyncio
 import getpass
 import logging
 import os
+import socket
 import sys
 from collections.abc import Sequence
+from typing import Any
 from uuid import UUID
 
 import psycopg
 
 from shim.actions import migrate as migrations
-from shim.actions import agents, moves, nodes, routes, tenants
+from shim.actions import agents, jobs, moves, nodes, routes, tenants
 from shim.auth.tokens import Principal
 from shim.cli import render
-from shim.config import ConfigError, Settings
+from shim.config import ConfigError, JobSettings, Settings
 from shim.errors import GatewayError, describe
 from shim.nodes.connector import Connector
 from shim.schema import MigrationError
@@ -39,7 +41,7 @@ def _connector(args: argparse.Namespace) -> Connector:
         if not url:
             raise ConfigError("no control database: set FEDGATE_DATABASE_URL or pass --database-url "
                               "(or start the embedded default with `make run`)")
-    return Connector(url, name="fedgate-cli")
+    return Connector(url, name="fedgate-cli", actor=f"cli:{getpass.getuser()}@{socket.gethostname()}")
 
 
 def _claims() -> str:
@@ -104,13 +106,28 @@ def cmd_node_status(args: argparse.Namespace) -> int:
 
 def cmd_node_drain(args: argparse.Namespace) -> int:
     """Every tenant off a node: it goes draining (serves, takes no new tenant), then each tenant moves to
-    an active node of its region (at most --parallel at once); exits 0 once the node is empty."""
-    connector = _connector(args)
-    plan = nodes.plan_drain(connector, args.node_id)
-    _say(f"node {args.node_id}: draining, {len(plan)} tenants to move")
-    left = nodes.run_drain(connector, args.node_id, plan, args.parallel, _say)
-    _say(f"node {args.node_id}: {'empty' if not left else f'{left} tenants left'}")
-    return 0 if not left else 1
+    an active node of its region (at most --parallel at once); exits 0 once the node is empty. The drain
+    is a job: this command drives it holding its lease (the fleet drives it on if this process dies), or
+    with --detach only records it for the fleet."""
+    connector, settings = _connector(args), JobSettings.from_env()
+    with jobs.held(connector, settings, jobs.cli_owner()) as lease:
+        claimed: list[jobs.Job] = []
+        job_id, plan = nodes.start_drain(connector, args.node_id, args.parallel, then=None if args.detach else
+                                         lambda conn, job: claimed.append(lease.claim(job, conn)))
+        _say(f"node {args.node_id}: draining, {len(plan)} tenants to move (job {job_id})")
+        if args.detach:
+            _say(f"recorded: the fleet's gateways drive it (fedgate job list; job {job_id})")
+            return 0
+        state = jobs.Driver(connector, lease, settings, say=_say).drive(claimed[0])
+    left = len(connector.rows("drain_plan", args.node_id))
+    _say(f"node {args.node_id}: {'empty' if state == 'done' and not left else f'{state}, {left} tenants left'}")
+    return 0 if state == "done" and not left else 1
+
+
+def cmd_job_list(args: argparse.Namespace) -> int:
+    """Durable jobs (federation_jobs): the open ones first."""
+    render.table(_connector(args).rows("list_jobs", args.limit), as_json=args.json)
+    return 0
 
 
 # -- routes, resolution -----------------------------------------------------------------------------------
@@ -195,29 +212,50 @@ def cmd_tenant_move(args: argparse.Namespace) -> int:
     terminal, plain lines otherwise; it never prompts."""
     from shim.cli.progress import progress_display
 
+    connector, settings = _connector(args), JobSettings.from_env()
+    catch_up = int(os.environ.get("FEDGATE_MOVE_CATCH_UP_BYTES", "65536"))
     with progress_display(sys.stdout.isatty() and not args.json) as show:
-        mover = moves.Mover(_connector(args), progress=show,
-                            catch_up_bytes=int(os.environ.get("FEDGATE_MOVE_CATCH_UP_BYTES", "65536")))
+        mover = moves.Mover(connector, progress=show, catch_up_bytes=catch_up)
         if args.abort is not None:
-            figures = mover.abort(args.abort)
+            figures = jobs.abort_move(connector, args.abort, jobs.cli_owner(), settings)
         elif args.complete is not None:
             figures = mover.complete(args.complete)
-        else:
+        elif args.detach:
             if args.resume is not None:
+                jobs.resume_move(connector, args.resume)
                 move_id = args.resume
             else:
-                if args.tenant is None or args.to is None:
-                    raise ConfigError("say which tenant and where: fedgate tenant move TENANT --to NODE")
-                move_id = mover.start(args.tenant, args.to, args.keep_source).move_id
-                if not args.json:
-                    print(f"move {move_id}: tenant {args.tenant} to node {args.to}", flush=True)
-            figures = mover.run(move_id)
+                move_id = _move_target(args, mover.start).move_id
+            print(f"move {move_id}: recorded; the fleet's gateways drive it (fedgate job list)", flush=True)
+            figures = mover.figures(move_id)
+        else:
+            with jobs.held(connector, settings, jobs.cli_owner()) as lease:
+                driver = jobs.Driver(connector, lease, settings, progress=show, catch_up_bytes=catch_up)
+                if args.resume is not None:
+                    job = driver.claim_move(args.resume)
+                else:
+                    job = _move_target(args, driver.start_move)
+                    if not args.json:
+                        print(f"move {job.move_id}: tenant {args.tenant} to node {args.to}", flush=True)
+                state = driver.drive(job) if job is not None else "ended"
+            figures = mover.figures(args.resume if job is None else int(job.move_id or 0))
+            if job is not None and state in ("pending", "failed") and figures.get("state") not in ("done", "aborted", "failed"):
+                error = (connector.rows("get_job", job.job_id) or [{}])[0].get("last_error")
+                figures = {**figures, "error": error}
+                _err(f"move {job.move_id}: {error}\n" + ("the fleet's gateways try it again after a backoff"
+                                                         if state == "pending" else "its job stopped, failed"))
     render.record({key: figures.get(key) for key in MOVE_FIELDS}, as_json=args.json)
     kept = figures.get("state") == "cleanup" and figures.get("keep_source")
     if kept and not args.json:
         print(f"the source keeps the tenant's rows: fedgate tenant move --complete {figures.get('move_id')} "
               "deletes them")
     return 0 if figures.get("state") in ("done", "aborted") or kept else 1
+
+
+def _move_target(args: argparse.Namespace, start: Any) -> Any:
+    if args.tenant is None or args.to is None:
+        raise ConfigError("say which tenant and where: fedgate tenant move TENANT --to NODE")
+    return start(args.tenant, args.to, args.keep_source)
 
 
 # -- the parser ------------------------------------------------------------------------------------------
@@ -268,7 +306,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = common(node.add_parser("drain", help="move every tenant off a node (it goes draining first)"))
     p.add_argument("node_id")
     p.add_argument("--parallel", type=int, default=1, help="moves at once (default 1)")
+    p.add_argument("--detach", action="store_true", help="record the drain for the fleet's gateways and exit")
     p.set_defaults(func=cmd_node_drain)
+    job = sub.add_parser("job", help="durable jobs (moves, drains)").add_subparsers(dest="job_command", required=True)
+    p = common(job.add_parser("list", help="jobs: kind, state, driver, lease, attempts, last error, what it left"))
+    p.add_argument("--limit", type=int, default=50, help="jobs (default 50; the open ones first)")
+    p.set_defaults(func=cmd_job_list)
     p = common(node.add_parser("set-status", help="active, draining or down"))
     p.add_argument("node_id")
     p.add_argument("status", choices=list(nodes.NODE_STATUSES))
@@ -306,6 +349,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--abort", type=int, metavar="MOVE_ID", help="abort a move before its switch")
     p.add_argument("--complete", type=int, metavar="MOVE_ID",
                    help="delete a --keep-source move's rows from its source, and finish it")
+    p.add_argument("--detach", action="store_true",
+                   help="record the move (or --resume it) for the fleet's gateways and exit")
     p.set_defaults(func=cmd_tenant_move)
     agent = sub.add_parser("agent", help="agents").add_subparsers(dest="agent_command", required=True)
     p = common(agent.add_parser("revoke", help="deregister an agent: every token it holds is refused at once"))

@@ -78,9 +78,11 @@ class Connector:
     """
 
     def __init__(self, control_dsn: str, *, name: str = "fedgate", timeout: float = 10,
-                 control_login: dict[str, Any] | None = None, control_role: str | None = None) -> None:
+                 control_login: dict[str, Any] | None = None, control_role: str | None = None,
+                 actor: str | None = None) -> None:
         self.control_dsn = control_dsn
         self.name = name
+        self.actor = actor  # who acts (cli:user@host, operator:<sub>): the catalog records a job's creator
         self.timeout = timeout
         self._control_login = control_login or {}
         self._control_role = control_role
@@ -88,6 +90,8 @@ class Connector:
 
     def control(self) -> psycopg.Connection[Any]:
         conn = connect(self.control_dsn, timeout=self.timeout, name=self.name, **self._control_login)
+        if self.actor:
+            conn.execute(QUERIES["set_actor"], (self.actor[:200],))
         if self._control_role:
             conn.execute(compose("set_role", role=self._control_role))
         return conn

@@ -6,9 +6,9 @@ connector). The admin API's connector logs in to the catalog with the gateway's 
 the ``fedgate_operator`` role (control migration 006), so it changes the catalog with that role's
 privileges and no more; nodes are reached with their catalog references' logins (moves create
 subscriptions, node registration migrates). Reads (lists, explanations, figures) are named queries on
-the catalog pool as ``fedgate_operator``. A move or drain started here runs on a thread of this worker
-(shim.actions.background); if the worker stops, ``POST …/moves/{id}/resume`` or ``fedgate tenant move
---resume ID`` drives it on.
+the catalog pool as ``fedgate_operator``. A move or a drain started here is a durable job
+(shim.actions.jobs): recorded in the catalog, driven by this worker at once when it has room, else by
+the next gateway worker that looks; if its driver dies, another one drives it on once its lease lapses.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import re
 import uuid
 from collections.abc import Awaitable, Callable
@@ -26,8 +27,8 @@ import psycopg
 from sanic import Request, Sanic
 from sanic.response import HTTPResponse
 
-from shim.actions import moves, nodes, routes, tenants
-from shim.actions.background import in_background
+from shim.actions import jobs, nodes, routes, tenants
+from shim.actions.jobs import JobRunner
 from shim.config import Settings
 from shim.errors import GatewayError, bad_request, from_db_error
 from shim.nodes.catalog import Catalog, CatalogUnavailable
@@ -131,8 +132,13 @@ async def _catalog(request: Request, name: str, *params: Any) -> list[dict[str, 
 def _connector(request: Request) -> Connector:
     """The admin API's connector: the catalog as fedgate_operator, nodes by their references."""
     settings: Settings = request.app.ctx.settings
+    caller = getattr(request.ctx, "caller", None)
     return Connector(settings.database_url, name="fedgate-admin", control_login=settings.catalog_login,
-                     control_role="fedgate_operator")
+                     control_role="fedgate_operator", actor=f"operator:{caller.sub}" if caller else None)
+
+
+def _jobs(request: Request) -> JobRunner:
+    return request.app.ctx.jobs  # type: ignore[no-any-return]
 
 
 async def _act(call: Callable[[], Any]) -> Any:
@@ -200,10 +206,9 @@ async def drain_node(request: Request, node_id: str) -> HTTPResponse:
     parallel = _integer(body, "parallel", 1, 1, 16)
     node = _node_id(node_id)
     connector = _connector(request)
-    plan = await _act(lambda: nodes.plan_drain(connector, node))
-    in_background(f"drain {node}", lambda: nodes.run_drain(connector, node, plan, parallel,
-                                                           lambda line: log.info("drain %s", line)))
-    return _answer({"node": node, "status": "draining",
+    job, plan = await _act(lambda: nodes.start_drain(connector, node, parallel))
+    _jobs(request).wake()
+    return _answer({"node": node, "status": "draining", "jobId": job,
                     "moves": [{"tenantId": m.tenant_id, "to": m.target} for m in plan]}, 202)
 
 
@@ -270,19 +275,14 @@ async def _one_move(request: Request, move_id: int) -> dict[str, Any]:
     return rows[0]
 
 
-def _mover(request: Request) -> moves.Mover:
-    return moves.Mover(_connector(request))
-
-
 async def start_move(request: Request) -> HTTPResponse:
     body = _body(request)
     tenant = _tenant(str(body.get("tenantId", "")))
     target = _node_id(body.get("to"), "to")
     keep = _flag(body, "keepSource")
-    mover = _mover(request)
-    move = await _act(lambda: mover.start(tenant, target, keep))
-    in_background(f"move {move.move_id}", lambda: mover.run(move.move_id))
-    return _answer(await _one_move(request, move.move_id), 202)
+    runner, connector = _jobs(request), _connector(request)
+    move_id = await _act(lambda: runner.start_move(connector, tenant, target, keep))
+    return _answer(await _one_move(request, move_id), 202)
 
 
 async def list_moves(request: Request) -> HTTPResponse:
@@ -296,8 +296,9 @@ async def get_move(request: Request, move_id: str) -> HTTPResponse:
 async def abort_move(request: Request, move_id: str) -> HTTPResponse:
     number = _move_id(move_id)
     await _one_move(request, number)
-    mover = _mover(request)
-    await _act(lambda: mover.abort(number))
+    connector, settings = _connector(request), request.app.ctx.settings
+    owner = f"admin/{settings.instance_id}/{os.getpid()}"
+    await _act(lambda: jobs.abort_move(connector, number, owner, settings.jobs))
     return _answer(await _one_move(request, number))
 
 
@@ -306,9 +307,24 @@ async def resume_move(request: Request, move_id: str) -> HTTPResponse:
     found = await _one_move(request, number)
     if found["state"] in ("done", "aborted", "failed"):
         raise GatewayError(409, "FGW409", f"move {number} is {found['state']}: nothing to resume")
-    mover = _mover(request)
-    in_background(f"move {number}", lambda: mover.run(number))
+    connector = _connector(request)
+    await _act(lambda: jobs.resume_move(connector, number))
+    _jobs(request).wake()
     return _answer(found, 202)
+
+
+# -- jobs ----------------------------------------------------------------------------------------------
+async def list_jobs(request: Request) -> HTTPResponse:
+    return _answer({"items": await _catalog(request, "list_jobs", _count(request, "limit", 50, 500))})
+
+
+async def get_job(request: Request, job_id: str) -> HTTPResponse:
+    if not _DIGITS.fullmatch(job_id) or not 0 < int(job_id) < 2**63:
+        raise bad_request("FGW111", "jobId must be a positive integer", details={"field": "jobId"})
+    rows = await _catalog(request, "get_job", int(job_id))
+    if not rows:
+        raise GatewayError(404, "FGW404", f"no job {job_id}")
+    return _answer(rows[0])
 
 
 _PRINTABLE = "^[^\\x00-\\x1f]*$"  # what _text accepts: no control characters
@@ -374,7 +390,13 @@ ACTIONS: tuple[Action, ...] = (
                           constraints=(("minimum", 1), ("maximum", 500))),)),
     Action("adminGetMove", "GET", "/moves/<move_id>", "One move's state and figures", get_move),
     Action("adminAbortMove", "POST", "/moves/<move_id>/abort", "Abort a move before its switch", abort_move),
-    Action("adminResumeMove", "POST", "/moves/<move_id>/resume", "Drive an interrupted move on", resume_move, 202),
+    Action("adminResumeMove", "POST", "/moves/<move_id>/resume", "Drive an interrupted move on (a failed job "
+           "is tried again by the fleet)", resume_move, 202),
+    Action("adminListJobs", "GET", "/jobs", "Durable jobs (moves, drains), open ones first: state, driver, lease, "
+           "attempts, last error, what the move has on the nodes (federation_jobs)", list_jobs,
+           query=(s.Param("limit", "integer", "at most this many (default 50)",
+                          constraints=(("minimum", 1), ("maximum", 500))),)),
+    Action("adminGetJob", "GET", "/jobs/<job_id>", "One job", get_job),
 )
 
 

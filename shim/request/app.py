@@ -21,6 +21,7 @@ from shim.errors import GatewayError
 from shim.nodes import redact
 from shim.nodes.catalog import Catalog
 from shim.nodes.client import NodeClient
+from shim.nodes.connector import Connector
 from shim.observe.health import HealthMonitor
 from shim.observe.instance import InstanceHeartbeat
 from shim.observe import metrics
@@ -29,6 +30,7 @@ from shim.observe.access import AccessLog
 from shim.observe.tenant_stats import TenantStats
 from shim.request import admin, dispatch, openapi, status_page
 from shim.actions.backends import Backends
+from shim.actions.jobs import JobRunner
 from shim.request.budget import WriteBudget
 from shim.request.enrollment import EnrollmentGuard
 from shim.request.flows import Routed
@@ -163,6 +165,11 @@ def create_app(settings: Settings) -> Sanic:
         app.ctx.tenant_stats.rounds.start()
         app.ctx.instance = InstanceHeartbeat(catalog, settings)
         await app.ctx.instance.start()
+        jobs_connector = Connector(settings.database_url, name="fedgate-jobs", control_login=settings.catalog_login,
+                                   control_role="fedgate_operator", actor=f"gateway:{settings.instance_id}")
+        app.ctx.jobs = JobRunner(jobs_connector, settings.instance_id, f"{settings.instance_id}/{os.getpid()}",
+                                 settings.jobs)
+        app.ctx.jobs.start()
 
     @app.after_server_stop
     async def close_resources(app: Sanic) -> None:
@@ -176,6 +183,7 @@ def create_app(settings: Settings) -> Sanic:
             except Exception as exc:  # noqa: BLE001 - the next step runs all the same
                 log.warning("shutdown: %s failed (%s)", name, type(exc).__name__)
 
+        await step("its jobs handed back", lambda: asyncio.to_thread(app.ctx.jobs.stop))
         await step("this instance's stop", app.ctx.instance.stop)
         await step("tenant figures", app.ctx.tenant_stats.rounds.close)
         await step("the last tenant figures", app.ctx.tenant_stats.flush)  # served since the last report

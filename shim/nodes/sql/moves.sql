@@ -6,7 +6,8 @@ SELECT move_id, tenant_id, source_node, target_node, state, switched, keep_sourc
 FROM federation.tenant_moves WHERE move_id = %s;
 
 -- name: start_move
-SELECT move_id FROM federation.start_move(%s::uuid, %s, %s);
+-- The move and its job (a drain's move: the drain's job as its parent).
+SELECT move_id FROM federation.start_move(%s::uuid, %s, %s, %s::bigint);
 
 -- name: advance_move
 SELECT state FROM federation.advance_move(%s, %s, %s, %s);

@@ -81,6 +81,10 @@ FROM federation.federation_node_status ORDER BY region, node_id;
 -- A connection of the admin API's actions takes the operator role for its session (shim.nodes.connector).
 SET ROLE {role};
 
+-- name: set_actor
+-- Who acts on this connection (cli:user@host, operator:<token sub>): a job records it as its creator.
+SELECT set_config('fedgate.actor', %s, false);
+
 -- name: drop_database
 -- A scratch database of the schema snapshot (make schema), dropped before it is made again.
 DROP DATABASE IF EXISTS {database} WITH (FORCE);

@@ -3,7 +3,7 @@
 -- movers never both advance one move; the switch of the map and routing rules
 -- is one transaction.
 --
---   start_move(tenant, target, keep_source)   open a move (state copying)
+--   start_move(tenant, target, keep_source, parent)   open a move (state copying) and record its job
 --   advance_move(move, from, to, progress)    the next state, with progress figures
 --   fence_move(move)                          cutover: the tenant is held by every gateway
 --   switch_move(move)                         the map and rules name the target; the fence lifts
@@ -20,7 +20,8 @@ AS $$
 $$;
 COMMENT ON FUNCTION federation.move_source(uuid) IS 'The node a tenant''s data is on: its mapped primary node, else the default node.';
 
-CREATE OR REPLACE FUNCTION federation.start_move(p_tenant uuid, p_target text, p_keep_source boolean DEFAULT false)
+CREATE OR REPLACE FUNCTION federation.start_move(p_tenant uuid, p_target text, p_keep_source boolean DEFAULT false,
+                                                p_parent bigint DEFAULT NULL)
 RETURNS federation.tenant_moves
 LANGUAGE plpgsql
 AS $$
@@ -52,11 +53,13 @@ BEGIN
         RAISE EXCEPTION 'tenant % already has a move in progress', p_tenant USING ERRCODE = 'FG409',
             HINT = 'SELECT * FROM federation_moves WHERE tenant_id = ... ; resume or abort it';
     END;
+    PERFORM federation.enqueue_job('move', format('move %s: tenant %s to %s', v_row.move_id, p_tenant, p_target),
+                                   v_row.move_id, NULL, '{}'::jsonb, p_parent);
     RETURN v_row;
 END
 $$;
-COMMENT ON FUNCTION federation.start_move(uuid, text, boolean) IS
-    'Opens a move of a tenant from the node its data is on (mapped primary, else default) to an active target (state copying). FG404 unknown tenant or node, FG409 provisioning tenant, inactive target, same node, or a move already open.';
+COMMENT ON FUNCTION federation.start_move(uuid, text, boolean, bigint) IS
+    'Opens a move of a tenant from the node its data is on (mapped primary, else default) to an active target (state copying) and records its job (a drain''s move: p_parent, the drain''s job), which any live gateway drives. FG404 unknown tenant or node, FG409 provisioning tenant, inactive target, same node, or a move already open.';
 
 CREATE OR REPLACE FUNCTION federation.advance_move(p_move bigint, p_from text, p_to text,
                                                    p_progress jsonb DEFAULT '{}'::jsonb)
@@ -139,6 +142,7 @@ BEGIN
     VALUES (v_row.tenant_id, v_region, v_row.target_node, true, 100)
     ON CONFLICT (tenant_id, region, node_id) DO UPDATE SET is_primary = true;
     UPDATE federation.tenant_registry SET region = v_region, updated_at = now() WHERE id = v_row.tenant_id;
+    DELETE FROM federation.move_objects o WHERE o.move_id = p_move AND o.kind = 'copy';  -- the tenant's home now
     UPDATE federation.tenant_moves m SET switched = true, state = 'cleanup', fenced_at = NULL, updated_at = now()
     WHERE m.move_id = p_move
     RETURNING * INTO v_row;

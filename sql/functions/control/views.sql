@@ -24,6 +24,26 @@ FROM federation.tenant_moves m;
 COMMENT ON VIEW federation.federation_moves IS
     'Every move: tenant, source and target, state, rows copied of expected, replication lag (bytes), start, the tenant''s write pause (ms), verification result, error; what fedgate tenant move shows.';
 
+-- jobs
+CREATE OR REPLACE VIEW federation.federation_jobs AS
+SELECT j.job_id, j.kind, j.subject, j.state, j.move_id, j.node_id::text AS node_id, j.parent_id,
+       j.owner, j.owner_instance, j.lease_until,
+       j.state = 'running' AND j.lease_until >= now() AS held,
+       j.attempts, j.step, j.last_error, j.not_before, j.created_by, j.created_at AS created,
+       j.started_at AS started, j.finished_at AS finished,
+       (SELECT coalesce(jsonb_agg(jsonb_build_object('node', o.node_id, 'kind', o.kind, 'name', o.name)
+                                  ORDER BY o.node_id, o.kind), '[]'::jsonb)
+        FROM federation.move_objects o WHERE o.move_id = j.move_id AND o.dropped_at IS NULL) AS objects
+FROM federation.jobs j;
+COMMENT ON VIEW federation.federation_jobs IS
+    'Every job (moves, drains): kind, subject, state, its driver (owner, instance) and whether its lease holds, attempts at the step that last failed with the error, who created it, and the objects its move has on the nodes now; what fedgate job list and GET /admin/v1/jobs show.';
+
+CREATE OR REPLACE VIEW federation.federation_move_objects AS
+SELECT o.move_id, o.node_id::text AS node_id, o.kind, o.name, o.recorded_at AS recorded, o.dropped_at AS dropped
+FROM federation.move_objects o;
+COMMENT ON VIEW federation.federation_move_objects IS
+    'What each move made on its nodes (publication, slot, subscription, the target''s copy), when it was recorded (before it was made) and dropped.';
+
 -- replicas
 CREATE OR REPLACE VIEW federation.federation_replica_status AS
 SELECT r.replica_id, r.node_id::text AS node_id, r.max_lag,
