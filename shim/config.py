@@ -69,6 +69,7 @@ class Settings:
     instance_started: float = field(default_factory=time.time)
     instance_ttl: float = 15.0       # seconds an instance not seen in the catalog is taken for gone
     jobs: JobSettings = field(default_factory=JobSettings)
+    shutdown_grace: float = 25.0     # seconds a stopping worker lets in-flight requests finish
     host: str = "127.0.0.1"
     port: int = 8080
     workers: int = 1
@@ -128,6 +129,7 @@ class Settings:
             workers=_env_number(env, "FEDGATE_WORKERS", 1, int),
             instance_ttl=_env_number(env, "FEDGATE_INSTANCE_TTL", 15.0),
             jobs=JobSettings.from_env(env),
+            shutdown_grace=_env_number(env, "FEDGATE_SHUTDOWN_GRACE", 25.0),
             listen_backlog=_env_number(env, "FEDGATE_LISTEN_BACKLOG", 1024, int),
             pool_max_size=_env_number(env, "FEDGATE_POOL_MAX_SIZE", 10, int),
             pool_total_max=_env_number(env, "FEDGATE_POOL_TOTAL_MAX", 100, int),
@@ -181,7 +183,7 @@ class Settings:
         if self.pool_max_size < 1 or self.pool_total_max < self.pool_max_size:
             raise ConfigError("pool sizes: need 1 <= pool_max_size <= pool_total_max")
         for name in ("connect_timeout", "pool_timeout", "pool_max_idle", "health_interval", "health_timeout",
-                     "tenant_slow_ms", "tenant_slow_hold", "instance_ttl",
+                     "tenant_slow_ms", "tenant_slow_hold", "instance_ttl", "shutdown_grace",
                      "breaker_reset", "sweep_interval", "tenant_stats_interval", "status_refresh"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{name} must be positive")

@@ -133,7 +133,9 @@ class Gateway:
 
 
 def start_gateway(control_url: str, log_dir: Path, *, workers: int = 1,
-                  env: dict[str, str] | None = None, ready_timeout: float = 30, module: str = "shim.cli") -> Gateway:
+                  env: dict[str, str] | None = None, ready_timeout: float = 30, module: str = "shim.cli",
+                  own_group: bool = False) -> Gateway:
+    """A gateway process, ready; ``own_group``: in a process group of its own (a test signals the group)."""
     port = free_port()
     log_path = log_dir / f"gateway-{port}.log"
     cmd = [sys.executable, "-m", module, "serve", "--database-url", control_url,
@@ -142,7 +144,7 @@ def start_gateway(control_url: str, log_dir: Path, *, workers: int = 1,
         cmd.append("--single-process")
     full_env = {**os.environ, "FEDGATE_JWT_SECRET": JWT_SECRET, **(env or {})}
     with open(log_path, "wb") as log:
-        process = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=full_env)
+        process = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=full_env, start_new_session=own_group)
     gateway = Gateway(f"http://127.0.0.1:{port}", process, log_path)
     deadline = time.monotonic() + ready_timeout
     while time.monotonic() < deadline:

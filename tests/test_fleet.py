@@ -5,9 +5,11 @@ and the status page show them."""
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import httpx
@@ -111,3 +113,50 @@ def test_a_move_whose_driver_dies_while_the_tenant_is_fenced_is_finished_by_anot
         holder.close()
         first.stop()
         second.stop()
+
+
+def _wait_for_lock(federation: Federation) -> None:
+    wait_until(lambda: federation.sql("eu-west-1", "SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                                                   "current_database() AND wait_event_type = 'Lock'") != [(0,)],
+               "the write waiting on the lock")
+
+
+def test_sigterm_lets_a_write_waiting_on_a_lock_finish(clusters: list, tmp_path: Path) -> None:
+    """SIGTERM while a kit issuance waits on a row lock on its node: the instance stops taking connections,
+    the write is answered 201 once the lock goes, and the instance exits 0 within its grace; the same with
+    the signal sent to every process of a two-worker instance's group (systemd's default)."""
+    federation = make_federation(clusters)
+    for name, workers, group in (("single", 1, False), ("group", 2, True)):
+        (tmp_path / name).mkdir()
+        gateway = start_gateway(federation.control_url, tmp_path / name, workers=workers, own_group=group)
+        holder = psycopg.connect(federation.urls["eu-west-1"])
+        answers: list[int] = []
+        try:
+            with gateway.client() as http:
+                tenant = create_tenant(http, "eu-west")
+            holder.execute("SELECT 1 FROM onboarding.tenants WHERE id = %s FOR UPDATE", (tenant,))
+            writer = threading.Thread(target=lambda: answers.append(gateway.client(timeout=60).post(
+                f"{FED}/bootstrap/kit", json={"tenantId": tenant, "agents": ["log-shipper"], "format": "zip"}
+            ).status_code))
+            writer.start()
+            _wait_for_lock(federation)
+            if group:
+                os.killpg(gateway.process.pid, signal.SIGTERM)
+            else:
+                gateway.process.send_signal(signal.SIGTERM)
+            wait_until(lambda: _refused(gateway.base_url), "the instance stops taking connections")
+            assert gateway.process.poll() is None  # still finishing the write
+            holder.rollback()
+            writer.join(30)
+            assert answers == [201], (name, answers)
+            assert gateway.process.wait(30) == 0, gateway.log()[-2000:]
+        finally:
+            holder.close()
+            gateway.stop()
+
+
+def _refused(base_url: str) -> bool:
+    try:
+        return httpx.get(f"{base_url}/readyz", timeout=2).status_code != 200
+    except httpx.HTTPError:
+        return True

@@ -6,6 +6,7 @@ import asyncio
 import json as json_module
 import logging
 import os
+import signal
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -112,6 +113,7 @@ def create_app(settings: Settings) -> Sanic:
     app.config.REQUEST_TIMEOUT = 30
     app.config.RESPONSE_TIMEOUT = max(30, int(settings.request_bound_seconds) + 5)
     app.config.FALLBACK_ERROR_FORMAT = "json"
+    app.config.GRACEFUL_SHUTDOWN_TIMEOUT = settings.shutdown_grace  # in-flight requests finish, this long at most
     app.config.ACCESS_LOG = False
     if settings.proxies_count:
         app.config.PROXIES_COUNT = settings.proxies_count
@@ -120,6 +122,7 @@ def create_app(settings: Settings) -> Sanic:
     keyring = Keyring(settings.jwt_secret, settings.jwt_keys_file, settings.jwt_previous_secret)
     app.ctx.keyring = keyring
     app.ctx.started = time.monotonic()
+    app.ctx.stopping = False  # set by the first stop signal (stop_taking_work)
     app.ctx.verifier = TokenVerifier(keyring, settings.jwt_audience, settings.jwt_issuer, settings.jwt_leeway,
                                      max_ttl=settings.jwt_max_ttl)
     credentials = AgentCredentials(keyring, settings.jwt_audience, settings.agent_token_ttl, settings.jwt_issuer)
@@ -171,6 +174,21 @@ def create_app(settings: Settings) -> Sanic:
                                  settings.jobs)
         app.ctx.jobs.start()
 
+    @app.before_server_stop
+    async def stop_taking_work(app: Sanic) -> None:
+        """The first stop signal: /readyz answers 503, further SIGINT/SIGTERM are ignored (with systemd's
+        default every process of the group gets SIGTERM, then the main process sends its workers SIGINT: the
+        second signal would end the graceful wait and drop in-flight requests), and this worker's jobs are
+        handed back so the fleet drives them on at once. Sanic then stops listening and lets in-flight
+        requests finish (FEDGATE_SHUTDOWN_GRACE)."""
+        app.ctx.stopping = True
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, signal.SIG_IGN)
+        try:
+            await asyncio.wait_for(asyncio.to_thread(app.ctx.jobs.stop), SHUTDOWN_STEP_SECONDS)
+        except Exception as exc:  # noqa: BLE001 - then its leases lapse by themselves
+            log.warning("shutdown: jobs not handed back (%s)", type(exc).__name__)
+
     @app.after_server_stop
     async def close_resources(app: Sanic) -> None:
         """Each step bounded: a worker that cannot reach the catalog or a node still exits (one CI run saw a
@@ -183,7 +201,6 @@ def create_app(settings: Settings) -> Sanic:
             except Exception as exc:  # noqa: BLE001 - the next step runs all the same
                 log.warning("shutdown: %s failed (%s)", name, type(exc).__name__)
 
-        await step("its jobs handed back", lambda: asyncio.to_thread(app.ctx.jobs.stop))
         await step("this instance's stop", app.ctx.instance.stop)
         await step("tenant figures", app.ctx.tenant_stats.rounds.close)
         await step("the last tenant figures", app.ctx.tenant_stats.flush)  # served since the last report
@@ -199,6 +216,8 @@ def create_app(settings: Settings) -> Sanic:
         """One response middleware (each costs a hop): the serving node's headers, the request id, CORS,
         then the request's metrics, per-tenant figures and access log line."""
         _federation_headers(request, response)
+        if app.ctx.stopping:  # the last answer on this connection: the graceful stop waits for open connections
+            request.stream.keep_alive = False  # type: ignore[union-attr]
         rid = response.headers[REQUEST_ID_HEADER] = request_id(request)
         started = getattr(request.stream, "perft0", None)
         took = time.perf_counter() - started if started is not None else 0.0
@@ -224,6 +243,8 @@ def create_app(settings: Settings) -> Sanic:
 
     @app.get("/readyz", name="readyz")
     async def readyz(request: Request) -> HTTPResponse:
+        if request.app.ctx.stopping:
+            return _error_response(GatewayError(503, "FGW503", "this gateway instance is stopping"))
         catalog: Catalog = request.app.ctx.catalog
         lagging = await catalog.lagging_nodes() if catalog.ready else None
         if lagging is not None:
