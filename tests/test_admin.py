@@ -43,7 +43,9 @@ def _every_action(tenant: str) -> list[tuple[str, str, dict | None]]:
         ("POST", f"/tenants/{tenant}/suspend", {}), ("POST", f"/tenants/{tenant}/resume", {}),
         ("GET", "/tenant-stats", None), ("POST", "/moves", {"tenantId": tenant, "to": "ap-south-1"}),
         ("GET", "/moves", None), ("GET", "/moves/1", None), ("POST", "/moves/1/abort", None),
-        ("POST", "/moves/1/resume", None), ("GET", "/jobs", None), ("GET", "/jobs/1", None)]
+        ("POST", "/moves/1/resume", None), ("GET", "/jobs", None), ("GET", "/jobs/1", None),
+        ("GET", f"/tenants/{tenant}/limits", None), ("PUT", f"/tenants/{tenant}/limits", {"requestsPerSecond": 5}),
+        ("DELETE", f"/tenants/{tenant}/limits", None)]
 
 
 def test_only_operators_reach_the_admin_api(admin_gateway: Gateway, federation: Federation) -> None:
@@ -61,6 +63,7 @@ def test_only_operators_reach_the_admin_api(admin_gateway: Gateway, federation: 
     assert federation.catalog("SELECT status FROM federation.federation_nodes WHERE node_id = 'ap-south-1'") == \
         [("active",)]
     assert federation.catalog("SELECT count(*) FROM federation.tenant_moves") == [(0,)]
+    assert federation.catalog("SELECT count(*) FROM federation.tenant_limits") == [(0,)]
 
 
 def test_nodes_routes_and_explanations(admin_gateway: Gateway, federation: Federation) -> None:

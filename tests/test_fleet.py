@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import httpx
@@ -17,7 +18,7 @@ import psycopg
 import pytest
 
 from tests.api_client import FED, create_tenant, issue_kit
-from tests.federation import Federation, make_federation, start_gateway
+from tests.federation import Federation, Gateway, bearer, make_federation, start_gateway
 from tests.waiting import wait_until
 
 pytestmark = pytest.mark.slow  # a scenario test: make test runs it, make test-fast does not
@@ -160,3 +161,69 @@ def _refused(base_url: str) -> bool:
         return httpx.get(f"{base_url}/readyz", timeout=2).status_code != 200
     except httpx.HTTPError:
         return True
+
+
+def _share(gateway: Gateway, tenant: str) -> int | None:
+    """How many live workers the gateway shares the tenant's quota over (None: it knows no quota yet)."""
+    with gateway.client() as http:
+        found = http.get(f"/admin/v1/tenants/{tenant}/limits").json().get("workerShare")
+    return None if found is None else int(found["fleetWorkers"])
+
+
+def test_a_tenant_quota_holds_across_the_fleet(clusters: list, tmp_path: Path) -> None:
+    """20 requests a second (burst 20) for one tenant over two instances for 6 s: 60 to 170 served, every
+    refusal 429 with Retry-After, its neighbour never refused; each instance's share follows the fleet when
+    a third instance starts and when it stops."""
+    federation = make_federation(clusters)
+    for name in ("one", "two", "three"):
+        (tmp_path / name).mkdir()
+    quick = {"FEDGATE_TENANT_STATS_INTERVAL": "1"}
+    gateways = [start_gateway(federation.control_url, tmp_path / name, env=quick) for name in ("one", "two")]
+    try:
+        with gateways[0].client() as http:
+            limited, neighbour = create_tenant(http, "eu-west"), create_tenant(http, "eu-west")
+            assert http.put(f"/admin/v1/tenants/{limited}/limits", json={"requestsPerSecond": "x"}).status_code == 400
+            put = http.put(f"/admin/v1/tenants/{limited}/limits", json={"requestsPerSecond": 20, "burst": 20})
+            assert put.status_code == 200 and put.json()["requestsPerSecond"] == 20, put.text
+        wait_until(lambda: all(_share(g, limited) == 2 for g in gateways), "both instances hold half the quota")
+        served, refused, other = [0], [], []
+        deadline = time.monotonic() + 6
+
+        def hammer(gateway: Gateway, tenant: str, into: list[int] | None) -> None:
+            with gateway.client(headers=bearer("tenant", tenant)) as http:
+                while time.monotonic() < deadline:
+                    answer = http.get(f"{FED}/tenants/{tenant}/status")
+                    if into is not None:
+                        if answer.status_code == 200:
+                            served[0] += 1
+                        else:
+                            refused.append((answer.status_code, answer.headers.get("Retry-After"),
+                                            answer.json()["code"]))
+                    elif answer.status_code != 200:
+                        other.append(answer.status_code)
+        threads = [threading.Thread(target=hammer, args=(g, limited, served)) for g in gateways for _ in range(2)]
+        threads += [threading.Thread(target=hammer, args=(gateways[i % 2], neighbour, None)) for i in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        print(f"quota 20/s over 2 instances for 6 s: {served[0]} served, {len(refused)} refused")
+        assert 60 <= served[0] <= 170, (served, len(refused))
+        assert refused and all(status == 429 and after and int(after) >= 1 and code == "FGW429"
+                               for status, after, code in refused), refused[:5]
+        assert other == []
+        wait_until(lambda: federation.catalog("SELECT coalesce(sum(throttled_1h), 0) FROM "
+                                              "federation.federation_tenant_stats WHERE tenant_id = %s",
+                                              (limited,)) == [(len(refused),)], "every refusal in the tenant figures")
+
+        third = start_gateway(federation.control_url, tmp_path / "three")
+        gateways.append(third)
+        wait_until(lambda: all(_share(g, limited) == 3 for g in gateways), "each instance holds a third")
+        third.stop()
+        wait_until(lambda: all(_share(g, limited) == 2 for g in gateways[:2]), "half again once it stopped")
+        with gateways[0].client() as http:
+            assert http.delete(f"/admin/v1/tenants/{limited}/limits").json() == {"tenantId": limited, "cleared": True}
+        wait_until(lambda: all(_share(g, limited) is None for g in gateways[:2]), "the quota lifted everywhere")
+    finally:
+        for gateway in gateways:
+            gateway.stop()

@@ -1467,6 +1467,25 @@ ALTER FUNCTION federation.claim_jobs(p_owner text, p_instance text, p_most integ
 COMMENT ON FUNCTION federation.claim_jobs(p_owner text, p_instance text, p_most integer, p_lease interval) IS 'A gateway worker claims jobs that are pending or whose lease lapsed (oldest first, never one another driver is claiming: SKIP LOCKED), so that its instance holds at most p_most; each leased for p_lease.';
 
 --
+-- Name: clear_tenant_limit(uuid); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.clear_tenant_limit(p_tenant uuid) RETURNS boolean
+    LANGUAGE sql
+    AS $$
+    WITH gone AS (DELETE FROM federation.tenant_limits WHERE tenant_id = p_tenant RETURNING 1)
+    SELECT count(*) > 0 FROM gone;
+$$;
+
+ALTER FUNCTION federation.clear_tenant_limit(p_tenant uuid) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION clear_tenant_limit(p_tenant uuid); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.clear_tenant_limit(p_tenant uuid) IS 'Lifts a tenant''s quota; false when it had none.';
+
+--
 -- Name: count_enrollment_failure(text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
 --
 
@@ -1699,6 +1718,52 @@ ALTER FUNCTION federation.federation_notify_health() OWNER TO fedgate_owner;
 --
 
 COMMENT ON FUNCTION federation.federation_notify_health() IS 'Row trigger of federation_node_health: notifies when a node''s healthy flag appears, flips or is removed.';
+
+--
+-- Name: federation_notify_instances(); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.federation_notify_instances() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    PERFORM federation.federation_emit(jsonb_build_object(
+        'table', 'gateway_instances', 'op', lower(TG_OP), 'tenant_ids', '[]'::jsonb, 'node_ids', '[]'::jsonb));
+    RETURN NULL;
+END
+$$;
+
+ALTER FUNCTION federation.federation_notify_instances() OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION federation_notify_instances(); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.federation_notify_instances() IS 'Trigger of gateway_instances: an instance registered or stopped, so every worker recomputes its share of the quotas (one gone without a word is noticed at the workers'' next heartbeat, after its TTL).';
+
+--
+-- Name: federation_notify_limits(); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.federation_notify_limits() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    PERFORM federation.federation_emit(jsonb_build_object(
+        'table', 'tenant_limits', 'op', lower(TG_OP),
+        'tenant_ids', jsonb_build_array(CASE WHEN TG_OP = 'DELETE' THEN OLD.tenant_id ELSE NEW.tenant_id END),
+        'node_ids', '[]'::jsonb));
+    RETURN NULL;
+END
+$$;
+
+ALTER FUNCTION federation.federation_notify_limits() OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION federation_notify_limits(); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.federation_notify_limits() IS 'Row trigger of tenant_limits: the gateways reload the quotas.';
 
 --
 -- Name: federation_notify_moves(); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
@@ -2504,15 +2569,18 @@ BEGIN
     IF jsonb_typeof(p_rows) IS DISTINCT FROM 'array' THEN
         RAISE EXCEPTION 'tenant stats must be a JSON array' USING ERRCODE = '22023';
     END IF;
-    INSERT INTO federation.tenant_request_stats AS s (period, node_id, tenant_id, requests, errors, total_ms, max_ms)
-    SELECT date_trunc('minute', now()), r.node, r.tenant, sum(r.requests), sum(r.errors), sum(r.total_ms), max(r.max_ms)
+    INSERT INTO federation.tenant_request_stats AS s (period, node_id, tenant_id, requests, errors, total_ms, max_ms,
+                                                      throttled)
+    SELECT date_trunc('minute', now()), r.node, r.tenant, sum(r.requests), sum(r.errors), sum(r.total_ms), max(r.max_ms),
+           coalesce(sum(r.throttled), 0)
     FROM jsonb_to_recordset(p_rows) AS r(tenant uuid, node text, requests bigint, errors bigint,
-                                         total_ms double precision, max_ms double precision)
+                                         total_ms double precision, max_ms double precision, throttled bigint)
     WHERE r.tenant IS NOT NULL AND r.node IS NOT NULL AND r.requests > 0
     GROUP BY r.node, r.tenant
     ON CONFLICT (period, node_id, tenant_id) DO UPDATE
         SET requests = s.requests + excluded.requests, errors = s.errors + excluded.errors,
-            total_ms = s.total_ms + excluded.total_ms, max_ms = greatest(s.max_ms, excluded.max_ms);
+            total_ms = s.total_ms + excluded.total_ms, max_ms = greatest(s.max_ms, excluded.max_ms),
+            throttled = s.throttled + excluded.throttled;
     GET DIAGNOSTICS v_count = ROW_COUNT;
     DELETE FROM federation.tenant_request_stats WHERE period < now() - interval '1 day';
     RETURN v_count;
@@ -2525,7 +2593,7 @@ ALTER FUNCTION federation.report_tenant_stats(p_rows jsonb) OWNER TO fedgate_own
 -- Name: FUNCTION report_tenant_stats(p_rows jsonb); Type: COMMENT; Schema: federation; Owner: fedgate_owner
 --
 
-COMMENT ON FUNCTION federation.report_tenant_stats(p_rows jsonb) IS 'Adds one gateway worker''s batch ([{tenant, node, requests, errors, total_ms, max_ms}]) to the current minute; drops minutes older than a day. Returns the rows written.';
+COMMENT ON FUNCTION federation.report_tenant_stats(p_rows jsonb) IS 'Adds one gateway worker''s batch ([{tenant, node, requests, errors, total_ms, max_ms, throttled}]) to the current minute; drops minutes older than a day. Returns the rows written.';
 
 --
 -- Name: requeue_job(bigint); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
@@ -2756,6 +2824,63 @@ ALTER FUNCTION federation.set_node_status(p_node_id text, p_status text) OWNER T
 --
 
 COMMENT ON FUNCTION federation.set_node_status(p_node_id text, p_status text) IS 'Sets a node''s status: active (serves, takes new tenants), draining (serves, takes none), down (serves nothing).';
+
+--
+-- Name: tenant_limits; Type: TABLE; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE TABLE federation.tenant_limits (
+    tenant_id uuid NOT NULL,
+    requests_per_second double precision NOT NULL,
+    burst double precision NOT NULL,
+    set_by text NOT NULL,
+    set_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT tenant_limits_burst_check CHECK (((burst >= (1)::double precision) AND (burst <= (10000000)::double precision))),
+    CONSTRAINT tenant_limits_requests_per_second_check CHECK (((requests_per_second > (0)::double precision) AND (requests_per_second <= (1000000)::double precision))),
+    CONSTRAINT tenant_limits_set_by_check CHECK (((length(set_by) >= 1) AND (length(set_by) <= 255)))
+);
+
+ALTER TABLE federation.tenant_limits OWNER TO fedgate_owner;
+
+--
+-- Name: TABLE tenant_limits; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON TABLE federation.tenant_limits IS 'A tenant''s request quota for the whole fleet: requests a second and the burst after a quiet spell; who set it and when. No row: no quota.';
+
+--
+-- Name: set_tenant_limit(uuid, double precision, double precision); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.set_tenant_limit(p_tenant uuid, p_rps double precision, p_burst double precision DEFAULT NULL::double precision) RETURNS federation.tenant_limits
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_row federation.tenant_limits;
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM federation.tenant_registry r WHERE r.id = p_tenant) THEN
+        RAISE EXCEPTION 'tenant % is not registered', p_tenant USING ERRCODE = 'FG404';
+    ELSIF p_rps IS NULL OR p_rps <= 0 OR p_rps > 1000000 OR p_rps = 'NaN' THEN
+        RAISE EXCEPTION 'requests a second must be above 0 and at most 1000000, not %', p_rps USING ERRCODE = 'FG400';
+    ELSIF p_burst IS NOT NULL AND (p_burst < 1 OR p_burst > 10000000 OR p_burst = 'NaN') THEN
+        RAISE EXCEPTION 'the burst must be 1 to 10000000, not %', p_burst USING ERRCODE = 'FG400';
+    END IF;
+    INSERT INTO federation.tenant_limits AS l (tenant_id, requests_per_second, burst, set_by)
+    VALUES (p_tenant, p_rps, coalesce(p_burst, greatest(p_rps, 1)), federation.job_actor())
+    ON CONFLICT (tenant_id) DO UPDATE SET requests_per_second = EXCLUDED.requests_per_second,
+                                          burst = EXCLUDED.burst, set_by = EXCLUDED.set_by, set_at = now()
+    RETURNING * INTO v_row;
+    RETURN v_row;
+END
+$$;
+
+ALTER FUNCTION federation.set_tenant_limit(p_tenant uuid, p_rps double precision, p_burst double precision) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION set_tenant_limit(p_tenant uuid, p_rps double precision, p_burst double precision); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.set_tenant_limit(p_tenant uuid, p_rps double precision, p_burst double precision) IS 'Sets a tenant''s request quota for the whole fleet (requests a second, a burst: the rate when NULL); every gateway worker holds its share. FG404 unknown tenant, FG400 a figure out of range.';
 
 --
 -- Name: set_tenant_status(uuid, text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
@@ -4826,6 +4951,31 @@ COMMENT ON TABLE federation.federation_routing IS 'Routing rules: where a tenant
 COMMENT ON COLUMN federation.federation_routing.rank_score IS 'Infinity for the is_primary rule, else rendezvous_score(tenant_id, region, node_id, weight): higher is tried first.';
 
 --
+-- Name: federation_tenant_limits; Type: VIEW; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE VIEW federation.federation_tenant_limits AS
+ SELECT l.tenant_id,
+    t.name AS tenant_name,
+    l.requests_per_second,
+    l.burst,
+    ( SELECT COALESCE(sum(g.workers), (0)::bigint) AS "coalesce"
+           FROM federation.gateway_instances g
+          WHERE ((g.stopped_at IS NULL) AND (g.last_seen_at > (now() - g.ttl)))) AS fleet_workers,
+    l.set_by,
+    l.set_at
+   FROM (federation.tenant_limits l
+     LEFT JOIN federation.tenant_registry t ON ((t.id = l.tenant_id)));
+
+ALTER TABLE federation.federation_tenant_limits OWNER TO fedgate_owner;
+
+--
+-- Name: VIEW federation_tenant_limits; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON VIEW federation.federation_tenant_limits IS 'Every tenant quota: requests a second and burst for the whole fleet, the live workers it is shared over (each holds the limit divided by them), who set it and when.';
+
+--
 -- Name: tenant_request_stats; Type: TABLE; Schema: federation; Owner: fedgate_owner
 --
 
@@ -4837,9 +4987,11 @@ CREATE TABLE federation.tenant_request_stats (
     errors bigint NOT NULL,
     total_ms double precision NOT NULL,
     max_ms double precision NOT NULL,
+    throttled bigint DEFAULT 0 NOT NULL,
     CONSTRAINT tenant_request_stats_errors_check CHECK ((errors >= 0)),
     CONSTRAINT tenant_request_stats_max_ms_check CHECK ((max_ms >= (0)::double precision)),
     CONSTRAINT tenant_request_stats_requests_check CHECK ((requests >= 0)),
+    CONSTRAINT tenant_request_stats_throttled_check CHECK ((throttled >= 0)),
     CONSTRAINT tenant_request_stats_total_ms_check CHECK ((total_ms >= (0)::double precision))
 );
 
@@ -4850,6 +5002,12 @@ ALTER TABLE federation.tenant_request_stats OWNER TO fedgate_owner;
 --
 
 COMMENT ON TABLE federation.tenant_request_stats IS 'Requests per tenant, node and minute as the gateways served them (errors: answers of 500 and above), kept a day; read federation_tenant_stats.';
+
+--
+-- Name: COLUMN tenant_request_stats.throttled; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON COLUMN federation.tenant_request_stats.throttled IS 'Requests of the minute answered 429 (the tenant''s quota, its write budget, its in-flight bound).';
 
 --
 -- Name: federation_tenant_stats; Type: VIEW; Schema: federation; Owner: fedgate_owner
@@ -4865,7 +5023,8 @@ CREATE VIEW federation.federation_tenant_stats AS
             sum(s.requests) AS requests_24h,
             sum(s.errors) FILTER (WHERE (s.period >= (now() - '01:00:00'::interval))) AS errors_1h,
             sum(s.total_ms) FILTER (WHERE (s.period >= (now() - '01:00:00'::interval))) AS total_ms_1h,
-            max(s.max_ms) FILTER (WHERE (s.period >= (now() - '01:00:00'::interval))) AS max_ms_1h
+            max(s.max_ms) FILTER (WHERE (s.period >= (now() - '01:00:00'::interval))) AS max_ms_1h,
+            sum(s.throttled) FILTER (WHERE (s.period >= (now() - '01:00:00'::interval))) AS throttled_1h
            FROM federation.tenant_request_stats s
           WHERE (s.period >= (now() - '1 day'::interval))
           GROUP BY s.node_id, s.tenant_id
@@ -4880,7 +5039,8 @@ CREATE VIEW federation.federation_tenant_stats AS
     r.requests_24h,
     COALESCE(r.errors_1h, (0)::numeric) AS errors_1h,
     round(((r.total_ms_1h / (NULLIF(r.requests_1h, (0)::numeric))::double precision))::numeric, 2) AS avg_ms_1h,
-    round((r.max_ms_1h)::numeric, 2) AS max_ms_1h
+    round((r.max_ms_1h)::numeric, 2) AS max_ms_1h,
+    COALESCE(r.throttled_1h, (0)::numeric) AS throttled_1h
    FROM (recent r
      LEFT JOIN federation.tenant_registry t ON ((t.id = r.tenant_id)));
 
@@ -4890,7 +5050,7 @@ ALTER TABLE federation.federation_tenant_stats OWNER TO fedgate_owner;
 -- Name: VIEW federation_tenant_stats; Type: COMMENT; Schema: federation; Owner: fedgate_owner
 --
 
-COMMENT ON VIEW federation.federation_tenant_stats IS 'The busiest tenants per node (rank_on_node 1 first, by the last 10 minutes): requests over the last minute, 10 minutes, hour and day, errors, mean and worst latency (ms) over the hour, as the gateways reported them.';
+COMMENT ON VIEW federation.federation_tenant_stats IS 'The busiest tenants per node (rank_on_node 1 first, by the last 10 minutes): requests over the last minute, 10 minutes, hour and day, errors, mean and worst latency (ms) over the hour, requests throttled (429) over the hour, as the gateways reported them.';
 
 --
 -- Name: jobs_job_id_seq; Type: SEQUENCE; Schema: federation; Owner: fedgate_owner
@@ -5353,6 +5513,13 @@ ALTER TABLE ONLY federation.tenant_federation_map
     ADD CONSTRAINT tenant_federation_map_tenant_id_key UNIQUE (tenant_id);
 
 --
+-- Name: tenant_limits tenant_limits_pkey; Type: CONSTRAINT; Schema: federation; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY federation.tenant_limits
+    ADD CONSTRAINT tenant_limits_pkey PRIMARY KEY (tenant_id);
+
+--
 -- Name: tenant_moves tenant_moves_pkey; Type: CONSTRAINT; Schema: federation; Owner: fedgate_owner
 --
 
@@ -5761,6 +5928,18 @@ CREATE TRIGGER federation_routing_top_upd AFTER UPDATE ON federation.federation_
 CREATE TRIGGER federation_routing_touch BEFORE UPDATE ON federation.federation_routing FOR EACH ROW EXECUTE FUNCTION fedgate.touch_updated_at();
 
 --
+-- Name: gateway_instances gateway_instances_notify_ins; Type: TRIGGER; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE TRIGGER gateway_instances_notify_ins AFTER INSERT ON federation.gateway_instances FOR EACH ROW EXECUTE FUNCTION federation.federation_notify_instances();
+
+--
+-- Name: gateway_instances gateway_instances_notify_upd; Type: TRIGGER; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE TRIGGER gateway_instances_notify_upd AFTER UPDATE ON federation.gateway_instances FOR EACH ROW WHEN ((old.stopped_at IS DISTINCT FROM new.stopped_at)) EXECUTE FUNCTION federation.federation_notify_instances();
+
+--
 -- Name: tenant_federation_map tenant_federation_map_notify_del; Type: TRIGGER; Schema: federation; Owner: fedgate_owner
 --
 
@@ -5789,6 +5968,12 @@ CREATE TRIGGER tenant_federation_map_top_routes BEFORE INSERT OR UPDATE ON feder
 --
 
 CREATE TRIGGER tenant_federation_map_touch BEFORE UPDATE ON federation.tenant_federation_map FOR EACH ROW EXECUTE FUNCTION fedgate.touch_updated_at();
+
+--
+-- Name: tenant_limits tenant_limits_notify; Type: TRIGGER; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE TRIGGER tenant_limits_notify AFTER INSERT OR DELETE OR UPDATE ON federation.tenant_limits FOR EACH ROW EXECUTE FUNCTION federation.federation_notify_limits();
 
 --
 -- Name: tenant_moves tenant_moves_notify; Type: TRIGGER; Schema: federation; Owner: fedgate_owner
@@ -5871,6 +6056,13 @@ ALTER TABLE ONLY federation.tenant_federation_map
 
 ALTER TABLE ONLY federation.tenant_federation_map
     ADD CONSTRAINT tenant_federation_map_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES federation.tenant_registry(id) ON DELETE CASCADE;
+
+--
+-- Name: tenant_limits tenant_limits_tenant_id_fkey; Type: FK CONSTRAINT; Schema: federation; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY federation.tenant_limits
+    ADD CONSTRAINT tenant_limits_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES federation.tenant_registry(id) ON DELETE CASCADE;
 
 --
 -- Name: tenant_moves tenant_moves_source_node_fkey; Type: FK CONSTRAINT; Schema: federation; Owner: fedgate_owner
@@ -6396,6 +6588,14 @@ GRANT ALL ON FUNCTION federation.claim_jobs(p_owner text, p_instance text, p_mos
 GRANT ALL ON FUNCTION federation.claim_jobs(p_owner text, p_instance text, p_most integer, p_lease interval) TO fedgate_operator;
 
 --
+-- Name: FUNCTION clear_tenant_limit(p_tenant uuid); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.clear_tenant_limit(p_tenant uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.clear_tenant_limit(p_tenant uuid) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.clear_tenant_limit(p_tenant uuid) TO fedgate_operator;
+
+--
 -- Name: FUNCTION count_enrollment_failure(p_addr text, OUT failures integer, OUT lim integer); Type: ACL; Schema: federation; Owner: fedgate_owner
 --
 
@@ -6466,6 +6666,22 @@ GRANT ALL ON FUNCTION federation.federation_emit(p_payload jsonb) TO fedgate_ope
 REVOKE ALL ON FUNCTION federation.federation_notify_health() FROM PUBLIC;
 GRANT ALL ON FUNCTION federation.federation_notify_health() TO fedgate_catalog;
 GRANT ALL ON FUNCTION federation.federation_notify_health() TO fedgate_operator;
+
+--
+-- Name: FUNCTION federation_notify_instances(); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.federation_notify_instances() FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.federation_notify_instances() TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.federation_notify_instances() TO fedgate_operator;
+
+--
+-- Name: FUNCTION federation_notify_limits(); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.federation_notify_limits() FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.federation_notify_limits() TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.federation_notify_limits() TO fedgate_operator;
 
 --
 -- Name: FUNCTION federation_notify_moves(); Type: ACL; Schema: federation; Owner: fedgate_owner
@@ -6744,6 +6960,21 @@ GRANT ALL ON FUNCTION federation.route_candidates(p_tenant uuid, p_region text) 
 REVOKE ALL ON FUNCTION federation.set_node_status(p_node_id text, p_status text) FROM PUBLIC;
 GRANT ALL ON FUNCTION federation.set_node_status(p_node_id text, p_status text) TO fedgate_catalog;
 GRANT ALL ON FUNCTION federation.set_node_status(p_node_id text, p_status text) TO fedgate_operator;
+
+--
+-- Name: TABLE tenant_limits; Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+GRANT SELECT ON TABLE federation.tenant_limits TO fedgate_catalog;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE federation.tenant_limits TO fedgate_operator;
+
+--
+-- Name: FUNCTION set_tenant_limit(p_tenant uuid, p_rps double precision, p_burst double precision); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.set_tenant_limit(p_tenant uuid, p_rps double precision, p_burst double precision) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.set_tenant_limit(p_tenant uuid, p_rps double precision, p_burst double precision) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.set_tenant_limit(p_tenant uuid, p_rps double precision, p_burst double precision) TO fedgate_operator;
 
 --
 -- Name: FUNCTION set_tenant_status(p_tenant uuid, p_status text); Type: ACL; Schema: federation; Owner: fedgate_owner
@@ -7219,6 +7450,13 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE federation.federation_replica_status 
 
 GRANT SELECT ON TABLE federation.federation_routing TO fedgate_catalog;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE federation.federation_routing TO fedgate_operator;
+
+--
+-- Name: TABLE federation_tenant_limits; Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+GRANT SELECT ON TABLE federation.federation_tenant_limits TO fedgate_catalog;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE federation.federation_tenant_limits TO fedgate_operator;
 
 --
 -- Name: TABLE tenant_request_stats; Type: ACL; Schema: federation; Owner: fedgate_owner

@@ -93,6 +93,26 @@ def set_tenant_status(connector: Connector, tenant: UUID, status: str, claims: s
     return {"tenantId": str(tenant), "status": status, "node": node_id}
 
 
+def set_tenant_limit(connector: Connector, tenant: UUID, rps: float, burst: float | None = None) -> dict[str, Any]:
+    """A tenant's request quota for the whole fleet (``federation.set_tenant_limit``): every gateway worker
+    holds its share from the catalog's notification on."""
+    connector.rows("set_tenant_limit", tenant, rps, burst)
+    return tenant_limit(connector, tenant)
+
+
+def clear_tenant_limit(connector: Connector, tenant: UUID) -> bool:
+    """The tenant's quota lifted; False when it had none."""
+    return bool(connector.rows("clear_tenant_limit", tenant)[0]["cleared"])
+
+
+def tenant_limit(connector: Connector, tenant: UUID) -> dict[str, Any]:
+    """The tenant's quota with the live workers it is shared over (404 when it has none)."""
+    rows = connector.rows("tenant_limit", tenant)
+    if not rows:
+        raise GatewayError(404, "FGW404", f"tenant {tenant} has no quota")
+    return rows[0]
+
+
 async def reconcile_registrations(connector: Connector, older_than: float) -> Settled:
     """Settle the creations left provisioning for longer than ``older_than`` seconds, from what their
     nodes hold (the deployment's health checker does the same every round)."""

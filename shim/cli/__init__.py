@@ -124,6 +124,21 @@ def cmd_node_drain(args: argparse.Namespace) -> int:
     return 0 if state == "done" and not left else 1
 
 
+def cmd_tenant_limit(args: argparse.Namespace) -> int:
+    """A tenant's fleet-wide request quota: set (--rps, --burst), lifted (--clear), or shown."""
+    connector = _connector(args)
+    if args.clear:
+        cleared = tenants.clear_tenant_limit(connector, args.tenant)
+        print(f"tenant {args.tenant}: {'quota lifted' if cleared else 'had no quota'}")
+        return 0
+    if args.rps is not None:
+        row = tenants.set_tenant_limit(connector, args.tenant, args.rps, args.burst)
+    else:
+        row = tenants.tenant_limit(connector, args.tenant)
+    render.record(row, as_json=args.json)
+    return 0
+
+
 def cmd_job_list(args: argparse.Namespace) -> int:
     """Durable jobs (federation_jobs): the open ones first."""
     render.table(_connector(args).rows("list_jobs", args.limit), as_json=args.json)
@@ -352,6 +367,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--detach", action="store_true",
                    help="record the move (or --resume it) for the fleet's gateways and exit")
     p.set_defaults(func=cmd_tenant_move)
+    p = common(tenant.add_parser("limit", help="a tenant's request quota for the whole fleet (429 past it)"))
+    p.add_argument("tenant", type=UUID)
+    p.add_argument("--rps", type=float, help="requests a second, over every gateway instance")
+    p.add_argument("--burst", type=float, help="requests at once after a quiet spell (default: the rate)")
+    p.add_argument("--clear", action="store_true", help="lift the quota")
+    p.set_defaults(func=cmd_tenant_limit)
     agent = sub.add_parser("agent", help="agents").add_subparsers(dest="agent_command", required=True)
     p = common(agent.add_parser("revoke", help="deregister an agent: every token it holds is refused at once"))
     p.add_argument("tenant", type=UUID)

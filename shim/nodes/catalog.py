@@ -112,6 +112,8 @@ class Catalog:
         self.cache_misses = 0
         self.on_nodes_changed: Callable[[list[str]], Awaitable[None]] | None = None
         self.fenced: dict[UUID, asyncio.Event] = {}  # tenants in a move's cutover: set when it ends
+        self.limits: dict[UUID, tuple[float, float]] = {}  # tenant -> (requests a second, burst) for the fleet
+        self.fleet_workers = 1  # the live instances' workers: each holds that share of every quota
 
     # -- lifecycle -------------------------------------------------------
     async def open(self) -> None:
@@ -292,9 +294,24 @@ class Catalog:
             for tenant in stale:
                 del cache[tenant]
 
+    async def reload_limits(self) -> None:
+        """The tenants' quotas (few rows: the tenants an operator limited)."""
+        self.limits = {UUID(str(t)): (float(rps), float(burst)) for t, rps, burst in await self._fetch("load_limits")}
+
+    async def reload_fleet(self) -> None:
+        """How many workers the live instances have (this one's included, once it is registered)."""
+        rows = await self._fetch("fleet_workers")
+        self.fleet_workers = max(1, int(rows[0][0])) if rows else 1
+
     async def apply_change(self, payload: dict[str, Any]) -> None:
         """React to one fedgate_catalog notification."""
         table = payload.get("table")
+        if table == "tenant_limits":
+            await self.reload_limits()
+            return
+        if table == "gateway_instances":
+            await self.reload_fleet()
+            return
         if table == "federation_replicas":  # reads move to or from replicas; resolutions stay
             await self.reload_nodes()
             return
@@ -341,6 +358,8 @@ class Catalog:
                     await conn.execute(QUERIES["listen"])
                     # Anything may have changed while we were not listening.
                     await self.reload_nodes()
+                    await self.reload_limits()
+                    await self.reload_fleet()
                     self.forget()
                     self.listening.set()
                     delay = 0.1

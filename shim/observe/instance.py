@@ -34,6 +34,7 @@ class InstanceHeartbeat:
         await self._catalog.execute("instance_heartbeat", (s.instance_id, s.instance_host, s.instance_pid,
                                                            self._version, s.workers, s.instance_ttl,
                                                            s.instance_started))
+        await self._catalog.reload_fleet()  # an instance gone without a word (killed) leaves the count here
 
     async def start(self) -> None:
         try:

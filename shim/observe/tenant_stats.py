@@ -37,10 +37,11 @@ class TenantStats:
             if len(self._pending) >= MAX_ENTRIES:
                 metrics.TENANT_STATS_DROPPED.inc()
                 return
-            entry = self._pending[key] = [0, 0, 0.0, 0.0]
+            entry = self._pending[key] = [0, 0, 0.0, 0.0, 0]
         ms = seconds * 1000
         entry[0] += 1
         entry[1] += status >= 500
+        entry[4] += status == 429
         entry[2] += ms
         if ms > entry[3]:
             entry[3] = ms
@@ -51,7 +52,8 @@ class TenantStats:
         if not batch:
             return
         rows = [{"tenant": str(tenant), "node": node, "requests": int(e[0]), "errors": int(e[1]),
-                 "total_ms": round(e[2], 3), "max_ms": round(e[3], 3)} for (tenant, node), e in batch.items()]
+                 "total_ms": round(e[2], 3), "max_ms": round(e[3], 3), "throttled": int(e[4])}
+                for (tenant, node), e in batch.items()]
         try:
             await self._catalog.execute("report_tenant_stats", (json.dumps(rows),))
         except Exception as exc:  # noqa: BLE001 - the catalog is down or slow: keep them for the next report
@@ -68,3 +70,4 @@ class TenantStats:
                     kept[1] += entry[1]
                     kept[2] += entry[2]
                     kept[3] = max(kept[3], entry[3])
+                    kept[4] += entry[4]

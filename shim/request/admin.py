@@ -254,6 +254,48 @@ async def resume_tenant(request: Request, tenant: str) -> HTTPResponse:
     return await _tenant_status(request, tenant, "active")
 
 
+# -- tenant quotas -------------------------------------------------------------------------------------
+def _rate(body: dict[str, Any], field: str, low: float, high: float, required: bool) -> float | None:
+    value = body.get(field)
+    if value is None and not required:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+        raise bad_request("FGW111", f"{field} must be a number from {low:g} to {high:g}"
+                          f"{'' if required else ' (or absent)'}", details={"field": field})
+    return float(value)
+
+
+def _limit_view(request: Request, row: dict[str, Any]) -> dict[str, Any]:
+    """The quota as set, and this worker's share of it now."""
+    share = request.app.ctx.quota.share(uuid.UUID(str(row["tenant_id"])))
+    return {"tenantId": str(row["tenant_id"]), "requestsPerSecond": row["requests_per_second"],
+            "burst": row["burst"], "fleetWorkers": row["fleet_workers"], "setBy": row["set_by"],
+            "setAt": row["set_at"], "workerShare": None if share is None else {
+                "requestsPerSecond": round(share[0], 3), "burst": round(share[1], 3),
+                "fleetWorkers": request.app.ctx.catalog.fleet_workers}}
+
+
+async def get_limit(request: Request, tenant: str) -> HTTPResponse:
+    connector, tenant_id = _connector(request), _tenant(tenant)
+    return _answer(_limit_view(request, await _act(lambda: tenants.tenant_limit(connector, tenant_id))))
+
+
+async def set_limit(request: Request, tenant: str) -> HTTPResponse:
+    tenant_id, body = _tenant(tenant), _body(request)
+    rps = _rate(body, "requestsPerSecond", 0.001, 1_000_000, True)
+    burst = _rate(body, "burst", 1, 10_000_000, False)
+    connector = _connector(request)
+    return _answer(_limit_view(request, await _act(lambda: tenants.set_tenant_limit(connector, tenant_id,
+                                                                                    float(rps or 0), burst))))
+
+
+async def clear_limit(request: Request, tenant: str) -> HTTPResponse:
+    connector, tenant_id = _connector(request), _tenant(tenant)
+    if not await _act(lambda: tenants.clear_tenant_limit(connector, tenant_id)):
+        raise GatewayError(404, "FGW404", f"tenant {tenant_id} has no quota")
+    return _answer({"tenantId": str(tenant_id), "cleared": True})
+
+
 async def tenant_stats(request: Request) -> HTTPResponse:
     node = _query(request, "node")
     top = _count(request, "top", 10, 1000)
@@ -379,6 +421,15 @@ ACTIONS: tuple[Action, ...] = (
            suspend_tenant, 200, _REASON_BODY),
     Action("adminResumeTenant", "POST", "/tenants/<tenant>/resume", "Resume a suspended tenant", resume_tenant,
            200, _REASON_BODY),
+    Action("adminGetTenantLimit", "GET", "/tenants/<tenant>/limits", "A tenant's fleet-wide request quota, and "
+           "the share of it the answering worker holds (federation_tenant_limits)", get_limit),
+    Action("adminSetTenantLimit", "PUT", "/tenants/<tenant>/limits", "Set a tenant's request quota for the whole "
+           "fleet: requests a second and a burst (the rate when absent); past it 429 FGW429 with Retry-After",
+           set_limit, 200, {"type": "object", "additionalProperties": False, "required": ["requestsPerSecond"],
+                            "properties": {
+               "requestsPerSecond": {"type": "number", "minimum": 0.001, "maximum": 1_000_000},
+               "burst": {"type": ["number", "null"], "minimum": 1, "maximum": 10_000_000}}}),
+    Action("adminClearTenantLimit", "DELETE", "/tenants/<tenant>/limits", "Lift a tenant's quota", clear_limit),
     Action("adminTenantStats", "GET", "/tenant-stats", "The busiest tenants per node (federation_tenant_stats)",
            tenant_stats, query=(s.Param("node", "string", "one node only", constraints=tuple(s.NODE_ID.items())),
                                 s.Param("top", "integer", "tenants per node (default 10)",

@@ -32,7 +32,7 @@ from shim.observe.tenant_stats import TenantStats
 from shim.request import admin, dispatch, openapi, status_page
 from shim.actions.backends import Backends
 from shim.actions.jobs import JobRunner
-from shim.request.budget import WriteBudget
+from shim.request.budget import TenantQuota, WriteBudget
 from shim.request.enrollment import EnrollmentGuard
 from shim.request.flows import Routed
 from shim.request.response import Response
@@ -138,7 +138,7 @@ def create_app(settings: Settings) -> Sanic:
     }
     preflight = {
         **cors,
-        "Access-Control-Allow-Methods": "GET, POST, DELETE, OPTIONS",
+        "Access-Control-Allow-Methods": "GET, POST, PUT, DELETE, OPTIONS",
         "Access-Control-Allow-Headers": f"Content-Type, Authorization, {TENANT_HEADER}, {REGION_HEADER}, "
                                         "Idempotency-Key, X-Federation-LSN, X-Request-ID",
         "Access-Control-Max-Age": "600",
@@ -159,6 +159,7 @@ def create_app(settings: Settings) -> Sanic:
                 await client.recheck(node_id)
 
         catalog.on_nodes_changed = nodes_changed
+        app.ctx.quota = TenantQuota(catalog)
         await catalog.open()
         app.ctx.health = HealthMonitor(catalog, client, settings)
         app.ctx.health.start()

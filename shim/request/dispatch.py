@@ -11,7 +11,7 @@ from sanic.response import HTTPResponse
 
 from shim.auth.policy import authorize_role
 from shim.auth.tokens import ENROLLMENT, Principal, TokenVerifier
-from shim.request.budget import KIT_COST, WriteBudget
+from shim.request.budget import KIT_COST, TenantQuota, WriteBudget
 from shim.request.endpoints import ENDPOINTS, FEDERATED_PREFIX, LEGACY_PREFIX, Endpoint
 from shim.errors import GatewayError
 from shim.actions.backends import Backends
@@ -85,6 +85,9 @@ async def _dispatch(request: Request, endpoint: Endpoint, backends: Backends, ca
         body = parse_body(request.body)
         refuse_unknown_fields(body, endpoint.request)
     routed = request.ctx.route = await route(request, backends, endpoint, request.route.ctx.federated, body, caller)
+    if routed.tenant_id is not None and caller.role != "enrollment":
+        quota: TenantQuota = request.app.ctx.quota
+        quota.admit(routed.tenant_id)
     budget: WriteBudget = request.app.ctx.write_budget
     if budget.enabled and endpoint.method != "GET" and routed.tenant_id is not None and caller.role != "enrollment":
         budget.spend(routed.tenant_id, KIT_COST if endpoint.flow_name == "issue_kit" else 1.0)

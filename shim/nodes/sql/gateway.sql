@@ -106,3 +106,11 @@ SELECT federation.instance_heartbeat(%s, %s, %s, %s, %s, make_interval(secs => %
 
 -- name: instance_stopped
 SELECT federation.instance_stopped(%s);
+
+-- name: load_limits
+-- Every tenant quota (small: only tenants an operator limited), kept in each worker.
+SELECT tenant_id, requests_per_second, burst FROM federation.tenant_limits;
+
+-- name: fleet_workers
+-- The live instances' workers: each worker holds that share of every quota.
+SELECT coalesce(sum(workers), 0)::integer FROM federation.federation_gateways WHERE alive;

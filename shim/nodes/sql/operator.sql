@@ -67,7 +67,7 @@ FROM federation.federation_moves WHERE move_id = %s;
 -- name: tenant_stats
 -- The busiest tenants of each node (or of one).
 SELECT node_id, tenant_id, tenant_name, rank_on_node, requests_1m, requests_10m, requests_1h, requests_24h,
-       errors_1h, avg_ms_1h, max_ms_1h
+       errors_1h, avg_ms_1h, max_ms_1h, throttled_1h
 FROM federation.federation_tenant_stats WHERE rank_on_node <= %s AND (%s::text IS NULL OR node_id = %s::text)
 ORDER BY node_id, rank_on_node;
 
@@ -100,3 +100,17 @@ SELECT api.revoke_agent(%s::uuid, %s::jsonb)::text FROM (SELECT set_config('fedg
 -- The fleet's gateway instances: the live ones first, then the newest.
 SELECT instance_id, host, pid, version, workers, started, last_seen, alive, state
 FROM federation.federation_gateways ORDER BY alive DESC, last_seen DESC LIMIT %s;
+
+-- name: set_tenant_limit
+SELECT tenant_id, requests_per_second, burst, set_by, set_at FROM federation.set_tenant_limit(%s::uuid, %s, %s);
+
+-- name: clear_tenant_limit
+SELECT federation.clear_tenant_limit(%s::uuid) AS cleared;
+
+-- name: tenant_limit
+SELECT tenant_id, tenant_name, requests_per_second, burst, fleet_workers, set_by, set_at
+FROM federation.federation_tenant_limits WHERE tenant_id = %s::uuid;
+
+-- name: list_tenant_limits
+SELECT tenant_id, tenant_name, requests_per_second, burst, fleet_workers, set_by, set_at
+FROM federation.federation_tenant_limits ORDER BY set_at DESC LIMIT %s;

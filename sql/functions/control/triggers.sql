@@ -23,6 +23,14 @@ CREATE OR REPLACE TRIGGER federation_nodes_guard BEFORE UPDATE OF node_id OR DEL
 CREATE OR REPLACE TRIGGER tenant_moves_notify AFTER INSERT OR UPDATE ON federation.tenant_moves
     FOR EACH ROW EXECUTE FUNCTION federation.federation_notify_moves();
 
+-- limits
+CREATE OR REPLACE TRIGGER tenant_limits_notify AFTER INSERT OR UPDATE OR DELETE ON federation.tenant_limits
+    FOR EACH ROW EXECUTE FUNCTION federation.federation_notify_limits();
+CREATE OR REPLACE TRIGGER gateway_instances_notify_ins AFTER INSERT ON federation.gateway_instances
+    FOR EACH ROW EXECUTE FUNCTION federation.federation_notify_instances();
+CREATE OR REPLACE TRIGGER gateway_instances_notify_upd AFTER UPDATE ON federation.gateway_instances
+    FOR EACH ROW WHEN (OLD.stopped_at IS DISTINCT FROM NEW.stopped_at) EXECUTE FUNCTION federation.federation_notify_instances();
+
 -- notify
 DO $$
 DECLARE

@@ -64,7 +64,8 @@ WITH recent AS (
            sum(s.requests) AS requests_24h,
            sum(s.errors) FILTER (WHERE s.period >= now() - interval '1 hour') AS errors_1h,
            sum(s.total_ms) FILTER (WHERE s.period >= now() - interval '1 hour') AS total_ms_1h,
-           max(s.max_ms) FILTER (WHERE s.period >= now() - interval '1 hour') AS max_ms_1h
+           max(s.max_ms) FILTER (WHERE s.period >= now() - interval '1 hour') AS max_ms_1h,
+           sum(s.throttled) FILTER (WHERE s.period >= now() - interval '1 hour') AS throttled_1h
     FROM federation.tenant_request_stats s
     WHERE s.period >= now() - interval '1 day'
     GROUP BY s.node_id, s.tenant_id
@@ -77,11 +78,23 @@ SELECT r.node_id, r.tenant_id, t.name AS tenant_name,
        coalesce(r.requests_1h, 0) AS requests_1h, r.requests_24h,
        coalesce(r.errors_1h, 0) AS errors_1h,
        round((r.total_ms_1h / nullif(r.requests_1h, 0))::numeric, 2) AS avg_ms_1h,
-       round(r.max_ms_1h::numeric, 2) AS max_ms_1h
+       round(r.max_ms_1h::numeric, 2) AS max_ms_1h,
+       coalesce(r.throttled_1h, 0) AS throttled_1h
 FROM recent r
 LEFT JOIN federation.tenant_registry t ON t.id = r.tenant_id;
 COMMENT ON VIEW federation.federation_tenant_stats IS
-    'The busiest tenants per node (rank_on_node 1 first, by the last 10 minutes): requests over the last minute, 10 minutes, hour and day, errors, mean and worst latency (ms) over the hour, as the gateways reported them.';
+    'The busiest tenants per node (rank_on_node 1 first, by the last 10 minutes): requests over the last minute, 10 minutes, hour and day, errors, mean and worst latency (ms) over the hour, requests throttled (429) over the hour, as the gateways reported them.';
+
+-- limits
+CREATE OR REPLACE VIEW federation.federation_tenant_limits AS
+SELECT l.tenant_id, t.name AS tenant_name, l.requests_per_second, l.burst,
+       (SELECT coalesce(sum(g.workers), 0) FROM federation.gateway_instances g
+        WHERE g.stopped_at IS NULL AND g.last_seen_at > now() - g.ttl) AS fleet_workers,
+       l.set_by, l.set_at
+FROM federation.tenant_limits l
+LEFT JOIN federation.tenant_registry t ON t.id = l.tenant_id;
+COMMENT ON VIEW federation.federation_tenant_limits IS
+    'Every tenant quota: requests a second and burst for the whole fleet, the live workers it is shared over (each holds the limit divided by them), who set it and when.';
 
 -- gateway instances
 CREATE OR REPLACE VIEW federation.federation_gateways AS
