@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 from functools import partial
 from typing import Literal
 from uuid import UUID
@@ -41,6 +42,23 @@ def print_credentials(settings: Settings, control_url: str, base: str) -> None:
           '  curl -H "Authorization: Bearer $TENANT1_TOKEN" $FEDGATE_URL/federation/api/onboarding/tenants/$TENANT1/status\n'
           "  fedgate node list\n"
           "  fedgate dev psql eu-west-1", flush=True)
+
+
+def _stop_during_startup_ends_the_wait() -> None:
+    """Sanic 25.12's main process waits for every worker's start-up acknowledgement in a loop that reads its
+    own stop message back forever when a stop signal arrives before they all acknowledged (found by a test
+    that SIGTERMs a two-worker instance's group right after its first /readyz 200: the main process spun at
+    60% CPU and never exited). Once it is shutting down it waits for no acknowledgement."""
+    from sanic.worker.manager import WorkerManager
+
+    acked = getattr(WorkerManager, "_all_workers_ack", None)
+    if acked is None or getattr(acked, "fedgate", False):
+        return
+
+    def all_workers_ack(self: WorkerManager) -> bool:
+        return bool(getattr(self, "_shutting_down", False)) or bool(acked(self))
+    all_workers_ack.fedgate = True  # type: ignore[attr-defined]
+    WorkerManager._all_workers_ack = all_workers_ack  # type: ignore[method-assign]
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -79,6 +97,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
         if single:  # no worker manager: this process serves (tests, benchmarks, containers)
             Sanic.serve_single(primary=app)
         else:
+            # The processes Sanic starts now inherit these: its state manager (multiprocessing) ignores the stop
+            # signals, so a SIGTERM sent to every process of the group (systemd's default) leaves it to the
+            # main process, which stops the workers and then the manager. Killed by it, the main process lost
+            # its workers' state and exited 1. Sanic sets the main process's and workers' own handlers.
+            for stop in (signal.SIGTERM, signal.SIGINT):
+                signal.signal(stop, signal.SIG_IGN)
+            _stop_during_startup_ends_the_wait()
             Sanic.serve(primary=app, app_loader=loader)
     finally:
         metrics_dir.remove(made_metrics_dir)

@@ -108,6 +108,10 @@ def _route_labels(request: Request) -> tuple[str, str, str]:
 
 
 def create_app(settings: Settings) -> Sanic:
+    # A worker inherits the main process's ignored stop signals (shim.cli.serve, for Sanic's state manager):
+    # until Sanic installs its own handlers, a stop signal ends a starting worker as it always did.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     app = Sanic("fedgate")
     app.config.REQUEST_MAX_SIZE = settings.max_body_bytes
     app.config.REQUEST_TIMEOUT = 30
