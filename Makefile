@@ -6,7 +6,7 @@ VENV := .venv
 PYTHON ?= python3
 DEB_PACKAGES := postgresql-15 postgresql-contrib postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl util-linux
 BENCH_DEB_PACKAGES := wrk postgresql-contrib
-TEST_DEB_PACKAGES := chromium chromium-driver iproute2
+TEST_DEB_PACKAGES := chromium chromium-driver iproute2 postgresql-15-auto-failover pg-auto-failover-cli
 
 .PHONY: install bytecode system-deps run test test-fast fuzz bench clean reset-dev docs schema
 

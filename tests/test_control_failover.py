@@ -5,6 +5,7 @@ again once a standby is promoted, and hears the catalog's notifications from the
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,10 +13,12 @@ import httpx
 import psycopg
 import pytest
 
+from shim.actions.migrate import migrate
 from shim.dev.clusters import Cluster, start_clusters, start_replica, stop_clusters
 from tests.api_client import FED, create_tenant
+from tests.autofailover import Formation
 from tests.conftest import CLUSTER_ARGS, _migrated_data
-from tests.federation import Federation, make_federation, start_gateway
+from tests.federation import Federation, create_database, make_federation, start_gateway
 from tests.waiting import wait_until
 
 pytestmark = pytest.mark.slow  # a scenario test: make test runs it, make test-fast does not
@@ -84,3 +87,33 @@ def test_the_gateway_rides_a_control_database_failover(clusters: list[Cluster], 
             wait_until(lambda: _status(http, warm) == (200, "eu-west-1"), "and its return")
     finally:
         gateway.stop()
+
+
+def test_pg_auto_failover_moves_the_control_database_under_a_gateway(clusters: list[Cluster], tmp_path: Path) -> None:
+    """The same through a real failover manager: pg_auto_failover's monitor promotes the secondary
+    (`pg_autoctl perform failover`); the gateway, on the formation's multi-host URL, follows it."""
+    formation = Formation().start()
+    gateway = None
+    try:
+        migrate(formation.url(formation.primary()), "control")
+        federation = Federation("fedctl", [], {"default": formation.url(formation.primary())})
+        for node_id, region, cluster in (("eu-west-1", "eu-west", clusters[1]), ("ap-south-1", "ap-south", clusters[2])):
+            federation.urls[node_id] = create_database(cluster, f"fedctl_{uuid.uuid4().hex[:8]}")
+            federation.catalog("SELECT federation.add_node(%s, %s, %s)", (node_id, region, federation.urls[node_id]))
+        url = formation.multi_host_url()
+        gateway = start_gateway(url, tmp_path, env={"FEDGATE_DATABASE_URL": url})
+        with gateway.client() as http:
+            warm = create_tenant(http, "eu-west")
+            before = formation.primary()
+            formation.failover()
+            assert formation.primary() != before
+            assert _status(http, warm) == (200, "eu-west-1")
+            wait_until(lambda: http.post(f"{FED}/tenants", json={"name": "after", "region": "eu-west"}).status_code
+                       == 201, "a tenant created on the new primary", timeout=30, every=0.5)
+            with psycopg.connect(formation.url(formation.primary()), autocommit=True) as conn:
+                conn.execute("SELECT federation.set_node_status('eu-west-1', 'down')")
+            wait_until(lambda: _status(http, warm) != (200, "eu-west-1"), "the change made on the new primary heard")
+    finally:
+        if gateway is not None:
+            gateway.stop()
+        formation.stop()
