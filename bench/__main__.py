@@ -510,6 +510,47 @@ def bench_move(clusters: list[Cluster], work: Path, heartbeats: int = 100_000) -
            f"longest write of {len(waits)} during the move; fence to switch {figures['pause_ms']} ms (target <= 500)")
 
 
+def bench_fleet(clusters: list[Cluster], rounds: int, seconds: int, work: Path) -> None:
+    """The same GET load (64 connections) on two single-worker instances (32 each, two wrk at once) and on
+    one instance of two workers: what running as a fleet (a registration and heartbeat per instance, its
+    own pools, listener and health checker) costs on the same two cores. The tenant has a quota it does not
+    reach, so each request also takes a token from its bucket."""
+    import concurrent.futures
+
+    fed = make_federation(clusters)
+    env = {"FEDGATE_HEALTH_INTERVAL": "5", "FEDGATE_ACCESS_LOG": "off"}
+    dirs = [work / f"fleet-{i}" for i in range(3)]
+    for d in dirs:
+        d.mkdir()
+    one = start_gateway(fed.control_url, dirs[0], workers=2, env=env)
+    pair = [start_gateway(fed.control_url, d, env=env) for d in dirs[1:]]
+    try:
+        with one.client() as http:
+            tenant = http.post("/federation/api/onboarding/tenants",
+                               json={"name": "bench fleet", "region": "eu-west"}).json()["tenantId"]
+            http.put(f"/admin/v1/tenants/{tenant}/limits", json={"requestsPerSecond": 1_000_000}).raise_for_status()
+        path = f"/federation/api/onboarding/tenants/{tenant}/status"
+        as_tenant = bearer("tenant", tenant)
+
+        def fleet() -> float:
+            with concurrent.futures.ThreadPoolExecutor(2) as pool:
+                done = [pool.submit(wrk, g.base_url + path, seconds, 32, None, as_tenant) for g in pair]
+                return sum(f.result()[0] for f in done)
+
+        def single() -> float:
+            return wrk(one.base_url + path, seconds, 64, headers=as_tenant)[0]
+        fleet()
+        single()
+        ratios, runs, bases = paired_ratios(max(4, 2 * rounds), fleet, single)
+    finally:
+        for gateway in (one, *pair):
+            gateway.stop()
+    report("fleet_2_vs_1_rps", statistics.median(ratios),
+           f"median of {len(ratios)} paired runs ({', '.join(f'{r:.2f}' for r in ratios)}): two 1-worker instances "
+           f"{statistics.median(runs):.0f} rps, one 2-worker instance {statistics.median(bases):.0f} rps, "
+           "64 connections, a quota not reached")
+
+
 def bench_takeover(clusters: list[Cluster], work: Path) -> None:
     """Two instances with the default lease (FEDGATE_JOB_LEASE 10 s, poll 1 s). A move started over the
     first's admin API is held at its cutover (the tenant fenced) by a transaction open on the source; the
@@ -589,7 +630,8 @@ def main() -> int:
     parser.add_argument("--only", choices=["sql", "http", "gateway", "costs", "noisy", "flood", "fleet"],
                         help="sql: resolve_node; gateway: the gateway's HTTP figures; costs: the hot path's cost "
                              "table; noisy: a quiet tenant beside a noisy one; flood: a neighbour beside a tenant flooding "
-                             "kit issuance; fleet: a job's takeover after its driver's death; http: all but sql")
+                             "kit issuance; fleet: two instances against one, a job's takeover after its driver's death; "
+                             "http: all but sql")
     args = parser.parse_args()
     for tool in ("wrk", "psql"):
         if not shutil.which(tool):
@@ -614,6 +656,7 @@ def main() -> int:
                 bench_replica(clusters, args.rounds, args.seconds, Path(work))
                 bench_move(clusters, Path(work))
             if args.only in (None, "http", "fleet"):
+                bench_fleet(clusters, args.rounds, args.seconds, Path(work))
                 bench_takeover(clusters, Path(work))
     finally:
         stop_clusters(clusters)

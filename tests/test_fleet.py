@@ -170,6 +170,12 @@ def _share(gateway: Gateway, tenant: str) -> int | None:
     return None if found is None else int(found["fleetWorkers"])
 
 
+def _inflight(gateway: Gateway, tenant: str) -> int | None:
+    with gateway.client() as http:
+        found = http.get(f"/admin/v1/tenants/{tenant}/limits").json().get("workerShare")
+    return None if found is None else found["maxInflight"]
+
+
 def test_a_tenant_quota_holds_across_the_fleet(clusters: list, tmp_path: Path) -> None:
     """20 requests a second (burst 20) for one tenant over two instances for 6 s: 60 to 170 served, every
     refusal 429 with Retry-After, its neighbour never refused; each instance's share follows the fleet when
@@ -177,7 +183,7 @@ def test_a_tenant_quota_holds_across_the_fleet(clusters: list, tmp_path: Path) -
     federation = make_federation(clusters)
     for name in ("one", "two", "three"):
         (tmp_path / name).mkdir()
-    quick = {"FEDGATE_TENANT_STATS_INTERVAL": "1"}
+    quick = {"FEDGATE_TENANT_STATS_INTERVAL": "1", "FEDGATE_POOL_TIMEOUT": "1"}
     gateways = [start_gateway(federation.control_url, tmp_path / name, env=quick) for name in ("one", "two")]
     try:
         with gateways[0].client() as http:
@@ -221,6 +227,31 @@ def test_a_tenant_quota_holds_across_the_fleet(clusters: list, tmp_path: Path) -
         wait_until(lambda: all(_share(g, limited) == 3 for g in gateways), "each instance holds a third")
         third.stop()
         wait_until(lambda: all(_share(g, limited) == 2 for g in gateways[:2]), "half again once it stopped")
+
+        # Calls in flight, over the fleet: 2 over two instances is one a worker. With the tenant's row locked
+        # on its node, a kit issuance waits there; a second one at the same instance finds no slot: 429.
+        with gateways[0].client() as http:
+            put = http.put(f"/admin/v1/tenants/{limited}/limits", json={"maxInflight": 2})
+            assert put.status_code == 200 and put.json()["requestsPerSecond"] is None, put.text
+        wait_until(lambda: all(_inflight(g, limited) == 1 for g in gateways[:2]), "one call in flight a worker")
+        holder = psycopg.connect(federation.urls["eu-west-1"])
+        try:
+            holder.execute("SELECT 1 FROM onboarding.tenants WHERE id = %s FOR UPDATE", (limited,))
+            kit = {"tenantId": limited, "agents": ["log-shipper"], "format": "zip"}
+            first: list[int] = []
+            waiting = threading.Thread(target=lambda: first.append(
+                gateways[0].client(timeout=30).post(f"{FED}/bootstrap/kit", json=kit).status_code))
+            waiting.start()
+            _wait_for_lock(federation)
+            with gateways[0].client() as http:
+                second = http.post(f"{FED}/bootstrap/kit", json=kit)
+            assert second.status_code == 429 and second.json()["code"] == "FGW429", second.text
+            with gateways[1].client() as http:  # the other instance holds its own slot
+                assert http.get(f"{FED}/tenants/{limited}/status").status_code == 200
+        finally:
+            holder.close()
+        waiting.join(30)
+        assert first == [201]
         with gateways[0].client() as http:
             assert http.delete(f"/admin/v1/tenants/{limited}/limits").json() == {"tenantId": limited, "cleared": True}
         wait_until(lambda: all(_share(g, limited) is None for g in gateways[:2]), "the quota lifted everywhere")

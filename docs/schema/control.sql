@@ -2831,11 +2831,15 @@ COMMENT ON FUNCTION federation.set_node_status(p_node_id text, p_status text) IS
 
 CREATE TABLE federation.tenant_limits (
     tenant_id uuid NOT NULL,
-    requests_per_second double precision NOT NULL,
-    burst double precision NOT NULL,
+    requests_per_second double precision,
+    burst double precision,
+    max_inflight integer,
     set_by text NOT NULL,
     set_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT tenant_limits_burst_check CHECK (((burst >= (1)::double precision) AND (burst <= (10000000)::double precision))),
+    CONSTRAINT tenant_limits_check CHECK (((requests_per_second IS NULL) = (burst IS NULL))),
+    CONSTRAINT tenant_limits_check1 CHECK (((requests_per_second IS NOT NULL) OR (max_inflight IS NOT NULL))),
+    CONSTRAINT tenant_limits_max_inflight_check CHECK (((max_inflight >= 1) AND (max_inflight <= 100000))),
     CONSTRAINT tenant_limits_requests_per_second_check CHECK (((requests_per_second > (0)::double precision) AND (requests_per_second <= (1000000)::double precision))),
     CONSTRAINT tenant_limits_set_by_check CHECK (((length(set_by) >= 1) AND (length(set_by) <= 255)))
 );
@@ -2846,13 +2850,13 @@ ALTER TABLE federation.tenant_limits OWNER TO fedgate_owner;
 -- Name: TABLE tenant_limits; Type: COMMENT; Schema: federation; Owner: fedgate_owner
 --
 
-COMMENT ON TABLE federation.tenant_limits IS 'A tenant''s request quota for the whole fleet: requests a second and the burst after a quiet spell; who set it and when. No row: no quota.';
+COMMENT ON TABLE federation.tenant_limits IS 'A tenant''s quotas for the whole fleet: requests a second with the burst after a quiet spell, and handler calls in flight at once; who set them and when. No row: no quota.';
 
 --
--- Name: set_tenant_limit(uuid, double precision, double precision); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+-- Name: set_tenant_limit(uuid, double precision, double precision, integer); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
 --
 
-CREATE FUNCTION federation.set_tenant_limit(p_tenant uuid, p_rps double precision, p_burst double precision DEFAULT NULL::double precision) RETURNS federation.tenant_limits
+CREATE FUNCTION federation.set_tenant_limit(p_tenant uuid, p_rps double precision, p_burst double precision DEFAULT NULL::double precision, p_inflight integer DEFAULT NULL::integer) RETURNS federation.tenant_limits
     LANGUAGE plpgsql
     AS $$
 DECLARE
@@ -2860,27 +2864,33 @@ DECLARE
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM federation.tenant_registry r WHERE r.id = p_tenant) THEN
         RAISE EXCEPTION 'tenant % is not registered', p_tenant USING ERRCODE = 'FG404';
-    ELSIF p_rps IS NULL OR p_rps <= 0 OR p_rps > 1000000 OR p_rps = 'NaN' THEN
+    ELSIF p_rps IS NULL AND p_inflight IS NULL THEN
+        RAISE EXCEPTION 'a quota names requests a second, calls in flight, or both' USING ERRCODE = 'FG400';
+    ELSIF p_rps IS NOT NULL AND (p_rps <= 0 OR p_rps > 1000000 OR p_rps = 'NaN') THEN
         RAISE EXCEPTION 'requests a second must be above 0 and at most 1000000, not %', p_rps USING ERRCODE = 'FG400';
-    ELSIF p_burst IS NOT NULL AND (p_burst < 1 OR p_burst > 10000000 OR p_burst = 'NaN') THEN
-        RAISE EXCEPTION 'the burst must be 1 to 10000000, not %', p_burst USING ERRCODE = 'FG400';
+    ELSIF p_burst IS NOT NULL AND (p_rps IS NULL OR p_burst < 1 OR p_burst > 10000000 OR p_burst = 'NaN') THEN
+        RAISE EXCEPTION 'the burst must be 1 to 10000000, with a rate, not %', p_burst USING ERRCODE = 'FG400';
+    ELSIF p_inflight IS NOT NULL AND p_inflight NOT BETWEEN 1 AND 100000 THEN
+        RAISE EXCEPTION 'calls in flight must be 1 to 100000, not %', p_inflight USING ERRCODE = 'FG400';
     END IF;
-    INSERT INTO federation.tenant_limits AS l (tenant_id, requests_per_second, burst, set_by)
-    VALUES (p_tenant, p_rps, coalesce(p_burst, greatest(p_rps, 1)), federation.job_actor())
+    INSERT INTO federation.tenant_limits AS l (tenant_id, requests_per_second, burst, max_inflight, set_by)
+    VALUES (p_tenant, p_rps, CASE WHEN p_rps IS NOT NULL THEN coalesce(p_burst, greatest(p_rps, 1)) END, p_inflight,
+            federation.job_actor())
     ON CONFLICT (tenant_id) DO UPDATE SET requests_per_second = EXCLUDED.requests_per_second,
-                                          burst = EXCLUDED.burst, set_by = EXCLUDED.set_by, set_at = now()
+                                          burst = EXCLUDED.burst, max_inflight = EXCLUDED.max_inflight,
+                                          set_by = EXCLUDED.set_by, set_at = now()
     RETURNING * INTO v_row;
     RETURN v_row;
 END
 $$;
 
-ALTER FUNCTION federation.set_tenant_limit(p_tenant uuid, p_rps double precision, p_burst double precision) OWNER TO fedgate_owner;
+ALTER FUNCTION federation.set_tenant_limit(p_tenant uuid, p_rps double precision, p_burst double precision, p_inflight integer) OWNER TO fedgate_owner;
 
 --
--- Name: FUNCTION set_tenant_limit(p_tenant uuid, p_rps double precision, p_burst double precision); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+-- Name: FUNCTION set_tenant_limit(p_tenant uuid, p_rps double precision, p_burst double precision, p_inflight integer); Type: COMMENT; Schema: federation; Owner: fedgate_owner
 --
 
-COMMENT ON FUNCTION federation.set_tenant_limit(p_tenant uuid, p_rps double precision, p_burst double precision) IS 'Sets a tenant''s request quota for the whole fleet (requests a second, a burst: the rate when NULL); every gateway worker holds its share. FG404 unknown tenant, FG400 a figure out of range.';
+COMMENT ON FUNCTION federation.set_tenant_limit(p_tenant uuid, p_rps double precision, p_burst double precision, p_inflight integer) IS 'Sets a tenant''s quotas for the whole fleet (replacing any): requests a second with a burst (the rate when NULL), handler calls in flight at once, or both; every gateway worker holds its share. FG404 unknown tenant, FG400 neither given or a figure out of range.';
 
 --
 -- Name: set_tenant_status(uuid, text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
@@ -4959,6 +4969,7 @@ CREATE VIEW federation.federation_tenant_limits AS
     t.name AS tenant_name,
     l.requests_per_second,
     l.burst,
+    l.max_inflight,
     ( SELECT COALESCE(sum(g.workers), (0)::bigint) AS "coalesce"
            FROM federation.gateway_instances g
           WHERE ((g.stopped_at IS NULL) AND (g.last_seen_at > (now() - g.ttl)))) AS fleet_workers,
@@ -4973,7 +4984,7 @@ ALTER TABLE federation.federation_tenant_limits OWNER TO fedgate_owner;
 -- Name: VIEW federation_tenant_limits; Type: COMMENT; Schema: federation; Owner: fedgate_owner
 --
 
-COMMENT ON VIEW federation.federation_tenant_limits IS 'Every tenant quota: requests a second and burst for the whole fleet, the live workers it is shared over (each holds the limit divided by them), who set it and when.';
+COMMENT ON VIEW federation.federation_tenant_limits IS 'Every tenant quota: requests a second and burst, and handler calls in flight, for the whole fleet; the live workers they are shared over (each holds the limit divided by them, at least one call in flight), who set them and when.';
 
 --
 -- Name: tenant_request_stats; Type: TABLE; Schema: federation; Owner: fedgate_owner
@@ -6969,12 +6980,12 @@ GRANT SELECT ON TABLE federation.tenant_limits TO fedgate_catalog;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE federation.tenant_limits TO fedgate_operator;
 
 --
--- Name: FUNCTION set_tenant_limit(p_tenant uuid, p_rps double precision, p_burst double precision); Type: ACL; Schema: federation; Owner: fedgate_owner
+-- Name: FUNCTION set_tenant_limit(p_tenant uuid, p_rps double precision, p_burst double precision, p_inflight integer); Type: ACL; Schema: federation; Owner: fedgate_owner
 --
 
-REVOKE ALL ON FUNCTION federation.set_tenant_limit(p_tenant uuid, p_rps double precision, p_burst double precision) FROM PUBLIC;
-GRANT ALL ON FUNCTION federation.set_tenant_limit(p_tenant uuid, p_rps double precision, p_burst double precision) TO fedgate_catalog;
-GRANT ALL ON FUNCTION federation.set_tenant_limit(p_tenant uuid, p_rps double precision, p_burst double precision) TO fedgate_operator;
+REVOKE ALL ON FUNCTION federation.set_tenant_limit(p_tenant uuid, p_rps double precision, p_burst double precision, p_inflight integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.set_tenant_limit(p_tenant uuid, p_rps double precision, p_burst double precision, p_inflight integer) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.set_tenant_limit(p_tenant uuid, p_rps double precision, p_burst double precision, p_inflight integer) TO fedgate_operator;
 
 --
 -- Name: FUNCTION set_tenant_status(p_tenant uuid, p_status text); Type: ACL; Schema: federation; Owner: fedgate_owner

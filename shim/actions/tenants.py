@@ -93,10 +93,11 @@ def set_tenant_status(connector: Connector, tenant: UUID, status: str, claims: s
     return {"tenantId": str(tenant), "status": status, "node": node_id}
 
 
-def set_tenant_limit(connector: Connector, tenant: UUID, rps: float, burst: float | None = None) -> dict[str, Any]:
-    """A tenant's request quota for the whole fleet (``federation.set_tenant_limit``): every gateway worker
-    holds its share from the catalog's notification on."""
-    connector.rows("set_tenant_limit", tenant, rps, burst)
+def set_tenant_limit(connector: Connector, tenant: UUID, rps: float | None, burst: float | None = None,
+                     inflight: int | None = None) -> dict[str, Any]:
+    """A tenant's quotas for the whole fleet (``federation.set_tenant_limit``): requests a second with a
+    burst, calls in flight, or both; every gateway worker holds its share from the catalog's notification on."""
+    connector.rows("set_tenant_limit", tenant, rps, burst, inflight)
     return tenant_limit(connector, tenant)
 
 

@@ -125,14 +125,14 @@ def cmd_node_drain(args: argparse.Namespace) -> int:
 
 
 def cmd_tenant_limit(args: argparse.Namespace) -> int:
-    """A tenant's fleet-wide request quota: set (--rps, --burst), lifted (--clear), or shown."""
+    """A tenant's fleet-wide quotas: set (--rps with --burst, --inflight), lifted (--clear), or shown."""
     connector = _connector(args)
     if args.clear:
         cleared = tenants.clear_tenant_limit(connector, args.tenant)
         print(f"tenant {args.tenant}: {'quota lifted' if cleared else 'had no quota'}")
         return 0
-    if args.rps is not None:
-        row = tenants.set_tenant_limit(connector, args.tenant, args.rps, args.burst)
+    if args.rps is not None or args.inflight is not None:
+        row = tenants.set_tenant_limit(connector, args.tenant, args.rps, args.burst, args.inflight)
     else:
         row = tenants.tenant_limit(connector, args.tenant)
     render.record(row, as_json=args.json)
@@ -367,10 +367,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--detach", action="store_true",
                    help="record the move (or --resume it) for the fleet's gateways and exit")
     p.set_defaults(func=cmd_tenant_move)
-    p = common(tenant.add_parser("limit", help="a tenant's request quota for the whole fleet (429 past it)"))
+    p = common(tenant.add_parser("limit", help="a tenant's quotas for the whole fleet (429 past them)"))
     p.add_argument("tenant", type=UUID)
     p.add_argument("--rps", type=float, help="requests a second, over every gateway instance")
     p.add_argument("--burst", type=float, help="requests at once after a quiet spell (default: the rate)")
+    p.add_argument("--inflight", type=int, help="handler calls in flight at once, over every gateway instance")
     p.add_argument("--clear", action="store_true", help="lift the quota")
     p.set_defaults(func=cmd_tenant_limit)
     agent = sub.add_parser("agent", help="agents").add_subparsers(dest="agent_command", required=True)

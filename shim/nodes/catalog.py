@@ -22,7 +22,7 @@ import json
 import logging
 import time
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable
+from typing import Any, Awaitable, Callable, NamedTuple
 from uuid import UUID
 
 import psycopg
@@ -91,6 +91,14 @@ class _CountingLRU(LRUCache):  # type: ignore[type-arg]
         return item
 
 
+class TenantLimit(NamedTuple):
+    """A tenant's quotas for the whole fleet (``federation.tenant_limits``); None: not limited that way."""
+
+    rps: float | None
+    burst: float | None
+    inflight: int | None
+
+
 class Catalog:
     """Node list, resolution cache and change listener of one gateway process."""
 
@@ -112,7 +120,7 @@ class Catalog:
         self.cache_misses = 0
         self.on_nodes_changed: Callable[[list[str]], Awaitable[None]] | None = None
         self.fenced: dict[UUID, asyncio.Event] = {}  # tenants in a move's cutover: set when it ends
-        self.limits: dict[UUID, tuple[float, float]] = {}  # tenant -> (requests a second, burst) for the fleet
+        self.limits: dict[UUID, TenantLimit] = {}  # the tenants' quotas for the fleet
         self.fleet_workers = 1  # the live instances' workers: each holds that share of every quota
 
     # -- lifecycle -------------------------------------------------------
@@ -296,7 +304,8 @@ class Catalog:
 
     async def reload_limits(self) -> None:
         """The tenants' quotas (few rows: the tenants an operator limited)."""
-        self.limits = {UUID(str(t)): (float(rps), float(burst)) for t, rps, burst in await self._fetch("load_limits")}
+        self.limits = {UUID(str(t)): TenantLimit(rps, burst, inflight)
+                       for t, rps, burst, inflight in await self._fetch("load_limits")}
 
     async def reload_fleet(self) -> None:
         """How many workers the live instances have (this one's included, once it is registered)."""

@@ -19,6 +19,7 @@ import asyncio
 import random
 import time
 from collections import deque
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -75,6 +76,8 @@ class NodeClient:
         self._needed = latest_versions("node")
         self._behind: dict[str, tuple[float, str]] = {}  # node id -> (until, what it lacks)
         self.breaker = CircuitBreaker(settings.breaker_threshold, settings.breaker_reset)
+        # A tenant's share of its fleet-wide in-flight quota in this worker, or None (the request layer's).
+        self.tenant_cap: Callable[[UUID], int | None] = lambda tenant: None
 
     def _new_pool(self, node: Node, dsn: str) -> AsyncConnectionPool:
         s = self._settings
@@ -166,11 +169,15 @@ class NodeClient:
             self._in_use.release()
 
     def _tenant_limit(self, key: tuple[str, UUID]) -> int:
-        """The tenant's in-flight bound on this node: FEDGATE_TENANT_MAX_INFLIGHT, or 1 while its calls there
+        """The tenant's in-flight bound on this node: FEDGATE_TENANT_MAX_INFLIGHT (or this worker's share of the
+        tenant's fleet-wide in-flight quota, when smaller), or 1 while its calls there
         average more than FEDGATE_TENANT_SLOW_MS (a tenant running expensive statements gets one core's
         worth of the node per worker, whatever it sends)."""
         cost = self._tenant_cost.get(key)
-        return 1 if cost is not None and cost[0] > self._slow_seconds else self._settings.tenant_inflight_limit
+        if cost is not None and cost[0] > self._slow_seconds:
+            return 1
+        cap = self.tenant_cap(key[1])
+        return self._settings.tenant_inflight_limit if cap is None else min(cap, self._settings.tenant_inflight_limit)
 
     def _record_cost(self, key: tuple[str, UUID], seconds: float) -> None:
         cost = self._tenant_cost.get(key)

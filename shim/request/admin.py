@@ -35,6 +35,7 @@ from shim.nodes.catalog import Catalog, CatalogUnavailable
 from shim.nodes.client import NodeClient
 from shim.nodes.connector import Connector
 from shim.request import schemas as s
+from shim.request.budget import TenantQuota
 from shim.values import jsonable
 from shim.request.dispatch import authenticate
 from shim.request.routing import client_address, parse_body, query, refuse_unknown_fields, require_json
@@ -255,23 +256,27 @@ async def resume_tenant(request: Request, tenant: str) -> HTTPResponse:
 
 
 # -- tenant quotas -------------------------------------------------------------------------------------
-def _rate(body: dict[str, Any], field: str, low: float, high: float, required: bool) -> float | None:
-    value = body.get(field)
-    if value is None and not required:
+def _rate(body: dict[str, Any], field: str, low: float, high: float) -> float | None:
+    """A number in range, or None when the field is absent (null is not absent: 400)."""
+    if field not in body:
         return None
+    value = body[field]
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
-        raise bad_request("FGW111", f"{field} must be a number from {low:g} to {high:g}"
-                          f"{'' if required else ' (or absent)'}", details={"field": field})
+        raise bad_request("FGW111", f"{field} must be a number from {low:g} to {high:g}", details={"field": field})
     return float(value)
 
 
 def _limit_view(request: Request, row: dict[str, Any]) -> dict[str, Any]:
     """The quota as set, and this worker's share of it now."""
-    share = request.app.ctx.quota.share(uuid.UUID(str(row["tenant_id"])))
-    return {"tenantId": str(row["tenant_id"]), "requestsPerSecond": row["requests_per_second"],
-            "burst": row["burst"], "fleetWorkers": row["fleet_workers"], "setBy": row["set_by"],
-            "setAt": row["set_at"], "workerShare": None if share is None else {
-                "requestsPerSecond": round(share[0], 3), "burst": round(share[1], 3),
+    quota: TenantQuota = request.app.ctx.quota
+    tenant = uuid.UUID(str(row["tenant_id"]))
+    share, inflight = quota.share(tenant), quota.inflight_share(tenant)
+    known = share is not None or inflight is not None  # this worker has heard of the quota
+    return {"tenantId": str(tenant), "requestsPerSecond": row["requests_per_second"], "burst": row["burst"],
+            "maxInflight": row["max_inflight"], "fleetWorkers": row["fleet_workers"], "setBy": row["set_by"],
+            "setAt": row["set_at"], "workerShare": None if not known else {
+                "requestsPerSecond": None if share is None else round(share[0], 3),
+                "burst": None if share is None else round(share[1], 3), "maxInflight": inflight,
                 "fleetWorkers": request.app.ctx.catalog.fleet_workers}}
 
 
@@ -282,11 +287,17 @@ async def get_limit(request: Request, tenant: str) -> HTTPResponse:
 
 async def set_limit(request: Request, tenant: str) -> HTTPResponse:
     tenant_id, body = _tenant(tenant), _body(request)
-    rps = _rate(body, "requestsPerSecond", 0.001, 1_000_000, True)
-    burst = _rate(body, "burst", 1, 10_000_000, False)
+    rps = _rate(body, "requestsPerSecond", 0.001, 1_000_000)
+    burst = _rate(body, "burst", 1, 10_000_000)
+    inflight = _integer(body, "maxInflight", 1, 1, 100_000) if "maxInflight" in body else None
+    if rps is None and inflight is None:
+        raise bad_request("FGW111", "a quota needs requestsPerSecond, maxInflight, or both",
+                          details={"field": "requestsPerSecond"})
+    if burst is not None and rps is None:
+        raise bad_request("FGW111", "burst goes with requestsPerSecond", details={"field": "burst"})
     connector = _connector(request)
-    return _answer(_limit_view(request, await _act(lambda: tenants.set_tenant_limit(connector, tenant_id,
-                                                                                    float(rps or 0), burst))))
+    return _answer(_limit_view(request, await _act(lambda: tenants.set_tenant_limit(connector, tenant_id, rps, burst,
+                                                                                    inflight))))
 
 
 async def clear_limit(request: Request, tenant: str) -> HTTPResponse:
@@ -423,12 +434,16 @@ ACTIONS: tuple[Action, ...] = (
            200, _REASON_BODY),
     Action("adminGetTenantLimit", "GET", "/tenants/<tenant>/limits", "A tenant's fleet-wide request quota, and "
            "the share of it the answering worker holds (federation_tenant_limits)", get_limit),
-    Action("adminSetTenantLimit", "PUT", "/tenants/<tenant>/limits", "Set a tenant's request quota for the whole "
-           "fleet: requests a second and a burst (the rate when absent); past it 429 FGW429 with Retry-After",
-           set_limit, 200, {"type": "object", "additionalProperties": False, "required": ["requestsPerSecond"],
-                            "properties": {
+    Action("adminSetTenantLimit", "PUT", "/tenants/<tenant>/limits", "Set a tenant's quotas for the whole fleet "
+           "(replacing any): requests a second with a burst (the rate when absent), calls in flight, or both; past "
+           "them 429 FGW429 with Retry-After",
+           set_limit, 200, {"type": "object", "additionalProperties": False,
+                            "anyOf": [{"required": ["requestsPerSecond"]}, {"required": ["maxInflight"]}],
+                            "dependentRequired": {"burst": ["requestsPerSecond"]}, "properties": {
                "requestsPerSecond": {"type": "number", "minimum": 0.001, "maximum": 1_000_000},
-               "burst": {"type": ["number", "null"], "minimum": 1, "maximum": 10_000_000}}}),
+               "burst": {"type": "number", "minimum": 1, "maximum": 10_000_000},
+               "maxInflight": {"type": "integer", "minimum": 1, "maximum": 100_000,
+                               "description": "handler calls in flight at once, over the fleet"}}}),
     Action("adminClearTenantLimit", "DELETE", "/tenants/<tenant>/limits", "Lift a tenant's quota", clear_limit),
     Action("adminTenantStats", "GET", "/tenant-stats", "The busiest tenants per node (federation_tenant_stats)",
            tenant_stats, query=(s.Param("node", "string", "one node only", constraints=tuple(s.NODE_ID.items())),

@@ -164,6 +164,7 @@ def create_app(settings: Settings) -> Sanic:
 
         catalog.on_nodes_changed = nodes_changed
         app.ctx.quota = TenantQuota(catalog)
+        client.tenant_cap = app.ctx.quota.inflight_share
         await catalog.open()
         app.ctx.health = HealthMonitor(catalog, client, settings)
         app.ctx.health.start()

@@ -81,12 +81,20 @@ class TenantQuota:
         self._buckets = Buckets()
 
     def share(self, tenant: UUID) -> tuple[float, float] | None:
-        """This worker's (rate, burst) of the tenant's quota, or None when it has none."""
+        """This worker's (rate, burst) of the tenant's request quota, or None when it has none."""
         limit = self._catalog.limits.get(tenant)
-        if limit is None:
+        if limit is None or limit.rps is None or limit.burst is None:
             return None
         workers = self._catalog.fleet_workers
-        return limit[0] / workers, max(1.0, limit[1] / workers)
+        return limit.rps / workers, max(1.0, limit.burst / workers)
+
+    def inflight_share(self, tenant: UUID) -> int | None:
+        """This worker's share of the tenant's calls in flight (at least one), or None (no such quota): the
+        node client's per-tenant slots take the smaller of it and FEDGATE_TENANT_MAX_INFLIGHT."""
+        limit = self._catalog.limits.get(tenant) if self._catalog.limits else None
+        if limit is None or limit.inflight is None:
+            return None
+        return max(1, limit.inflight // self._catalog.fleet_workers)
 
     def admit(self, tenant: UUID) -> None:
         """Count one request of the tenant, or raise the 429 that says when to come back."""
@@ -98,5 +106,5 @@ class TenantQuota:
         wait = self._buckets.take(tenant, 1.0, *share)
         if wait:
             metrics.THROTTLED.labels("quota").inc()
-            rps, _ = self._catalog.limits[tenant]
-            raise _refused(f"tenant {tenant} is past its quota ({rps:g} requests a second for the fleet)", wait)
+            raise _refused(f"tenant {tenant} is past its quota ({self._catalog.limits[tenant].rps:g} requests a "
+                           "second for the fleet)", wait)

@@ -7,13 +7,16 @@
 
 CREATE TABLE federation.tenant_limits (
     tenant_id           uuid PRIMARY KEY REFERENCES federation.tenant_registry (id) ON DELETE CASCADE,
-    requests_per_second double precision NOT NULL CHECK (requests_per_second > 0 AND requests_per_second <= 1000000),
-    burst               double precision NOT NULL CHECK (burst >= 1 AND burst <= 10000000),
+    requests_per_second double precision CHECK (requests_per_second > 0 AND requests_per_second <= 1000000),
+    burst               double precision CHECK (burst >= 1 AND burst <= 10000000),
+    max_inflight        integer CHECK (max_inflight BETWEEN 1 AND 100000),
     set_by              text NOT NULL CHECK (length(set_by) BETWEEN 1 AND 255),
-    set_at              timestamptz NOT NULL DEFAULT now()
+    set_at              timestamptz NOT NULL DEFAULT now(),
+    CHECK ((requests_per_second IS NULL) = (burst IS NULL)),
+    CHECK (requests_per_second IS NOT NULL OR max_inflight IS NOT NULL)
 );
 COMMENT ON TABLE federation.tenant_limits IS
-    'A tenant''s request quota for the whole fleet: requests a second and the burst after a quiet spell; who set it and when. No row: no quota.';
+    'A tenant''s quotas for the whole fleet: requests a second with the burst after a quiet spell, and handler calls in flight at once; who set them and when. No row: no quota.';
 
 ALTER TABLE federation.tenant_request_stats ADD COLUMN throttled bigint NOT NULL DEFAULT 0 CHECK (throttled >= 0);
 COMMENT ON COLUMN federation.tenant_request_stats.throttled IS

@@ -109,7 +109,7 @@ SELECT federation.instance_stopped(%s);
 
 -- name: load_limits
 -- Every tenant quota (small: only tenants an operator limited), kept in each worker.
-SELECT tenant_id, requests_per_second, burst FROM federation.tenant_limits;
+SELECT tenant_id, requests_per_second, burst, max_inflight FROM federation.tenant_limits;
 
 -- name: fleet_workers
 -- The live instances' workers: each worker holds that share of every quota.

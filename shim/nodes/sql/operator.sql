@@ -102,15 +102,12 @@ SELECT instance_id, host, pid, version, workers, started, last_seen, alive, stat
 FROM federation.federation_gateways ORDER BY alive DESC, last_seen DESC LIMIT %s;
 
 -- name: set_tenant_limit
-SELECT tenant_id, requests_per_second, burst, set_by, set_at FROM federation.set_tenant_limit(%s::uuid, %s, %s);
+SELECT tenant_id FROM federation.set_tenant_limit(%s::uuid, %s, %s, %s);
 
 -- name: clear_tenant_limit
 SELECT federation.clear_tenant_limit(%s::uuid) AS cleared;
 
 -- name: tenant_limit
-SELECT tenant_id, tenant_name, requests_per_second, burst, fleet_workers, set_by, set_at
+SELECT tenant_id, tenant_name, requests_per_second, burst, max_inflight, fleet_workers, set_by, set_at
 FROM federation.federation_tenant_limits WHERE tenant_id = %s::uuid;
 
--- name: list_tenant_limits
-SELECT tenant_id, tenant_name, requests_per_second, burst, fleet_workers, set_by, set_at
-FROM federation.federation_tenant_limits ORDER BY set_at DESC LIMIT %s;

@@ -87,14 +87,14 @@ COMMENT ON VIEW federation.federation_tenant_stats IS
 
 -- limits
 CREATE OR REPLACE VIEW federation.federation_tenant_limits AS
-SELECT l.tenant_id, t.name AS tenant_name, l.requests_per_second, l.burst,
+SELECT l.tenant_id, t.name AS tenant_name, l.requests_per_second, l.burst, l.max_inflight,
        (SELECT coalesce(sum(g.workers), 0) FROM federation.gateway_instances g
         WHERE g.stopped_at IS NULL AND g.last_seen_at > now() - g.ttl) AS fleet_workers,
        l.set_by, l.set_at
 FROM federation.tenant_limits l
 LEFT JOIN federation.tenant_registry t ON t.id = l.tenant_id;
 COMMENT ON VIEW federation.federation_tenant_limits IS
-    'Every tenant quota: requests a second and burst for the whole fleet, the live workers it is shared over (each holds the limit divided by them), who set it and when.';
+    'Every tenant quota: requests a second and burst, and handler calls in flight, for the whole fleet; the live workers they are shared over (each holds the limit divided by them, at least one call in flight), who set them and when.';
 
 -- gateway instances
 CREATE OR REPLACE VIEW federation.federation_gateways AS

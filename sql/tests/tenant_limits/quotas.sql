@@ -1,8 +1,8 @@
--- A tenant's fleet-wide quota: set with a burst (the rate when not given), figures
+-- A tenant's fleet-wide quotas: a rate with a burst (the rate when not given), calls in flight; figures
 -- out of range refused, unknown tenants refused, every change notified to the
 -- gateways, an instance registering or stopping notified too, lifted by clear.
 BEGIN;
-SELECT plan(9);
+SELECT plan(11);
 SELECT fgtest.node('eu-1', 'eu-west') \g /dev/null
 SELECT fgtest.tenant(1, 'eu-1', 'eu-west') \g /dev/null
 SELECT fgtest.capture_notifications() \g /dev/null
@@ -17,7 +17,12 @@ SELECT throws_ok($$SELECT federation.set_tenant_limit(md5('fgtest-tenant-1')::uu
                  'a burst under 1 too');
 SELECT throws_ok($$SELECT federation.set_tenant_limit(md5('nobody')::uuid, 5)$$, 'FG404', NULL,
                  'an unknown tenant too');
-SELECT is((SELECT count(*) FROM fgtest_notices WHERE payload ->> 'table' = 'tenant_limits'), 2::bigint,
+SELECT throws_ok($$SELECT federation.set_tenant_limit(md5('fgtest-tenant-1')::uuid, NULL)$$, 'FG400', NULL,
+                 'a quota of nothing too');
+SELECT is((SELECT (requests_per_second, burst, max_inflight)::text
+           FROM federation.set_tenant_limit(fgtest.tid(1), NULL, NULL, 4)), '(,,4)',
+          'calls in flight alone: the rate quota goes');
+SELECT is((SELECT count(*) FROM fgtest_notices WHERE payload ->> 'table' = 'tenant_limits'), 3::bigint,
           'each change is notified');
 SELECT federation.instance_heartbeat(repeat('a', 32), 'h', 1, 'v', 2, '15 seconds', now()) \g /dev/null
 SELECT federation.instance_heartbeat(repeat('a', 32), 'h', 1, 'v', 2, '15 seconds', now()) \g /dev/null
