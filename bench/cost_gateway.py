@@ -9,7 +9,9 @@ serving; no setting of a deployment switches any of them off. ``BENCH_OFF`` name
 - ``admission``: no per-tenant in-flight slots and no per-tenant call cost;
 - ``statement``: the handler statement without its FROM clause setting the claims and application_name
   (the claims are set once per connection instead, as the handlers need them);
-- ``headers``: no X-Federation-* answer headers.
+- ``headers``: no X-Federation-* answer headers;
+- ``quota``: no fleet-wide quota (the bench tenant has one it does not reach): no token taken from its
+  bucket, no in-flight share looked up.
 
 `python -m bench.cost_gateway serve ...` takes `fedgate serve`'s arguments.
 """
@@ -27,7 +29,7 @@ from shim.auth import tokens
 from shim.cli import main
 from shim.nodes import client, connector
 from shim.observe import metrics, tenant_stats
-from shim.request import app, routing
+from shim.request import app, budget, routing
 
 TENANT = uuid.UUID(os.environ["BENCH_TENANT"])
 CALLER = tokens.Principal("tenant", "bench-cost", TENANT)
@@ -80,6 +82,8 @@ OFF = {
                           setattr(client.NodeClient, "_record_cost", _nothing)),
     "statement": _claims_per_connection,
     "headers": lambda: setattr(app, "_federation_headers", _nothing),
+    "quota": lambda: (setattr(budget.TenantQuota, "admit", _nothing),
+                      setattr(budget.TenantQuota, "inflight_share", _nothing)),
 }
 
 if __name__ == "__main__":
