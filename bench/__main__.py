@@ -23,7 +23,7 @@ import httpx
 import psycopg
 
 from shim.config import Settings
-from shim.dev.clusters import PG_BIN, Cluster, start_clusters, start_replica, stop_clusters
+from shim.dev.clusters import LOGICAL_ARGS, PG_BIN, Cluster, start_clusters, start_replica, stop_clusters
 from shim.actions.migrate import migrate
 from tests.federation import ROLES, Gateway, bearer, free_port, make_federation, prepare_template, start_gateway
 
@@ -640,7 +640,7 @@ def main() -> int:
         if not shutil.which(tool):
             print(f"bench needs {tool} (make bench installs it)", file=sys.stderr)
             return 2
-    clusters = start_clusters(3, extra_args="-c shared_buffers=2GB -c wal_level=logical")
+    clusters = start_clusters(3, extra_args=f"-c shared_buffers=2GB {LOGICAL_ARGS}")
     try:
         for cluster, role in zip(clusters, ROLES):
             prepare_template(cluster, role)

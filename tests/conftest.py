@@ -9,7 +9,7 @@ from typing import Iterator, cast
 
 import pytest
 
-from shim.dev.clusters import Cluster, start_clusters, stop_clusters
+from shim.dev.clusters import LOGICAL_ARGS, Cluster, start_clusters, stop_clusters
 from shim.actions import migrate as migrate_module
 from shim.nodes.queries import SQL_FILES as QUERY_FILES
 from shim.paths import SQL_DIR
@@ -18,8 +18,8 @@ from tests.federation import ROLES, Federation, Gateway, make_federation, prepar
 
 
 # pg_stat_statements: tests count the handler statements that reached a node.
-# wal_level=logical: tenant moves copy with logical replication.
-CLUSTER_ARGS = "-c shared_preload_libraries=pg_stat_statements -c wal_level=logical"
+# LOGICAL_ARGS: tenant moves copy with logical replication, several at once.
+CLUSTER_ARGS = f"-c shared_preload_libraries=pg_stat_statements {LOGICAL_ARGS}"
 
 
 def _migrated_data() -> dict[str, str]:

@@ -30,7 +30,7 @@ def control_pair() -> Iterator[tuple[Cluster, Cluster]]:
     [primary] = start_clusters(1, extra_args=CLUSTER_ARGS, data_from=[_migrated_data()["control"]])
     standby = None
     try:
-        standby = start_replica(primary, extra_args=CLUSTER_ARGS)
+        standby = start_replica(primary)
         yield primary, standby
     finally:
         stop_clusters([c for c in (primary, standby) if c is not None])

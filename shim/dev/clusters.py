@@ -25,6 +25,13 @@ PG_BIN = Path(os.environ.get("FEDGATE_PG_BIN", "/usr/lib/postgresql/15/bin"))
 SERVICE_USER = "postgres"
 
 
+# What a node needs for tenant moves: logical decoding, and enough logical replication workers on a target
+# for several moves at once (each subscription takes an apply worker and up to its sync workers while it
+# copies; PostgreSQL's default of 4 workers made concurrent moves wait 5 s per retry for a free one).
+LOGICAL_ARGS = ("-c wal_level=logical -c max_worker_processes=32 -c max_logical_replication_workers=16 "
+                "-c max_sync_workers_per_subscription=4")
+
+
 def _running_as_root() -> bool:
     return os.geteuid() == 0
 
@@ -74,6 +81,7 @@ class Cluster(testing.postgresql.Postgresql):
         # socket_only: no TCP listener, only the Unix socket in base_dir/tmp (mode 0700, the service user's):
         # trust authentication then admits only whoever may enter that directory, not every local account.
         self.socket_only = socket_only
+        self.extra_args = extra_args
         listen = "-c listen_addresses=" if socket_only else "-h 127.0.0.1"
         args = f"{listen} -c logging_collector=off -c max_connections=300"
         if not fsync:
@@ -208,10 +216,11 @@ def stop_clusters(clusters: Sequence[Cluster]) -> None:
         list(pool.map(stop, clusters))
 
 
-def start_replica(primary: Cluster, extra_args: str = "") -> Cluster:
+def start_replica(primary: Cluster, extra_args: str | None = None) -> Cluster:
     """A streaming replica of ``primary``: ``pg_basebackup -R`` of it (as the service user, like every
-    cluster here) into a fresh data directory, started on a port of its own."""
-    replica = Cluster(extra_args=extra_args, auto_start=0)
+    cluster here) into a fresh data directory, started on a port of its own, with the primary's settings
+    unless told otherwise (a standby refuses to run with fewer worker processes than its primary)."""
+    replica = Cluster(extra_args=primary.extra_args if extra_args is None else extra_args, auto_start=0)
     for sub in replica.subdirectories:
         path = Path(replica.base_dir) / sub
         path.mkdir(parents=True, exist_ok=True)

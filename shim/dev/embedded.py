@@ -25,7 +25,8 @@ from shim.actions.backends import Backends
 from shim.actions.migrate import migrate
 from shim.auth.tokens import Principal
 from shim.config import Settings
-from shim.dev.clusters import SERVICE_USER, Cluster, service_user_can_reach, start_clusters, stop_clusters
+from shim.dev.clusters import (LOGICAL_ARGS, SERVICE_USER, Cluster, service_user_can_reach, start_clusters,
+                               stop_clusters)
 from shim.nodes.catalog import Catalog
 from shim.nodes.client import NodeClient
 from shim.nodes.connector import Connector
@@ -132,7 +133,7 @@ def start(data_dir: Path = DEV_DATA_DIR) -> Embedded:
     # Unix sockets only, in directories of mode 0700: the clusters trust their local connections, so no
     # other account of this machine may reach them (on TCP, any local user was a superuser of them).
     clusters = start_clusters(len(LAYOUT), base_dirs=dirs, fsync=True, socket_only=True,
-                              extra_args="-c wal_level=logical")  # wal_level: moves
+                              extra_args=LOGICAL_ARGS)  # moves
     try:
         urls = [c.url() for c in clusters]
         control = urls[0]
