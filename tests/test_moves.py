@@ -4,6 +4,7 @@ it; an abort leaves nothing behind; a planted difference on the target stops the
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -247,14 +248,27 @@ def test_a_planted_difference_stops_the_switch(federation: Federation, undriven:
     mover, move = _held_move(federation, tenant, Mover(Connector(federation.control_url), verify_timeout=2))
     for step in (mover._copy, mover._catch_up, mover._pre_verify):
         step(mover.load(move.move_id))
-    federation.sql("ap-south-1", "UPDATE onboarding.tenant_activity SET kind = 'tampered' "
-                                 "WHERE tenant_id = %s AND id = (SELECT max(id) FROM onboarding.tenant_activity "
-                                 "WHERE tenant_id = %s)", (tenant, tenant))
+    # On the target: a row changed, one deleted, one added.
+    [(first, last)] = federation.sql("ap-south-1", "SELECT min(id), max(id) FROM onboarding.tenant_activity "
+                                                   "WHERE tenant_id = %s", (tenant,))
+    federation.sql("ap-south-1", "UPDATE onboarding.tenant_activity SET kind = 'tampered' WHERE tenant_id = %s "
+                                 "AND id = %s", (tenant, last))
+    federation.sql("ap-south-1", "DELETE FROM onboarding.tenant_activity WHERE tenant_id = %s AND id = %s",
+                   (tenant, first))
+    federation.sql("ap-south-1", "INSERT INTO onboarding.tenant_activity (id, tenant_id, kind) OVERRIDING SYSTEM VALUE "
+                                 "VALUES (999999999, %s, 'planted')", (tenant,))
+    planted = {"missing": [[first]], "extra": [[999999999]], "different": [[last]]}
+    shown = _fedgate(federation, "tenant", "diff", tenant, "--against", "ap-south-1", "--json")
+    assert shown.returncode == 1, shown.stdout + shown.stderr
+    report = json.loads(shown.stdout)
+    assert {k: report["tables"]["tenant_activity"][k] for k in planted} == planted
+    assert [t for t, found in report["tables"].items() if any(found["counts"].values())] == ["tenant_activity"]
     with pytest.raises(MoveError, match="does not hold"):
         mover.run(move.move_id)
-    [(state, error)] = federation.catalog("SELECT state, error FROM federation.federation_moves WHERE move_id = %s",
-                                          (move.move_id,))
-    assert state == "failed" and "tenant_activity" in error
+    [(state, error, verdict)] = federation.catalog(
+        "SELECT state, error, verify_result FROM federation.federation_moves WHERE move_id = %s", (move.move_id,))
+    assert state == "failed" and "tenant_activity: 1 missing, 1 extra, 1 different" in error, error
+    assert {k: verdict["rows"]["tenant_activity"][k] for k in planted} == planted and verdict["rowsComplete"]
     assert _leftovers(federation, "eu-west-1", "ap-south-1") == []
     assert all(n == 0 for n in _rows(federation, "ap-south-1", tenant).values())
     with gw.client() as http:

@@ -40,6 +40,7 @@ import psycopg
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
+from shim.actions.diff import diff_tenant, summary as diff_summary
 from shim.errors import GatewayError, describe
 from shim.nodes.connector import Connector
 from shim.nodes.queries import QUERIES, compose
@@ -294,10 +295,17 @@ class Mover:
                 at_target = pool.submit(_digests, dst, move.tenant_id)
                 source, target = at_source.result(), at_target.result()
             if target != source:
-                verdict = {"ok": False, "source": source, "target": target}
-                self._stop(move, "failed", f"verification failed: {_difference(source, target)}", verdict)
-                raise MoveError(f"move {move.move_id}: the target does not hold the source's rows "
-                                f"({_difference(source, target)}); the tenant stays on {move.source}")
+                # Name the rows (still fenced: both copies as they were at the fence), within the verification's
+                # time bound; the digests say which tables to look at.
+                differing = [table for table in source if target.get(table) != source[table]]
+                rows = diff_tenant(self.connector, move.tenant_id, move.source, move.target, differing,
+                                   budget=self.verify_timeout)
+                verdict = {"ok": False, "source": source, "target": target, "rows": rows["tables"],
+                           "rowsComplete": rows["complete"]}
+                why = f"{_difference(source, target)} ({diff_summary(rows)})"
+                self._stop(move, "failed", f"verification failed: {why}", verdict)
+                raise MoveError(f"move {move.move_id}: the target does not hold the source's rows ({why}); "
+                                f"the tenant stays on {move.source}")
             dst.execute(QUERIES["align_sequences"])
             control.execute(QUERIES["switch_move"], (move.move_id,))
             pause_ms = (time.monotonic() - started) * 1000

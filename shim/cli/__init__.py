@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import json
 import logging
 import os
 import socket
@@ -23,7 +24,7 @@ from uuid import UUID
 import psycopg
 
 from shim.actions import migrate as migrations
-from shim.actions import agents, jobs, moves, nodes, routes, tenants
+from shim.actions import agents, diff, jobs, moves, nodes, routes, tenants
 from shim.auth.tokens import Principal
 from shim.cli import render
 from shim.config import ConfigError, JobSettings, Settings
@@ -137,6 +138,27 @@ def cmd_tenant_limit(args: argparse.Namespace) -> int:
         row = tenants.tenant_limit(connector, args.tenant)
     render.record(row, as_json=args.json)
     return 0
+
+
+def cmd_tenant_diff(args: argparse.Namespace) -> int:
+    """The tenant's rows where its data is (its node) compared with its copy on another node, read-only and
+    in batches: per table, the rows on each side and the keys missing, extra or different there (at most 20
+    of each). Exits 0 when the copies hold the same rows, 1 when they do not."""
+    connector = _connector(args)
+    source = str(connector.rows("move_source", args.tenant)[0]["move_source"])
+    report = diff.diff_tenant(connector, args.tenant, source, args.against)
+    if args.json:
+        render.record(report, as_json=True)
+    else:
+        print(f"tenant {args.tenant}: {source} (its node) against {args.against}: {diff.summary(report)}")
+        for table, found in report["tables"].items():
+            print(f"  {table}: {found['rows']['source']} rows on {source}, {found['rows']['target']} on {args.against}")
+            for kind in ("missing", "extra", "different"):
+                if found[kind]:
+                    more = found["counts"][kind] - len(found[kind])
+                    print(f"    {kind} on {args.against}: " + ", ".join(json.dumps(k) for k in found[kind])
+                          + (f" and {more} more" if more else ""))
+    return 0 if report["same"] else 1
 
 
 def cmd_job_list(args: argparse.Namespace) -> int:
@@ -367,6 +389,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--detach", action="store_true",
                    help="record the move (or --resume it) for the fleet's gateways and exit")
     p.set_defaults(func=cmd_tenant_move)
+    p = common(tenant.add_parser("diff", help="compare a tenant's rows on its node with its copy on another node"))
+    p.add_argument("tenant", type=UUID)
+    p.add_argument("--against", required=True, metavar="NODE", help="the node holding the other copy")
+    p.set_defaults(func=cmd_tenant_diff)
     p = common(tenant.add_parser("limit", help="a tenant's quotas for the whole fleet (429 past them)"))
     p.add_argument("tenant", type=UUID)
     p.add_argument("--rps", type=float, help="requests a second, over every gateway instance")

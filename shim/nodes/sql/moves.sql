@@ -133,3 +133,7 @@ SELECT pg_drop_replication_slot(%s);
 
 -- name: drop_publication
 DROP PUBLICATION IF EXISTS {name};
+
+-- name: tenant_row_hashes
+-- A batch of a tenant's rows of one table, keyed and hashed, after one key and up to another (shim.actions.diff).
+SELECT row_key::text, row_hash FROM onboarding.tenant_row_hashes(%s::uuid, %s, %s::jsonb, %s::jsonb, %s);
