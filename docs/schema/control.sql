@@ -2439,24 +2439,24 @@ ALTER FUNCTION federation.rendezvous_score(p_tenant uuid, p_region text, p_node 
 COMMENT ON FUNCTION federation.rendezvous_score(p_tenant uuid, p_region text, p_node text, p_weight integer) IS 'Weighted rendezvous (highest random weight) score: weight / -ln(u), u uniform in (0,1) from a 53-bit hash of tenant/region/node. The highest score wins; shares follow the weights and removing a node moves only its tenants.';
 
 --
--- Name: renew_jobs(text, interval); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+-- Name: renew_jobs(text, interval, bigint[]); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
 --
 
-CREATE FUNCTION federation.renew_jobs(p_owner text, p_lease interval) RETURNS SETOF bigint
+CREATE FUNCTION federation.renew_jobs(p_owner text, p_lease interval, p_jobs bigint[]) RETURNS SETOF bigint
     LANGUAGE sql
     AS $$
     UPDATE federation.jobs j SET lease_until = now() + p_lease
-    WHERE j.owner = p_owner AND j.state = 'running'
+    WHERE j.owner = p_owner AND j.state = 'running' AND j.job_id = ANY (p_jobs)
     RETURNING j.job_id;
 $$;
 
-ALTER FUNCTION federation.renew_jobs(p_owner text, p_lease interval) OWNER TO fedgate_owner;
+ALTER FUNCTION federation.renew_jobs(p_owner text, p_lease interval, p_jobs bigint[]) OWNER TO fedgate_owner;
 
 --
--- Name: FUNCTION renew_jobs(p_owner text, p_lease interval); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+-- Name: FUNCTION renew_jobs(p_owner text, p_lease interval, p_jobs bigint[]); Type: COMMENT; Schema: federation; Owner: fedgate_owner
 --
 
-COMMENT ON FUNCTION federation.renew_jobs(p_owner text, p_lease interval) IS 'A driver''s heartbeat: its running jobs'' leases renewed; the ids it still holds (one missing was taken over or ended: stop driving it).';
+COMMENT ON FUNCTION federation.renew_jobs(p_owner text, p_lease interval, p_jobs bigint[]) IS 'A driver''s heartbeat for the jobs it drives now: their leases renewed; the ids it still holds (one missing was taken over or ended: stop driving it). A job whose driving thread ended without ending it is not renewed: it lapses, and another driver takes it.';
 
 --
 -- Name: federation_node_health; Type: TABLE; Schema: federation; Owner: fedgate_owner
@@ -6952,12 +6952,12 @@ GRANT ALL ON FUNCTION federation.rendezvous_score(p_tenant uuid, p_region text, 
 GRANT ALL ON FUNCTION federation.rendezvous_score(p_tenant uuid, p_region text, p_node text, p_weight integer) TO fedgate_operator;
 
 --
--- Name: FUNCTION renew_jobs(p_owner text, p_lease interval); Type: ACL; Schema: federation; Owner: fedgate_owner
+-- Name: FUNCTION renew_jobs(p_owner text, p_lease interval, p_jobs bigint[]); Type: ACL; Schema: federation; Owner: fedgate_owner
 --
 
-REVOKE ALL ON FUNCTION federation.renew_jobs(p_owner text, p_lease interval) FROM PUBLIC;
-GRANT ALL ON FUNCTION federation.renew_jobs(p_owner text, p_lease interval) TO fedgate_catalog;
-GRANT ALL ON FUNCTION federation.renew_jobs(p_owner text, p_lease interval) TO fedgate_operator;
+REVOKE ALL ON FUNCTION federation.renew_jobs(p_owner text, p_lease interval, p_jobs bigint[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.renew_jobs(p_owner text, p_lease interval, p_jobs bigint[]) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.renew_jobs(p_owner text, p_lease interval, p_jobs bigint[]) TO fedgate_operator;
 
 --
 -- Name: TABLE federation_node_health; Type: ACL; Schema: federation; Owner: fedgate_owner

@@ -42,7 +42,7 @@ from shim.nodes.connector import Connector
 from shim.nodes.queries import QUERIES
 
 log = logging.getLogger("fedgate.jobs")
-ENDED = {"done": "done", "aborted": "aborted", "failed": "failed"}  # a move's end -> its job's
+ENDED = frozenset({"done", "aborted", "failed"})  # a move's ends, which are its job's too
 
 
 @dataclass(frozen=True)
@@ -102,8 +102,13 @@ class Lease:
             self._held.discard(job_id)
 
     def renew(self) -> None:
+        """The leases of the jobs this driver drives now (a job whose thread ended is forgotten: it lapses)."""
+        with self._lock:
+            held = sorted(self._held)
+        if not held:
+            return
         with self.connector.control() as conn:
-            still = {int(r[0]) for r in conn.execute(QUERIES["renew_jobs"], (self.owner, self.seconds)).fetchall()}
+            still = {int(r[0]) for r in conn.execute(QUERIES["renew_jobs"], (self.owner, self.seconds, held))}
         with self._lock:
             lost = self._held - still
             self._held &= still
@@ -206,13 +211,17 @@ class Driver:
     def _retry(self, job: Job, step: str, error: str) -> str:
         """A failed attempt at a step: pending again after a backoff, or failed for good, saying what the
         move left and how to abort it."""
-        if job.move_id is not None:
-            left = ", ".join(f"{r['kind']} {r['name']} on {r['node_id']}"
-                             for r in self.connector.rows("move_objects", job.move_id))
-            error += (f"; left: {left or 'nothing'}; to give up: fedgate tenant move --abort {job.move_id} "
-                      f"(POST /admin/v1/moves/{job.move_id}/abort), to try again: --resume {job.move_id}")
-        rows = self.connector.rows("retry_job", job.job_id, self.lease.owner, step, error,
-                                   self.settings.attempts, self.settings.backoff)
+        try:
+            if job.move_id is not None:
+                left = ", ".join(f"{r['kind']} {r['name']} on {r['node_id']}"
+                                 for r in self.connector.rows("move_objects", job.move_id))
+                error += (f"; left: {left or 'nothing'}; to give up: fedgate tenant move --abort {job.move_id} "
+                          f"(POST /admin/v1/moves/{job.move_id}/abort), to try again: --resume {job.move_id}")
+            rows = self.connector.rows("retry_job", job.job_id, self.lease.owner, step, error,
+                                       self.settings.attempts, self.settings.backoff)
+        except psycopg.Error as exc:  # the catalog away, or the job taken over: its lease decides what next
+            log.warning("job %s: %s failed (%s), not recorded (%s)", job.job_id, step, error, describe(exc))
+            return "interrupted"
         state = rows[0]["state"] if rows else "pending"
         log.warning("job %s: %s failed (attempt %s): %s", job.job_id, step, rows[0]["attempts"] if rows else "?",
                     error)
@@ -232,10 +241,11 @@ class Driver:
             except (psycopg.Error, MoveError):
                 return self._retry(job, "unknown", why)
             if move.state in ENDED:
-                return self._finish(job, ENDED[move.state], why)
+                return self._finish(job, move.state, why)
             return self._retry(job, move.state, why)
-        state = str(figures.get("state"))
-        return self._finish(job, ENDED.get(state, "done"), figures.get("error") if state != "done" else None)
+        state = str(figures.get("state"))  # cleanup: a --keep-source move waiting for --complete, its job done
+        error = figures.get("error") if state != "done" else None
+        return self._finish(job, state if state in ENDED else "done", error)
 
     def _drain(self, job: Job) -> str:
         """Each tenant of the node to its planned target, ``parallel`` at once: first the moves this drain
@@ -377,7 +387,8 @@ class JobRunner:
         self.lease = Lease(connector, owner, instance, settings.lease)
         self.driver = Driver(connector, self.lease, settings, stopping=self.stopping)
         self._wake = threading.Event()
-        self._threads: set[threading.Thread] = set()
+        self._threads: set[threading.Thread] = set()  # drivers running (the loop's and the admin API's)
+        self._threads_lock = threading.Lock()
         self._loop_thread: threading.Thread | None = None
 
     @property
@@ -396,8 +407,7 @@ class JobRunner:
 
     def _loop(self) -> None:
         while not self.stopping.is_set():
-            self._threads = {t for t in self._threads if t.is_alive()}
-            if len(self._threads) < self.settings.per_instance:
+            if self.busy() < self.settings.per_instance:
                 try:
                     for job in self.lease.claim_some(self.settings.per_instance):
                         self.run(job)
@@ -415,14 +425,21 @@ class JobRunner:
             except Exception as exc:  # noqa: BLE001 - the job's lease lapses; another attempt follows
                 log.warning("job %s stopped: %s", job.job_id, type(exc).__name__)
         thread = threading.Thread(target=work, name=f"fedgate-job-{job.job_id}", daemon=True)
-        self._threads.add(thread)
+        with self._threads_lock:
+            self._threads.add(thread)
         thread.start()
+
+    def busy(self) -> int:
+        """Jobs this worker drives now."""
+        with self._threads_lock:
+            self._threads = {t for t in self._threads if t.is_alive()}
+            return len(self._threads)
 
     def start_move(self, connector: Connector, tenant: UUID, target: str, keep_source: bool) -> int:
         """The admin API's move (``connector``: its caller's): recorded, and driven here at once when this
         worker has room, else by the next driver that looks; the move's id."""
         starter = Driver(connector, self.lease, self.settings)
-        if self.enabled and len([t for t in self._threads if t.is_alive()]) < self.settings.per_instance:
+        if self.enabled and self.busy() < self.settings.per_instance:
             job = starter.start_move(tenant, target, keep_source)
             self.run(job)
             return int(job.move_id or 0)
@@ -434,7 +451,9 @@ class JobRunner:
         self.stopping.set()
         self._wake.set()
         deadline = time.monotonic() + grace
-        for thread in list(self._threads):
+        with self._threads_lock:
+            running = list(self._threads)
+        for thread in running:
             thread.join(max(0.0, deadline - time.monotonic()))
         self.lease.stop()
         if self.enabled:

@@ -7,7 +7,7 @@ SELECT job_id, kind, move_id, node_id, params FROM federation.claim_jobs(%s, %s,
 SELECT job_id, kind, move_id, node_id, params FROM federation.claim_job(%s, %s, %s, make_interval(secs => %s));
 
 -- name: renew_jobs
-SELECT renew_jobs FROM federation.renew_jobs(%s, make_interval(secs => %s));
+SELECT renew_jobs FROM federation.renew_jobs(%s, make_interval(secs => %s), %s::bigint[]);
 
 -- name: release_job
 SELECT federation.release_job(%s, %s);

@@ -5,7 +5,7 @@
 --   enqueue_job(kind, subject, move, node, params, parent)   record a job (start_move and start_drain do)
 --   claim_jobs(owner, instance, most, lease)                 a gateway takes claimable jobs, up to its instance's bound
 --   claim_job(job, owner, instance, lease)                   one job, by id (the CLI that started it, a drain's moves)
---   renew_jobs(owner, lease)                                 the jobs this driver still holds, their leases renewed
+--   renew_jobs(owner, lease, jobs)                           the jobs this driver still holds, their leases renewed
 --   release_jobs(owner) / release_job(job, owner)            handed back (a graceful stop): claimable at once
 --   retry_job(job, owner, step, error, attempts, backoff)    a failed attempt: again after a backoff, or failed
 --   finish_job(job, owner, state, error)                     done, failed or aborted
@@ -99,16 +99,16 @@ $$;
 COMMENT ON FUNCTION federation.claim_job(bigint, text, text, interval) IS
     'Claims one job by id: pending, its lease lapsed, or already this owner''s. FG409 (DETAIL: the lease''s end) while another driver holds it, or when it has ended.';
 
-CREATE OR REPLACE FUNCTION federation.renew_jobs(p_owner text, p_lease interval)
+CREATE OR REPLACE FUNCTION federation.renew_jobs(p_owner text, p_lease interval, p_jobs bigint[])
 RETURNS SETOF bigint
 LANGUAGE sql
 AS $$
     UPDATE federation.jobs j SET lease_until = now() + p_lease
-    WHERE j.owner = p_owner AND j.state = 'running'
+    WHERE j.owner = p_owner AND j.state = 'running' AND j.job_id = ANY (p_jobs)
     RETURNING j.job_id;
 $$;
-COMMENT ON FUNCTION federation.renew_jobs(text, interval) IS
-    'A driver''s heartbeat: its running jobs'' leases renewed; the ids it still holds (one missing was taken over or ended: stop driving it).';
+COMMENT ON FUNCTION federation.renew_jobs(text, interval, bigint[]) IS
+    'A driver''s heartbeat for the jobs it drives now: their leases renewed; the ids it still holds (one missing was taken over or ended: stop driving it). A job whose driving thread ended without ending it is not renewed: it lapses, and another driver takes it.';
 
 CREATE OR REPLACE FUNCTION federation.release_job(p_job bigint, p_owner text)
 RETURNS boolean

@@ -28,7 +28,8 @@ SELECT is((SELECT count(*) FROM federation.claim_jobs('b/1', 'bbbb', 2, '10 seco
 SELECT throws_ok(format($$SELECT federation.claim_job(%s, 'cli/h/9', NULL, '10 seconds')$$,
                         (SELECT job_id FROM federation.jobs WHERE move_id = (SELECT move_id FROM mv))),
                  'FG409', NULL, 'nor by id while its lease holds');
-SELECT is((SELECT array_agg(r ORDER BY r) FROM federation.renew_jobs('a/1', '10 seconds') r),
+SELECT is((SELECT array_agg(r ORDER BY r) FROM federation.renew_jobs('a/1', '10 seconds',
+                                                                     (SELECT array_agg(job_id) FROM federation.jobs)) r),
           (SELECT array_agg(job_id ORDER BY job_id) FROM federation.jobs WHERE owner = 'a/1'),
           'renewal answers the jobs a driver still holds');
 
@@ -36,8 +37,8 @@ SELECT is((SELECT array_agg(r ORDER BY r) FROM federation.renew_jobs('a/1', '10 
 UPDATE federation.jobs SET lease_until = now() - interval '1 second' WHERE owner = 'b/1';
 SELECT is((SELECT owner FROM federation.claim_jobs('a/1', 'aaaa', 3, '10 seconds')), 'a/1',
           'a lapsed lease is claimed by a live driver');
-SELECT is((SELECT count(*) FROM federation.renew_jobs('b/1', '10 seconds')), 0::bigint,
-          'and the dead driver''s renewal finds it gone');
+SELECT is((SELECT count(*) FROM federation.renew_jobs('b/1', '10 seconds', (SELECT array_agg(job_id) FROM federation.jobs))),
+          0::bigint, 'and the dead driver''s renewal finds it gone');
 
 -- Failures at one step: counted, backed off, then failed; a new step counts from one.
 CREATE TEMP TABLE j AS SELECT job_id FROM federation.jobs WHERE move_id = (SELECT move_id FROM mv);
