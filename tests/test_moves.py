@@ -282,12 +282,12 @@ def test_a_planted_difference_stops_the_switch(federation: Federation, undriven:
         other = create_tenant(http, "eu-west")
         _seed(http, other, FED)
     mover, move = _held_move(federation, other, mover)
-    federation.sql("ap-south-1", "ALTER FUNCTION onboarding.align_sequences() RENAME TO align_sequences_gone")
+    federation.sql("ap-south-1", "ALTER FUNCTION onboarding.align_sequences(uuid) RENAME TO align_sequences_gone")
     try:
         with pytest.raises(MoveError, match="the cutover failed"):
             mover.run(move.move_id)
     finally:
-        federation.sql("ap-south-1", "ALTER FUNCTION onboarding.align_sequences_gone() RENAME TO align_sequences")
+        federation.sql("ap-south-1", "ALTER FUNCTION onboarding.align_sequences_gone(uuid) RENAME TO align_sequences")
     [(state, fenced)] = federation.catalog("SELECT state, fenced FROM federation.federation_moves "
                                            "WHERE move_id = %s", (move.move_id,))
     assert (state, fenced) == ("failed", False)

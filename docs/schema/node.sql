@@ -968,18 +968,18 @@ ALTER FUNCTION onboarding.agent_credential_valid(p_claims jsonb) OWNER TO fedgat
 COMMENT ON FUNCTION onboarding.agent_credential_valid(p_claims jsonb) IS 'Whether an agent caller''s claims name a registered, unrevoked agent of their tenant with the credential generation it holds now (one primary-key lookup, under the tenant''s row-level security: call it once fedgate.tenant_id is set).';
 
 --
--- Name: align_sequences(); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
+-- Name: align_sequences(uuid); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
 --
 
-CREATE FUNCTION onboarding.align_sequences() RETURNS void
+CREATE FUNCTION onboarding.align_sequences(p_tenant uuid) RETURNS void
     LANGUAGE plpgsql
-    AS $$
+    AS $_$
 DECLARE
     v record;
 BEGIN
     -- The sequence owned by a table's id column, read from pg_depend: pg_get_serial_sequence raises for a
     -- table without an id column (enrollment_refusals), whatever the join order.
-    FOR v IN SELECT t.table_name, s.seq
+    FOR v IN SELECT t.table_name, t.tenant_column, s.seq
              FROM onboarding.tenant_tables() t
              JOIN pg_catalog.pg_attribute a
                ON a.attrelid = ('onboarding.' || t.table_name)::regclass AND a.attname = 'id' AND NOT a.attisdropped
@@ -988,20 +988,23 @@ BEGIN
                                  WHERE d.refobjid = a.attrelid AND d.refobjsubid = a.attnum AND c.relkind = 'S'
                                    AND d.classid = 'pg_catalog.pg_class'::regclass AND d.deptype IN ('a', 'i')) s
     LOOP
-        EXECUTE format('SELECT setval(%L, greatest((SELECT coalesce(max(id), 0) FROM onboarding.%I),
+        -- The tenant's own largest id (its key's index, read backwards): the other tenants' ids came from
+        -- this sequence already.
+        EXECUTE format('SELECT setval(%L, greatest((SELECT coalesce(max(t.id), 0) FROM onboarding.%I t
+                                                    WHERE t.%I = $1),
                                                    (SELECT last_value FROM %s)))',
-                       v.seq, v.table_name, v.seq);
+                       v.seq, v.table_name, v.tenant_column, v.seq) USING p_tenant;
     END LOOP;
 END
-$$;
+$_$;
 
-ALTER FUNCTION onboarding.align_sequences() OWNER TO fedgate_owner;
+ALTER FUNCTION onboarding.align_sequences(p_tenant uuid) OWNER TO fedgate_owner;
 
 --
--- Name: FUNCTION align_sequences(); Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+-- Name: FUNCTION align_sequences(p_tenant uuid); Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
 --
 
-COMMENT ON FUNCTION onboarding.align_sequences() IS 'Moves the identity sequences of the tables with generated ids past the largest id present, so rows a move copied in never collide with new ones. The mover calls it on the target before the switch.';
+COMMENT ON FUNCTION onboarding.align_sequences(p_tenant uuid) IS 'Moves the identity sequences of the tables with generated ids past the largest id of the tenant a move copied in (the other tenants'' ids came from these sequences already), so its rows never collide with new ones. The mover calls it on the target before the switch.';
 
 --
 -- Name: api_caller(uuid, text[]); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
@@ -1258,6 +1261,22 @@ ALTER FUNCTION onboarding.api_require_writable(p_tenant uuid, p_roles text[]) OW
 --
 
 COMMENT ON FUNCTION onboarding.api_require_writable(p_tenant uuid, p_roles text[]) IS 'api_require_tenant for handlers that write: FG423 when the tenant is suspended.';
+
+--
+-- Name: append_only_tables(); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE FUNCTION onboarding.append_only_tables() RETURNS SETOF text
+    LANGUAGE sql IMMUTABLE
+    AS $$ VALUES ('agent_heartbeats'), ('tenant_activity'), ('bootstrap_audit') $$;
+
+ALTER FUNCTION onboarding.append_only_tables() OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION append_only_tables(); Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION onboarding.append_only_tables() IS 'The tenant tables whose rows are never updated (inserted with increasing ids; heartbeats deleted by retention): a move verifies their rows up to a high-water id before its fence, and at the fence only counts those and hashes the newer ones.';
 
 --
 -- Name: claims(); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
@@ -1988,31 +2007,70 @@ ALTER FUNCTION onboarding.telemetry_window(p_raw text) OWNER TO fedgate_owner;
 COMMENT ON FUNCTION onboarding.telemetry_window(p_raw text) IS 'Parses a telemetry window such as 15m, 1h or 7d (default 1h, at most 30d).';
 
 --
--- Name: tenant_digest(uuid); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
+-- Name: tenant_digest(uuid, jsonb); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
 --
 
-CREATE FUNCTION onboarding.tenant_digest(p_tenant uuid) RETURNS TABLE(table_name text, row_count bigint, digest numeric)
+CREATE FUNCTION onboarding.tenant_digest(p_tenant uuid, p_marks jsonb DEFAULT NULL::jsonb) RETURNS TABLE(table_name text, row_count bigint, digest numeric)
     LANGUAGE plpgsql STABLE
     AS $_$
 DECLARE
     v record;
+    v_mark bigint;
+    v_older bigint;
 BEGIN
     FOR v IN SELECT * FROM onboarding.tenant_tables() LOOP
-        RETURN QUERY EXECUTE format(
-            'SELECT %L::text, count(*), coalesce(sum(hashtextextended(t::text, 0)::numeric), 0)
-             FROM onboarding.%I t WHERE t.%I = $1', v.table_name, v.table_name, v.tenant_column)
-        USING p_tenant;
+        v_mark := (p_marks ->> v.table_name)::bigint;
+        IF v_mark IS NULL OR v.table_name NOT IN (SELECT * FROM onboarding.append_only_tables()) THEN
+            RETURN QUERY EXECUTE format(
+                'SELECT %L::text, count(*), coalesce(sum(hashtextextended(t::text, 0)::numeric), 0)
+                 FROM onboarding.%I t WHERE t.%I = $1', v.table_name, v.table_name, v.tenant_column)
+            USING p_tenant;
+        ELSE  -- rows up to the mark were verified before the fence: counted here; the newer ones hashed
+            EXECUTE format('SELECT count(*) FROM onboarding.%I t WHERE t.tenant_id = $1 AND t.id <= $2', v.table_name)
+                INTO v_older USING p_tenant, v_mark;
+            RETURN QUERY EXECUTE format(
+                'SELECT %L::text, $3 + count(*), coalesce(sum(hashtextextended(t::text, 0)::numeric), 0)
+                 FROM onboarding.%I t WHERE t.tenant_id = $1 AND t.id > $2', v.table_name, v.table_name)
+            USING p_tenant, v_mark, v_older;
+        END IF;
     END LOOP;
 END
 $_$;
 
-ALTER FUNCTION onboarding.tenant_digest(p_tenant uuid) OWNER TO fedgate_owner;
+ALTER FUNCTION onboarding.tenant_digest(p_tenant uuid, p_marks jsonb) OWNER TO fedgate_owner;
 
 --
--- Name: FUNCTION tenant_digest(p_tenant uuid); Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+-- Name: FUNCTION tenant_digest(p_tenant uuid, p_marks jsonb); Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
 --
 
-COMMENT ON FUNCTION onboarding.tenant_digest(p_tenant uuid) IS 'Per tenant table: the tenant''s row count and the sum of a 64-bit hash of each row''s text (hashtextextended) (equal on two nodes when they hold the same rows, in any order). A move compares source and target with it at the fenced point.';
+COMMENT ON FUNCTION onboarding.tenant_digest(p_tenant uuid, p_marks jsonb) IS 'Per tenant table: the tenant''s row count and the sum of a 64-bit hash of each row''s text (hashtextextended) (equal on two nodes when they hold the same rows, in any order). With high-water marks (tenant_marks), an append-only table''s rows up to its mark are counted, not hashed: a move hashed them before its fence (tenant_digest_upto). A move compares source and target with it at the fenced point.';
+
+--
+-- Name: tenant_digest_upto(uuid, jsonb); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE FUNCTION onboarding.tenant_digest_upto(p_tenant uuid, p_marks jsonb) RETURNS TABLE(table_name text, row_count bigint, digest numeric)
+    LANGUAGE plpgsql STABLE
+    AS $_$
+DECLARE
+    v_table text;
+BEGIN
+    FOR v_table IN SELECT * FROM onboarding.append_only_tables() LOOP
+        RETURN QUERY EXECUTE format(
+            'SELECT %L::text, count(*), coalesce(sum(hashtextextended(t::text, 0)::numeric), 0)
+             FROM onboarding.%I t WHERE t.tenant_id = $1 AND t.id <= $2', v_table, v_table)
+        USING p_tenant, coalesce((p_marks ->> v_table)::bigint, 0);
+    END LOOP;
+END
+$_$;
+
+ALTER FUNCTION onboarding.tenant_digest_upto(p_tenant uuid, p_marks jsonb) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION tenant_digest_upto(p_tenant uuid, p_marks jsonb); Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION onboarding.tenant_digest_upto(p_tenant uuid, p_marks jsonb) IS 'Per append-only table: the tenant''s rows up to its high-water mark, counted and hashed. A move compares source and target with it before its fence, while the tenant still writes (newer rows are beyond the marks).';
 
 --
 -- Name: tenant_json(onboarding.tenants); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
@@ -2059,6 +2117,34 @@ ALTER FUNCTION onboarding.tenant_key_columns(p_table text) OWNER TO fedgate_owne
 --
 
 COMMENT ON FUNCTION onboarding.tenant_key_columns(p_table text) IS 'The primary key columns of a tenant table that tell one of a tenant''s rows from another (the tenant column left out, unless it is the whole key), in key order, with their types.';
+
+--
+-- Name: tenant_marks(uuid); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE FUNCTION onboarding.tenant_marks(p_tenant uuid) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    AS $_$
+DECLARE
+    v_table text;
+    v_marks jsonb := '{}'::jsonb;
+    v_max bigint;
+BEGIN
+    FOR v_table IN SELECT * FROM onboarding.append_only_tables() LOOP
+        EXECUTE format('SELECT max(t.id) FROM onboarding.%I t WHERE t.tenant_id = $1', v_table) INTO v_max USING p_tenant;
+        v_marks := v_marks || jsonb_build_object(v_table, coalesce(v_max, 0));
+    END LOOP;
+    RETURN v_marks;
+END
+$_$;
+
+ALTER FUNCTION onboarding.tenant_marks(p_tenant uuid) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION tenant_marks(p_tenant uuid); Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION onboarding.tenant_marks(p_tenant uuid) IS 'The tenant''s largest id in each append-only table (0 for none): the high-water marks a move verifies up to before its fence.';
 
 --
 -- Name: tenant_row_hashes(uuid, text, jsonb, jsonb, integer); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
@@ -3129,10 +3215,10 @@ REVOKE ALL ON FUNCTION fedgate.touch_updated_at() FROM PUBLIC;
 REVOKE ALL ON FUNCTION onboarding.agent_credential_valid(p_claims jsonb) FROM PUBLIC;
 
 --
--- Name: FUNCTION align_sequences(); Type: ACL; Schema: onboarding; Owner: fedgate_owner
+-- Name: FUNCTION align_sequences(p_tenant uuid); Type: ACL; Schema: onboarding; Owner: fedgate_owner
 --
 
-REVOKE ALL ON FUNCTION onboarding.align_sequences() FROM PUBLIC;
+REVOKE ALL ON FUNCTION onboarding.align_sequences(p_tenant uuid) FROM PUBLIC;
 
 --
 -- Name: FUNCTION api_caller(p_tenant uuid, p_roles text[]); Type: ACL; Schema: onboarding; Owner: fedgate_owner
@@ -3187,6 +3273,12 @@ REVOKE ALL ON FUNCTION onboarding.api_require_tenant(p_tenant uuid, p_roles text
 --
 
 REVOKE ALL ON FUNCTION onboarding.api_require_writable(p_tenant uuid, p_roles text[]) FROM PUBLIC;
+
+--
+-- Name: FUNCTION append_only_tables(); Type: ACL; Schema: onboarding; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION onboarding.append_only_tables() FROM PUBLIC;
 
 --
 -- Name: FUNCTION claims(); Type: ACL; Schema: onboarding; Owner: fedgate_owner
@@ -3341,10 +3433,16 @@ GRANT ALL ON FUNCTION onboarding.sweep_heartbeats(p_batch integer) TO fedgate_ow
 REVOKE ALL ON FUNCTION onboarding.telemetry_window(p_raw text) FROM PUBLIC;
 
 --
--- Name: FUNCTION tenant_digest(p_tenant uuid); Type: ACL; Schema: onboarding; Owner: fedgate_owner
+-- Name: FUNCTION tenant_digest(p_tenant uuid, p_marks jsonb); Type: ACL; Schema: onboarding; Owner: fedgate_owner
 --
 
-REVOKE ALL ON FUNCTION onboarding.tenant_digest(p_tenant uuid) FROM PUBLIC;
+REVOKE ALL ON FUNCTION onboarding.tenant_digest(p_tenant uuid, p_marks jsonb) FROM PUBLIC;
+
+--
+-- Name: FUNCTION tenant_digest_upto(p_tenant uuid, p_marks jsonb); Type: ACL; Schema: onboarding; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION onboarding.tenant_digest_upto(p_tenant uuid, p_marks jsonb) FROM PUBLIC;
 
 --
 -- Name: FUNCTION tenant_json(p_tenant onboarding.tenants); Type: ACL; Schema: onboarding; Owner: fedgate_owner
@@ -3357,6 +3455,12 @@ REVOKE ALL ON FUNCTION onboarding.tenant_json(p_tenant onboarding.tenants) FROM 
 --
 
 REVOKE ALL ON FUNCTION onboarding.tenant_key_columns(p_table text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION tenant_marks(p_tenant uuid); Type: ACL; Schema: onboarding; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION onboarding.tenant_marks(p_tenant uuid) FROM PUBLIC;
 
 --
 -- Name: FUNCTION tenant_row_hashes(p_tenant uuid, p_table text, p_after jsonb, p_upto jsonb, p_limit integer); Type: ACL; Schema: onboarding; Owner: fedgate_owner

@@ -46,6 +46,7 @@ from shim.nodes.connector import Connector
 from shim.nodes.queries import QUERIES, compose
 
 Progress = Callable[[str, dict[str, Any]], None]  # (state, figures) as the move advances
+POLL = 0.002  # seconds between a fenced cutover's looks (older transactions, the marker): the tenant waits
 
 
 class MoveError(GatewayError):
@@ -191,7 +192,7 @@ class Mover:
 
     def _counts(self, node_id: str, tenant: UUID) -> dict[str, int]:
         with self._node(node_id) as conn:
-            return {r[0]: int(r[1]) for r in conn.execute(QUERIES["tenant_digest"], (tenant,)).fetchall()}
+            return {r[0]: int(r[1]) for r in conn.execute(QUERIES["tenant_digest"], (tenant, None)).fetchall()}
 
 
     def _copy(self, move: Move) -> None:
@@ -247,9 +248,24 @@ class Mover:
         self._advance(move, "verifying", {"lagBytes": lag, "rowsCopied": self._counts(move.target, move.tenant_id)})
 
     def _pre_verify(self, move: Move) -> None:
-        """Counts while the tenant still writes: a large difference means the copy is not done."""
-        source, target = self._counts(move.source, move.tenant_id), self._counts(move.target, move.tenant_id)
-        self._advance(move, "cutover", {"rowsCopied": target, "rowsExpected": source})
+        """While the tenant still writes: the append-only tables' rows up to their high-water ids (which no
+        longer change) hashed on both sides, so the fenced verification only counts those and hashes the
+        newer rows. Equal once the target has caught up past the marks; if it never gets there within the
+        verification's bound, the fenced verification hashes everything, as before."""
+        with self._node(move.source) as src, self._node(move.target) as dst:
+            marks = src.execute(QUERIES["tenant_marks"], (move.tenant_id,)).fetchone()[0]  # type: ignore[index]
+            deadline = time.monotonic() + self.verify_timeout
+            while True:
+                source = _digests(src, move.tenant_id, marks, "tenant_digest_upto")
+                if _digests(dst, move.tenant_id, marks, "tenant_digest_upto") == source:
+                    break
+                if time.monotonic() > deadline:
+                    marks = None
+                    break
+                self._still_open(move)
+                time.sleep(0.1)
+        self._advance(move, "cutover", {"verify": {"marks": marks}, "rowsCopied": self._counts(move.target, move.tenant_id),
+                                        "rowsExpected": self._counts(move.source, move.tenant_id)})
 
     def _cutover(self, move: Move) -> None:
         """Fence, wait for the marker, verify, switch. A database error before the switch ends the move
@@ -265,12 +281,19 @@ class Mover:
             raise MoveError(f"move {move.move_id}: {why}; the tenant stays on {move.source}") from None
 
     def _fence_verify_switch(self, move: Move) -> None:
+        marks = (self.figures(move.move_id).get("verify_result") or {}).get("marks")  # verified before the fence
         # Connections first: the tenant's pause does not include opening them.
-        with self._control() as control, self._node(move.source) as src, self._node(move.target) as dst:
+        with self._control() as control, self._node(move.source) as src, self._node(move.target) as dst, \
+                self._node(move.target) as aligner:
             started = time.monotonic()
+            ends: list[tuple[str, float]] = []  # where the pause goes: each phase's end
+
+            def mark(phase: str) -> None:
+                ends.append((phase, time.monotonic()))
             control.execute(QUERIES["fence_move"], (move.move_id,))
             fenced_at = src.execute(QUERIES["set_fence"], (move.tenant_id, move.move_id, "fenced",
                                                            move.target)).fetchone()[0]  # type: ignore[index]
+            mark("fence")
             # Handlers that passed their fence check before the fence committed: wait for them to end.
             deadline = time.monotonic() + self.verify_timeout
             while src.execute(QUERIES["older_transactions"], (fenced_at,)).fetchone()[0]:  # type: ignore[index]
@@ -278,7 +301,8 @@ class Mover:
                     self._stop(move, "failed", "transactions older than the fence did not end")
                     raise MoveError(f"move {move.move_id}: transactions on {move.source} older than the fence did "
                                     f"not end within {self.verify_timeout:g} s; the tenant stays on {move.source}")
-                time.sleep(0.005)
+                time.sleep(POLL)
+            mark("olderTransactions")
             # The marker, committed (and flushed) after everything the tenant wrote: once the target has
             # it, the target has all of that too (replication applies in commit order).
             with src.transaction():
@@ -289,11 +313,16 @@ class Mover:
                     self._stop(move, "failed", "the target did not catch up with the fenced source")
                     raise MoveError(f"move {move.move_id}: the target did not catch up within "
                                     f"{self.verify_timeout:g} s; the tenant stays on {move.source}")
-                time.sleep(0.005)
-            with ThreadPoolExecutor(2) as pool:  # both sides at once: the tenant waits for the slower
-                at_source = pool.submit(_digests, src, move.tenant_id)
-                at_target = pool.submit(_digests, dst, move.tenant_id)
+                time.sleep(POLL)
+            mark("marker")
+            with ThreadPoolExecutor(3) as pool:  # both sides at once: the tenant waits for the slower
+                at_source = pool.submit(_digests, src, move.tenant_id, marks)
+                at_target = pool.submit(_digests, dst, move.tenant_id, marks)
+                # Meanwhile the target's sequences go past the tenant's ids (it has them all: the marker came);
+                # harmless if the verification fails.
+                aligned = pool.submit(aligner.execute, QUERIES["align_sequences"], (move.tenant_id,))
                 source, target = at_source.result(), at_target.result()
+                aligned.result()
             if target != source:
                 # Name the rows (still fenced: both copies as they were at the fence), within the verification's
                 # time bound; the digests say which tables to look at.
@@ -306,13 +335,18 @@ class Mover:
                 self._stop(move, "failed", f"verification failed: {why}", verdict)
                 raise MoveError(f"move {move.move_id}: the target does not hold the source's rows ({why}); "
                                 f"the tenant stays on {move.source}")
-            dst.execute(QUERIES["align_sequences"])
+            mark("verify")
             control.execute(QUERIES["switch_move"], (move.move_id,))
+            mark("switch")
             pause_ms = (time.monotonic() - started) * 1000
+            phases = {name: round((at - (ends[i - 1][1] if i else started)) * 1000, 1)
+                      for i, (name, at) in enumerate(ends)}
             src.execute(QUERIES["set_fence"], (move.tenant_id, move.move_id, "moved", move.target))
         rows = {table: count for table, (count, _) in source.items()}
         self._advance(self.load(move.move_id), "cleanup",
-                      {"verify": {"ok": True, "rows": rows}, "pauseMs": round(pause_ms, 1), "rowsCopied": rows})
+                      {"verify": {"ok": True, "rows": rows, "phasesMs": phases, "marks": marks},
+                       "pauseMs": round(pause_ms, 1),
+                       "rowsCopied": rows})
 
     def _cleanup(self, move: Move) -> None:
         if move.keep_source:
@@ -400,8 +434,10 @@ def wal_level_problem(conn: psycopg.Connection[Any]) -> str | None:
             "then restart it)")
 
 
-def _digests(conn: psycopg.Connection[Any], tenant: UUID) -> dict[str, tuple[int, str]]:
-    return {r[0]: (int(r[1]), str(r[2])) for r in conn.execute(QUERIES["tenant_digest"], (tenant,)).fetchall()}
+def _digests(conn: psycopg.Connection[Any], tenant: UUID, marks: dict[str, int] | None = None,
+             query: str = "tenant_digest") -> dict[str, tuple[int, str]]:
+    return {r[0]: (int(r[1]), str(r[2]))
+            for r in conn.execute(QUERIES[query], (tenant, None if marks is None else Jsonb(marks))).fetchall()}
 
 
 def _difference(source: dict[str, tuple[int, str]], target: dict[str, tuple[int, str]]) -> str:

@@ -16,7 +16,14 @@ SELECT state FROM federation.advance_move(%s, %s, %s, %s);
 SELECT table_name, tenant_column FROM onboarding.tenant_tables();
 
 -- name: tenant_digest
-SELECT table_name, row_count, digest FROM onboarding.tenant_digest(%s::uuid);
+SELECT table_name, row_count, digest FROM onboarding.tenant_digest(%s::uuid, %s::jsonb);
+
+-- name: tenant_marks
+-- The append-only tables' high-water ids of a tenant: verified up to before the fence.
+SELECT onboarding.tenant_marks(%s::uuid);
+
+-- name: tenant_digest_upto
+SELECT table_name, row_count, digest FROM onboarding.tenant_digest_upto(%s::uuid, %s::jsonb);
 
 -- name: subscription_pending
 -- A move's subscription on its target: tables not yet copied, and tables in all.
@@ -103,7 +110,7 @@ SELECT 1 FROM onboarding.move_markers WHERE move_id = %s;
 DELETE FROM onboarding.move_markers WHERE move_id = %s;
 
 -- name: align_sequences
-SELECT onboarding.align_sequences();
+SELECT onboarding.align_sequences(%s::uuid);
 
 -- name: switch_move
 -- Map, rules and home region switched in one catalog transaction; the fence lifted with them.

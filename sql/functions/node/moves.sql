@@ -2,10 +2,13 @@
 -- administrative login (never the API role: grants.sql keeps them from it).
 --
 --   tenant_tables()                  the tables that hold a tenant's rows, and their tenant column
---   tenant_digest(tenant)            per table: row count and an order-independent hash of the rows
+--   append_only_tables()             the tenant tables whose rows are never updated
+--   tenant_marks(tenant)             their high-water ids
+--   tenant_digest(tenant, marks)     per table: row count and an order-independent hash of the rows (past the marks)
+--   tenant_digest_upto(tenant, marks) the append-only tables' rows up to the marks, counted and hashed
 --   purge_tenant(tenant)             delete a tenant's rows (source after a move, target after an abort)
 --   set_fence(tenant, move, state, target) / clear_fence(tenant, move) / lift_fence(tenant)
---   align_sequences()                identity sequences past the ids the move copied
+--   align_sequences(tenant)          identity sequences past the ids the move copied
 
 CREATE OR REPLACE FUNCTION onboarding.tenant_tables()
 RETURNS TABLE (table_name text, tenant_column text)
@@ -18,23 +21,79 @@ $$;
 COMMENT ON FUNCTION onboarding.tenant_tables() IS
     'The onboarding tables that hold a tenant''s rows and the column naming the tenant, parents first (a move publishes each with a row filter on it; purge_tenant deletes in the reverse order). The one list of them.';
 
-CREATE OR REPLACE FUNCTION onboarding.tenant_digest(p_tenant uuid)
+CREATE OR REPLACE FUNCTION onboarding.append_only_tables()
+RETURNS SETOF text
+LANGUAGE sql IMMUTABLE
+AS $$ VALUES ('agent_heartbeats'), ('tenant_activity'), ('bootstrap_audit') $$;
+COMMENT ON FUNCTION onboarding.append_only_tables() IS
+    'The tenant tables whose rows are never updated (inserted with increasing ids; heartbeats deleted by retention): a move verifies their rows up to a high-water id before its fence, and at the fence only counts those and hashes the newer ones.';
+
+CREATE OR REPLACE FUNCTION onboarding.tenant_marks(p_tenant uuid)
+RETURNS jsonb
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    v_table text;
+    v_marks jsonb := '{}'::jsonb;
+    v_max bigint;
+BEGIN
+    FOR v_table IN SELECT * FROM onboarding.append_only_tables() LOOP
+        EXECUTE format('SELECT max(t.id) FROM onboarding.%I t WHERE t.tenant_id = $1', v_table) INTO v_max USING p_tenant;
+        v_marks := v_marks || jsonb_build_object(v_table, coalesce(v_max, 0));
+    END LOOP;
+    RETURN v_marks;
+END
+$$;
+COMMENT ON FUNCTION onboarding.tenant_marks(uuid) IS
+    'The tenant''s largest id in each append-only table (0 for none): the high-water marks a move verifies up to before its fence.';
+
+CREATE OR REPLACE FUNCTION onboarding.tenant_digest(p_tenant uuid, p_marks jsonb DEFAULT NULL)
 RETURNS TABLE (table_name text, row_count bigint, digest numeric)
 LANGUAGE plpgsql STABLE
 AS $$
 DECLARE
     v record;
+    v_mark bigint;
+    v_older bigint;
 BEGIN
     FOR v IN SELECT * FROM onboarding.tenant_tables() LOOP
-        RETURN QUERY EXECUTE format(
-            'SELECT %L::text, count(*), coalesce(sum(hashtextextended(t::text, 0)::numeric), 0)
-             FROM onboarding.%I t WHERE t.%I = $1', v.table_name, v.table_name, v.tenant_column)
-        USING p_tenant;
+        v_mark := (p_marks ->> v.table_name)::bigint;
+        IF v_mark IS NULL OR v.table_name NOT IN (SELECT * FROM onboarding.append_only_tables()) THEN
+            RETURN QUERY EXECUTE format(
+                'SELECT %L::text, count(*), coalesce(sum(hashtextextended(t::text, 0)::numeric), 0)
+                 FROM onboarding.%I t WHERE t.%I = $1', v.table_name, v.table_name, v.tenant_column)
+            USING p_tenant;
+        ELSE  -- rows up to the mark were verified before the fence: counted here; the newer ones hashed
+            EXECUTE format('SELECT count(*) FROM onboarding.%I t WHERE t.tenant_id = $1 AND t.id <= $2', v.table_name)
+                INTO v_older USING p_tenant, v_mark;
+            RETURN QUERY EXECUTE format(
+                'SELECT %L::text, $3 + count(*), coalesce(sum(hashtextextended(t::text, 0)::numeric), 0)
+                 FROM onboarding.%I t WHERE t.tenant_id = $1 AND t.id > $2', v.table_name, v.table_name)
+            USING p_tenant, v_mark, v_older;
+        END IF;
     END LOOP;
 END
 $$;
-COMMENT ON FUNCTION onboarding.tenant_digest(uuid) IS
-    'Per tenant table: the tenant''s row count and the sum of a 64-bit hash of each row''s text (hashtextextended) (equal on two nodes when they hold the same rows, in any order). A move compares source and target with it at the fenced point.';
+COMMENT ON FUNCTION onboarding.tenant_digest(uuid, jsonb) IS
+    'Per tenant table: the tenant''s row count and the sum of a 64-bit hash of each row''s text (hashtextextended) (equal on two nodes when they hold the same rows, in any order). With high-water marks (tenant_marks), an append-only table''s rows up to its mark are counted, not hashed: a move hashed them before its fence (tenant_digest_upto). A move compares source and target with it at the fenced point.';
+
+CREATE OR REPLACE FUNCTION onboarding.tenant_digest_upto(p_tenant uuid, p_marks jsonb)
+RETURNS TABLE (table_name text, row_count bigint, digest numeric)
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    v_table text;
+BEGIN
+    FOR v_table IN SELECT * FROM onboarding.append_only_tables() LOOP
+        RETURN QUERY EXECUTE format(
+            'SELECT %L::text, count(*), coalesce(sum(hashtextextended(t::text, 0)::numeric), 0)
+             FROM onboarding.%I t WHERE t.tenant_id = $1 AND t.id <= $2', v_table, v_table)
+        USING p_tenant, coalesce((p_marks ->> v_table)::bigint, 0);
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION onboarding.tenant_digest_upto(uuid, jsonb) IS
+    'Per append-only table: the tenant''s rows up to its high-water mark, counted and hashed. A move compares source and target with it before its fence, while the tenant still writes (newer rows are beyond the marks).';
 
 CREATE OR REPLACE FUNCTION onboarding.purge_tenant(p_tenant uuid)
 RETURNS TABLE (table_name text, deleted bigint)
@@ -91,7 +150,7 @@ $$;
 COMMENT ON FUNCTION onboarding.lift_fence(uuid) IS
     'Lifts a tenant''s fence on this node (an aborted cutover on the source; a tenant moving back onto its old node).';
 
-CREATE OR REPLACE FUNCTION onboarding.align_sequences()
+CREATE OR REPLACE FUNCTION onboarding.align_sequences(p_tenant uuid)
 RETURNS void
 LANGUAGE plpgsql
 AS $$
@@ -100,7 +159,7 @@ DECLARE
 BEGIN
     -- The sequence owned by a table's id column, read from pg_depend: pg_get_serial_sequence raises for a
     -- table without an id column (enrollment_refusals), whatever the join order.
-    FOR v IN SELECT t.table_name, s.seq
+    FOR v IN SELECT t.table_name, t.tenant_column, s.seq
              FROM onboarding.tenant_tables() t
              JOIN pg_catalog.pg_attribute a
                ON a.attrelid = ('onboarding.' || t.table_name)::regclass AND a.attname = 'id' AND NOT a.attisdropped
@@ -109,11 +168,14 @@ BEGIN
                                  WHERE d.refobjid = a.attrelid AND d.refobjsubid = a.attnum AND c.relkind = 'S'
                                    AND d.classid = 'pg_catalog.pg_class'::regclass AND d.deptype IN ('a', 'i')) s
     LOOP
-        EXECUTE format('SELECT setval(%L, greatest((SELECT coalesce(max(id), 0) FROM onboarding.%I),
+        -- The tenant's own largest id (its key's index, read backwards): the other tenants' ids came from
+        -- this sequence already.
+        EXECUTE format('SELECT setval(%L, greatest((SELECT coalesce(max(t.id), 0) FROM onboarding.%I t
+                                                    WHERE t.%I = $1),
                                                    (SELECT last_value FROM %s)))',
-                       v.seq, v.table_name, v.seq);
+                       v.seq, v.table_name, v.tenant_column, v.seq) USING p_tenant;
     END LOOP;
 END
 $$;
-COMMENT ON FUNCTION onboarding.align_sequences() IS
-    'Moves the identity sequences of the tables with generated ids past the largest id present, so rows a move copied in never collide with new ones. The mover calls it on the target before the switch.';
+COMMENT ON FUNCTION onboarding.align_sequences(uuid) IS
+    'Moves the identity sequences of the tables with generated ids past the largest id of the tenant a move copied in (the other tenants'' ids came from these sequences already), so its rows never collide with new ones. The mover calls it on the target before the switch.';
