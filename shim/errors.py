@@ -44,7 +44,8 @@ CODES: dict[str, tuple[int, str]] = {
     "FGW416": (416, "a range the answer cannot satisfy"),
     "FGW422": (422, "a node or replica being added could not be reached, migrated, or is not a replica"),
     "FGW429": (429, "the tenant's in-flight requests on its node are at their bound, or the tenant is past its "
-                    "write budget (`FEDGATE_TENANT_WRITE_RPS`; `Retry-After`)"),
+                    "write budget (`FEDGATE_TENANT_WRITE_RPS`) or its fleet-wide quota (`fedgate tenant limit`; "
+                    "`Retry-After`)"),
     "FGW499": (499, "never sent: the client closed its connection before its request was whole or answered; "
                     "counted as 499 in the metrics and the access log, not as a server error"),
     "FGW500": (500, "an internal error (its SQLSTATE in `details`, never a connection string)"),
@@ -52,6 +53,9 @@ CODES: dict[str, tuple[int, str]] = {
                     "an uncached tenant, gateway at its connection limit, tenant held by a move too long; "
                     "with `Retry-After`"),
     "FGW504": (504, "the node did not answer within the call bound"),
+    "FGW513": (503, "misrouted: a routing rule sent a registered tenant's request to a node that does not hold its "
+                    "data (the tenant's node is named); fix the rule or move the tenant; with `Retry-After`. Never "
+                    "a 404 for a tenant that exists"),
     "FG400": (400, "invalid field (`details.field` names it)"),
     "FG001": (400, "unknown region (placement)"),
     "FG002": (503, "no active node in the region"),

@@ -160,3 +160,20 @@ def test_the_legacy_namespace_never_serves_a_federated_tenant(gateway: Gateway, 
         assert http.post(f"{FED}/bootstrap/kit", json={"tenantId": tenant, "agents": ["log-shipper"]}).status_code == 201
         legacy = create_tenant(http, "us-east", prefix=LEGACY)
         assert http.get(f"{LEGACY}/tenants/{legacy}/status").status_code == 200
+
+
+def test_a_rule_to_a_node_without_the_tenant_is_503_not_404(gateway: Gateway, federation: Federation) -> None:
+    """A tenant of eu-west-1 with a rule for its ap-south requests naming ap-south-1 (which holds none of its
+    rows): the request that rule routes is answered 503 FGW513 naming the tenant's node, never a 404 that
+    says the tenant does not exist; a truly unknown tenant is still 404."""
+    tid = _create(gateway, "eu-west")["tenantId"]
+    federation.catalog("SELECT * FROM federation.add_route(%s, 'ap-south', 'ap-south-1', 100, true)", (tid,))
+    try:
+        with gateway.client() as http:
+            answer = http.get(f"{FED}/tenants/{tid}/status", headers={"X-Region": "ap-south"})
+            assert answer.status_code == 503 and answer.json()["code"] == "FGW513", answer.text
+            assert "eu-west-1" in answer.json()["message"] and answer.headers["Retry-After"]
+            unknown = http.get(f"{FED}/tenants/{uuid.uuid4()}/status")
+            assert unknown.status_code == 404, unknown.text
+    finally:
+        federation.catalog("SELECT federation.remove_route(%s, 'ap-south', 'ap-south-1')", (tid,))

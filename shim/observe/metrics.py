@@ -69,6 +69,8 @@ MOVE_IDLE = Gauge("fedgate_move_idle_seconds_max",
                   multiprocess_mode="livemax")
 TENANT_STATS_DROPPED = Counter("fedgate_tenant_stats_dropped",
                                "Per-tenant figures not reported to the catalog (batch full or catalog down)")
+MISROUTED = Counter("fedgate_misrouted", "Requests a routing rule sent to a node that does not hold the tenant's "
+                    "data: answered 503 FGW513, not 404", ["node"])
 THROTTLED = Counter("fedgate_tenant_throttled", "Requests answered 429 before any database work, by what refused "
                     "them: a tenant's fleet-wide quota or its write budget", ["reason"])
 

@@ -15,6 +15,8 @@ from shim.request.budget import KIT_COST, TenantQuota, WriteBudget
 from shim.request.endpoints import ENDPOINTS, FEDERATED_PREFIX, LEGACY_PREFIX, Endpoint
 from shim.errors import GatewayError
 from shim.actions.backends import Backends
+from shim.nodes.catalog import CatalogUnavailable
+from shim.observe import metrics
 from shim.request.flows import FLOWS, Resumable, Routed
 from shim.request.response import Response
 from shim.request.enrollment import EnrollmentGuard
@@ -97,6 +99,8 @@ async def _dispatch(request: Request, endpoint: Endpoint, backends: Backends, ca
     try:
         reply = await FLOWS[endpoint.flow_name](backends, routed, endpoint.function, args)
     except GatewayError as exc:
+        if exc.code == "FG404" and routed.tenant_id is not None and routed.node is not None:
+            raise await _misrouted(backends, routed) or exc from None
         if exc.code != "FG421" or routed.tenant_id is None:
             raise
         # The node no longer serves the tenant: it moved (or is moving) away. Ask the catalog again,
@@ -109,6 +113,27 @@ async def _dispatch(request: Request, endpoint: Endpoint, backends: Backends, ca
     if reply.route is not None:
         request.ctx.route = reply.route
     return Response(reply.body, status=endpoint.success, content_type=reply.content_type, headers=reply.headers)
+
+
+async def _misrouted(backends: Backends, routed: Routed) -> GatewayError | None:
+    """A node answered "not found" for a tenant: when the catalog says the tenant's data is on another node,
+    a rule sent it where its rows are not (a weighted rule to a node without them, a failover to another
+    region): 503 FGW513 naming the tenant's node, not a 404 that tells the client its tenant does not exist.
+    One catalog query, on this error path only; None when the node is the tenant's own (a true 404)."""
+    assert routed.tenant_id is not None and routed.node is not None
+    answered = routed.node.node_id.split("~", 1)[0]  # a replica answers for its node
+    try:
+        rows = await backends.catalog.execute("move_source", (routed.tenant_id,))
+    except CatalogUnavailable:
+        return None
+    home = str(rows[0][0]) if rows else None
+    if home is None or home == answered:
+        return None
+    metrics.MISROUTED.labels(answered).inc()
+    return GatewayError(503, "FGW513", f"a routing rule sent tenant {routed.tenant_id} to node {answered}, which does "
+                        f"not hold its data: its node is {home}",
+                        hint="fix the tenant's rules (fedgate route list) or move the tenant; retry after the "
+                             "Retry-After delay", headers={"Retry-After": "5"})
 
 
 def _being_moved(tenant: object) -> GatewayError:
