@@ -89,9 +89,11 @@ def test_nodes_routes_and_explanations(admin_gateway: Gateway, federation: Feder
         assert_error(http.post(f"{ADMIN}/nodes/ap-south-1/status", content=b"status=down",
                                headers={"Content-Type": "text/plain"}), 415, "FGW415")
 
+        refused = http.post(f"{ADMIN}/tenants/{tenant}/routes", json={"region": "ap-south", "nodeId": "ap-south-1"})
+        assert refused.status_code == 409 and "--shared-data" in refused.json()["hint"], refused.text  # not its node
         added = http.post(f"{ADMIN}/tenants/{tenant}/routes", json={"region": "ap-south", "nodeId": "ap-south-1",
-                                                                     "weight": 40})
-        assert added.status_code == 201, added.text
+                                                                     "weight": 40, "sharedData": True})
+        assert added.status_code == 201 and added.json()["shared_data"] is True, added.text
         routes = http.get(f"{ADMIN}/tenants/{tenant}/routes").json()["items"]
         assert {(r["region"], r["node_id"], r["weight"]) for r in routes} >= {("ap-south", "ap-south-1", 40)}
         explained = http.get(f"{ADMIN}/tenants/{tenant}/explain", params={"region": "ap-south"}).json()

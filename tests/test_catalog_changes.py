@@ -27,7 +27,7 @@ def test_a_new_route_takes_effect_without_a_restart(gateway: Gateway, federation
         # A copy of the tenant on the ap-south node, then a route to it.
         federation.sql("ap-south-1", "SELECT api.create_tenant(%s, %s)",
                        (tid, '{"name": "copy", "region": "eu-west"}'))
-        federation.catalog("SELECT add_route(%s, 'ap-south', 'ap-south-1', 100, true)", (tid,))
+        federation.catalog("SELECT add_route(%s, 'ap-south', 'ap-south-1', 100, true, p_shared_data => true)", (tid,))
         _wait_for_node(http, url, "ap-south-1", headers)
         assert http.get(url, headers=headers).headers["X-Federation-Reason"] == "region_route"
         # Removing the route sends it back.

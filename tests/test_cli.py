@@ -39,7 +39,8 @@ def test_node_add_route_add_resolve(fresh_federation: Federation, clusters: list
         assert conn.execute("SELECT count(*) FROM fedgate_migrations").fetchone()[0] > 0
 
     tid = fed.catalog("SELECT (api.register_tenant(NULL, '{\"name\": \"cli\", \"region\": \"eu-west\"}') ->> 'tenantId')")[0][0]
-    routed = fedgate("route", "add", tid, "ap-south", "ap-south-2", "--weight", "50", "--primary", control=fed.control_url)
+    routed = fedgate("route", "add", tid, "ap-south", "ap-south-2", "--weight", "50", "--primary", "--shared-data",
+                     control=fed.control_url)
     assert routed.returncode == 0, routed.stderr
 
     resolved = fedgate("resolve", tid, "ap-south", control=fed.control_url)

@@ -51,7 +51,7 @@ def test_a_stopped_node_fails_fast_fails_over_and_comes_back(chaos: tuple[Federa
         # One ap-south tenant has a secondary rule in its region, on the eu-west node holding a copy.
         standby = ap[0]
         fed.sql("eu-west-1", "SELECT api.create_tenant(%s, %s)", (standby, '{"name": "copy", "region": "ap-south"}'))
-        fed.catalog("SELECT federation.add_route(%s, 'ap-south', 'eu-west-1', 100)", (standby,))
+        fed.catalog("SELECT federation.add_route(%s, 'ap-south', 'eu-west-1', 100, p_shared_data => true)", (standby,))
     stopped: dict[str, float] = {}
     ap_cluster = clusters[2]
     killer = _in_background(lambda: (stopped.setdefault("at", time.monotonic()), ap_cluster.stop_server()), 1.5)
@@ -106,7 +106,7 @@ def test_a_catalog_restart_keeps_cached_tenants_served(chaos: tuple[Federation, 
     fed.sql("ap-south-1", "SELECT api.create_tenant(%s, %s)", (moved, '{"name": "moved", "region": "eu-west"}'))
     def route_added() -> bool:
         try:
-            fed.catalog("SELECT federation.add_route(%s, 'ap-south', 'ap-south-1', 100, true)", (moved,))
+            fed.catalog("SELECT federation.add_route(%s, 'ap-south', 'ap-south-1', 100, true, p_shared_data => true)", (moved,))
             return True
         except Exception:  # noqa: BLE001 - the catalog is still starting
             return False
@@ -140,7 +140,7 @@ def test_a_route_change_reaches_both_workers(chaos: tuple[Federation, Gateway]) 
     warm = asyncio.run(run_load(gw.base_url, path, 0.5, concurrency=4, headers=headers, fresh_connections=True))
     assert {s.node for s in warm} == {"eu-west-1"}
     fed.sql("ap-south-1", "SELECT api.create_tenant(%s, %s)", (tenant, '{"name": "x", "region": "eu-west"}'))
-    fed.catalog("SELECT federation.add_route(%s, 'ap-south', 'ap-south-1', 100, true)", (tenant,))
+    fed.catalog("SELECT federation.add_route(%s, 'ap-south', 'ap-south-1', 100, true, p_shared_data => true)", (tenant,))
     wait_until(lambda: {s.node for s in asyncio.run(run_load(gw.base_url, path, 0.3, concurrency=4, headers=headers,
                                                              fresh_connections=True))} == {"ap-south-1"},
                "the route change reaches every worker", every=0)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import uuid
 from pathlib import Path
 
@@ -167,7 +169,9 @@ def test_a_rule_to_a_node_without_the_tenant_is_503_not_404(gateway: Gateway, fe
     rows): the request that rule routes is answered 503 FGW513 naming the tenant's node, never a 404 that
     says the tenant does not exist; a truly unknown tenant is still 404."""
     tid = _create(gateway, "eu-west")["tenantId"]
-    federation.catalog("SELECT * FROM federation.add_route(%s, 'ap-south', 'ap-south-1', 100, true)", (tid,))
+    # As an earlier release let anyone add it (add_route now refuses it: see sql/tests/add_route).
+    federation.catalog("INSERT INTO federation.federation_routing (tenant_id, region, node_id, is_primary) "
+                       "VALUES (%s, 'ap-south', 'ap-south-1', true)", (tid,))
     try:
         with gateway.client() as http:
             answer = http.get(f"{FED}/tenants/{tid}/status", headers={"X-Region": "ap-south"})
@@ -176,4 +180,7 @@ def test_a_rule_to_a_node_without_the_tenant_is_503_not_404(gateway: Gateway, fe
             unknown = http.get(f"{FED}/tenants/{uuid.uuid4()}/status")
             assert unknown.status_code == 404, unknown.text
     finally:
+        doctor = subprocess.run([sys.executable, "-m", "shim.cli", "doctor", "--database-url", federation.control_url],
+                                capture_output=True, text=True, timeout=60)
+        assert doctor.returncode == 1 and tid in doctor.stdout and "eu-west-1" in doctor.stdout, doctor.stdout
         federation.catalog("SELECT federation.remove_route(%s, 'ap-south', 'ap-south-1')", (tid,))

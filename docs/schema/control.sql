@@ -1255,37 +1255,47 @@ ALTER FUNCTION federation.add_replica(p_node_id text, p_replica_id text, p_datab
 COMMENT ON FUNCTION federation.add_replica(p_node_id text, p_replica_id text, p_database_url text, p_max_lag interval) IS 'Registers a streaming replica of a node (or updates one). It serves no read until the health checker has found it in recovery and within max_lag.';
 
 --
--- Name: add_route(uuid, text, text, integer, boolean); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+-- Name: add_route(uuid, text, text, integer, boolean, boolean); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
 --
 
-CREATE FUNCTION federation.add_route(p_tenant uuid, p_region text, p_node_id text, p_weight integer DEFAULT 100, p_is_primary boolean DEFAULT false) RETURNS TABLE(tenant_id uuid, region text, node_id text, is_primary boolean, weight integer)
+CREATE FUNCTION federation.add_route(p_tenant uuid, p_region text, p_node_id text, p_weight integer DEFAULT 100, p_is_primary boolean DEFAULT false, p_shared_data boolean DEFAULT false) RETURNS TABLE(tenant_id uuid, region text, node_id text, is_primary boolean, weight integer, shared_data boolean)
     LANGUAGE plpgsql
     AS $$
+DECLARE
+    v_home text;
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM federation.tenant_federation_map m WHERE m.tenant_id = p_tenant) THEN
+    SELECT m.primary_node_id INTO v_home FROM federation.tenant_federation_map m WHERE m.tenant_id = p_tenant;
+    IF NOT FOUND THEN
         RAISE EXCEPTION 'tenant % has no federation mapping', p_tenant
             USING ERRCODE = 'FG404', HINT = 'place the tenant first (place_tenant)';
+    ELSIF p_node_id IS DISTINCT FROM v_home AND NOT coalesce(p_shared_data, false) THEN
+        RAISE EXCEPTION 'node % does not hold tenant %''s data: its node is %', p_node_id, p_tenant, v_home
+            USING ERRCODE = 'FG409',
+                  HINT = format('route it to %s, move the tenant there (fedgate tenant move %s --to %s), or declare '
+                                'that %s serves the same database (--shared-data)', v_home, p_tenant, p_node_id,
+                                p_node_id);
     END IF;
     IF p_is_primary THEN  -- one primary per (tenant, region): the new one replaces it
         UPDATE federation.federation_routing r SET is_primary = false
         WHERE r.tenant_id = p_tenant AND r.region = p_region AND r.is_primary AND r.node_id <> p_node_id;
     END IF;
     RETURN QUERY
-    INSERT INTO federation.federation_routing AS r (tenant_id, region, node_id, is_primary, weight)
-    VALUES (p_tenant, p_region, p_node_id, coalesce(p_is_primary, false), coalesce(p_weight, 100))
+    INSERT INTO federation.federation_routing AS r (tenant_id, region, node_id, is_primary, weight, shared_data)
+    VALUES (p_tenant, p_region, p_node_id, coalesce(p_is_primary, false), coalesce(p_weight, 100),
+            p_node_id IS DISTINCT FROM v_home)
     ON CONFLICT ON CONSTRAINT federation_routing_tenant_id_region_node_id_key DO UPDATE SET
-        is_primary = EXCLUDED.is_primary, weight = EXCLUDED.weight
-    RETURNING r.tenant_id, r.region::text, r.node_id, r.is_primary, r.weight;
+        is_primary = EXCLUDED.is_primary, weight = EXCLUDED.weight, shared_data = EXCLUDED.shared_data
+    RETURNING r.tenant_id, r.region::text, r.node_id, r.is_primary, r.weight, r.shared_data;
 END
 $$;
 
-ALTER FUNCTION federation.add_route(p_tenant uuid, p_region text, p_node_id text, p_weight integer, p_is_primary boolean) OWNER TO fedgate_owner;
+ALTER FUNCTION federation.add_route(p_tenant uuid, p_region text, p_node_id text, p_weight integer, p_is_primary boolean, p_shared_data boolean) OWNER TO fedgate_owner;
 
 --
--- Name: FUNCTION add_route(p_tenant uuid, p_region text, p_node_id text, p_weight integer, p_is_primary boolean); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+-- Name: FUNCTION add_route(p_tenant uuid, p_region text, p_node_id text, p_weight integer, p_is_primary boolean, p_shared_data boolean); Type: COMMENT; Schema: federation; Owner: fedgate_owner
 --
 
-COMMENT ON FUNCTION federation.add_route(p_tenant uuid, p_region text, p_node_id text, p_weight integer, p_is_primary boolean) IS 'Adds or updates a routing rule for a mapped tenant; with is_primary it becomes the region''s only primary rule.';
+COMMENT ON FUNCTION federation.add_route(p_tenant uuid, p_region text, p_node_id text, p_weight integer, p_is_primary boolean, p_shared_data boolean) IS 'Adds or updates a routing rule for a mapped tenant; with is_primary it becomes the region''s only primary rule. The node must hold the tenant''s data (its mapped node), unless p_shared_data declares that it serves the same database, which the rule records; else FG409 with the fix (a move, or the declaration).';
 
 --
 -- Name: advance_move(bigint, text, text, jsonb); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
@@ -5095,6 +5105,7 @@ CASE
     WHEN is_primary THEN 'Infinity'::double precision
     ELSE federation.rendezvous_score(tenant_id, (region)::text, node_id, weight)
 END) STORED,
+    shared_data boolean DEFAULT false NOT NULL,
     CONSTRAINT federation_routing_weight_check CHECK ((weight > 0))
 );
 
@@ -5111,6 +5122,36 @@ COMMENT ON TABLE federation.federation_routing IS 'Routing rules: where a tenant
 --
 
 COMMENT ON COLUMN federation.federation_routing.rank_score IS 'Infinity for the is_primary rule, else rendezvous_score(tenant_id, region, node_id, weight): higher is tried first.';
+
+--
+-- Name: COLUMN federation_routing.shared_data; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON COLUMN federation.federation_routing.shared_data IS 'The operator declared that this rule''s node serves the same data as the tenant''s node (add_route p_shared_data): a rule to a node other than the tenant''s is refused without it.';
+
+--
+-- Name: federation_rule_problems; Type: VIEW; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE VIEW federation.federation_rule_problems AS
+ SELECT r.tenant_id,
+    (r.region)::text AS region,
+    r.node_id,
+    m.primary_node_id AS tenant_node,
+    r.weight,
+    r.is_primary,
+    format('the rule sends tenant %s''s %s requests to %s, which does not hold its data (its node is %s): remove the rule, move the tenant, or add it again with --shared-data if %s serves the same database'::text, r.tenant_id, r.region, r.node_id, m.primary_node_id, r.node_id) AS problem
+   FROM (federation.federation_routing r
+     JOIN federation.tenant_federation_map m ON ((m.tenant_id = r.tenant_id)))
+  WHERE ((r.node_id <> m.primary_node_id) AND (NOT r.shared_data));
+
+ALTER TABLE federation.federation_rule_problems OWNER TO fedgate_owner;
+
+--
+-- Name: VIEW federation_rule_problems; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON VIEW federation.federation_rule_problems IS 'Routing rules that name a node other than the tenant''s without the shared-data declaration (rules of earlier releases, direct inserts): their requests are answered 503 FGW513 when that node lacks the rows. What fedgate doctor lists.';
 
 --
 -- Name: federation_tenant_limits; Type: VIEW; Schema: federation; Owner: fedgate_owner
@@ -6712,12 +6753,12 @@ GRANT ALL ON FUNCTION federation.add_replica(p_node_id text, p_replica_id text, 
 GRANT ALL ON FUNCTION federation.add_replica(p_node_id text, p_replica_id text, p_database_url text, p_max_lag interval) TO fedgate_operator;
 
 --
--- Name: FUNCTION add_route(p_tenant uuid, p_region text, p_node_id text, p_weight integer, p_is_primary boolean); Type: ACL; Schema: federation; Owner: fedgate_owner
+-- Name: FUNCTION add_route(p_tenant uuid, p_region text, p_node_id text, p_weight integer, p_is_primary boolean, p_shared_data boolean); Type: ACL; Schema: federation; Owner: fedgate_owner
 --
 
-REVOKE ALL ON FUNCTION federation.add_route(p_tenant uuid, p_region text, p_node_id text, p_weight integer, p_is_primary boolean) FROM PUBLIC;
-GRANT ALL ON FUNCTION federation.add_route(p_tenant uuid, p_region text, p_node_id text, p_weight integer, p_is_primary boolean) TO fedgate_catalog;
-GRANT ALL ON FUNCTION federation.add_route(p_tenant uuid, p_region text, p_node_id text, p_weight integer, p_is_primary boolean) TO fedgate_operator;
+REVOKE ALL ON FUNCTION federation.add_route(p_tenant uuid, p_region text, p_node_id text, p_weight integer, p_is_primary boolean, p_shared_data boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.add_route(p_tenant uuid, p_region text, p_node_id text, p_weight integer, p_is_primary boolean, p_shared_data boolean) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.add_route(p_tenant uuid, p_region text, p_node_id text, p_weight integer, p_is_primary boolean, p_shared_data boolean) TO fedgate_operator;
 
 --
 -- Name: FUNCTION advance_move(p_move bigint, p_from text, p_to text, p_progress jsonb); Type: ACL; Schema: federation; Owner: fedgate_owner
@@ -7643,6 +7684,13 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE federation.federation_replica_status 
 
 GRANT SELECT ON TABLE federation.federation_routing TO fedgate_catalog;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE federation.federation_routing TO fedgate_operator;
+
+--
+-- Name: TABLE federation_rule_problems; Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+GRANT SELECT ON TABLE federation.federation_rule_problems TO fedgate_catalog;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE federation.federation_rule_problems TO fedgate_operator;
 
 --
 -- Name: TABLE federation_tenant_limits; Type: ACL; Schema: federation; Owner: fedgate_owner

@@ -14,8 +14,10 @@ from shim.nodes.connector import Connector
 
 
 def add_route(connector: Connector, tenant: UUID, region: str, node_id: str, weight: int = 100,
-              primary: bool = False) -> dict[str, Any]:
-    rows = connector.rows("add_route", tenant, region, node_id, weight, primary)
+              primary: bool = False, shared_data: bool = False) -> dict[str, Any]:
+    """A rule to the tenant's own node, or (``shared_data``: declared by the operator) to a node serving the
+    same database; any other node is refused (FG409, with the fix)."""
+    rows = connector.rows("add_route", tenant, region, node_id, weight, primary, shared_data)
     return rows[0] if rows else {}
 
 

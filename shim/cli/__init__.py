@@ -161,6 +161,21 @@ def cmd_tenant_diff(args: argparse.Namespace) -> int:
     return 0 if report["same"] else 1
 
 
+def cmd_doctor(args: argparse.Namespace) -> int:
+    """What in the catalog needs an operator: routing rules that send a tenant to a node without its data
+    (federation_rule_problems). Exits 1 when it finds any."""
+    problems = _connector(args).rows("rule_problems", args.limit)
+    if args.json:
+        render.table(problems, as_json=True)
+    elif not problems:
+        print("no problem found: every routing rule names its tenant's node or a node declared to share its data")
+    else:
+        print(f"{len(problems)} routing rule(s) name a node that does not hold the tenant's data:")
+        for row in problems:
+            print(f"  {row['problem']}")
+    return 1 if problems else 0
+
+
 def cmd_job_list(args: argparse.Namespace) -> int:
     """Durable jobs (federation_jobs): the open ones first."""
     render.table(_connector(args).rows("list_jobs", args.limit), as_json=args.json)
@@ -169,7 +184,8 @@ def cmd_job_list(args: argparse.Namespace) -> int:
 
 # -- routes, resolution -----------------------------------------------------------------------------------
 def cmd_route_add(args: argparse.Namespace) -> int:
-    row = routes.add_route(_connector(args), args.tenant, args.region, args.node_id, args.weight, args.primary)
+    row = routes.add_route(_connector(args), args.tenant, args.region, args.node_id, args.weight, args.primary,
+                           args.shared_data)
     render.table([row], as_json=args.json)
     return 0
 
@@ -345,6 +361,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--parallel", type=int, default=1, help="moves at once (default 1)")
     p.add_argument("--detach", action="store_true", help="record the drain for the fleet's gateways and exit")
     p.set_defaults(func=cmd_node_drain)
+    p = common(sub.add_parser("doctor", help="what in the catalog needs an operator (rules without their tenant's data)"))
+    p.add_argument("--limit", type=int, default=1000, help="problems listed (default 1000)")
+    p.set_defaults(func=cmd_doctor)
     job = sub.add_parser("job", help="durable jobs (moves, drains)").add_subparsers(dest="job_command", required=True)
     p = common(job.add_parser("list", help="jobs: kind, state, driver, lease, attempts, last error, what it left"))
     p.add_argument("--limit", type=int, default=50, help="jobs (default 50; the open ones first)")
@@ -361,6 +380,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("node_id")
     p.add_argument("--weight", type=int, default=100)
     p.add_argument("--primary", action="store_true")
+    p.add_argument("--shared-data", action="store_true",
+                   help="the node serves the same database as the tenant's node (else a rule to it is refused)")
     p.set_defaults(func=cmd_route_add)
     p = common(route.add_parser("list", help="a tenant's routing rules"))
     p.add_argument("tenant", type=UUID)

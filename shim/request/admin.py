@@ -223,7 +223,9 @@ async def add_route(request: Request, tenant: str) -> HTTPResponse:
     connector, tenant_id = _connector(request), _tenant(tenant)
     region, node = _region(body.get("region")), _node_id(body.get("nodeId"))
     weight, primary = _integer(body, "weight", 100, 1, 1_000_000), _flag(body, "primary")
-    return _answer(await _act(lambda: routes.add_route(connector, tenant_id, region, node, weight, primary)), 201)
+    shared = _flag(body, "sharedData")
+    return _answer(await _act(lambda: routes.add_route(connector, tenant_id, region, node, weight, primary, shared)),
+                   201)
 
 
 async def remove_route(request: Request, tenant: str, region: str, node_id: str) -> HTTPResponse:
@@ -418,11 +420,14 @@ ACTIONS: tuple[Action, ...] = (
                                                                         "additionalProperties": False, "properties": {
                "parallel": _between(1, 16)}}),
     Action("adminListRoutes", "GET", "/tenants/<tenant>/routes", "A tenant's routing rules", list_routes),
-    Action("adminAddRoute", "POST", "/tenants/<tenant>/routes", "Add or update a tenant's routing rule",
+    Action("adminAddRoute", "POST", "/tenants/<tenant>/routes", "Add or update a tenant's routing rule (to its own "
+           "node, or to one declared to serve the same data)",
            add_route, 201, {"type": "object", "additionalProperties": False, "required": ["region", "nodeId"],
                             "properties": {
                "region": s.SERVED_REGION, "nodeId": s.NODE_ID, "weight": _between(1, 1_000_000),
-               "primary": {"type": "boolean"}}}),
+               "primary": {"type": "boolean"},
+               "sharedData": {"type": "boolean", "description": "the node serves the same database as the tenant's "
+                                                               "node; without it a rule to another node is 409"}}}),
     Action("adminRemoveRoute", "DELETE", "/tenants/<tenant>/routes/<region>/<node_id>",
            "Remove one routing rule", remove_route),
     Action("adminExplainRoute", "GET", "/tenants/<tenant>/explain", "Where a tenant's requests go, and why "

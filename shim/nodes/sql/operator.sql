@@ -8,7 +8,7 @@ SELECT * FROM federation.add_node(%s, %s, %s, %s, %s);
 SELECT * FROM federation.add_region(%s, %s);
 
 -- name: add_route
-SELECT * FROM federation.add_route(%s::uuid, %s, %s, %s, %s);
+SELECT * FROM federation.add_route(%s::uuid, %s, %s, %s, %s, %s);
 
 -- name: remove_route
 SELECT federation.remove_route(%s::uuid, %s::text, %s::text) AS removed;
@@ -50,7 +50,7 @@ SELECT tenant_id, target_node FROM federation.drain_plan(%s);
 
 -- name: tenant_routes
 -- A tenant's routing rules, the map's primary first.
-SELECT region, node_id, weight, is_primary, created_at
+SELECT region, node_id, weight, is_primary, shared_data, created_at
 FROM federation.federation_routing WHERE tenant_id = %s::uuid ORDER BY is_primary DESC, region, node_id;
 
 -- name: list_moves
@@ -111,3 +111,8 @@ SELECT federation.clear_tenant_limit(%s::uuid) AS cleared;
 SELECT tenant_id, tenant_name, requests_per_second, burst, max_inflight, fleet_workers, set_by, set_at
 FROM federation.federation_tenant_limits WHERE tenant_id = %s::uuid;
 
+
+-- name: rule_problems
+-- Rules naming a node that does not hold the tenant's data, without the shared-data declaration (fedgate doctor).
+SELECT tenant_id, region, node_id, tenant_node, weight, is_primary, problem
+FROM federation.federation_rule_problems ORDER BY tenant_id, region, node_id LIMIT %s;

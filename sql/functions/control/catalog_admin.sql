@@ -62,29 +62,40 @@ COMMENT ON FUNCTION federation.set_node_status(text, text) IS
     'Sets a node''s status: active (serves, takes new tenants), draining (serves, takes none), down (serves nothing).';
 
 CREATE OR REPLACE FUNCTION federation.add_route(p_tenant uuid, p_region text, p_node_id text,
-                                            p_weight integer DEFAULT 100, p_is_primary boolean DEFAULT false)
-RETURNS TABLE (tenant_id uuid, region text, node_id text, is_primary boolean, weight integer)
+                                            p_weight integer DEFAULT 100, p_is_primary boolean DEFAULT false,
+                                            p_shared_data boolean DEFAULT false)
+RETURNS TABLE (tenant_id uuid, region text, node_id text, is_primary boolean, weight integer, shared_data boolean)
 LANGUAGE plpgsql
 AS $$
+DECLARE
+    v_home text;
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM federation.tenant_federation_map m WHERE m.tenant_id = p_tenant) THEN
+    SELECT m.primary_node_id INTO v_home FROM federation.tenant_federation_map m WHERE m.tenant_id = p_tenant;
+    IF NOT FOUND THEN
         RAISE EXCEPTION 'tenant % has no federation mapping', p_tenant
             USING ERRCODE = 'FG404', HINT = 'place the tenant first (place_tenant)';
+    ELSIF p_node_id IS DISTINCT FROM v_home AND NOT coalesce(p_shared_data, false) THEN
+        RAISE EXCEPTION 'node % does not hold tenant %''s data: its node is %', p_node_id, p_tenant, v_home
+            USING ERRCODE = 'FG409',
+                  HINT = format('route it to %s, move the tenant there (fedgate tenant move %s --to %s), or declare '
+                                'that %s serves the same database (--shared-data)', v_home, p_tenant, p_node_id,
+                                p_node_id);
     END IF;
     IF p_is_primary THEN  -- one primary per (tenant, region): the new one replaces it
         UPDATE federation.federation_routing r SET is_primary = false
         WHERE r.tenant_id = p_tenant AND r.region = p_region AND r.is_primary AND r.node_id <> p_node_id;
     END IF;
     RETURN QUERY
-    INSERT INTO federation.federation_routing AS r (tenant_id, region, node_id, is_primary, weight)
-    VALUES (p_tenant, p_region, p_node_id, coalesce(p_is_primary, false), coalesce(p_weight, 100))
+    INSERT INTO federation.federation_routing AS r (tenant_id, region, node_id, is_primary, weight, shared_data)
+    VALUES (p_tenant, p_region, p_node_id, coalesce(p_is_primary, false), coalesce(p_weight, 100),
+            p_node_id IS DISTINCT FROM v_home)
     ON CONFLICT ON CONSTRAINT federation_routing_tenant_id_region_node_id_key DO UPDATE SET
-        is_primary = EXCLUDED.is_primary, weight = EXCLUDED.weight
-    RETURNING r.tenant_id, r.region::text, r.node_id, r.is_primary, r.weight;
+        is_primary = EXCLUDED.is_primary, weight = EXCLUDED.weight, shared_data = EXCLUDED.shared_data
+    RETURNING r.tenant_id, r.region::text, r.node_id, r.is_primary, r.weight, r.shared_data;
 END
 $$;
-COMMENT ON FUNCTION federation.add_route(uuid, text, text, integer, boolean) IS
-    'Adds or updates a routing rule for a mapped tenant; with is_primary it becomes the region''s only primary rule.';
+COMMENT ON FUNCTION federation.add_route(uuid, text, text, integer, boolean, boolean) IS
+    'Adds or updates a routing rule for a mapped tenant; with is_primary it becomes the region''s only primary rule. The node must hold the tenant''s data (its mapped node), unless p_shared_data declares that it serves the same database, which the rule records; else FG409 with the fix (a move, or the declaration).';
 
 CREATE OR REPLACE FUNCTION federation.remove_route(p_tenant uuid, p_region text, p_node_id text)
 RETURNS boolean

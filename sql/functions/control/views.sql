@@ -85,6 +85,19 @@ LEFT JOIN federation.tenant_registry t ON t.id = r.tenant_id;
 COMMENT ON VIEW federation.federation_tenant_stats IS
     'The busiest tenants per node (rank_on_node 1 first, by the last 10 minutes): requests over the last minute, 10 minutes, hour and day, errors, mean and worst latency (ms) over the hour, requests throttled (429) over the hour, as the gateways reported them.';
 
+-- routing rules
+CREATE OR REPLACE VIEW federation.federation_rule_problems AS
+SELECT r.tenant_id, r.region::text AS region, r.node_id::text AS node_id, m.primary_node_id::text AS tenant_node,
+       r.weight, r.is_primary,
+       format('the rule sends tenant %s''s %s requests to %s, which does not hold its data (its node is %s): '
+              'remove the rule, move the tenant, or add it again with --shared-data if %s serves the same database',
+              r.tenant_id, r.region, r.node_id, m.primary_node_id, r.node_id) AS problem
+FROM federation.federation_routing r
+JOIN federation.tenant_federation_map m ON m.tenant_id = r.tenant_id
+WHERE r.node_id <> m.primary_node_id AND NOT r.shared_data;
+COMMENT ON VIEW federation.federation_rule_problems IS
+    'Routing rules that name a node other than the tenant''s without the shared-data declaration (rules of earlier releases, direct inserts): their requests are answered 503 FGW513 when that node lacks the rows. What fedgate doctor lists.';
+
 -- limits
 CREATE OR REPLACE VIEW federation.federation_tenant_limits AS
 SELECT l.tenant_id, t.name AS tenant_name, l.requests_per_second, l.burst, l.max_inflight,

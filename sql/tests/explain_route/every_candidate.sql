@@ -6,8 +6,8 @@ SELECT fgtest.node('eu-1', 'eu-west');
 SELECT fgtest.node('ap-1', 'ap-south');
 SELECT fgtest.node('ap-2', 'ap-south');
 SELECT fgtest.tenant(1, 'eu-1', 'eu-west');
-SELECT add_route(fgtest.tid(1), 'ap-south', 'ap-1', 100, true);
-SELECT add_route(fgtest.tid(1), 'ap-south', 'ap-2', 100);
+SELECT add_route(fgtest.tid(1), 'ap-south', 'ap-1', 100, true, p_shared_data => true);
+SELECT add_route(fgtest.tid(1), 'ap-south', 'ap-2', 100, p_shared_data => true);
 SELECT set_node_status('ap-1', 'down');
 
 SELECT results_eq(

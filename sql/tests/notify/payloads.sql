@@ -16,7 +16,7 @@ SELECT is((SELECT payload FROM fgtest_notices WHERE payload ->> 'table' = 'tenan
           'a map row names its tenant and node');
 
 DELETE FROM fgtest_notices;
-SELECT add_route(fgtest.tid(1), 'ap-south', 'eu-1', 50);
+SELECT add_route(fgtest.tid(1), 'ap-south', 'eu-1', 50, p_shared_data => true);
 SELECT is((SELECT payload FROM fgtest_notices),
           jsonb_build_object('op', 'insert', 'table', 'federation_routing',
                              'node_ids', jsonb_build_array('eu-1'), 'tenant_ids', jsonb_build_array(fgtest.tid(1))),
@@ -53,7 +53,7 @@ SELECT is((SELECT payload FROM fgtest_notices),
 -- A rule change notifies once (the map row's derived top routes do not notify again);
 -- a map row deleted by a cascade from the registry still notifies.
 DELETE FROM fgtest_notices;
-SELECT add_route(fgtest.tid(10), 'ap-south', 'eu-1', 100, true);
+SELECT add_route(fgtest.tid(10), 'ap-south', 'eu-1', 100, true, p_shared_data => true);
 SELECT is((SELECT array_agg(payload ->> 'table') FROM fgtest_notices), ARRAY['federation_routing'],
           'a new rule: one notification, from federation_routing');
 DELETE FROM fgtest_notices;

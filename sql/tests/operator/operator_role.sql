@@ -18,7 +18,7 @@ RESET ROLE;
 
 SET LOCAL ROLE fedgate_operator;
 SELECT is((SELECT status FROM federation.set_node_status('eu-2', 'draining')), 'draining', 'as the operator: node status');
-SELECT lives_ok($$SELECT * FROM federation.add_route(md5('fgtest-tenant-1')::uuid, 'eu-west', 'eu-2', 40, false)$$, 'routing rules');
+SELECT lives_ok($$SELECT * FROM federation.add_route(md5('fgtest-tenant-1')::uuid, 'eu-west', 'eu-2', 40, false, p_shared_data => true)$$, 'routing rules');
 SELECT is(federation.remove_route(md5('fgtest-tenant-1')::uuid, 'eu-west', 'eu-2'), true, 'removed again');
 SELECT is((SELECT status FROM federation.set_tenant_status(md5('fgtest-tenant-1')::uuid, 'suspended')), 'suspended', 'tenant status');
 SELECT lives_ok($$SELECT * FROM federation.explain_route(md5('fgtest-tenant-1')::uuid, 'eu-west')$$, 'explanations');

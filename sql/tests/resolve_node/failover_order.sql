@@ -9,10 +9,10 @@ SELECT fgtest.node('ap-1', 'ap-south');
 SELECT fgtest.node('ap-2', 'ap-south');
 SELECT fgtest.node('ap-3', 'ap-south');
 SELECT fgtest.tenant(1, 'eu-1', 'eu-west');
-SELECT add_route(fgtest.tid(1), 'ap-south', 'ap-1', 100, true);
-SELECT add_route(fgtest.tid(1), 'ap-south', 'ap-2', 100);
-SELECT add_route(fgtest.tid(1), 'ap-south', 'ap-3', 100);
-SELECT add_route(fgtest.tid(1), 'eu-west', 'eu-2', 100);
+SELECT add_route(fgtest.tid(1), 'ap-south', 'ap-1', 100, true, p_shared_data => true);
+SELECT add_route(fgtest.tid(1), 'ap-south', 'ap-2', 100, p_shared_data => true);
+SELECT add_route(fgtest.tid(1), 'ap-south', 'ap-3', 100, p_shared_data => true);
+SELECT add_route(fgtest.tid(1), 'eu-west', 'eu-2', 100, p_shared_data => true);
 
 -- The candidate order: region rules (primary, then by score), primary node, primary-region rules.
 SELECT results_eq(

@@ -24,15 +24,15 @@ SELECT is(fgtest.route_reason(fgtest.tid(1), 'eu-west'), 'eu-1/tenant_primary', 
 -- Rule 3: another region.
 SELECT is(fgtest.route_reason(fgtest.tid(1), 'ap-south'), 'eu-1/tenant_primary', 'a region without rules: the primary node');
 
-SELECT add_route(fgtest.tid(1), 'ap-south', 'ap-1', 10);
-SELECT add_route(fgtest.tid(1), 'ap-south', 'ap-2', 10);
+SELECT add_route(fgtest.tid(1), 'ap-south', 'ap-1', 10, p_shared_data => true);
+SELECT add_route(fgtest.tid(1), 'ap-south', 'ap-2', 10, p_shared_data => true);
 SELECT alike(fgtest.route_reason(fgtest.tid(1), 'ap-south'), 'ap-_/region_weighted', 'weighted rules: one of them, reason region_weighted');
 
-SELECT add_route(fgtest.tid(1), 'ap-south', 'ap-3', 1, true);
+SELECT add_route(fgtest.tid(1), 'ap-south', 'ap-3', 1, true, p_shared_data => true);
 SELECT is(fgtest.route_reason(fgtest.tid(1), 'ap-south'), 'ap-3/region_route', 'the is_primary rule comes first, whatever the weights');
 
 -- A secondary rule of the primary region is not chosen while the primary serves.
-SELECT add_route(fgtest.tid(1), 'eu-west', 'eu-2', 1000);
+SELECT add_route(fgtest.tid(1), 'eu-west', 'eu-2', 1000, p_shared_data => true);
 SELECT is(fgtest.route_reason(fgtest.tid(1), 'eu-west'), 'eu-1/tenant_primary', 'the primary node beats a secondary rule of its region');
 
 SELECT results_eq($$SELECT node_id, region FROM resolve_node(md5('fgtest-tenant-1')::uuid, 'ap-south')$$,

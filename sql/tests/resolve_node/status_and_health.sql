@@ -5,7 +5,7 @@ SELECT plan(13);
 SELECT fgtest.node('eu-1', 'eu-west');
 SELECT fgtest.node('eu-2', 'eu-west');
 SELECT fgtest.tenant(1, 'eu-1', 'eu-west');
-SELECT add_route(fgtest.tid(1), 'eu-west', 'eu-2');  -- the failover target
+SELECT add_route(fgtest.tid(1), 'eu-west', 'eu-2', p_shared_data => true);  -- the failover target
 
 CREATE FUNCTION pg_temp.route_with(p_status text, p_health text) RETURNS text LANGUAGE plpgsql AS $$
 BEGIN

@@ -7,7 +7,7 @@ SELECT fgtest.node('ap-1', 'ap-south');
 SELECT fgtest.node('ap-2', 'ap-south');
 SELECT fgtest.node('ap-3', 'ap-south');
 SELECT fgtest.tenant(1, 'eu-1', 'eu-west');
-SELECT add_route(fgtest.tid(1), 'ap-south', n, 100) FROM unnest(ARRAY['ap-1', 'ap-2', 'ap-3']) n;
+SELECT add_route(fgtest.tid(1), 'ap-south', n, 100, p_shared_data => true) FROM unnest(ARRAY['ap-1', 'ap-2', 'ap-3']) n;
 
 SELECT is((SELECT count(DISTINCT r.node_id) FROM generate_series(1, 1000) i,
            LATERAL resolve_node(fgtest.tid(1), 'ap-south') r),

@@ -14,12 +14,12 @@ CREATE FUNCTION pg_temp.tops() RETURNS text LANGUAGE sql AS $$
 $$;
 
 SELECT is(pg_temp.tops(), '{eu-west}|{eu-1}|{t}', 'the primary rule of the home region');
-SELECT add_route(fgtest.tid(1), 'ap-south', 'ap-1', 10);
-SELECT add_route(fgtest.tid(1), 'ap-south', 'ap-2', 1000);
+SELECT add_route(fgtest.tid(1), 'ap-south', 'ap-1', 10, p_shared_data => true);
+SELECT add_route(fgtest.tid(1), 'ap-south', 'ap-2', 1000, p_shared_data => true);
 SELECT is(pg_temp.tops(), format('{ap-south,eu-west}|{%s,eu-1}|{f,t}',
           (SELECT node_id FROM federation_routing WHERE tenant_id = fgtest.tid(1) AND region = 'ap-south'
            ORDER BY rank_score DESC, node_id LIMIT 1)), 'the top weighted rule of a new region');
-SELECT add_route(fgtest.tid(1), 'ap-south', 'ap-1', 10, true);
+SELECT add_route(fgtest.tid(1), 'ap-south', 'ap-1', 10, true, p_shared_data => true);
 SELECT is(pg_temp.tops(), '{ap-south,eu-west}|{ap-1,eu-1}|{t,t}', 'an is_primary rule ranks first');
 SELECT remove_route(fgtest.tid(1), 'ap-south', 'ap-1');
 SELECT remove_route(fgtest.tid(1), 'ap-south', 'ap-2');
