@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import psycopg
 import pytest
 
 from tests.api_client import create_tenant
@@ -71,6 +72,19 @@ def test_nothing_without_an_operator_credential(watched: tuple[Federation, Gatew
         assert http.get("/status", cookies={"fedgate_status": session}).status_code == 200
         api = http.get("/admin/v1/nodes", headers={"Authorization": f"Bearer {session}"})
         assert api.status_code == 401  # the session is good for the page only
+
+
+    # An open job and its driver: a move whose (dead) driver holds its lease for an hour.
+    with gw.client() as operator:
+        assert 'id="no-jobs"' in operator.get("/status").text
+        tenant = create_tenant(operator, "eu-west")
+        with psycopg.connect(_fed.control_url) as conn:  # one transaction: the gateway never sees it unclaimed
+            move_id = conn.execute("SELECT move_id FROM federation.start_move(%s, 'ap-south-1')",
+                                   (tenant,)).fetchone()[0]  # type: ignore[index]
+            job_id = conn.execute("SELECT (federation.claim_job(job_id, 'test/dead-driver', NULL, '1 hour')).job_id "
+                                  "FROM federation.jobs WHERE move_id = %s", (move_id,)).fetchone()[0]  # type: ignore[index]
+        page = operator.get("/status").text
+        assert f'id="job-{job_id}"' in page and "test/dead-driver" in page and f"tenant {tenant}" in page
 
 
 def test_a_stopped_node_shows_down_in_the_browser(watched: tuple[Federation, Gateway], browser) -> None:

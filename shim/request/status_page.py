@@ -103,6 +103,7 @@ async def _fleet(request: Request) -> dict[str, Any]:
              if m["state"] not in ("done", "aborted", "failed")]
     busiest = await catalog.as_operator("tenant_stats", (3, None, None))
     gateways = await catalog.as_operator("list_gateways", (20,))
+    jobs = [j for j in await catalog.as_operator("list_jobs", (50,)) if j["state"] in ("pending", "running", "failed")]
     regions: dict[str, list[dict[str, Any]]] = {}
     for node in nodes:
         node["pool"] = use.get(node["node_id"])
@@ -116,7 +117,7 @@ async def _fleet(request: Request) -> dict[str, Any]:
         expected = move["rows_expected"] or 0
         move["percent"] = min(100, round(100 * (move["rows_copied"] or 0) / expected)) if expected else (
             100 if move["state"] not in ("copying",) else 0)
-    return {"regions": regions, "moves": moves, "changes": changes, "gateways": gateways}
+    return {"regions": regions, "moves": moves, "changes": changes, "gateways": gateways, "jobs": jobs}
 
 
 def register(app: Sanic) -> None:
@@ -138,7 +139,7 @@ def register(app: Sanic) -> None:
             fleet = await _fleet(request)
             unavailable = None
         except CatalogUnavailable:
-            fleet = {"regions": {}, "moves": [], "changes": [], "gateways": []}
+            fleet = {"regions": {}, "moves": [], "changes": [], "gateways": [], "jobs": []}
             unavailable = "the federation catalog is not reachable"
         catalog: Catalog = request.app.ctx.catalog
         gateway = {"worker_pid": os.getpid(), "cache_hits": catalog.cache_hits,
