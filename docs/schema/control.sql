@@ -4343,6 +4343,32 @@ ALTER FUNCTION onboarding.telemetry_window(p_raw text) OWNER TO fedgate_owner;
 COMMENT ON FUNCTION onboarding.telemetry_window(p_raw text) IS 'Parses a telemetry window such as 15m, 1h or 7d (default 1h, at most 30d).';
 
 --
+-- Name: tenant_counts(uuid); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE FUNCTION onboarding.tenant_counts(p_tenant uuid) RETURNS TABLE(table_name text, row_count bigint)
+    LANGUAGE plpgsql STABLE
+    AS $_$
+DECLARE
+    v record;
+BEGIN
+    FOR v IN SELECT * FROM onboarding.tenant_tables() LOOP
+        RETURN QUERY EXECUTE format('SELECT %L::text, count(*) FROM onboarding.%I t WHERE t.%I = $1',
+                                    v.table_name, v.table_name, v.tenant_column)
+        USING p_tenant;
+    END LOOP;
+END
+$_$;
+
+ALTER FUNCTION onboarding.tenant_counts(p_tenant uuid) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION tenant_counts(p_tenant uuid); Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION onboarding.tenant_counts(p_tenant uuid) IS 'Per tenant table: the tenant''s row count (a move''s progress: rows expected on the source, copied on the target), without hashing the rows as tenant_digest does.';
+
+--
 -- Name: tenant_digest(uuid, jsonb); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
 --
 
@@ -7489,6 +7515,12 @@ GRANT ALL ON FUNCTION onboarding.sweep_heartbeats(p_batch integer) TO fedgate_ow
 --
 
 REVOKE ALL ON FUNCTION onboarding.telemetry_window(p_raw text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION tenant_counts(p_tenant uuid); Type: ACL; Schema: onboarding; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION onboarding.tenant_counts(p_tenant uuid) FROM PUBLIC;
 
 --
 -- Name: FUNCTION tenant_digest(p_tenant uuid, p_marks jsonb); Type: ACL; Schema: onboarding; Owner: fedgate_owner

@@ -192,7 +192,7 @@ class Mover:
 
     def _counts(self, node_id: str, tenant: UUID) -> dict[str, int]:
         with self._node(node_id) as conn:
-            return {r[0]: int(r[1]) for r in conn.execute(QUERIES["tenant_digest"], (tenant, None)).fetchall()}
+            return {r[0]: int(r[1]) for r in conn.execute(QUERIES["tenant_counts"], (tenant,)).fetchall()}
 
 
     def _copy(self, move: Move) -> None:

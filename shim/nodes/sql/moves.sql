@@ -15,6 +15,10 @@ SELECT state FROM federation.advance_move(%s, %s, %s, %s);
 -- name: tenant_tables
 SELECT table_name, tenant_column FROM onboarding.tenant_tables();
 
+-- name: tenant_counts
+-- A move's progress: the tenant's rows per table, counted (not hashed).
+SELECT table_name, row_count FROM onboarding.tenant_counts(%s::uuid);
+
 -- name: tenant_digest
 SELECT table_name, row_count, digest FROM onboarding.tenant_digest(%s::uuid, %s::jsonb);
 

@@ -2,6 +2,7 @@
 -- administrative login (never the API role: grants.sql keeps them from it).
 --
 --   tenant_tables()                  the tables that hold a tenant's rows, and their tenant column
+--   tenant_counts(tenant)            per table: the tenant's row count (a move's progress)
 --   append_only_tables()             the tenant tables whose rows are never updated
 --   tenant_marks(tenant)             their high-water ids
 --   tenant_digest(tenant, marks)     per table: row count and an order-independent hash of the rows (past the marks)
@@ -20,6 +21,23 @@ AS $$
 $$;
 COMMENT ON FUNCTION onboarding.tenant_tables() IS
     'The onboarding tables that hold a tenant''s rows and the column naming the tenant, parents first (a move publishes each with a row filter on it; purge_tenant deletes in the reverse order). The one list of them.';
+
+CREATE OR REPLACE FUNCTION onboarding.tenant_counts(p_tenant uuid)
+RETURNS TABLE (table_name text, row_count bigint)
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    v record;
+BEGIN
+    FOR v IN SELECT * FROM onboarding.tenant_tables() LOOP
+        RETURN QUERY EXECUTE format('SELECT %L::text, count(*) FROM onboarding.%I t WHERE t.%I = $1',
+                                    v.table_name, v.table_name, v.tenant_column)
+        USING p_tenant;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION onboarding.tenant_counts(uuid) IS
+    'Per tenant table: the tenant''s row count (a move''s progress: rows expected on the source, copied on the target), without hashing the rows as tenant_digest does.';
 
 CREATE OR REPLACE FUNCTION onboarding.append_only_tables()
 RETURNS SETOF text
