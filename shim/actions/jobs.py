@@ -109,9 +109,9 @@ class Lease:
             return
         with self.connector.control() as conn:
             still = {int(r[0]) for r in conn.execute(QUERIES["renew_jobs"], (self.owner, self.seconds, held))}
+        lost = set(held) - still  # of those renewed: a job claimed meanwhile was not asked about
         with self._lock:
-            lost = self._held - still
-            self._held &= still
+            self._held -= lost
         for job_id in lost:
             log.warning("job %s: its lease was lost (taken over or ended): this driver stops driving it", job_id)
 
