@@ -163,16 +163,20 @@ def _refused(base_url: str) -> bool:
         return True
 
 
-def _share(gateway: Gateway, tenant: str) -> int | None:
-    """How many live workers the gateway shares the tenant's quota over (None: it knows no quota yet)."""
+def _worker_share(gateway: Gateway, tenant: str) -> dict | None:
+    """The share of the tenant's quota the answering worker holds (None: it knows no quota yet)."""
     with gateway.client() as http:
-        found = http.get(f"/admin/v1/tenants/{tenant}/limits").json().get("workerShare")
+        return http.get(f"/admin/v1/tenants/{tenant}/limits").json().get("workerShare")
+
+
+def _share(gateway: Gateway, tenant: str) -> int | None:
+    """How many live workers the gateway shares the tenant's quota over."""
+    found = _worker_share(gateway, tenant)
     return None if found is None else int(found["fleetWorkers"])
 
 
 def _inflight(gateway: Gateway, tenant: str) -> int | None:
-    with gateway.client() as http:
-        found = http.get(f"/admin/v1/tenants/{tenant}/limits").json().get("workerShare")
+    found = _worker_share(gateway, tenant)
     return None if found is None else found["maxInflight"]
 
 

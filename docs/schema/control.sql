@@ -1419,11 +1419,7 @@ BEGIN
             USING ERRCODE = 'FG409', DETAIL = v_row.lease_until::text,
                   HINT = 'watch it (federation_jobs) or abort its move; a dead driver''s lease lapses by itself';
     END IF;
-    UPDATE federation.jobs j SET state = 'running', owner = p_owner, owner_instance = p_instance,
-                                 lease_until = now() + p_lease, updated_at = now(),
-                                 started_at = coalesce(j.started_at, now())
-    WHERE j.job_id = p_job
-    RETURNING * INTO v_row;
+    SELECT * INTO v_row FROM federation.lease_jobs(ARRAY[p_job], p_owner, p_instance, p_lease);
     RETURN v_row;
 END
 $$;
@@ -1451,10 +1447,7 @@ BEGIN
     SELECT count(*) INTO v_held FROM federation.jobs j
     WHERE j.owner_instance = p_instance AND j.state = 'running' AND j.lease_until > now() AND j.parent_id IS NULL;
     RETURN QUERY
-    UPDATE federation.jobs j SET state = 'running', owner = p_owner, owner_instance = p_instance,
-                                 lease_until = now() + p_lease, updated_at = now(),
-                                 started_at = coalesce(j.started_at, now())
-    WHERE j.job_id IN (
+    SELECT * FROM federation.lease_jobs(ARRAY(
         SELECT c.job_id FROM federation.jobs c
         WHERE c.state IN ('pending', 'running') AND (c.lease_until IS NULL OR c.lease_until < now())
           AND c.not_before <= now()
@@ -1463,8 +1456,7 @@ BEGIN
                               AND p.state IN ('pending', 'running')))
         ORDER BY c.not_before, c.job_id
         LIMIT greatest(p_most - v_held, 0)
-        FOR UPDATE SKIP LOCKED)
-    RETURNING j.*;
+        FOR UPDATE SKIP LOCKED), p_owner, p_instance, p_lease);
 END
 $$;
 
@@ -2071,6 +2063,28 @@ ALTER FUNCTION federation.job_actor() OWNER TO fedgate_owner;
 --
 
 COMMENT ON FUNCTION federation.job_actor() IS 'Who starts a job: the fedgate.actor setting the CLI and the admin API give (cli:user@host, operator:<token sub>), else the database login (psql).';
+
+--
+-- Name: lease_jobs(bigint[], text, text, interval); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.lease_jobs(p_jobs bigint[], p_owner text, p_instance text, p_lease interval) RETURNS SETOF federation.jobs
+    LANGUAGE sql
+    AS $$
+    UPDATE federation.jobs j SET state = 'running', owner = p_owner, owner_instance = p_instance,
+                                 lease_until = now() + p_lease, updated_at = now(),
+                                 started_at = coalesce(j.started_at, now())
+    WHERE j.job_id = ANY (p_jobs)
+    RETURNING j.*;
+$$;
+
+ALTER FUNCTION federation.lease_jobs(p_jobs bigint[], p_owner text, p_instance text, p_lease interval) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION lease_jobs(p_jobs bigint[], p_owner text, p_instance text, p_lease interval); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.lease_jobs(p_jobs bigint[], p_owner text, p_instance text, p_lease interval) IS 'The one lease of claim_jobs and claim_job: these jobs running, driven by p_owner (of p_instance) for p_lease. Its callers decide which jobs may be claimed.';
 
 --
 -- Name: move_job(bigint); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
@@ -7000,6 +7014,14 @@ GRANT ALL ON FUNCTION federation.instance_stopped(p_instance text) TO fedgate_op
 REVOKE ALL ON FUNCTION federation.job_actor() FROM PUBLIC;
 GRANT ALL ON FUNCTION federation.job_actor() TO fedgate_catalog;
 GRANT ALL ON FUNCTION federation.job_actor() TO fedgate_operator;
+
+--
+-- Name: FUNCTION lease_jobs(p_jobs bigint[], p_owner text, p_instance text, p_lease interval); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.lease_jobs(p_jobs bigint[], p_owner text, p_instance text, p_lease interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.lease_jobs(p_jobs bigint[], p_owner text, p_instance text, p_lease interval) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.lease_jobs(p_jobs bigint[], p_owner text, p_instance text, p_lease interval) TO fedgate_operator;
 
 --
 -- Name: FUNCTION move_job(p_move bigint); Type: ACL; Schema: federation; Owner: fedgate_owner

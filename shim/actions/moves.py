@@ -264,7 +264,8 @@ class Mover:
                     break
                 self._still_open(move)
                 time.sleep(0.1)
-        self._advance(move, "cutover", {"verify": {"marks": marks}, "rowsCopied": self._counts(move.target, move.tenant_id),
+        self._advance(move, "cutover", {"verify": {"marks": marks},
+                                        "rowsCopied": self._counts(move.target, move.tenant_id),
                                         "rowsExpected": self._counts(move.source, move.tenant_id)})
 
     def _cutover(self, move: Move) -> None:

@@ -39,6 +39,19 @@ $$;
 COMMENT ON FUNCTION federation.enqueue_job(text, text, bigint, text, jsonb, bigint) IS
     'Records a job, pending: claimable at once (gateway workers look every FEDGATE_JOB_POLL seconds).';
 
+CREATE OR REPLACE FUNCTION federation.lease_jobs(p_jobs bigint[], p_owner text, p_instance text, p_lease interval)
+RETURNS SETOF federation.jobs
+LANGUAGE sql
+AS $$
+    UPDATE federation.jobs j SET state = 'running', owner = p_owner, owner_instance = p_instance,
+                                 lease_until = now() + p_lease, updated_at = now(),
+                                 started_at = coalesce(j.started_at, now())
+    WHERE j.job_id = ANY (p_jobs)
+    RETURNING j.*;
+$$;
+COMMENT ON FUNCTION federation.lease_jobs(bigint[], text, text, interval) IS
+    'The one lease of claim_jobs and claim_job: these jobs running, driven by p_owner (of p_instance) for p_lease. Its callers decide which jobs may be claimed.';
+
 CREATE OR REPLACE FUNCTION federation.claim_jobs(p_owner text, p_instance text, p_most integer, p_lease interval)
 RETURNS SETOF federation.jobs
 LANGUAGE plpgsql
@@ -51,10 +64,7 @@ BEGIN
     SELECT count(*) INTO v_held FROM federation.jobs j
     WHERE j.owner_instance = p_instance AND j.state = 'running' AND j.lease_until > now() AND j.parent_id IS NULL;
     RETURN QUERY
-    UPDATE federation.jobs j SET state = 'running', owner = p_owner, owner_instance = p_instance,
-                                 lease_until = now() + p_lease, updated_at = now(),
-                                 started_at = coalesce(j.started_at, now())
-    WHERE j.job_id IN (
+    SELECT * FROM federation.lease_jobs(ARRAY(
         SELECT c.job_id FROM federation.jobs c
         WHERE c.state IN ('pending', 'running') AND (c.lease_until IS NULL OR c.lease_until < now())
           AND c.not_before <= now()
@@ -63,8 +73,7 @@ BEGIN
                               AND p.state IN ('pending', 'running')))
         ORDER BY c.not_before, c.job_id
         LIMIT greatest(p_most - v_held, 0)
-        FOR UPDATE SKIP LOCKED)
-    RETURNING j.*;
+        FOR UPDATE SKIP LOCKED), p_owner, p_instance, p_lease);
 END
 $$;
 COMMENT ON FUNCTION federation.claim_jobs(text, text, integer, interval) IS
@@ -88,11 +97,7 @@ BEGIN
             USING ERRCODE = 'FG409', DETAIL = v_row.lease_until::text,
                   HINT = 'watch it (federation_jobs) or abort its move; a dead driver''s lease lapses by itself';
     END IF;
-    UPDATE federation.jobs j SET state = 'running', owner = p_owner, owner_instance = p_instance,
-                                 lease_until = now() + p_lease, updated_at = now(),
-                                 started_at = coalesce(j.started_at, now())
-    WHERE j.job_id = p_job
-    RETURNING * INTO v_row;
+    SELECT * INTO v_row FROM federation.lease_jobs(ARRAY[p_job], p_owner, p_instance, p_lease);
     RETURN v_row;
 END
 $$;
