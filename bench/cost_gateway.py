@@ -28,6 +28,7 @@ from psycopg import AsyncConnection
 from shim.auth import tokens
 from shim.cli import main
 from shim.nodes import client, connector
+from shim.nodes.catalog import Resolution
 from shim.observe import metrics, tenant_stats
 from shim.request import app, budget, routing
 
@@ -43,8 +44,8 @@ def _verify_nothing(_self: tokens.TokenVerifier, _authorization: str | None) -> 
     return CALLER
 
 
-async def _fixed_node(_backends: Any, _tenant: Any, _region: Any) -> tuple[str, str]:
-    return os.environ["BENCH_NODE"], "tenant_primary"
+async def _fixed_node(_backends: Any, _tenant: Any, _region: Any) -> Resolution:
+    return Resolution(os.environ["BENCH_NODE"], None, "tenant_primary")
 
 
 async def _no_slots(_self: Any, _key: Any) -> None:

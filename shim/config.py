@@ -114,6 +114,7 @@ class Settings:
     access_log: bool = True          # one JSON line per request on stdout
     tenant_stats_interval: float = 10.0  # seconds between a worker's per-tenant reports to the catalog
     status_refresh: int = 5          # seconds between the status page's refreshes
+    default_residency: str = "none"  # a new tenant's residency when its creation names none: none or home
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":
@@ -164,6 +165,7 @@ class Settings:
             access_log=env.get("FEDGATE_ACCESS_LOG", "on").strip().lower() not in ("off", "0", "false", "no"),
             tenant_stats_interval=_env_number(env, "FEDGATE_TENANT_STATS_INTERVAL", 10.0),
             status_refresh=_env_number(env, "FEDGATE_STATUS_REFRESH", 5, int),
+            default_residency=env.get("FEDGATE_DEFAULT_RESIDENCY", "none").strip().lower() or "none",
         )
         given = {k: v for k, v in overrides.items() if v is not None}
         settings = replace(settings, **given)
@@ -195,6 +197,9 @@ class Settings:
             raise ConfigError("FEDGATE_TENANT_MAX_INFLIGHT must be 0 (half the pool) to the pool size")
         if self.cache_tenants < 1 or self.cache_unmapped < 1:
             raise ConfigError("FEDGATE_CACHE_TENANTS and FEDGATE_CACHE_UNMAPPED must be at least 1")
+        if self.default_residency not in ("none", "home"):
+            raise ConfigError("FEDGATE_DEFAULT_RESIDENCY must be none (new tenants unrestricted) or home (their "
+                              f"home region), got {self.default_residency!r}")
         if self.breaker_threshold < 1:
             raise ConfigError("breaker_threshold must be at least 1")
         if self.statement_timeout_ms < 1:

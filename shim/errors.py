@@ -68,6 +68,9 @@ CODES: dict[str, tuple[int, str]] = {
     "FG409": (409, "conflict (a tenant id whose row exists with another name or region; a host already enrolled; "
                    "a kit used up; a move that cannot start)"),
     "FG410": (410, "kit expired or revoked"),
+    "FG451": (409, "refused by the tenant's residency: a node, rule, move, replica or the legacy namespace outside "
+                   "the regions it may be served in (`details.residency`); an operator may override with a recorded "
+                   "reason"),
     "FG421": (421, "misdirected: the tenant is fenced for a move, or moved off this node (the gateway re-routes)"),
     "FG422": (422, "an `Idempotency-Key` sent again with another request"),
     "FG423": (423, "the tenant is suspended: writes, enrollments and kit issuance refused"),

@@ -45,7 +45,8 @@ def _every_action(tenant: str) -> list[tuple[str, str, dict | None]]:
         ("GET", "/moves", None), ("GET", "/moves/1", None), ("POST", "/moves/1/abort", None),
         ("POST", "/moves/1/resume", None), ("GET", "/jobs", None), ("GET", "/jobs/1", None),
         ("GET", f"/tenants/{tenant}/limits", None), ("PUT", f"/tenants/{tenant}/limits", {"requestsPerSecond": 5}),
-        ("DELETE", f"/tenants/{tenant}/limits", None)]
+        ("DELETE", f"/tenants/{tenant}/limits", None), ("GET", f"/tenants/{tenant}/residency", None),
+        ("PUT", f"/tenants/{tenant}/residency", {"regions": ["eu-west"]})]
 
 
 def test_only_operators_reach_the_admin_api(admin_gateway: Gateway, federation: Federation) -> None:
@@ -206,6 +207,61 @@ def test_a_move_started_watched_and_aborted_over_http(admin_gateway: Gateway, fe
                               (other,)) == [(0,)]
         served = http.get(f"{FED}/tenants/{other}/status")
         assert served.status_code == 200 and served.headers["X-Federation-Node"] == "eu-west-1"
+
+
+def test_residency_holds_at_every_door_and_records_each_decision(admin_gateway: Gateway,
+                                                                 federation: Federation) -> None:
+    """A tenant restricted to eu-west at its creation: the legacy namespace refuses it (409 FG451), a move
+    to ap-south-1 is refused and recorded, then made with an override (recorded, kept on its map row) and
+    served there; a policy its node breaks is refused naming the fix; bad policies are 400s."""
+    with admin_gateway.client() as http:
+        assert_error(http.post(f"{FED}/tenants", json={"name": "r-bad", "region": "eu-west", "residency": ["mars"]}),
+                     400, "FG400")
+        assert_error(http.post(f"{FED}/tenants", json={"name": "r-bad", "region": "eu-west", "residency": []}), 400)
+        outside = assert_error(http.post(f"{FED}/tenants", json={"name": "r-bad", "region": "eu-west",
+                                                                  "residency": ["ap-south"]}), 409, "FG451")
+        assert outside["details"] == {"field": "residency", "residency": ["ap-south"]}
+        tenant = create_tenant(http, "eu-west", residency=["eu-west"])
+        legacy = assert_error(http.get(f"{LEGACY}/tenants/{tenant}/status"), 409, "FG451")
+        assert legacy["details"]["residency"] == ["eu-west"]
+        assert_error(http.post(f"{ADMIN}/moves", json={"tenantId": tenant, "to": "ap-south-1"}), 409, "FG451")
+        assert_error(http.post(f"{ADMIN}/moves", json={"tenantId": tenant, "to": "ap-south-1",
+                                                       "residencyOverride": " "}), 400)
+        started = http.post(f"{ADMIN}/moves", json={"tenantId": tenant, "to": "ap-south-1",
+                                                    "residencyOverride": "customer asked, ticket 7"})
+        assert started.status_code == 202, started.text
+        assert _wait_move(http, started.json()["move_id"], {"done", "failed"})["state"] == "done"
+        served = http.get(f"{FED}/tenants/{tenant}/status")
+        assert served.status_code == 200 and served.headers["X-Federation-Node"] == "ap-south-1", served.text
+
+        shown = http.get(f"{ADMIN}/tenants/{tenant}/residency").json()
+        assert shown["regions"] == ["eu-west"]
+        decisions = [(e["action"], e["decision"], e["node_id"], e["reason"]) for e in reversed(shown["events"])]
+        assert decisions[0] == ("policy", "set", None, "at creation")
+        assert decisions[1][:3] == ("move", "refused", "ap-south-1") and "outside" in decisions[1][3]
+        # The override at the move's start, then on every row that names ap-south-1 since its switch.
+        assert sorted(decisions[2:]) == [("map", "overridden", "ap-south-1", "customer asked, ticket 7"),
+                                         ("move", "overridden", "ap-south-1", "customer asked, ticket 7"),
+                                         ("route", "overridden", "ap-south-1", "customer asked, ticket 7"),
+                                         ("route", "overridden", "ap-south-1", "customer asked, ticket 7")], decisions
+        by = {(e["action"], e["decision"]): e["actor"] for e in shown["events"]}
+        assert all(by[k].startswith("operator:") for k in (("policy", "set"), ("move", "refused"),
+                                                           ("move", "overridden"))), by
+        assert by[("map", "overridden")].startswith("gateway:"), by  # the switch: the move's driver
+
+        # A policy its node breaks: refused with the fix; lifted, the tenant is unrestricted again.
+        other = create_tenant(http, "eu-west")
+        refused = assert_error(http.put(f"{ADMIN}/tenants/{other}/residency", json={"regions": ["ap-south"]}),
+                               409, "FG409")
+        assert "eu-west-1" in refused["message"] and "--move" in refused["hint"]
+        assert_error(http.put(f"{ADMIN}/tenants/{other}/residency", json={"regions": []}), 400)
+        assert_error(http.put(f"{ADMIN}/tenants/{other}/residency", json={"regions": ["Mars!"]}), 400)
+        assert http.put(f"{ADMIN}/tenants/{other}/residency", json={"regions": None, "reason": "lifted"}
+                        ).json()["regions"] is None
+        metrics = http.get("/metrics").text
+        assert 'fedgate_residency_refused_requests_total{door="legacy"}' in metrics
+    assert federation.catalog("SELECT residency_override FROM federation.tenant_federation_map WHERE tenant_id = %s",
+                              (tenant,)) == [("customer asked, ticket 7",)]
 
 
 def test_a_node_added_then_another_drained_over_http(fresh_federation: Federation, tmp_path: Path) -> None:

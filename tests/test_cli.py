@@ -68,6 +68,17 @@ def test_node_add_route_add_resolve(fresh_federation: Federation, clusters: list
     stats = fedgate("tenant", "stats", "--node", "ap-south-2", control=fed.control_url)
     assert stats.returncode == 0 and tid in stats.stdout and "cli" in stats.stdout, stats.stdout
 
+    # Residency: set, then a rule outside it refused (and recorded), then allowed as a recorded exception.
+    kept = fedgate("tenant", "residency", tid, "--regions", "eu-west", "--reason", "gdpr", control=fed.control_url)
+    assert kept.returncode == 0 and f"tenant {tid}: eu-west" in kept.stdout, kept.stderr
+    outside = fedgate("route", "add", tid, "ap-south", "ap-south-2", "--shared-data", control=fed.control_url)
+    assert outside.returncode == 1 and "outside" in outside.stderr and "--override-residency" in outside.stderr
+    allowed = fedgate("route", "add", tid, "ap-south", "ap-south-2", "--shared-data", "--override-residency",
+                      "--reason", "drill 12", "--json", control=fed.control_url)
+    assert allowed.returncode == 0 and '"residency_override": "drill 12"' in allowed.stdout, allowed.stderr
+    assert fed.catalog("SELECT array_agg(decision ORDER BY event_id) FROM federation.federation_residency_events "
+                       "WHERE tenant_id = %s", (tid,)) == [(["set", "refused", "overridden"],)]
+
 
 def test_errors_are_clear_and_carry_no_secret(fresh_federation: Federation) -> None:
     missing = fedgate("node", "set-status", "nowhere", "down", control=fresh_federation.control_url)

@@ -52,10 +52,17 @@ def test_a_stopped_node_fails_fast_fails_over_and_comes_back(chaos: tuple[Federa
         standby = ap[0]
         fed.sql("eu-west-1", "SELECT api.create_tenant(%s, %s)", (standby, '{"name": "copy", "region": "ap-south"}'))
         fed.catalog("SELECT federation.add_route(%s, 'ap-south', 'eu-west-1', 100, p_shared_data => true)", (standby,))
+        # A tenant restricted to ap-south with the same rule, as a restore that skips triggers could leave it
+        # (add_route and the rules' constraint refuse it): resolution itself never sends it to eu-west-1.
+        held = create_tenant(http, "ap-south", residency=["ap-south"])
+        fed.sql("eu-west-1", "SELECT api.create_tenant(%s, %s)", (held, '{"name": "copy-held", "region": "ap-south"}'))
+        fed.catalog(f"""DO $$ BEGIN SET LOCAL session_replication_role = replica;
+                        INSERT INTO federation.federation_routing (tenant_id, region, node_id, weight, shared_data)
+                        VALUES ('{uuid.UUID(held)}', 'ap-south', 'eu-west-1', 100, true); END $$""")
     stopped: dict[str, float] = {}
     ap_cluster = clusters[2]
     killer = _in_background(lambda: (stopped.setdefault("at", time.monotonic()), ap_cluster.stop_server()), 1.5)
-    samples = asyncio.run(run_load(gw.base_url, _status_paths(eu + ap), seconds=5.0, timeout=HUNG))
+    samples = asyncio.run(run_load(gw.base_url, _status_paths(eu + ap + [held]), seconds=5.0, timeout=HUNG))
     killer.join()
     t_stop = stopped["at"]
 
@@ -67,6 +74,9 @@ def test_a_stopped_node_fails_fast_fails_over_and_comes_back(chaos: tuple[Federa
         {(s.status, s.node) for s in down}
     served_by_secondary = [s for s in late if s.tenant == standby]
     assert served_by_secondary and all(s.status == 200 and s.node == "eu-west-1" for s in served_by_secondary)
+    kept_in = [s for s in samples if s.tenant == held and s.sent > t_stop + 2.0]
+    assert kept_in and all(s.status == 503 and s.retry_after for s in kept_in), {(s.status, s.node) for s in kept_in}
+    assert all(s.node != "eu-west-1" for s in samples if s.tenant == held), "a restricted tenant left its region"
     assert {s.status for s in samples} <= {200, 503}, "only answers or 503s: never a 500 or 504, nor a hang (-1)"
 
     ap_cluster.start_server()

@@ -139,6 +139,34 @@ def test_a_stopped_replica_costs_no_errors(replicated: tuple[Federation, Gateway
     wait_until(lambda: _serving(federation), "the restarted replica serves again")
 
 
+def test_a_replica_in_another_region_never_serves_a_restricted_tenant(
+        replicated: tuple[Federation, Gateway, Cluster]) -> None:
+    """The replica registered as running in ap-south: an unrestricted tenant's reads go to it, those of a tenant
+    restricted to eu-west never do; a second such replica is refused (and the refusal recorded) while that
+    tenant is on the node."""
+    federation, gw, replica = replicated
+    url = replica.url(database=federation.name)
+    moved = _fedgate(federation, "node", "add-replica", NODE, REPLICA, "--database-url", url, "--max-lag", "1s",
+                     "--region", "ap-south")
+    assert moved.returncode == 0, moved.stderr
+    try:
+        wait_until(lambda: _serving(federation), "the replica serves reads")
+        with gw.client() as http:
+            free, held = create_tenant(http, "eu-west"), create_tenant(http, "eu-west", residency=["eu-west"])
+            wait_until(lambda: http.get(f"{FED}/tenants/{free}/status").headers.get("X-Federation-Replica") == REPLICA,
+                       "an unrestricted tenant's reads are on the replica")
+            reads = [http.get(f"{FED}/tenants/{held}/status") for _ in range(30)]
+            assert all(r.status_code == 200 and "X-Federation-Replica" not in r.headers for r in reads)
+        refused = _fedgate(federation, "node", "add-replica", NODE, "eu-west-1-r2", "--database-url", url,
+                           "--region", "ap-south")
+        assert refused.returncode == 1 and "outside" in refused.stderr, refused.stderr
+        assert federation.catalog("SELECT action, decision, tenant_id::text FROM federation.federation_residency_events "
+                                  "WHERE node_id = %s AND decision = 'refused'", (NODE,)) == [("replica", "refused", held)]
+    finally:
+        back = _fedgate(federation, "node", "add-replica", NODE, REPLICA, "--database-url", url, "--max-lag", "1s")
+        assert back.returncode == 0, back.stderr
+
+
 def test_a_promoted_replica_serves_no_reads(replicated: tuple[Federation, Gateway, Cluster]) -> None:
     """Last in this module: a promotion is for good."""
     federation, gw, replica = replicated

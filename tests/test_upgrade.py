@@ -156,6 +156,9 @@ def test_a_dbas_own_function_stays(upgraded: dict[str, Any]) -> None:
 def test_the_registry_holds_every_tenant(upgraded: dict[str, Any]) -> None:
     rows = _rows(upgraded["control"], "SELECT id::text, name, region::text, status FROM federation.tenant_registry ORDER BY name")
     assert rows == [(upgraded["fed"], "Fed Co", "eu-west", "active"), (upgraded["legacy"], "Legacy Co", "us-east", "active")]
+    # Residency (control 013): every existing tenant unrestricted, nothing recorded, every rule as it was.
+    assert _one(upgraded["control"], "SELECT count(*) FROM federation.tenant_registry WHERE residency IS NOT NULL") == 0
+    assert _one(upgraded["control"], "SELECT count(*) FROM federation.residency_events") == 0
 
 
 def test_data_planes_keep_their_rows(upgraded: dict[str, Any]) -> None:

@@ -475,7 +475,10 @@ BEGIN
                                        'metadata', m.federation_metadata)
              FROM federation.tenant_federation_map m WHERE m.tenant_id = p_tenant),
             (SELECT jsonb_build_object('primaryNodeId', n.node_id, 'primaryRegion', n.region, 'metadata', '{}'::jsonb)
-             FROM federation.federation_nodes n WHERE n.node_id = 'default')),
+             FROM federation.federation_nodes n WHERE n.node_id = 'default'))
+            -- a restricted tenant's kit says where it may be served
+            || CASE WHEN v_tenant.residency IS NOT NULL
+                    THEN jsonb_build_object('residency', to_jsonb(v_tenant.residency)) ELSE '{}'::jsonb END,
         'regions', (SELECT jsonb_agg(jsonb_build_object('code', r, 'displayName', coalesce(g.display_name, r)) ORDER BY r)
                     FROM unnest(v_regions) r LEFT JOIN federation.regions g ON g.code = r));
 END
@@ -487,7 +490,7 @@ ALTER FUNCTION api.kit_context(p_tenant uuid, p_args jsonb) OWNER TO fedgate_own
 -- Name: FUNCTION kit_context(p_tenant uuid, p_args jsonb); Type: COMMENT; Schema: api; Owner: fedgate_owner
 --
 
-COMMENT ON FUNCTION api.kit_context(p_tenant uuid, p_args jsonb) IS 'What a tenant''s kit takes from the catalog: {federation: {primaryNodeId, primaryRegion, metadata}, regions: [{code, displayName}]}. regions defaults to the tenant''s home region; FG400 for a region no node serves, FG404 for an unregistered tenant.';
+COMMENT ON FUNCTION api.kit_context(p_tenant uuid, p_args jsonb) IS 'What a tenant''s kit takes from the catalog: {federation: {primaryNodeId, primaryRegion, metadata, residency (a restricted tenant''s only)}, regions: [{code, displayName}]}. regions defaults to the tenant''s home region; FG400 for a region no node serves, FG404 for an unregistered tenant.';
 
 --
 -- Name: kit_meta(uuid, jsonb); Type: FUNCTION; Schema: api; Owner: fedgate_owner
@@ -621,7 +624,12 @@ CREATE FUNCTION api.register_unplaced_tenant(p_tenant uuid, p_body jsonb) RETURN
     AS $$
 DECLARE
     v record := federation.register_creation(p_tenant, p_body);
+    v_default_region text := (SELECT n.region FROM federation.federation_nodes n WHERE n.node_id = 'default');
 BEGIN
+    IF NOT (v.registration).residency IS NULL AND NOT v_default_region = ANY ((v.registration).residency) THEN
+        PERFORM federation.refuse_residency((v.registration).id, 'legacy', 'default', v_default_region,
+                                            (v.registration).residency, 'The legacy namespace''s');
+    END IF;
     RETURN federation.registration_json(v.registration, v.replayed);
 END
 $$;
@@ -1127,8 +1135,12 @@ CREATE TABLE federation.tenant_moves (
     started_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     finished_at timestamp with time zone,
+    residency_override text,
+    residency text[],
     CONSTRAINT tenant_moves_check CHECK ((source_node <> target_node)),
     CONSTRAINT tenant_moves_check1 CHECK (((NOT switched) OR (state = ANY (ARRAY['cutover'::text, 'cleanup'::text, 'done'::text])))),
+    CONSTRAINT tenant_moves_residency_check CHECK (((residency IS NULL) OR ((cardinality(residency) >= 1) AND (cardinality(residency) <= 64)))),
+    CONSTRAINT tenant_moves_residency_override_check CHECK (((residency_override IS NULL) OR ((length(btrim(residency_override)) >= 1) AND (length(btrim(residency_override)) <= 500)))),
     CONSTRAINT tenant_moves_rows_copied_check CHECK ((jsonb_typeof(rows_copied) = 'object'::text)),
     CONSTRAINT tenant_moves_rows_expected_check CHECK ((jsonb_typeof(rows_expected) = 'object'::text)),
     CONSTRAINT tenant_moves_state_check CHECK ((state = ANY (ARRAY['copying'::text, 'catching_up'::text, 'verifying'::text, 'cutover'::text, 'cleanup'::text, 'done'::text, 'aborted'::text, 'failed'::text])))
@@ -1153,6 +1165,18 @@ COMMENT ON COLUMN federation.tenant_moves.switched IS 'The map and routing rules
 --
 
 COMMENT ON COLUMN federation.tenant_moves.fenced_at IS 'When the cutover fenced the tenant: gateways hold its requests, the source refuses its writes.';
+
+--
+-- Name: COLUMN tenant_moves.residency_override; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON COLUMN federation.tenant_moves.residency_override IS 'Why the move may take the tenant outside its residency: the map row keeps it after the switch.';
+
+--
+-- Name: COLUMN tenant_moves.residency; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON COLUMN federation.tenant_moves.residency IS 'A residency policy the switch applies (set_residency with p_move): it binds once the tenant is where it allows.';
 
 --
 -- Name: abort_move(bigint, text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
@@ -1223,42 +1247,72 @@ ALTER FUNCTION federation.add_region(p_code text, p_display_name text) OWNER TO 
 COMMENT ON FUNCTION federation.add_region(p_code text, p_display_name text) IS 'Registers a region code with its display name, or renames it. The one source of region names: every kit and the regions endpoint read it.';
 
 --
--- Name: add_replica(text, text, text, interval); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+-- Name: add_replica(text, text, text, interval, text, text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
 --
 
-CREATE FUNCTION federation.add_replica(p_node_id text, p_replica_id text, p_database_url text, p_max_lag interval DEFAULT '00:00:02'::interval) RETURNS TABLE(replica_id text, node_id text, max_lag interval)
+CREATE FUNCTION federation.add_replica(p_node_id text, p_replica_id text, p_database_url text, p_max_lag interval DEFAULT '00:00:02'::interval, p_region text DEFAULT NULL::text, p_override text DEFAULT NULL::text) RETURNS TABLE(replica_id text, node_id text, max_lag interval, region text, residency_override text)
     LANGUAGE plpgsql
     AS $$
+DECLARE
+    v_node_region text;
+    v_region text;
+    v_override text := nullif(btrim(p_override), '');
+    v_tenant record;
+    v_count bigint;
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM federation.federation_nodes n WHERE n.node_id = p_node_id) THEN
+    SELECT n.region INTO v_node_region FROM federation.federation_nodes n WHERE n.node_id = p_node_id;
+    IF NOT FOUND THEN
         RAISE EXCEPTION 'unknown node: %', p_node_id USING ERRCODE = 'FG404';
     END IF;
     IF p_node_id = 'default' AND p_database_url IS NOT NULL AND p_database_url = 'self' THEN
         RAISE EXCEPTION 'a replica is another database than its node' USING ERRCODE = 'FG400';
     END IF;
+    v_region := coalesce(p_region, v_node_region);
+    IF NOT EXISTS (SELECT 1 FROM federation.regions g WHERE g.code = v_region) THEN
+        PERFORM onboarding.api_invalid('region', format('unknown region code: %s', v_region));
+    END IF;
+    -- The node's tenants whose residency excludes the replica's region (it would never serve them).
+    SELECT t.id, t.residency, count(*) OVER () AS n INTO v_tenant
+    FROM federation.tenant_registry t
+    WHERE t.residency IS NOT NULL AND NOT v_region = ANY (t.residency)
+      AND (EXISTS (SELECT 1 FROM federation.tenant_federation_map m WHERE m.tenant_id = t.id AND m.primary_node_id = p_node_id)
+           OR (p_node_id = 'default' AND NOT EXISTS (SELECT 1 FROM federation.tenant_federation_map m WHERE m.tenant_id = t.id)))
+    ORDER BY t.id
+    LIMIT 1;
+    v_count := coalesce(v_tenant.n, 0);
+    IF v_count > 0 AND v_override IS NULL THEN
+        PERFORM federation.refuse_residency(v_tenant.id, 'replica', p_node_id, v_region, v_tenant.residency,
+                                            format('A replica in region %s of', v_region));
+    ELSIF v_count > 0 THEN
+        PERFORM federation.record_residency_event(NULL, 'replica', p_node_id, v_region, 'overridden', NULL,
+                                                  format('%s (replica %s; %s restricted tenant(s) of the node)',
+                                                         v_override, p_replica_id, v_count));
+    END IF;
     RETURN QUERY
-    INSERT INTO federation.federation_replicas AS r (replica_id, node_id, database_url, max_lag)
-    VALUES (p_replica_id, p_node_id, p_database_url, coalesce(p_max_lag, '2 seconds'))
+    INSERT INTO federation.federation_replicas AS r (replica_id, node_id, database_url, max_lag, region, residency_override)
+    VALUES (p_replica_id, p_node_id, p_database_url, coalesce(p_max_lag, '2 seconds'), v_region,
+            CASE WHEN v_region <> v_node_region THEN v_override END)
     ON CONFLICT ON CONSTRAINT federation_replicas_pkey DO UPDATE
         SET node_id = EXCLUDED.node_id, database_url = EXCLUDED.database_url, max_lag = EXCLUDED.max_lag,
+            region = EXCLUDED.region, residency_override = EXCLUDED.residency_override,
             usable = false, healthy = NULL, checked_at = NULL
-    RETURNING r.replica_id, r.node_id::text, r.max_lag;
+    RETURNING r.replica_id, r.node_id::text, r.max_lag, r.region::text, r.residency_override;
 END
 $$;
 
-ALTER FUNCTION federation.add_replica(p_node_id text, p_replica_id text, p_database_url text, p_max_lag interval) OWNER TO fedgate_owner;
+ALTER FUNCTION federation.add_replica(p_node_id text, p_replica_id text, p_database_url text, p_max_lag interval, p_region text, p_override text) OWNER TO fedgate_owner;
 
 --
--- Name: FUNCTION add_replica(p_node_id text, p_replica_id text, p_database_url text, p_max_lag interval); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+-- Name: FUNCTION add_replica(p_node_id text, p_replica_id text, p_database_url text, p_max_lag interval, p_region text, p_override text); Type: COMMENT; Schema: federation; Owner: fedgate_owner
 --
 
-COMMENT ON FUNCTION federation.add_replica(p_node_id text, p_replica_id text, p_database_url text, p_max_lag interval) IS 'Registers a streaming replica of a node (or updates one). It serves no read until the health checker has found it in recovery and within max_lag.';
+COMMENT ON FUNCTION federation.add_replica(p_node_id text, p_replica_id text, p_database_url text, p_max_lag interval, p_region text, p_override text) IS 'Registers a streaming replica of a node (or updates one), in p_region (default: its node''s). It serves no read until the health checker has found it in recovery and within max_lag, and never a tenant whose residency excludes its region: a replica outside the residency of a tenant of its node is refused (FG451) unless p_override gives the reason (recorded; the replica then serves them).';
 
 --
--- Name: add_route(uuid, text, text, integer, boolean, boolean); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+-- Name: add_route(uuid, text, text, integer, boolean, boolean, text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
 --
 
-CREATE FUNCTION federation.add_route(p_tenant uuid, p_region text, p_node_id text, p_weight integer DEFAULT 100, p_is_primary boolean DEFAULT false, p_shared_data boolean DEFAULT false) RETURNS TABLE(tenant_id uuid, region text, node_id text, is_primary boolean, weight integer, shared_data boolean)
+CREATE FUNCTION federation.add_route(p_tenant uuid, p_region text, p_node_id text, p_weight integer DEFAULT 100, p_is_primary boolean DEFAULT false, p_shared_data boolean DEFAULT false, p_override text DEFAULT NULL::text) RETURNS TABLE(tenant_id uuid, region text, node_id text, is_primary boolean, weight integer, shared_data boolean, residency_override text)
     LANGUAGE plpgsql
     AS $$
 DECLARE
@@ -1280,22 +1334,27 @@ BEGIN
         WHERE r.tenant_id = p_tenant AND r.region = p_region AND r.is_primary AND r.node_id <> p_node_id;
     END IF;
     RETURN QUERY
-    INSERT INTO federation.federation_routing AS r (tenant_id, region, node_id, is_primary, weight, shared_data)
+    -- The rule's residency guard (a constraint trigger) refuses a node outside the tenant's residency, or
+    -- records the override; an override is kept only where one is needed.
+    INSERT INTO federation.federation_routing AS r
+        (tenant_id, region, node_id, is_primary, weight, shared_data, residency_override)
     VALUES (p_tenant, p_region, p_node_id, coalesce(p_is_primary, false), coalesce(p_weight, 100),
-            p_node_id IS DISTINCT FROM v_home)
+            p_node_id IS DISTINCT FROM v_home,
+            CASE WHEN federation.outside_residency(p_tenant, p_node_id) THEN nullif(btrim(p_override), '') END)
     ON CONFLICT ON CONSTRAINT federation_routing_tenant_id_region_node_id_key DO UPDATE SET
-        is_primary = EXCLUDED.is_primary, weight = EXCLUDED.weight, shared_data = EXCLUDED.shared_data
-    RETURNING r.tenant_id, r.region::text, r.node_id, r.is_primary, r.weight, r.shared_data;
+        is_primary = EXCLUDED.is_primary, weight = EXCLUDED.weight, shared_data = EXCLUDED.shared_data,
+        residency_override = EXCLUDED.residency_override
+    RETURNING r.tenant_id, r.region::text, r.node_id, r.is_primary, r.weight, r.shared_data, r.residency_override;
 END
 $$;
 
-ALTER FUNCTION federation.add_route(p_tenant uuid, p_region text, p_node_id text, p_weight integer, p_is_primary boolean, p_shared_data boolean) OWNER TO fedgate_owner;
+ALTER FUNCTION federation.add_route(p_tenant uuid, p_region text, p_node_id text, p_weight integer, p_is_primary boolean, p_shared_data boolean, p_override text) OWNER TO fedgate_owner;
 
 --
--- Name: FUNCTION add_route(p_tenant uuid, p_region text, p_node_id text, p_weight integer, p_is_primary boolean, p_shared_data boolean); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+-- Name: FUNCTION add_route(p_tenant uuid, p_region text, p_node_id text, p_weight integer, p_is_primary boolean, p_shared_data boolean, p_override text); Type: COMMENT; Schema: federation; Owner: fedgate_owner
 --
 
-COMMENT ON FUNCTION federation.add_route(p_tenant uuid, p_region text, p_node_id text, p_weight integer, p_is_primary boolean, p_shared_data boolean) IS 'Adds or updates a routing rule for a mapped tenant; with is_primary it becomes the region''s only primary rule. The node must hold the tenant''s data (its mapped node), unless p_shared_data declares that it serves the same database, which the rule records; else FG409 with the fix (a move, or the declaration).';
+COMMENT ON FUNCTION federation.add_route(p_tenant uuid, p_region text, p_node_id text, p_weight integer, p_is_primary boolean, p_shared_data boolean, p_override text) IS 'Adds or updates a routing rule for a mapped tenant; with is_primary it becomes the region''s only primary rule. The node must hold the tenant''s data (its mapped node), unless p_shared_data declares that it serves the same database, which the rule records; else FG409 with the fix (a move, or the declaration). A node outside the tenant''s residency is refused (FG451) unless p_override gives the reason, which the rule keeps and residency_events records.';
 
 --
 -- Name: advance_move(bigint, text, text, jsonb); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
@@ -1338,6 +1397,38 @@ ALTER FUNCTION federation.advance_move(p_move bigint, p_from text, p_to text, p_
 --
 
 COMMENT ON FUNCTION federation.advance_move(p_move bigint, p_from text, p_to text, p_progress jsonb) IS 'Moves a move from state p_from to p_to (or records progress in the same state) only if it is in p_from: {rowsExpected, rowsCopied, lagBytes, verify, pauseMs} as given. FG400 a transition that does not exist, FG409 the move is elsewhere.';
+
+--
+-- Name: check_residency(uuid, text, text, text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.check_residency(p_tenant uuid, p_node text, p_action text, p_override text DEFAULT NULL::text) RETURNS text
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_regions text[] := federation.tenant_residency(p_tenant);
+    v_region text;
+BEGIN
+    SELECT n.region INTO v_region FROM federation.federation_nodes n WHERE n.node_id = p_node;
+    IF v_regions IS NULL OR v_region IS NULL OR v_region = ANY (v_regions) THEN
+        RETURN NULL;  -- unrestricted, unknown node (the caller says so), or inside
+    END IF;
+    IF nullif(btrim(p_override), '') IS NULL THEN
+        PERFORM federation.refuse_residency(p_tenant, p_action, p_node, v_region, v_regions, initcap(p_action) || ' to');
+    END IF;
+    PERFORM federation.record_residency_event(p_tenant, p_action, p_node, v_region, 'overridden', v_regions,
+                                              btrim(p_override));
+    RETURN btrim(p_override);
+END
+$$;
+
+ALTER FUNCTION federation.check_residency(p_tenant uuid, p_node text, p_action text, p_override text) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION check_residency(p_tenant uuid, p_node text, p_action text, p_override text); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.check_residency(p_tenant uuid, p_node text, p_action text, p_override text) IS 'One door''s check of a node for a tenant: NULL when the tenant is unrestricted or the node''s region is in its residency; with an override reason, records the override and returns the reason; else FG451.';
 
 --
 -- Name: jobs; Type: TABLE; Schema: federation; Owner: fedgate_owner
@@ -1525,6 +1616,7 @@ CREATE FUNCTION federation.derive_top_routes() RETURNS trigger
 BEGIN
     SELECT t.regions, t.nodes, t.is_primary INTO NEW.route_regions, NEW.route_nodes, NEW.route_is_primary
     FROM federation.top_routes(ARRAY[NEW.tenant_id]) t;
+    NEW.residency := federation.tenant_residency(NEW.tenant_id);
     RETURN NEW;
 END
 $$;
@@ -1535,7 +1627,7 @@ ALTER FUNCTION federation.derive_top_routes() OWNER TO fedgate_owner;
 -- Name: FUNCTION derive_top_routes(); Type: COMMENT; Schema: federation; Owner: fedgate_owner
 --
 
-COMMENT ON FUNCTION federation.derive_top_routes() IS 'Row trigger of tenant_federation_map: a map row written by a statement (not by sync_top_routes) gets its route_* arrays from federation_routing, never from the writer.';
+COMMENT ON FUNCTION federation.derive_top_routes() IS 'Row trigger of tenant_federation_map: a map row written by a statement (not by sync_top_routes) gets its route_* arrays from federation_routing and its residency from the registry, never from the writer.';
 
 --
 -- Name: drain_plan(text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
@@ -1555,12 +1647,13 @@ BEGIN
     SELECT t.id, (SELECT n.node_id::text FROM federation.federation_nodes n
                   WHERE n.region = coalesce(t.region, v_region) AND n.node_id <> p_node AND n.status = 'active'
                     AND federation.node_serving(n.status, n.unhealthy_checked_at)
+                    AND (t.residency IS NULL OR n.region::text = ANY (t.residency))
                   ORDER BY federation.rendezvous_score(t.id, n.region, n.node_id, n.placement_weight) DESC, n.node_id
                   LIMIT 1)
-    FROM (SELECT m.tenant_id AS id, m.primary_region::text AS region FROM federation.tenant_federation_map m
+    FROM (SELECT m.tenant_id AS id, m.primary_region::text AS region, m.residency FROM federation.tenant_federation_map m
           WHERE m.primary_node_id = p_node
           UNION ALL
-          SELECT r.id, r.region::text FROM federation.tenant_registry r
+          SELECT r.id, r.region::text, r.residency FROM federation.tenant_registry r
           WHERE p_node = 'default' AND r.status <> 'provisioning'
             AND NOT EXISTS (SELECT 1 FROM federation.tenant_federation_map m WHERE m.tenant_id = r.id)) t
     WHERE NOT EXISTS (SELECT 1 FROM federation.tenant_moves x
@@ -1575,7 +1668,7 @@ ALTER FUNCTION federation.drain_plan(p_node text) OWNER TO fedgate_owner;
 -- Name: FUNCTION drain_plan(p_node text); Type: COMMENT; Schema: federation; Owner: fedgate_owner
 --
 
-COMMENT ON FUNCTION federation.drain_plan(p_node text) IS 'Where each tenant of a node goes when it is drained: an active, serving node of the tenant''s region other than this one, by the same weighted rendezvous as placement (NULL: no such node). Tenants with an open move are left out.';
+COMMENT ON FUNCTION federation.drain_plan(p_node text) IS 'Where each tenant of a node goes when it is drained: an active, serving node of the tenant''s region other than this one, by the same weighted rendezvous as placement, inside the tenant''s residency (NULL: no such node). Tenants with an open move are left out.';
 
 --
 -- Name: drop_move_object(bigint, text, text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
@@ -1631,7 +1724,7 @@ CREATE FUNCTION federation.explain_route(p_tenant uuid, p_region text DEFAULT NU
     AS $$
     WITH c AS (
         SELECT rc.*,
-               min(rc.ord) FILTER (WHERE rc.serving OR rc.source = 'default_unmapped') OVER () AS chosen
+               min(rc.ord) FILTER (WHERE rc.serving OR (rc.source = 'default_unmapped' AND rc.resident)) OVER () AS chosen
         FROM federation.route_candidates(p_tenant, p_region) rc
     )
     SELECT c.ord, c.node_id, c.node_region, c.source, c.rule_weight,
@@ -1640,6 +1733,7 @@ CREATE FUNCTION federation.explain_route(p_tenant uuid, p_region text DEFAULT NU
                 WHEN c.chosen IS NULL OR c.ord < c.chosen THEN 'skipped'
                 ELSE 'standby' END,
            CASE
+               WHEN c.source = 'default_unmapped' AND NOT c.resident THEN c.note
                WHEN c.source = 'default_unmapped' THEN 'tenant has no row in tenant_federation_map: the default node serves it'
                WHEN c.ord = c.chosen AND c.ord > 1 THEN 'failover: every earlier candidate is out'
                WHEN c.ord = c.chosen AND c.source = 'tenant_primary' AND p_region IS NOT NULL
@@ -1976,6 +2070,58 @@ ALTER FUNCTION federation.guard_federation_node() OWNER TO fedgate_owner;
 COMMENT ON FUNCTION federation.guard_federation_node() IS 'Trigger: refuses to delete or rename the default node, and to delete a node that still holds tenants or routing rules (FG004).';
 
 --
+-- Name: guard_residency(); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.guard_residency() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_node text;
+    v_region text;
+    v_regions text[];
+    v_action text;
+BEGIN
+    IF TG_TABLE_NAME = 'tenant_federation_map' THEN
+        v_node := NEW.primary_node_id;
+        v_action := 'map';
+        v_regions := NEW.residency;
+    ELSE
+        v_node := NEW.node_id;
+        v_action := 'route';
+        v_regions := federation.tenant_residency(NEW.tenant_id);
+    END IF;
+    IF v_regions IS NULL THEN
+        RETURN NULL;
+    END IF;
+    SELECT n.region INTO v_region FROM federation.federation_nodes n WHERE n.node_id = v_node;
+    IF v_region = ANY (v_regions) THEN
+        RETURN NULL;
+    END IF;
+    IF NEW.residency_override IS NULL THEN
+        PERFORM federation.refuse_residency(NEW.tenant_id, v_action, v_node, v_region, v_regions,
+                                            CASE WHEN v_action = 'map' THEN 'Placement on' ELSE 'A rule to' END);
+    END IF;
+    -- Recorded when the override is new or now covers another node (tables differ: read OLD as JSON).
+    IF TG_OP = 'INSERT'
+       OR to_jsonb(OLD) ->> 'residency_override' IS DISTINCT FROM NEW.residency_override
+       OR to_jsonb(OLD) ->> (CASE WHEN v_action = 'map' THEN 'primary_node_id' ELSE 'node_id' END) IS DISTINCT FROM v_node THEN
+        PERFORM federation.record_residency_event(NEW.tenant_id, v_action, v_node, v_region, 'overridden', v_regions,
+                                                  NEW.residency_override);
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+ALTER FUNCTION federation.guard_residency() OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION guard_residency(); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.guard_residency() IS 'Constraint trigger of tenant_federation_map and federation_routing: a row naming a node outside the tenant''s residency is refused (FG451) unless it carries an override reason, which is recorded. Holds for every writer, psql included.';
+
+--
 -- Name: health_stale_after(); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
 --
 
@@ -2151,6 +2297,26 @@ ALTER FUNCTION federation.node_serving(p_status text, p_unhealthy_checked_at tim
 COMMENT ON FUNCTION federation.node_serving(p_status text, p_unhealthy_checked_at timestamp with time zone) IS 'A node serves when its status is active or draining and no fresh health report (younger than health_stale_after()) says unhealthy.';
 
 --
+-- Name: outside_residency(uuid, text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.outside_residency(p_tenant uuid, p_node text) RETURNS boolean
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT coalesce(NOT n.region::text = ANY (r.residency), false)
+    FROM federation.tenant_registry r, federation.federation_nodes n
+    WHERE r.id = p_tenant AND n.node_id = p_node
+$$;
+
+ALTER FUNCTION federation.outside_residency(p_tenant uuid, p_node text) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION outside_residency(p_tenant uuid, p_node text); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.outside_residency(p_tenant uuid, p_node text) IS 'True when the tenant has a residency and the node''s region is not in it.';
+
+--
 -- Name: place_tenant(uuid, text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
 --
 
@@ -2233,6 +2399,99 @@ ALTER FUNCTION federation.record_move_object(p_move bigint, p_node text, p_kind 
 COMMENT ON FUNCTION federation.record_move_object(p_move bigint, p_node text, p_kind text, p_name text) IS 'A move is about to make an object (publication, slot, subscription, copy) on a node: recorded first, so whoever ends the move drops it.';
 
 --
+-- Name: record_residency_event(uuid, text, text, text, text, text[], text, text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.record_residency_event(p_tenant uuid, p_action text, p_node text, p_region text, p_decision text, p_regions text[], p_reason text, p_actor text DEFAULT NULL::text) RETURNS bigint
+    LANGUAGE sql
+    AS $$
+    INSERT INTO federation.residency_events (actor, tenant_id, action, node_id, region, decision, regions, reason)
+    VALUES (coalesce(left(p_actor, 255), federation.job_actor()), p_tenant, p_action, p_node, p_region, p_decision,
+            p_regions, left(p_reason, 1000))
+    RETURNING event_id
+$$;
+
+ALTER FUNCTION federation.record_residency_event(p_tenant uuid, p_action text, p_node text, p_region text, p_decision text, p_regions text[], p_reason text, p_actor text) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION record_residency_event(p_tenant uuid, p_action text, p_node text, p_region text, p_decision text, p_regions text[], p_reason text, p_actor text); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.record_residency_event(p_tenant uuid, p_action text, p_node text, p_region text, p_decision text, p_regions text[], p_reason text, p_actor text) IS 'Appends one residency decision; who: p_actor, else the fedgate.actor setting (cli:user@host, operator:<sub>, gateway:<instance>), else the database role.';
+
+--
+-- Name: record_residency_refusal(jsonb); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.record_residency_refusal(p_detail jsonb) RETURNS bigint
+    LANGUAGE sql
+    AS $$
+    SELECT federation.record_residency_event(
+        (p_detail ->> 'tenantId')::uuid, p_detail ->> 'action', p_detail ->> 'nodeId', p_detail ->> 'region',
+        'refused', ARRAY(SELECT jsonb_array_elements_text(coalesce(p_detail -> 'residency', '[]'::jsonb))),
+        p_detail ->> 'reason')
+    WHERE p_detail ->> 'residencyRefusal' = 'true'
+$$;
+
+ALTER FUNCTION federation.record_residency_refusal(p_detail jsonb) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION record_residency_refusal(p_detail jsonb); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.record_residency_refusal(p_detail jsonb) IS 'Appends the refusal an FG451 error described (its DETAIL), after the refused transaction rolled back: fedgate''s CLI, admin API and jobs call it. NULL for a DETAIL that is not a residency refusal.';
+
+--
+-- Name: refuse_residency(uuid, text, text, text, text[], text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.refuse_residency(p_tenant uuid, p_action text, p_node text, p_region text, p_regions text[], p_what text) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_message text := format('%s node %s (region %s) is outside tenant %s''s residency (%s)', p_what, p_node, p_region,
+                             p_tenant, array_to_string(p_regions, ', '));
+BEGIN
+    RAISE EXCEPTION '%', v_message
+        USING ERRCODE = 'FG451',
+              DETAIL = jsonb_build_object('residencyRefusal', true, 'tenantId', p_tenant, 'action', p_action,
+                                          'nodeId', p_node, 'region', p_region, 'residency', to_jsonb(p_regions),
+                                          'reason', v_message)::text,
+              HINT = format('choose a node in %s; an exception is an operator''s to make, recorded: '
+                            '--override-residency --reason "..." (SQL: the p_override argument)',
+                            array_to_string(p_regions, ' or '));
+END
+$$;
+
+ALTER FUNCTION federation.refuse_residency(p_tenant uuid, p_action text, p_node text, p_region text, p_regions text[], p_what text) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION refuse_residency(p_tenant uuid, p_action text, p_node text, p_region text, p_regions text[], p_what text); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.refuse_residency(p_tenant uuid, p_action text, p_node text, p_region text, p_regions text[], p_what text) IS 'Raises FG451 (HTTP 409): the node is outside the tenant''s residency. DETAIL is the refusal as JSON (for record_residency_refusal), HINT the fix.';
+
+--
+-- Name: refuse_residency_rewrite(); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.refuse_residency_rewrite() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    RAISE EXCEPTION 'residency_events is append-only: % refused', TG_OP USING ERRCODE = 'FG409';
+END
+$$;
+
+ALTER FUNCTION federation.refuse_residency_rewrite() OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION refuse_residency_rewrite(); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.refuse_residency_rewrite() IS 'Trigger: residency_events refuses UPDATE, DELETE and TRUNCATE.';
+
+--
 -- Name: tenant_registry; Type: TABLE; Schema: federation; Owner: fedgate_owner
 --
 
@@ -2246,9 +2505,11 @@ CREATE TABLE federation.tenant_registry (
     idempotency_key text,
     idempotency_caller text,
     request_digest text,
+    residency text[],
     CONSTRAINT tenant_registry_idempotency_complete CHECK ((((idempotency_key IS NULL) = (idempotency_caller IS NULL)) AND ((idempotency_key IS NULL) = (request_digest IS NULL)))),
     CONSTRAINT tenant_registry_idempotency_key_check CHECK ((idempotency_key ~ '^[!-~]{1,200}$'::text)),
     CONSTRAINT tenant_registry_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 200))),
+    CONSTRAINT tenant_registry_residency_check CHECK (((residency IS NULL) OR (((cardinality(residency) >= 1) AND (cardinality(residency) <= 64)) AND (array_position(residency, NULL::text) IS NULL)))),
     CONSTRAINT tenant_registry_status_check CHECK ((status = ANY (ARRAY['provisioning'::text, 'active'::text, 'suspended'::text])))
 );
 
@@ -2279,6 +2540,12 @@ COMMENT ON COLUMN federation.tenant_registry.idempotency_caller IS 'The sub clai
 COMMENT ON COLUMN federation.tenant_registry.request_digest IS 'md5 of the creation body (jsonb text): a key sent again with another body is refused (FG422).';
 
 --
+-- Name: COLUMN tenant_registry.residency; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON COLUMN federation.tenant_registry.residency IS 'The regions the tenant''s rows and requests may be served in (federation.set_residency); NULL: unrestricted.';
+
+--
 -- Name: register_creation(uuid, jsonb); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
 --
 
@@ -2294,8 +2561,18 @@ DECLARE
     v_fields jsonb := p_body - 'idempotencyKey';
     v_name text := onboarding.json_label(p_body, 'name', 200);
     v_region fedgate.region_code := onboarding.json_region(p_body, 'region', true);
+    v_residency text[] := onboarding.json_regions(p_body, 'residency', 64);
     v_digest text := md5(v_fields::text);
 BEGIN
+    IF v_residency IS NOT NULL THEN
+        v_residency := federation.residency_regions(v_residency, 'residency');
+        IF NOT v_region = ANY (v_residency) THEN  -- its placement would be outside it
+            RAISE EXCEPTION 'the tenant''s region % is outside its residency (%)', v_region,
+                            array_to_string(v_residency, ', ')
+                USING ERRCODE = 'FG451', DETAIL = jsonb_build_object('field', 'residency', 'residency', v_residency)::text,
+                      HINT = 'give a region inside the residency, or a residency that includes the region';
+        END IF;
+    END IF;
     IF p_tenant IS NOT NULL THEN
         PERFORM onboarding.api_invalid('tenantId', 'a new tenant''s id is assigned by the gateway: do not send one');
     END IF;
@@ -2319,8 +2596,8 @@ BEGIN
         END IF;
         BEGIN
             INSERT INTO federation.tenant_registry AS r
-                (name, region, status, idempotency_key, idempotency_caller, request_digest)
-            VALUES (v_name, v_region, 'provisioning', v_key,
+                (name, region, residency, status, idempotency_key, idempotency_caller, request_digest)
+            VALUES (v_name, v_region, v_residency, 'provisioning', v_key,
                     CASE WHEN v_key IS NOT NULL THEN v_caller END, CASE WHEN v_key IS NOT NULL THEN v_digest END)
             ON CONFLICT (idempotency_caller, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
             RETURNING r.* INTO registration;
@@ -2329,6 +2606,10 @@ BEGIN
                 USING ERRCODE = 'unique_violation', DETAIL = jsonb_build_object('field', 'name')::text;
         END;
         IF registration.id IS NOT NULL THEN
+            IF v_residency IS NOT NULL THEN
+                PERFORM federation.record_residency_event(registration.id, 'policy', NULL, NULL, 'set', v_residency,
+                                                          'at creation', 'operator:' || coalesce(v_claims ->> 'sub', '?'));
+            END IF;
             RETURN;
         END IF;
         -- A concurrent request with the same key registered first: replay its registration.
@@ -2342,7 +2623,7 @@ ALTER FUNCTION federation.register_creation(p_tenant uuid, p_body jsonb, OUT reg
 -- Name: FUNCTION register_creation(p_tenant uuid, p_body jsonb, OUT registration federation.tenant_registry, OUT replayed boolean); Type: COMMENT; Schema: federation; Owner: fedgate_owner
 --
 
-COMMENT ON FUNCTION federation.register_creation(p_tenant uuid, p_body jsonb, OUT registration federation.tenant_registry, OUT replayed boolean) IS 'A new registry row (status provisioning, a fresh id) from {name, region, idempotencyKey?}: FG403 unless the caller is an operator, FG400 when the caller names an id, 23505 when the name is taken. With an idempotencyKey already used by the same caller (the token''s issuer and subject): that registration again (replayed), or FG422 when the body differs.';
+COMMENT ON FUNCTION federation.register_creation(p_tenant uuid, p_body jsonb, OUT registration federation.tenant_registry, OUT replayed boolean) IS 'A new registry row (status provisioning, a fresh id) from {name, region, residency?, idempotencyKey?} (a residency must include the region, else FG451; it is recorded): FG403 unless the caller is an operator, FG400 when the caller names an id, 23505 when the name is taken. With an idempotencyKey already used by the same caller (the token''s issuer and subject): that registration again (replayed), or FG422 when the body differs.';
 
 --
 -- Name: registration_json(federation.tenant_registry, boolean); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
@@ -2352,6 +2633,7 @@ CREATE FUNCTION federation.registration_json(p_row federation.tenant_registry, p
     LANGUAGE sql STABLE
     AS $$
     SELECT jsonb_build_object('tenantId', p_row.id, 'region', p_row.region, 'status', p_row.status,
+                              'residency', p_row.residency,
                               'replayed', p_replayed,
                               'nodeId', coalesce((SELECT m.primary_node_id FROM federation.tenant_federation_map m
                                                   WHERE m.tenant_id = p_row.id), 'default'));
@@ -2363,7 +2645,7 @@ ALTER FUNCTION federation.registration_json(p_row federation.tenant_registry, p_
 -- Name: FUNCTION registration_json(p_row federation.tenant_registry, p_replayed boolean); Type: COMMENT; Schema: federation; Owner: fedgate_owner
 --
 
-COMMENT ON FUNCTION federation.registration_json(p_row federation.tenant_registry, p_replayed boolean) IS 'What the gateway needs of a registration: {tenantId, region, status, replayed, nodeId} (the mapped node, else default).';
+COMMENT ON FUNCTION federation.registration_json(p_row federation.tenant_registry, p_replayed boolean) IS 'What the gateway needs of a registration: {tenantId, region, status, residency, replayed, nodeId} (the mapped node, else default).';
 
 --
 -- Name: release_job(bigint, text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
@@ -2656,6 +2938,72 @@ ALTER FUNCTION federation.requeue_job(p_job bigint) OWNER TO fedgate_owner;
 COMMENT ON FUNCTION federation.requeue_job(p_job bigint) IS 'Resumes a job: a failed one whose work is still open is pending again with its attempts reset; a pending or running one is left as it is. FG409 for one that ended for good.';
 
 --
+-- Name: residency_conflicts(uuid, text[]); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.residency_conflicts(p_tenant uuid, p_regions text[]) RETURNS TABLE(kind text, node_id text, region text, rule_region text)
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT 'node', n.node_id::text, n.region::text, NULL::text
+    FROM federation.federation_nodes n
+    WHERE n.node_id = coalesce((SELECT m.primary_node_id FROM federation.tenant_federation_map m
+                                WHERE m.tenant_id = p_tenant AND m.residency_override IS NULL),
+                               CASE WHEN NOT EXISTS (SELECT 1 FROM federation.tenant_federation_map m
+                                                     WHERE m.tenant_id = p_tenant) THEN 'default' END)
+      AND NOT n.region = ANY (p_regions)
+    UNION ALL
+    SELECT 'rule', r.node_id::text, n.region::text, r.region::text
+    FROM federation.federation_routing r
+    JOIN federation.federation_nodes n ON n.node_id = r.node_id
+    WHERE r.tenant_id = p_tenant AND r.residency_override IS NULL AND NOT n.region = ANY (p_regions)
+      -- a rule to the tenant's own node is that node's conflict (a move takes its rules along)
+      AND r.node_id IS DISTINCT FROM (SELECT m.primary_node_id FROM federation.tenant_federation_map m
+                                      WHERE m.tenant_id = p_tenant)
+    ORDER BY 1, 2, 4
+$$;
+
+ALTER FUNCTION federation.residency_conflicts(p_tenant uuid, p_regions text[]) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION residency_conflicts(p_tenant uuid, p_regions text[]); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.residency_conflicts(p_tenant uuid, p_regions text[]) IS 'What a residency policy would break for a tenant: its node (the mapped one, else the default node) and its rules to other nodes, where their node''s region is outside the policy and no override covers them.';
+
+--
+-- Name: residency_regions(text[], text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.residency_regions(p_regions text[], p_field text DEFAULT 'regions'::text) RETURNS text[]
+    LANGUAGE plpgsql STABLE
+    AS $$
+DECLARE
+    v_regions text[];
+    v_unknown text[];
+BEGIN
+    SELECT array_agg(DISTINCT lower(btrim(r)) ORDER BY lower(btrim(r))) INTO v_regions
+    FROM unnest(p_regions) r WHERE r IS NOT NULL AND btrim(r) <> '';
+    IF v_regions IS NULL THEN
+        PERFORM onboarding.api_invalid(p_field, 'a residency names at least one region');
+    END IF;
+    SELECT array_agg(r ORDER BY r) INTO v_unknown
+    FROM unnest(v_regions) r WHERE NOT EXISTS (SELECT 1 FROM federation.regions g WHERE g.code = r);
+    IF v_unknown IS NOT NULL THEN
+        PERFORM onboarding.api_invalid(p_field, format('unknown region code(s): %s', array_to_string(v_unknown, ', ')));
+    END IF;
+    RETURN v_regions;
+END
+$$;
+
+ALTER FUNCTION federation.residency_regions(p_regions text[], p_field text) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION residency_regions(p_regions text[], p_field text); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.residency_regions(p_regions text[], p_field text) IS 'A residency policy as given, checked: lower-case known region codes (federation.regions), sorted, without duplicates. FG400 (DETAIL field: p_field) when empty or naming an unknown code.';
+
+--
 -- Name: resolve_node(uuid, text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
 --
 
@@ -2686,6 +3034,8 @@ CREATE FUNCTION federation.resolve_node(p_tenant uuid, p_region text DEFAULT NUL
             OFFSET 0
         ) n
         WHERE m.tenant_id = p_tenant AND federation.node_serving(n.status, n.unhealthy_checked_at)
+          -- a restricted tenant's node outside its residency: the full walk decides (an override, or the next)
+          AND (m.residency IS NULL OR n.region::text = ANY (m.residency))
         UNION ALL
         SELECT f.node_id, f.region, f.reason FROM federation.resolve_node_full(p_tenant, p_region) f
     ) d
@@ -2711,7 +3061,7 @@ BEGIN
     RETURN QUERY
     SELECT c.node_id, c.node_region, CASE WHEN c.ord = 1 THEN c.source ELSE 'failover' END
     FROM federation.route_candidates(p_tenant, p_region) c
-    WHERE c.serving OR c.source = 'default_unmapped'
+    WHERE c.serving OR (c.source = 'default_unmapped' AND c.resident)
     ORDER BY c.ord
     LIMIT 1;
 END
@@ -2766,14 +3116,16 @@ COMMENT ON FUNCTION federation.retry_job(p_job bigint, p_owner text, p_step text
 -- Name: route_candidates(uuid, text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
 --
 
-CREATE FUNCTION federation.route_candidates(p_tenant uuid, p_region text DEFAULT NULL::text) RETURNS TABLE(ord integer, node_id text, node_region text, source text, rule_weight integer, score double precision, node_status text, health text, serving boolean, note text)
+CREATE FUNCTION federation.route_candidates(p_tenant uuid, p_region text DEFAULT NULL::text) RETURNS TABLE(ord integer, node_id text, node_region text, source text, rule_weight integer, score double precision, node_status text, health text, serving boolean, note text, resident boolean)
     LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
     WITH m AS (
         SELECT t.primary_node_id, t.primary_region::text AS primary_region,
-               coalesce(p_region, t.primary_region) AS wanted_region
+               coalesce(p_region, t.primary_region) AS wanted_region, t.residency_override
         FROM federation.tenant_federation_map t
         WHERE t.tenant_id = p_tenant
+    ), policy AS (
+        SELECT r.residency FROM federation.tenant_registry r WHERE r.id = p_tenant
     ), cand AS (
         SELECT CASE WHEN r.region = m.primary_region THEN 3 ELSE 1 END AS grp,
                r.node_id,
@@ -2781,37 +3133,47 @@ CREATE FUNCTION federation.route_candidates(p_tenant uuid, p_region text DEFAULT
                     WHEN r.is_primary THEN 'region_route'
                     ELSE 'region_weighted' END AS source,
                r.weight AS rule_weight,
-               r.rank_score AS score
+               r.rank_score AS score,
+               r.residency_override AS override
         FROM m
         JOIN federation.federation_routing r
           ON r.tenant_id = p_tenant AND r.region IN (m.primary_region, m.wanted_region)
         UNION ALL
-        SELECT 2, m.primary_node_id, 'tenant_primary', NULL, NULL FROM m
+        SELECT 2, m.primary_node_id, 'tenant_primary', NULL, NULL, m.residency_override FROM m
         UNION ALL
-        SELECT 0, 'default', 'default_unmapped', NULL, NULL WHERE NOT EXISTS (SELECT 1 FROM m)
+        SELECT 0, 'default', 'default_unmapped', NULL, NULL, NULL WHERE NOT EXISTS (SELECT 1 FROM m)
     ), dedup AS (
         SELECT DISTINCT ON (c.node_id) c.*
         FROM cand c
         ORDER BY c.node_id, c.grp, c.score DESC NULLS LAST
+    ), judged AS (
+        SELECT d.*, n.node_id IS NOT NULL AS registered, n.region::text AS node_region, n.status,
+               n.unhealthy_checked_at, h.healthy, h.checked_at, h.consecutive_failures, p.residency,
+               (p.residency IS NULL OR n.region::text = ANY (p.residency) OR d.override IS NOT NULL) AS resident
+        FROM dedup d
+        LEFT JOIN federation.federation_nodes n ON n.node_id = d.node_id
+        LEFT JOIN federation.federation_node_health h ON h.node_id = d.node_id
+        LEFT JOIN policy p ON true
     )
-    SELECT (row_number() OVER (ORDER BY d.grp, d.score DESC NULLS LAST, d.node_id))::integer,
-           d.node_id,
-           n.region::text,
-           d.source,
-           d.rule_weight,
-           d.score,
-           n.status,
-           federation.health_state(h.healthy, h.checked_at),
-           coalesce(federation.node_serving(n.status, n.unhealthy_checked_at), false),
-           CASE WHEN n.node_id IS NULL THEN 'node is not registered'
-                WHEN n.status = 'down' THEN 'node status is down'
-                WHEN federation.health_state(h.healthy, h.checked_at) = 'unhealthy'
+    SELECT (row_number() OVER (ORDER BY j.grp, j.score DESC NULLS LAST, j.node_id))::integer,
+           j.node_id,
+           j.node_region,
+           j.source,
+           j.rule_weight,
+           j.score,
+           j.status,
+           federation.health_state(j.healthy, j.checked_at),
+           j.resident AND coalesce(federation.node_serving(j.status, j.unhealthy_checked_at), false),
+           CASE WHEN NOT j.registered THEN 'node is not registered'
+                WHEN NOT j.resident THEN format('region %s is outside the tenant''s residency (%s)',
+                                                j.node_region, array_to_string(j.residency, ', '))
+                WHEN j.status = 'down' THEN 'node status is down'
+                WHEN federation.health_state(j.healthy, j.checked_at) = 'unhealthy'
                     THEN format('marked unhealthy by the health monitor at %s (%s consecutive failures)',
-                                h.checked_at, h.consecutive_failures)
-           END
-    FROM dedup d
-    LEFT JOIN federation.federation_nodes n ON n.node_id = d.node_id
-    LEFT JOIN federation.federation_node_health h ON h.node_id = d.node_id
+                                j.checked_at, j.consecutive_failures)
+           END,
+           j.resident
+    FROM judged j
     ORDER BY 1
 $$;
 
@@ -2821,7 +3183,7 @@ ALTER FUNCTION federation.route_candidates(p_tenant uuid, p_region text) OWNER T
 -- Name: FUNCTION route_candidates(p_tenant uuid, p_region text); Type: COMMENT; Schema: federation; Owner: fedgate_owner
 --
 
-COMMENT ON FUNCTION federation.route_candidates(p_tenant uuid, p_region text) IS 'Every node a (tenant, region) request may go to, in failover order, with its status, health and whether it serves. resolve_node takes the first that serves.';
+COMMENT ON FUNCTION federation.route_candidates(p_tenant uuid, p_region text) IS 'Every node a (tenant, region) request may go to, in failover order, with its status, health, whether it is inside the tenant''s residency (or overridden) and whether it serves. resolve_node takes the first that serves.';
 
 --
 -- Name: set_node_status(text, text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
@@ -2848,6 +3210,81 @@ ALTER FUNCTION federation.set_node_status(p_node_id text, p_status text) OWNER T
 --
 
 COMMENT ON FUNCTION federation.set_node_status(p_node_id text, p_status text) IS 'Sets a node''s status: active (serves, takes new tenants), draining (serves, takes none), down (serves nothing).';
+
+--
+-- Name: set_residency(uuid, text[], text, boolean); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.set_residency(p_tenant uuid, p_regions text[], p_reason text DEFAULT NULL::text, p_move boolean DEFAULT false) RETURNS TABLE(tenant_id uuid, residency text[], move_id bigint, target_node text)
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_regions text[];
+    v_old text[];
+    v_conflict record;
+    v_rule record;
+    v_target text;
+    v_move federation.tenant_moves;
+BEGIN
+    SELECT r.residency INTO v_old FROM federation.tenant_registry r WHERE r.id = p_tenant FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'tenant % is not registered', p_tenant USING ERRCODE = 'FG404';
+    END IF;
+    IF p_regions IS NULL THEN  -- cleared: unrestricted again
+        UPDATE federation.tenant_registry r SET residency = NULL WHERE r.id = p_tenant;
+        PERFORM federation.record_residency_event(p_tenant, 'policy', NULL, NULL, 'cleared', v_old, p_reason);
+        RETURN QUERY SELECT p_tenant, NULL::text[], NULL::bigint, NULL::text;
+        RETURN;
+    END IF;
+    v_regions := federation.residency_regions(p_regions);
+    SELECT * INTO v_rule FROM federation.residency_conflicts(p_tenant, v_regions) c WHERE c.kind = 'rule' LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'tenant %''s rule for region % names node % (region %), outside %', p_tenant,
+                        v_rule.rule_region, v_rule.node_id, v_rule.region, array_to_string(v_regions, ', ')
+            USING ERRCODE = 'FG409',
+                  HINT = format('remove it first (fedgate route remove %s %s %s) or keep it as a recorded exception '
+                                '(fedgate route add ... --override-residency --reason "...")',
+                                p_tenant, v_rule.rule_region, v_rule.node_id);
+    END IF;
+    SELECT * INTO v_conflict FROM federation.residency_conflicts(p_tenant, v_regions) c WHERE c.kind = 'node';
+    IF FOUND THEN
+        -- Where the tenant would go: placement's choice among the active nodes of the policy's regions.
+        SELECT n.node_id INTO v_target FROM federation.federation_nodes n
+        WHERE n.region = ANY (v_regions) AND n.status = 'active'
+          AND federation.node_serving(n.status, n.unhealthy_checked_at)
+        ORDER BY array_position(v_regions, n.region::text),
+                 federation.rendezvous_score(p_tenant, n.region, n.node_id, n.placement_weight) DESC, n.node_id
+        LIMIT 1;
+        IF NOT coalesce(p_move, false) OR v_target IS NULL THEN
+            RAISE EXCEPTION 'tenant % lives on node % (region %), outside %', p_tenant, v_conflict.node_id,
+                            v_conflict.region, array_to_string(v_regions, ', ')
+                USING ERRCODE = 'FG409',
+                      HINT = CASE WHEN v_target IS NULL THEN 'no active node serves those regions'
+                                  ELSE format('move it first (fedgate tenant move %s --to %s), or set the policy with '
+                                              '--move: the move is started and the policy binds at its switch',
+                                              p_tenant, v_target) END;
+        END IF;
+        v_move := federation.start_move(p_tenant, v_target);
+        UPDATE federation.tenant_moves m SET residency = v_regions WHERE m.move_id = v_move.move_id;
+        PERFORM federation.record_residency_event(p_tenant, 'policy', v_target,
+                                                  (SELECT n.region FROM federation.federation_nodes n
+                                                   WHERE n.node_id = v_target), 'planned', v_regions, p_reason);
+        RETURN QUERY SELECT p_tenant, v_old, v_move.move_id, v_target;
+        RETURN;
+    END IF;
+    UPDATE federation.tenant_registry r SET residency = v_regions WHERE r.id = p_tenant;
+    PERFORM federation.record_residency_event(p_tenant, 'policy', NULL, NULL, 'set', v_regions, p_reason);
+    RETURN QUERY SELECT p_tenant, v_regions, NULL::bigint, NULL::text;
+END
+$$;
+
+ALTER FUNCTION federation.set_residency(p_tenant uuid, p_regions text[], p_reason text, p_move boolean) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION set_residency(p_tenant uuid, p_regions text[], p_reason text, p_move boolean); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.set_residency(p_tenant uuid, p_regions text[], p_reason text, p_move boolean) IS 'Sets the regions a tenant may be served in (NULL clears it), recorded with its reason. A policy its node or a rule breaks is refused (FG409, naming them and the fix), unless p_move: then a move to a node inside it starts and the policy binds at its switch (the result names the move). FG400 for an empty list or an unknown region, FG404 for an unknown tenant.';
 
 --
 -- Name: tenant_limits; Type: TABLE; Schema: federation; Owner: fedgate_owner
@@ -3028,7 +3465,7 @@ BEGIN
     SELECT array_agg(d.tenant_id ORDER BY d.tenant_id) FILTER (WHERE d.target_node IS NULL), count(*)
     INTO v_stranded, v_count FROM federation.drain_plan(p_node) d;
     IF v_stranded IS NOT NULL THEN
-        RAISE EXCEPTION '% tenants of % have no other active node in their region (first: %)',
+        RAISE EXCEPTION '% tenants of % have no other active node in their region and residency (first: %)',
             cardinality(v_stranded), p_node, v_stranded[1]
             USING ERRCODE = 'FG409', DETAIL = array_to_string(v_stranded[1:20], ','),
                   HINT = 'add a node to their region, then drain again';
@@ -3052,16 +3489,17 @@ ALTER FUNCTION federation.start_drain(p_node text, p_parallel integer) OWNER TO 
 COMMENT ON FUNCTION federation.start_drain(p_node text, p_parallel integer) IS 'A node goes draining (it serves, takes no new tenant) and a drain job is recorded: its driver moves each tenant to an active node of its region, p_parallel at once. FG409 when a tenant has nowhere to go (DETAIL: up to 20 of them) or a drain of the node is open.';
 
 --
--- Name: start_move(uuid, text, boolean, bigint); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+-- Name: start_move(uuid, text, boolean, bigint, text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
 --
 
-CREATE FUNCTION federation.start_move(p_tenant uuid, p_target text, p_keep_source boolean DEFAULT false, p_parent bigint DEFAULT NULL::bigint) RETURNS federation.tenant_moves
+CREATE FUNCTION federation.start_move(p_tenant uuid, p_target text, p_keep_source boolean DEFAULT false, p_parent bigint DEFAULT NULL::bigint, p_override text DEFAULT NULL::text) RETURNS federation.tenant_moves
     LANGUAGE plpgsql
     AS $$
 DECLARE
     v_status text;
     v_source text := federation.move_source(p_tenant);
     v_target_status text;
+    v_override text;
     v_row federation.tenant_moves;
 BEGIN
     SELECT r.status INTO v_status FROM federation.tenant_registry r WHERE r.id = p_tenant;
@@ -3078,9 +3516,11 @@ BEGIN
     ELSIF p_target = v_source THEN
         RAISE EXCEPTION 'tenant % is already on node %', p_tenant, p_target USING ERRCODE = 'FG409';
     END IF;
+    v_override := federation.check_residency(p_tenant, p_target, CASE WHEN p_parent IS NULL THEN 'move' ELSE 'drain' END,
+                                             p_override);
     BEGIN
-        INSERT INTO federation.tenant_moves (tenant_id, source_node, target_node, keep_source)
-        VALUES (p_tenant, v_source, p_target, coalesce(p_keep_source, false))
+        INSERT INTO federation.tenant_moves (tenant_id, source_node, target_node, keep_source, residency_override)
+        VALUES (p_tenant, v_source, p_target, coalesce(p_keep_source, false), v_override)
         RETURNING * INTO v_row;
     EXCEPTION WHEN unique_violation THEN
         RAISE EXCEPTION 'tenant % already has a move in progress', p_tenant USING ERRCODE = 'FG409',
@@ -3092,13 +3532,13 @@ BEGIN
 END
 $$;
 
-ALTER FUNCTION federation.start_move(p_tenant uuid, p_target text, p_keep_source boolean, p_parent bigint) OWNER TO fedgate_owner;
+ALTER FUNCTION federation.start_move(p_tenant uuid, p_target text, p_keep_source boolean, p_parent bigint, p_override text) OWNER TO fedgate_owner;
 
 --
--- Name: FUNCTION start_move(p_tenant uuid, p_target text, p_keep_source boolean, p_parent bigint); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+-- Name: FUNCTION start_move(p_tenant uuid, p_target text, p_keep_source boolean, p_parent bigint, p_override text); Type: COMMENT; Schema: federation; Owner: fedgate_owner
 --
 
-COMMENT ON FUNCTION federation.start_move(p_tenant uuid, p_target text, p_keep_source boolean, p_parent bigint) IS 'Opens a move of a tenant from the node its data is on (mapped primary, else default) to an active target (state copying) and records its job (a drain''s move: p_parent, the drain''s job), which any live gateway drives. FG404 unknown tenant or node, FG409 provisioning tenant, inactive target, same node, or a move already open.';
+COMMENT ON FUNCTION federation.start_move(p_tenant uuid, p_target text, p_keep_source boolean, p_parent bigint, p_override text) IS 'Opens a move of a tenant from the node its data is on (mapped primary, else default) to an active target (state copying) and records its job (a drain''s move: p_parent, the drain''s job), which any live gateway drives. FG404 unknown tenant or node, FG409 provisioning tenant, inactive target, same node, or a move already open; FG451 a target outside the tenant''s residency, unless p_override gives the reason (recorded, and kept by the tenant''s map row after the switch).';
 
 --
 -- Name: stop_move(bigint, text, text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
@@ -3140,27 +3580,36 @@ CREATE FUNCTION federation.switch_move(p_move bigint) RETURNS federation.tenant_
 DECLARE
     v_row federation.tenant_moves;
     v_region text;
+    v_override text;
 BEGIN
     SELECT * INTO v_row FROM federation.tenant_moves m WHERE m.move_id = p_move FOR UPDATE;
     IF NOT FOUND OR v_row.state <> 'cutover' OR v_row.fenced_at IS NULL OR v_row.switched THEN
         RAISE EXCEPTION 'move % is not fenced at its cutover', p_move USING ERRCODE = 'FG409';
     END IF;
     SELECT n.region INTO v_region FROM federation.federation_nodes n WHERE n.node_id = v_row.target_node;
-    INSERT INTO federation.tenant_federation_map AS m (tenant_id, primary_node_id, primary_region)
-    VALUES (v_row.tenant_id, v_row.target_node, v_region)
+    -- The move's residency override (if it needed one) goes with the tenant; a move home needs none.
+    v_override := CASE WHEN federation.outside_residency(v_row.tenant_id, v_row.target_node)
+                       THEN v_row.residency_override END;
+    INSERT INTO federation.tenant_federation_map AS m (tenant_id, primary_node_id, primary_region, residency_override)
+    VALUES (v_row.tenant_id, v_row.target_node, v_region, v_override)
     ON CONFLICT (tenant_id) DO UPDATE SET primary_node_id = EXCLUDED.primary_node_id,
-                                          primary_region = EXCLUDED.primary_region, updated_at = now();
+                                          primary_region = EXCLUDED.primary_region,
+                                          residency_override = EXCLUDED.residency_override, updated_at = now();
     -- Rules that named the source name the target (where the target already has one, the source's goes).
     DELETE FROM federation.federation_routing r
     WHERE r.tenant_id = v_row.tenant_id AND r.node_id = v_row.source_node
       AND EXISTS (SELECT 1 FROM federation.federation_routing x
                   WHERE x.tenant_id = r.tenant_id AND x.region = r.region AND x.node_id = v_row.target_node);
-    UPDATE federation.federation_routing r SET node_id = v_row.target_node, updated_at = now()
+    UPDATE federation.federation_routing r SET node_id = v_row.target_node, residency_override = v_override,
+                                              updated_at = now()
     WHERE r.tenant_id = v_row.tenant_id AND r.node_id = v_row.source_node;
-    INSERT INTO federation.federation_routing (tenant_id, region, node_id, is_primary, weight)
-    VALUES (v_row.tenant_id, v_region, v_row.target_node, true, 100)
-    ON CONFLICT (tenant_id, region, node_id) DO UPDATE SET is_primary = true;
-    UPDATE federation.tenant_registry SET region = v_region, updated_at = now() WHERE id = v_row.tenant_id;
+    INSERT INTO federation.federation_routing (tenant_id, region, node_id, is_primary, weight, residency_override)
+    VALUES (v_row.tenant_id, v_region, v_row.target_node, true, 100, v_override)
+    ON CONFLICT (tenant_id, region, node_id) DO UPDATE SET is_primary = true, residency_override = v_override;
+    -- A policy planned with this move (set_residency p_move) binds now that the tenant is inside it.
+    UPDATE federation.tenant_registry
+    SET region = v_region, residency = coalesce(v_row.residency, residency), updated_at = now()
+    WHERE id = v_row.tenant_id;
     DELETE FROM federation.move_objects o WHERE o.move_id = p_move AND o.kind = 'copy';  -- the tenant's home now
     UPDATE federation.tenant_moves m SET switched = true, state = 'cleanup', fenced_at = NULL, updated_at = now()
     WHERE m.move_id = p_move
@@ -3175,7 +3624,7 @@ ALTER FUNCTION federation.switch_move(p_move bigint) OWNER TO fedgate_owner;
 -- Name: FUNCTION switch_move(p_move bigint); Type: COMMENT; Schema: federation; Owner: fedgate_owner
 --
 
-COMMENT ON FUNCTION federation.switch_move(p_move bigint) IS 'The switch, in one transaction: the tenant''s map row and routing rules name the target (its primary region the target''s), the fence lifts, the move goes to cleanup. Only for a move fenced at its cutover.';
+COMMENT ON FUNCTION federation.switch_move(p_move bigint) IS 'The switch, in one transaction: the tenant''s map row and routing rules name the target (its primary region the target''s), the fence lifts, the move goes to cleanup; a residency policy planned with the move binds. Only for a move fenced at its cutover.';
 
 --
 -- Name: sync_node_health(); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
@@ -3201,6 +3650,40 @@ ALTER FUNCTION federation.sync_node_health() OWNER TO fedgate_owner;
 --
 
 COMMENT ON FUNCTION federation.sync_node_health() IS 'Trigger of federation_node_health: keeps federation_nodes.unhealthy_checked_at, the serving state resolve_node reads.';
+
+--
+-- Name: sync_residency(); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.sync_residency() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_conflict record;
+BEGIN
+    UPDATE federation.tenant_federation_map m SET residency = NEW.residency WHERE m.tenant_id = NEW.id;
+    IF NEW.residency IS NOT NULL THEN  -- the tenant's node (the default one when unmapped) and its rules
+        SELECT * INTO v_conflict FROM federation.residency_conflicts(NEW.id, NEW.residency) LIMIT 1;
+        IF FOUND THEN
+            PERFORM federation.refuse_residency(NEW.id, 'policy', v_conflict.node_id, v_conflict.region, NEW.residency,
+                                                CASE WHEN v_conflict.kind = 'rule' THEN 'A rule''s' ELSE 'Its' END);
+        END IF;
+    END IF;
+    -- The map's own notification is skipped for writes made by triggers: the gateways drop this tenant's
+    -- cached resolutions (and the residency they carry) from this one.
+    PERFORM federation.federation_emit(jsonb_build_object('table', 'tenant_registry', 'op', 'update',
+                                                          'tenant_ids', jsonb_build_array(NEW.id)));
+    RETURN NULL;
+END
+$$;
+
+ALTER FUNCTION federation.sync_residency() OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION sync_residency(); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.sync_residency() IS 'Registry trigger on a residency change: copies it to the map row, refuses a policy the tenant''s node (the default node when unmapped) or a rule breaks without an override (FG451), and notifies the gateways.';
 
 --
 -- Name: sync_top_routes(); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
@@ -3246,6 +3729,22 @@ ALTER FUNCTION federation.sync_top_routes() OWNER TO fedgate_owner;
 --
 
 COMMENT ON FUNCTION federation.sync_top_routes() IS 'Statement trigger of federation_routing: recomputes the route_* arrays of the map rows of the tenants a statement touched (only where they change), which resolve_node reads.';
+
+--
+-- Name: tenant_residency(uuid); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.tenant_residency(p_tenant uuid) RETURNS text[]
+    LANGUAGE sql STABLE
+    AS $$ SELECT r.residency FROM federation.tenant_registry r WHERE r.id = p_tenant $$;
+
+ALTER FUNCTION federation.tenant_residency(p_tenant uuid) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION tenant_residency(p_tenant uuid); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.tenant_residency(p_tenant uuid) IS 'The regions the tenant may be served in; NULL: unrestricted (or no such tenant).';
 
 --
 -- Name: top_routes(uuid[]); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
@@ -4913,7 +5412,9 @@ CREATE VIEW federation.federation_moves AS
     m.switched,
     m.keep_source,
     m.updated_at,
-    m.finished_at
+    m.finished_at,
+    m.residency_override,
+    m.residency AS residency_planned
    FROM federation.tenant_moves m;
 
 ALTER TABLE federation.federation_moves OWNER TO fedgate_owner;
@@ -4922,7 +5423,7 @@ ALTER TABLE federation.federation_moves OWNER TO fedgate_owner;
 -- Name: VIEW federation_moves; Type: COMMENT; Schema: federation; Owner: fedgate_owner
 --
 
-COMMENT ON VIEW federation.federation_moves IS 'Every move: tenant, source and target, state, rows copied of expected, replication lag (bytes), start, the tenant''s write pause (ms), verification result, error; what fedgate tenant move shows.';
+COMMENT ON VIEW federation.federation_moves IS 'Every move: tenant, source and target, state, rows copied of expected, replication lag (bytes), start, the tenant''s write pause (ms), verification result, error, the residency override it carries and the policy it applies at its switch; what fedgate tenant move shows.';
 
 --
 -- Name: federation_nodes; Type: TABLE; Schema: federation; Owner: fedgate_owner
@@ -4988,7 +5489,10 @@ CREATE TABLE federation.tenant_federation_map (
     route_regions text[] DEFAULT '{}'::text[] NOT NULL,
     route_nodes text[] DEFAULT '{}'::text[] NOT NULL,
     route_is_primary boolean[] DEFAULT '{}'::boolean[] NOT NULL,
-    CONSTRAINT tenant_federation_map_federation_metadata_check CHECK ((jsonb_typeof(federation_metadata) = 'object'::text))
+    residency text[],
+    residency_override text,
+    CONSTRAINT tenant_federation_map_federation_metadata_check CHECK ((jsonb_typeof(federation_metadata) = 'object'::text)),
+    CONSTRAINT tenant_federation_map_residency_override_check CHECK (((residency_override IS NULL) OR ((length(btrim(residency_override)) >= 1) AND (length(btrim(residency_override)) <= 500))))
 );
 
 ALTER TABLE federation.tenant_federation_map OWNER TO fedgate_owner;
@@ -5016,6 +5520,18 @@ COMMENT ON COLUMN federation.tenant_federation_map.route_nodes IS 'See route_reg
 --
 
 COMMENT ON COLUMN federation.tenant_federation_map.route_is_primary IS 'See route_regions.';
+
+--
+-- Name: COLUMN tenant_federation_map.residency; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON COLUMN federation.tenant_federation_map.residency IS 'A copy of tenant_registry.residency kept by triggers, read by resolve_node''s fast path with the map row.';
+
+--
+-- Name: COLUMN tenant_federation_map.residency_override; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON COLUMN federation.tenant_federation_map.residency_override IS 'Why the tenant''s node may lie outside its residency (an operator''s recorded override); NULL: it may not.';
 
 --
 -- Name: federation_node_status; Type: VIEW; Schema: federation; Owner: fedgate_owner
@@ -5065,9 +5581,12 @@ CREATE TABLE federation.federation_replicas (
     last_error text,
     checked_at timestamp with time zone,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    region fedgate.region_code NOT NULL,
+    residency_override text,
     CONSTRAINT federation_replicas_database_url_check CHECK ((length(database_url) > 0)),
     CONSTRAINT federation_replicas_max_lag_check CHECK (((max_lag > '00:00:00'::interval) AND (max_lag <= '01:00:00'::interval))),
-    CONSTRAINT federation_replicas_replica_id_check CHECK ((replica_id ~ '^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$'::text))
+    CONSTRAINT federation_replicas_replica_id_check CHECK ((replica_id ~ '^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$'::text)),
+    CONSTRAINT federation_replicas_residency_override_check CHECK (((residency_override IS NULL) OR ((length(btrim(residency_override)) >= 1) AND (length(btrim(residency_override)) <= 500))))
 );
 
 ALTER TABLE federation.federation_replicas OWNER TO fedgate_owner;
@@ -5103,6 +5622,18 @@ COMMENT ON COLUMN federation.federation_replicas.lag_bytes IS 'WAL bytes between
 COMMENT ON COLUMN federation.federation_replicas.lag_seconds IS 'Seconds since the replica replayed its last transaction, 0 when it has replayed everything.';
 
 --
+-- Name: COLUMN federation_replicas.region; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON COLUMN federation.federation_replicas.region IS 'Where the replica runs (its node''s region unless registered otherwise): it never serves a tenant whose residency excludes it, unless overridden.';
+
+--
+-- Name: COLUMN federation_replicas.residency_override; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON COLUMN federation.federation_replicas.residency_override IS 'Why this replica may serve tenants whose residency excludes its region (an operator''s recorded override).';
+
+--
 -- Name: federation_replica_status; Type: VIEW; Schema: federation; Owner: fedgate_owner
 --
 
@@ -5116,7 +5647,9 @@ CREATE VIEW federation.federation_replica_status AS
     r.lag_seconds,
     r.replay_lsn,
     r.last_error,
-    r.checked_at AS last_check_at
+    r.checked_at AS last_check_at,
+    (r.region)::text AS region,
+    r.residency_override
    FROM federation.federation_replicas r;
 
 ALTER TABLE federation.federation_replica_status OWNER TO fedgate_owner;
@@ -5125,7 +5658,61 @@ ALTER TABLE federation.federation_replica_status OWNER TO fedgate_owner;
 -- Name: VIEW federation_replica_status; Type: COMMENT; Schema: federation; Owner: fedgate_owner
 --
 
-COMMENT ON VIEW federation.federation_replica_status IS 'One row per replica: health, whether it serves reads, replay lag (bytes, seconds) and position at the last check, last error. No database URL.';
+COMMENT ON VIEW federation.federation_replica_status IS 'One row per replica: health, whether it serves reads, replay lag (bytes, seconds) and position at the last check, last error, its region and residency override. No database URL.';
+
+--
+-- Name: residency_events; Type: TABLE; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE TABLE federation.residency_events (
+    event_id bigint NOT NULL,
+    at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    actor text NOT NULL,
+    tenant_id uuid,
+    action text NOT NULL,
+    node_id text,
+    region text,
+    decision text NOT NULL,
+    regions text[],
+    reason text,
+    CONSTRAINT residency_events_action_check CHECK ((action = ANY (ARRAY['policy'::text, 'place'::text, 'route'::text, 'map'::text, 'move'::text, 'drain'::text, 'replica'::text, 'legacy'::text]))),
+    CONSTRAINT residency_events_actor_check CHECK (((length(actor) >= 1) AND (length(actor) <= 255))),
+    CONSTRAINT residency_events_decision_check CHECK ((decision = ANY (ARRAY['set'::text, 'cleared'::text, 'planned'::text, 'refused'::text, 'overridden'::text]))),
+    CONSTRAINT residency_events_reason_check CHECK ((length(reason) <= 1000))
+);
+
+ALTER TABLE federation.residency_events OWNER TO fedgate_owner;
+
+--
+-- Name: TABLE residency_events; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON TABLE federation.residency_events IS 'Append-only record of residency decisions: policies set or cleared, overrides, refusals (who, when, tenant, action, node and region, the policy, the reason). UPDATE, DELETE and TRUNCATE are refused.';
+
+--
+-- Name: federation_residency_events; Type: VIEW; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE VIEW federation.federation_residency_events AS
+ SELECT e.event_id,
+    e.at,
+    e.actor,
+    e.tenant_id,
+    e.action,
+    e.node_id,
+    e.region,
+    e.decision,
+    e.regions,
+    e.reason
+   FROM federation.residency_events e;
+
+ALTER TABLE federation.federation_residency_events OWNER TO fedgate_owner;
+
+--
+-- Name: VIEW federation_residency_events; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON VIEW federation.federation_residency_events IS 'Every residency decision: a policy set, cleared or planned with a move; an override (route, placement, move, drain, replica) with its reason; a refusal made through fedgate (CLI, admin API, jobs). Who, when, tenant, node and region, the policy.';
 
 --
 -- Name: federation_routing; Type: TABLE; Schema: federation; Owner: fedgate_owner
@@ -5146,6 +5733,8 @@ CASE
     ELSE federation.rendezvous_score(tenant_id, (region)::text, node_id, weight)
 END) STORED,
     shared_data boolean DEFAULT false NOT NULL,
+    residency_override text,
+    CONSTRAINT federation_routing_residency_override_check CHECK (((residency_override IS NULL) OR ((length(btrim(residency_override)) >= 1) AND (length(btrim(residency_override)) <= 500)))),
     CONSTRAINT federation_routing_weight_check CHECK ((weight > 0))
 );
 
@@ -5168,6 +5757,12 @@ COMMENT ON COLUMN federation.federation_routing.rank_score IS 'Infinity for the 
 --
 
 COMMENT ON COLUMN federation.federation_routing.shared_data IS 'The operator declared that this rule''s node serves the same data as the tenant''s node (add_route p_shared_data): a rule to a node other than the tenant''s is refused without it.';
+
+--
+-- Name: COLUMN federation_routing.residency_override; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON COLUMN federation.federation_routing.residency_override IS 'Why this rule may name a node outside the tenant''s residency (an operator''s recorded override); NULL: it may not.';
 
 --
 -- Name: federation_rule_problems; Type: VIEW; Schema: federation; Owner: fedgate_owner
@@ -5326,6 +5921,19 @@ ALTER TABLE federation.regions OWNER TO fedgate_owner;
 --
 
 COMMENT ON TABLE federation.regions IS 'Display names of region codes; a region is served when a node of it is registered.';
+
+--
+-- Name: residency_events_event_id_seq; Type: SEQUENCE; Schema: federation; Owner: fedgate_owner
+--
+
+ALTER TABLE federation.residency_events ALTER COLUMN event_id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME federation.residency_events_event_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
 
 --
 -- Name: tenant_moves_move_id_seq; Type: SEQUENCE; Schema: federation; Owner: fedgate_owner
@@ -5743,6 +6351,13 @@ ALTER TABLE ONLY federation.regions
     ADD CONSTRAINT regions_pkey PRIMARY KEY (code);
 
 --
+-- Name: residency_events residency_events_pkey; Type: CONSTRAINT; Schema: federation; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY federation.residency_events
+    ADD CONSTRAINT residency_events_pkey PRIMARY KEY (event_id);
+
+--
 -- Name: tenant_federation_map tenant_federation_map_pkey; Type: CONSTRAINT; Schema: federation; Owner: fedgate_owner
 --
 
@@ -5962,6 +6577,12 @@ CREATE INDEX jobs_owner ON federation.jobs USING btree (owner) WHERE (state = 'r
 CREATE INDEX jobs_parent ON federation.jobs USING btree (parent_id) WHERE (parent_id IS NOT NULL);
 
 --
+-- Name: residency_events_tenant_idx; Type: INDEX; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE INDEX residency_events_tenant_idx ON federation.residency_events USING btree (tenant_id, at);
+
+--
 -- Name: tenant_federation_map_node_idx; Type: INDEX; Schema: federation; Owner: fedgate_owner
 --
 
@@ -6148,6 +6769,12 @@ CREATE TRIGGER federation_routing_notify_ins AFTER INSERT ON federation.federati
 CREATE TRIGGER federation_routing_notify_upd AFTER UPDATE ON federation.federation_routing REFERENCING OLD TABLE AS old_rows NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION federation.federation_notify_statement();
 
 --
+-- Name: federation_routing federation_routing_residency; Type: TRIGGER; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE CONSTRAINT TRIGGER federation_routing_residency AFTER INSERT OR UPDATE OF tenant_id, node_id, residency_override ON federation.federation_routing DEFERRABLE INITIALLY IMMEDIATE FOR EACH ROW EXECUTE FUNCTION federation.guard_residency();
+
+--
 -- Name: federation_routing federation_routing_top_del; Type: TRIGGER; Schema: federation; Owner: fedgate_owner
 --
 
@@ -6184,6 +6811,18 @@ CREATE TRIGGER gateway_instances_notify_ins AFTER INSERT ON federation.gateway_i
 CREATE TRIGGER gateway_instances_notify_upd AFTER UPDATE ON federation.gateway_instances FOR EACH ROW WHEN ((old.stopped_at IS DISTINCT FROM new.stopped_at)) EXECUTE FUNCTION federation.federation_notify_instances();
 
 --
+-- Name: residency_events residency_events_append_only; Type: TRIGGER; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE TRIGGER residency_events_append_only BEFORE DELETE OR UPDATE ON federation.residency_events FOR EACH ROW EXECUTE FUNCTION federation.refuse_residency_rewrite();
+
+--
+-- Name: residency_events residency_events_no_truncate; Type: TRIGGER; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE TRIGGER residency_events_no_truncate BEFORE TRUNCATE ON federation.residency_events FOR EACH STATEMENT EXECUTE FUNCTION federation.refuse_residency_rewrite();
+
+--
 -- Name: tenant_federation_map tenant_federation_map_notify_del; Type: TRIGGER; Schema: federation; Owner: fedgate_owner
 --
 
@@ -6200,6 +6839,12 @@ CREATE TRIGGER tenant_federation_map_notify_ins AFTER INSERT ON federation.tenan
 --
 
 CREATE TRIGGER tenant_federation_map_notify_upd AFTER UPDATE ON federation.tenant_federation_map REFERENCING OLD TABLE AS old_rows NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION federation.federation_notify_statement();
+
+--
+-- Name: tenant_federation_map tenant_federation_map_residency; Type: TRIGGER; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE CONSTRAINT TRIGGER tenant_federation_map_residency AFTER INSERT OR UPDATE OF primary_node_id, residency, residency_override ON federation.tenant_federation_map DEFERRABLE INITIALLY IMMEDIATE FOR EACH ROW EXECUTE FUNCTION federation.guard_residency();
 
 --
 -- Name: tenant_federation_map tenant_federation_map_top_routes; Type: TRIGGER; Schema: federation; Owner: fedgate_owner
@@ -6224,6 +6869,12 @@ CREATE TRIGGER tenant_limits_notify AFTER INSERT OR DELETE OR UPDATE ON federati
 --
 
 CREATE TRIGGER tenant_moves_notify AFTER INSERT OR UPDATE ON federation.tenant_moves FOR EACH ROW EXECUTE FUNCTION federation.federation_notify_moves();
+
+--
+-- Name: tenant_registry tenant_registry_residency; Type: TRIGGER; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE TRIGGER tenant_registry_residency AFTER UPDATE OF residency ON federation.tenant_registry FOR EACH ROW WHEN ((old.residency IS DISTINCT FROM new.residency)) EXECUTE FUNCTION federation.sync_residency();
 
 --
 -- Name: tenant_registry tenant_registry_touch; Type: TRIGGER; Schema: federation; Owner: fedgate_owner
@@ -6785,20 +7436,20 @@ GRANT ALL ON FUNCTION federation.add_region(p_code text, p_display_name text) TO
 GRANT ALL ON FUNCTION federation.add_region(p_code text, p_display_name text) TO fedgate_operator;
 
 --
--- Name: FUNCTION add_replica(p_node_id text, p_replica_id text, p_database_url text, p_max_lag interval); Type: ACL; Schema: federation; Owner: fedgate_owner
+-- Name: FUNCTION add_replica(p_node_id text, p_replica_id text, p_database_url text, p_max_lag interval, p_region text, p_override text); Type: ACL; Schema: federation; Owner: fedgate_owner
 --
 
-REVOKE ALL ON FUNCTION federation.add_replica(p_node_id text, p_replica_id text, p_database_url text, p_max_lag interval) FROM PUBLIC;
-GRANT ALL ON FUNCTION federation.add_replica(p_node_id text, p_replica_id text, p_database_url text, p_max_lag interval) TO fedgate_catalog;
-GRANT ALL ON FUNCTION federation.add_replica(p_node_id text, p_replica_id text, p_database_url text, p_max_lag interval) TO fedgate_operator;
+REVOKE ALL ON FUNCTION federation.add_replica(p_node_id text, p_replica_id text, p_database_url text, p_max_lag interval, p_region text, p_override text) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.add_replica(p_node_id text, p_replica_id text, p_database_url text, p_max_lag interval, p_region text, p_override text) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.add_replica(p_node_id text, p_replica_id text, p_database_url text, p_max_lag interval, p_region text, p_override text) TO fedgate_operator;
 
 --
--- Name: FUNCTION add_route(p_tenant uuid, p_region text, p_node_id text, p_weight integer, p_is_primary boolean, p_shared_data boolean); Type: ACL; Schema: federation; Owner: fedgate_owner
+-- Name: FUNCTION add_route(p_tenant uuid, p_region text, p_node_id text, p_weight integer, p_is_primary boolean, p_shared_data boolean, p_override text); Type: ACL; Schema: federation; Owner: fedgate_owner
 --
 
-REVOKE ALL ON FUNCTION federation.add_route(p_tenant uuid, p_region text, p_node_id text, p_weight integer, p_is_primary boolean, p_shared_data boolean) FROM PUBLIC;
-GRANT ALL ON FUNCTION federation.add_route(p_tenant uuid, p_region text, p_node_id text, p_weight integer, p_is_primary boolean, p_shared_data boolean) TO fedgate_catalog;
-GRANT ALL ON FUNCTION federation.add_route(p_tenant uuid, p_region text, p_node_id text, p_weight integer, p_is_primary boolean, p_shared_data boolean) TO fedgate_operator;
+REVOKE ALL ON FUNCTION federation.add_route(p_tenant uuid, p_region text, p_node_id text, p_weight integer, p_is_primary boolean, p_shared_data boolean, p_override text) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.add_route(p_tenant uuid, p_region text, p_node_id text, p_weight integer, p_is_primary boolean, p_shared_data boolean, p_override text) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.add_route(p_tenant uuid, p_region text, p_node_id text, p_weight integer, p_is_primary boolean, p_shared_data boolean, p_override text) TO fedgate_operator;
 
 --
 -- Name: FUNCTION advance_move(p_move bigint, p_from text, p_to text, p_progress jsonb); Type: ACL; Schema: federation; Owner: fedgate_owner
@@ -6807,6 +7458,14 @@ GRANT ALL ON FUNCTION federation.add_route(p_tenant uuid, p_region text, p_node_
 REVOKE ALL ON FUNCTION federation.advance_move(p_move bigint, p_from text, p_to text, p_progress jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION federation.advance_move(p_move bigint, p_from text, p_to text, p_progress jsonb) TO fedgate_catalog;
 GRANT ALL ON FUNCTION federation.advance_move(p_move bigint, p_from text, p_to text, p_progress jsonb) TO fedgate_operator;
+
+--
+-- Name: FUNCTION check_residency(p_tenant uuid, p_node text, p_action text, p_override text); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.check_residency(p_tenant uuid, p_node text, p_action text, p_override text) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.check_residency(p_tenant uuid, p_node text, p_action text, p_override text) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.check_residency(p_tenant uuid, p_node text, p_action text, p_override text) TO fedgate_operator;
 
 --
 -- Name: TABLE jobs; Type: ACL; Schema: federation; Owner: fedgate_owner
@@ -6976,6 +7635,14 @@ GRANT ALL ON FUNCTION federation.guard_federation_node() TO fedgate_catalog;
 GRANT ALL ON FUNCTION federation.guard_federation_node() TO fedgate_operator;
 
 --
+-- Name: FUNCTION guard_residency(); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.guard_residency() FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.guard_residency() TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.guard_residency() TO fedgate_operator;
+
+--
 -- Name: FUNCTION health_stale_after(); Type: ACL; Schema: federation; Owner: fedgate_owner
 --
 
@@ -7048,6 +7715,14 @@ GRANT ALL ON FUNCTION federation.node_serving(p_status text, p_unhealthy_checked
 GRANT ALL ON FUNCTION federation.node_serving(p_status text, p_unhealthy_checked_at timestamp with time zone) TO fedgate_operator;
 
 --
+-- Name: FUNCTION outside_residency(p_tenant uuid, p_node text); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.outside_residency(p_tenant uuid, p_node text) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.outside_residency(p_tenant uuid, p_node text) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.outside_residency(p_tenant uuid, p_node text) TO fedgate_operator;
+
+--
 -- Name: FUNCTION place_tenant(p_tenant uuid, p_region text); Type: ACL; Schema: federation; Owner: fedgate_owner
 --
 
@@ -7062,6 +7737,38 @@ GRANT ALL ON FUNCTION federation.place_tenant(p_tenant uuid, p_region text) TO f
 REVOKE ALL ON FUNCTION federation.record_move_object(p_move bigint, p_node text, p_kind text, p_name text) FROM PUBLIC;
 GRANT ALL ON FUNCTION federation.record_move_object(p_move bigint, p_node text, p_kind text, p_name text) TO fedgate_catalog;
 GRANT ALL ON FUNCTION federation.record_move_object(p_move bigint, p_node text, p_kind text, p_name text) TO fedgate_operator;
+
+--
+-- Name: FUNCTION record_residency_event(p_tenant uuid, p_action text, p_node text, p_region text, p_decision text, p_regions text[], p_reason text, p_actor text); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.record_residency_event(p_tenant uuid, p_action text, p_node text, p_region text, p_decision text, p_regions text[], p_reason text, p_actor text) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.record_residency_event(p_tenant uuid, p_action text, p_node text, p_region text, p_decision text, p_regions text[], p_reason text, p_actor text) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.record_residency_event(p_tenant uuid, p_action text, p_node text, p_region text, p_decision text, p_regions text[], p_reason text, p_actor text) TO fedgate_operator;
+
+--
+-- Name: FUNCTION record_residency_refusal(p_detail jsonb); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.record_residency_refusal(p_detail jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.record_residency_refusal(p_detail jsonb) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.record_residency_refusal(p_detail jsonb) TO fedgate_operator;
+
+--
+-- Name: FUNCTION refuse_residency(p_tenant uuid, p_action text, p_node text, p_region text, p_regions text[], p_what text); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.refuse_residency(p_tenant uuid, p_action text, p_node text, p_region text, p_regions text[], p_what text) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.refuse_residency(p_tenant uuid, p_action text, p_node text, p_region text, p_regions text[], p_what text) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.refuse_residency(p_tenant uuid, p_action text, p_node text, p_region text, p_regions text[], p_what text) TO fedgate_operator;
+
+--
+-- Name: FUNCTION refuse_residency_rewrite(); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.refuse_residency_rewrite() FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.refuse_residency_rewrite() TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.refuse_residency_rewrite() TO fedgate_operator;
 
 --
 -- Name: TABLE tenant_registry; Type: ACL; Schema: federation; Owner: fedgate_owner
@@ -7174,6 +7881,22 @@ GRANT ALL ON FUNCTION federation.requeue_job(p_job bigint) TO fedgate_catalog;
 GRANT ALL ON FUNCTION federation.requeue_job(p_job bigint) TO fedgate_operator;
 
 --
+-- Name: FUNCTION residency_conflicts(p_tenant uuid, p_regions text[]); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.residency_conflicts(p_tenant uuid, p_regions text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.residency_conflicts(p_tenant uuid, p_regions text[]) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.residency_conflicts(p_tenant uuid, p_regions text[]) TO fedgate_operator;
+
+--
+-- Name: FUNCTION residency_regions(p_regions text[], p_field text); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.residency_regions(p_regions text[], p_field text) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.residency_regions(p_regions text[], p_field text) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.residency_regions(p_regions text[], p_field text) TO fedgate_operator;
+
+--
 -- Name: FUNCTION resolve_node(p_tenant uuid, p_region text); Type: ACL; Schema: federation; Owner: fedgate_owner
 --
 
@@ -7212,6 +7935,14 @@ GRANT ALL ON FUNCTION federation.route_candidates(p_tenant uuid, p_region text) 
 REVOKE ALL ON FUNCTION federation.set_node_status(p_node_id text, p_status text) FROM PUBLIC;
 GRANT ALL ON FUNCTION federation.set_node_status(p_node_id text, p_status text) TO fedgate_catalog;
 GRANT ALL ON FUNCTION federation.set_node_status(p_node_id text, p_status text) TO fedgate_operator;
+
+--
+-- Name: FUNCTION set_residency(p_tenant uuid, p_regions text[], p_reason text, p_move boolean); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.set_residency(p_tenant uuid, p_regions text[], p_reason text, p_move boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.set_residency(p_tenant uuid, p_regions text[], p_reason text, p_move boolean) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.set_residency(p_tenant uuid, p_regions text[], p_reason text, p_move boolean) TO fedgate_operator;
 
 --
 -- Name: TABLE tenant_limits; Type: ACL; Schema: federation; Owner: fedgate_owner
@@ -7261,12 +7992,12 @@ GRANT ALL ON FUNCTION federation.start_drain(p_node text, p_parallel integer) TO
 GRANT ALL ON FUNCTION federation.start_drain(p_node text, p_parallel integer) TO fedgate_operator;
 
 --
--- Name: FUNCTION start_move(p_tenant uuid, p_target text, p_keep_source boolean, p_parent bigint); Type: ACL; Schema: federation; Owner: fedgate_owner
+-- Name: FUNCTION start_move(p_tenant uuid, p_target text, p_keep_source boolean, p_parent bigint, p_override text); Type: ACL; Schema: federation; Owner: fedgate_owner
 --
 
-REVOKE ALL ON FUNCTION federation.start_move(p_tenant uuid, p_target text, p_keep_source boolean, p_parent bigint) FROM PUBLIC;
-GRANT ALL ON FUNCTION federation.start_move(p_tenant uuid, p_target text, p_keep_source boolean, p_parent bigint) TO fedgate_catalog;
-GRANT ALL ON FUNCTION federation.start_move(p_tenant uuid, p_target text, p_keep_source boolean, p_parent bigint) TO fedgate_operator;
+REVOKE ALL ON FUNCTION federation.start_move(p_tenant uuid, p_target text, p_keep_source boolean, p_parent bigint, p_override text) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.start_move(p_tenant uuid, p_target text, p_keep_source boolean, p_parent bigint, p_override text) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.start_move(p_tenant uuid, p_target text, p_keep_source boolean, p_parent bigint, p_override text) TO fedgate_operator;
 
 --
 -- Name: FUNCTION stop_move(p_move bigint, p_state text, p_error text); Type: ACL; Schema: federation; Owner: fedgate_owner
@@ -7293,12 +8024,28 @@ GRANT ALL ON FUNCTION federation.sync_node_health() TO fedgate_catalog;
 GRANT ALL ON FUNCTION federation.sync_node_health() TO fedgate_operator;
 
 --
+-- Name: FUNCTION sync_residency(); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.sync_residency() FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.sync_residency() TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.sync_residency() TO fedgate_operator;
+
+--
 -- Name: FUNCTION sync_top_routes(); Type: ACL; Schema: federation; Owner: fedgate_owner
 --
 
 REVOKE ALL ON FUNCTION federation.sync_top_routes() FROM PUBLIC;
 GRANT ALL ON FUNCTION federation.sync_top_routes() TO fedgate_catalog;
 GRANT ALL ON FUNCTION federation.sync_top_routes() TO fedgate_operator;
+
+--
+-- Name: FUNCTION tenant_residency(p_tenant uuid); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.tenant_residency(p_tenant uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.tenant_residency(p_tenant uuid) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.tenant_residency(p_tenant uuid) TO fedgate_operator;
 
 --
 -- Name: FUNCTION top_routes(p_tenants uuid[]); Type: ACL; Schema: federation; Owner: fedgate_owner
@@ -7733,6 +8480,20 @@ GRANT SELECT ON TABLE federation.federation_replica_status TO fedgate_catalog;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE federation.federation_replica_status TO fedgate_operator;
 
 --
+-- Name: TABLE residency_events; Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+GRANT SELECT ON TABLE federation.residency_events TO fedgate_catalog;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE federation.residency_events TO fedgate_operator;
+
+--
+-- Name: TABLE federation_residency_events; Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+GRANT SELECT ON TABLE federation.federation_residency_events TO fedgate_catalog;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE federation.federation_residency_events TO fedgate_operator;
+
+--
 -- Name: TABLE federation_routing; Type: ACL; Schema: federation; Owner: fedgate_owner
 --
 
@@ -7779,6 +8540,12 @@ GRANT SELECT,USAGE ON SEQUENCE federation.jobs_job_id_seq TO fedgate_operator;
 
 GRANT SELECT ON TABLE federation.regions TO fedgate_catalog;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE federation.regions TO fedgate_operator;
+
+--
+-- Name: SEQUENCE residency_events_event_id_seq; Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+GRANT SELECT,USAGE ON SEQUENCE federation.residency_events_event_id_seq TO fedgate_operator;
 
 --
 -- Name: SEQUENCE tenant_moves_move_id_seq; Type: ACL; Schema: federation; Owner: fedgate_owner

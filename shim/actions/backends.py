@@ -15,6 +15,7 @@ class Backends:
     client: NodeClient
     public_url: str = ""
     credentials: AgentCredentials | None = None  # signs agent credentials (enrollment, refresh)
+    home_residency: bool = False  # FEDGATE_DEFAULT_RESIDENCY=home: a creation naming no residency gets its region
 
     async def node(self, node_id: str) -> NodeHandle:
         return self.client.handle(await self.catalog.require_node(node_id))

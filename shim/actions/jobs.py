@@ -158,7 +158,8 @@ class Driver:
                      should_stop=should_stop)
 
     # -- starting ----------------------------------------------------------------------------------
-    def start_move(self, tenant: UUID, target: str, keep_source: bool = False, parent: int | None = None) -> Job:
+    def start_move(self, tenant: UUID, target: str, keep_source: bool = False, parent: int | None = None,
+                   override: str | None = None) -> Job:
         """Open a move and claim its job in the same transaction: no other driver sees it unclaimed."""
         claimed: list[Job] = []
 
@@ -166,7 +167,7 @@ class Driver:
             row = conn.execute(QUERIES["move_job"], (move_id,)).fetchone()
             assert row is not None
             claimed.append(self.lease.claim(int(row[0]), conn))
-        self.mover().start(tenant, target, keep_source, parent, then=claim)
+        self.mover().start(tenant, target, keep_source, parent, then=claim, override=override)
         return claimed[0]
 
     def claim_move(self, move_id: int) -> Job | None:
@@ -435,15 +436,16 @@ class JobRunner:
             self._threads = {t for t in self._threads if t.is_alive()}
             return len(self._threads)
 
-    def start_move(self, connector: Connector, tenant: UUID, target: str, keep_source: bool) -> int:
+    def start_move(self, connector: Connector, tenant: UUID, target: str, keep_source: bool,
+                   override: str | None = None) -> int:
         """The admin API's move (``connector``: its caller's): recorded, and driven here at once when this
         worker has room, else by the next driver that looks; the move's id."""
         starter = Driver(connector, self.lease, self.settings)
         if self.enabled and self.busy() < self.settings.per_instance:
-            job = starter.start_move(tenant, target, keep_source)
+            job = starter.start_move(tenant, target, keep_source, override=override)
             self.run(job)
             return int(job.move_id or 0)
-        return starter.mover().start(tenant, target, keep_source).move_id
+        return starter.mover().start(tenant, target, keep_source, override=override).move_id
 
     def stop(self, grace: float = 3.0) -> None:
         """Drivers stop at their next polling point (a cutover runs to its end, within its bounds); every

@@ -112,9 +112,10 @@ class Mover:
 
     # -- the move --------------------------------------------------------------
     def start(self, tenant: UUID, target: str, keep_source: bool = False, parent: int | None = None,
-              then: Callable[[psycopg.Connection[Any], int], Any] | None = None) -> Move:
+              then: Callable[[psycopg.Connection[Any], int], Any] | None = None, override: str | None = None) -> Move:
         """Open a move (and its job, the catalog's start_move); ``then`` runs in the same transaction (a
-        driver claims the job there, so no other driver sees it unclaimed)."""
+        driver claims the job there, so no other driver sees it unclaimed). A target outside the tenant's
+        residency is refused (FG451, recorded) unless ``override`` gives the reason."""
         with self._control() as conn:
             source = conn.execute(QUERIES["move_source"], (tenant,)).fetchone()
         assert source is not None
@@ -122,11 +123,15 @@ class Mover:
             level = wal_level_problem(conn)
         if level:
             raise MoveError(f"node {source[0]} {level}: a move's source needs it")
-        with self._control() as conn, conn.transaction():
-            row = conn.execute(QUERIES["start_move"], (tenant, target, keep_source, parent)).fetchone()
-            assert row is not None
-            if then is not None:
-                then(conn, int(row[0]))
+        try:
+            with self._control() as conn, conn.transaction():
+                row = conn.execute(QUERIES["start_move"], (tenant, target, keep_source, parent, override)).fetchone()
+                assert row is not None
+                if then is not None:
+                    then(conn, int(row[0]))
+        except psycopg.Error as exc:
+            self.connector.record_refusal(exc)
+            raise
         return self.load(int(row[0]))
 
     def run(self, move_id: int) -> dict[str, Any]:

@@ -59,9 +59,11 @@ def add_node(connector: Connector, node_id: str, region: str, reference: str, pr
 
 
 def add_replica(connector: Connector, node_id: str, replica_id: str, reference: str,
-                max_lag: str = "2s") -> dict[str, Any]:
+                max_lag: str = "2s", region: str | None = None, override: str | None = None) -> dict[str, Any]:
     """Register a streaming replica of a node once it answers as one (in recovery); it serves reads from
-    the health checker's next round that finds it within its lag bound."""
+    the health checker's next round that finds it within its lag bound. ``region``: where it runs (default
+    its node's); one outside the residency of a tenant of its node is refused (FG451, recorded) unless
+    ``override`` gives the reason."""
     try:
         with connector.reach(reference) as conn:
             row = conn.execute(QUERIES["replica_state"]).fetchone()
@@ -69,7 +71,7 @@ def add_replica(connector: Connector, node_id: str, replica_id: str, reference: 
         raise _unreachable(f"replica {replica_id}", exc) from None
     if not row or not row[0]:
         raise GatewayError(422, "FGW422", f"{replica_id} is not in recovery: not a streaming replica")
-    rows = connector.rows("add_replica", node_id, replica_id, reference, max_lag)
+    rows = connector.rows("add_replica", node_id, replica_id, reference, max_lag, region, override)
     return {k: v for k, v in rows[0].items() if k != "database_url"} if rows else {}
 
 

@@ -14,10 +14,11 @@ from shim.nodes.connector import Connector
 
 
 def add_route(connector: Connector, tenant: UUID, region: str, node_id: str, weight: int = 100,
-              primary: bool = False, shared_data: bool = False) -> dict[str, Any]:
+              primary: bool = False, shared_data: bool = False, override: str | None = None) -> dict[str, Any]:
     """A rule to the tenant's own node, or (``shared_data``: declared by the operator) to a node serving the
-    same database; any other node is refused (FG409, with the fix)."""
-    rows = connector.rows("add_route", tenant, region, node_id, weight, primary, shared_data)
+    same database; any other node is refused (FG409, with the fix). A node outside the tenant's residency is
+    refused (FG451, recorded) unless ``override`` gives the reason (kept on the rule, recorded)."""
+    rows = connector.rows("add_route", tenant, region, node_id, weight, primary, shared_data, override)
     return rows[0] if rows else {}
 
 

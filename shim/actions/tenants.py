@@ -51,8 +51,13 @@ async def create_tenant(backends: Backends, body: dict[str, Any], claims: str, *
     what an earlier attempt began."""
     control = await backends.control()
     register = "register_tenant" if federated else "register_unplaced_tenant"
-    body = {key: value for key, value in body.items() if key != "idempotencyKey"}
-    registration = body if idempotency_key is None else {**body, "idempotencyKey": idempotency_key}
+    registration = {key: value for key, value in body.items() if key != "idempotencyKey"}
+    if idempotency_key is not None:
+        registration["idempotencyKey"] = idempotency_key
+    if backends.home_residency and "residency" not in body and isinstance(body.get("region"), str):
+        registration["residency"] = [body["region"]]  # FEDGATE_DEFAULT_RESIDENCY=home
+    # The node's row carries neither the key nor the residency (the registry's).
+    body = {key: value for key, value in body.items() if key not in ("idempotencyKey", "residency")}
     registered = json.loads(await control.call(register, tenant_id, registration, claims))
     tenant = UUID(registered["tenantId"])
     node = await backends.node(registered["nodeId"])

@@ -24,7 +24,7 @@ from uuid import UUID
 import psycopg
 
 from shim.actions import migrate as migrations
-from shim.actions import agents, diff, jobs, moves, nodes, routes, tenants
+from shim.actions import agents, diff, jobs, moves, nodes, residency, routes, tenants
 from shim.auth.tokens import Principal
 from shim.cli import render
 from shim.config import ConfigError, JobSettings, Settings
@@ -76,7 +76,8 @@ def cmd_node_add(args: argparse.Namespace) -> int:
 
 
 def cmd_node_add_replica(args: argparse.Namespace) -> int:
-    row = nodes.add_replica(_connector(args), args.node_id, args.replica_id, args.replica_database_url, args.max_lag)
+    row = nodes.add_replica(_connector(args), args.node_id, args.replica_id, args.replica_database_url, args.max_lag,
+                            args.region, _override(args))
     render.table([row], as_json=args.json)
     return 0
 
@@ -140,6 +141,40 @@ def cmd_tenant_limit(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_tenant_residency(args: argparse.Namespace) -> int:
+    """A tenant's residency: set (--regions, with --move to start the move that lets it bind), lifted
+    (--clear), or shown; with its newest recorded decisions."""
+    connector = _connector(args)
+    if args.clear or args.regions is not None:
+        regions = None if args.clear else [r for r in args.regions.split(",") if r.strip()]
+        shown = residency.set_residency(connector, args.tenant, regions, args.reason, args.move)
+    else:
+        shown = residency.tenant_residency(connector, args.tenant)
+    if args.json:
+        render.record(shown, as_json=True)
+        return 0
+    policy = ", ".join(shown["regions"]) if shown["regions"] else "unrestricted"
+    print(f"tenant {args.tenant}: {policy}")
+    if "move" in shown:
+        print(f"move {shown['move']['moveId']} to {shown['move']['to']} started: the policy binds at its switch "
+              f"(fedgate job list)")
+    if shown["events"]:
+        render.table([{k: e.get(k) for k in ("at", "actor", "action", "node_id", "region", "decision", "regions",
+                                             "reason")} for e in shown["events"]])
+    return 0
+
+
+def _override(args: argparse.Namespace) -> str | None:
+    """--override-residency's reason (required with it, refused without it)."""
+    if not args.override_residency:
+        if args.reason is not None:
+            raise ConfigError("--reason goes with --override-residency")
+        return None
+    if not (args.reason or "").strip():
+        raise ConfigError("--override-residency needs --reason \"...\": an exception is recorded with why")
+    return str(args.reason)
+
+
 def cmd_tenant_diff(args: argparse.Namespace) -> int:
     """The tenant's rows where its data is (its node) compared with its copy on another node, read-only and
     in batches: per table, the rows on each side and the keys missing, extra or different there (at most 20
@@ -185,7 +220,7 @@ def cmd_job_list(args: argparse.Namespace) -> int:
 # -- routes, resolution -----------------------------------------------------------------------------------
 def cmd_route_add(args: argparse.Namespace) -> int:
     row = routes.add_route(_connector(args), args.tenant, args.region, args.node_id, args.weight, args.primary,
-                           args.shared_data)
+                           args.shared_data, _override(args))
     render.table([row], as_json=args.json)
     return 0
 
@@ -308,7 +343,7 @@ def cmd_tenant_move(args: argparse.Namespace) -> int:
 def _move_target(args: argparse.Namespace, start: Any) -> Any:
     if args.tenant is None or args.to is None:
         raise ConfigError("say which tenant and where: fedgate tenant move TENANT --to NODE")
-    return start(args.tenant, args.to, args.keep_source)
+    return start(args.tenant, args.to, args.keep_source, override=_override(args))
 
 
 # -- the parser ------------------------------------------------------------------------------------------
@@ -317,6 +352,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(prog="fedgate", description="Federation-aware API gateway and database router.")
     sub = parser.add_subparsers(dest="command", required=True)
+
+    def overridable(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--override-residency", action="store_true",
+                       help="allow a node outside the tenant's residency, as a recorded exception (needs --reason)")
+        p.add_argument("--reason", help="why the exception is made (recorded)")
 
     def common(p: argparse.ArgumentParser, url_flag: str = "--database-url") -> argparse.ArgumentParser:
         p.add_argument(url_flag, dest="database_url",
@@ -348,6 +388,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--database-url", dest="replica_database_url", required=True,
                    help="the replica: URL, key=value, service=NAME or env:VAR, like a node's")
     p.add_argument("--max-lag", default="2s", help="the most replay lag at which it serves reads (default 2s)")
+    p.add_argument("--region", help="where the replica runs (default: its node's region)")
+    overridable(p)
     p.set_defaults(func=cmd_node_add_replica)
     gateway = sub.add_parser("gateway", help="the fleet's gateway instances").add_subparsers(
         dest="gateway_command", required=True)
@@ -382,6 +424,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--primary", action="store_true")
     p.add_argument("--shared-data", action="store_true",
                    help="the node serves the same database as the tenant's node (else a rule to it is refused)")
+    overridable(p)
     p.set_defaults(func=cmd_route_add)
     p = common(route.add_parser("list", help="a tenant's routing rules"))
     p.add_argument("tenant", type=UUID)
@@ -409,7 +452,17 @@ def build_parser() -> argparse.ArgumentParser:
                    help="delete a --keep-source move's rows from its source, and finish it")
     p.add_argument("--detach", action="store_true",
                    help="record the move (or --resume it) for the fleet's gateways and exit")
+    overridable(p)
     p.set_defaults(func=cmd_tenant_move)
+    p = common(tenant.add_parser("residency", help="the regions a tenant's rows and requests may be served in"))
+    p.add_argument("tenant", type=UUID)
+    p.add_argument("--regions", metavar="R1[,R2]", help="set the policy: region codes, comma-separated")
+    p.add_argument("--clear", action="store_true", help="lift the policy (unrestricted)")
+    p.add_argument("--move", action="store_true",
+                   help="when the tenant's node is outside the policy: start the move that fixes it (the policy "
+                        "binds at its switch) instead of refusing")
+    p.add_argument("--reason", help="recorded with the decision")
+    p.set_defaults(func=cmd_tenant_residency)
     p = common(tenant.add_parser("diff", help="compare a tenant's rows on its node with its copy on another node"))
     p.add_argument("tenant", type=UUID)
     p.add_argument("--against", required=True, metavar="NODE", help="the node holding the other copy")
@@ -458,6 +511,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _err(f"fedgate: {exc.message}" + (f" ({exc.hint})" if exc.hint else ""))
         return 1
     except psycopg.Error as exc:
+        hint = exc.diag.message_hint if exc.sqlstate else None  # the SQL's own fix (fedgate's FG... errors)
         _err(f"fedgate: database error {exc.sqlstate or type(exc).__name__}"
-             + (f": {describe(exc)}" if exc.sqlstate else ""))
+             + (f": {describe(exc)}" if exc.sqlstate else "") + (f" ({hint})" if hint else ""))
         return 1

@@ -70,6 +70,12 @@ class Replica:
     replica_id: str
     usable: bool
     target: Node
+    region: str = ""
+    override: bool = False  # an operator's recorded override: serves tenants whose residency excludes its region
+
+    def may_serve(self, residency: tuple[str, ...] | None) -> bool:
+        """Whether this replica may answer for a tenant with this residency (None: unrestricted)."""
+        return residency is None or self.override or self.region in residency
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,7 @@ class Resolution:
     region: str | None
     reason: str
     expires: float | None = None
+    residency: tuple[str, ...] | None = None  # the regions the tenant may be served in; None: unrestricted
 
 
 class _CountingLRU(LRUCache):  # type: ignore[type-arg]
@@ -201,12 +208,12 @@ class Catalog:
 
     async def reload_nodes(self) -> None:
         rows = await self._fetch("load_nodes")
-        replicas: dict[str, list[tuple[str, str, bool]]] = {}
-        for replica_id, node_id, url, usable in await self._fetch("load_replicas"):
-            replicas.setdefault(node_id, []).append((replica_id, url, bool(usable)))
+        replicas: dict[str, list[tuple[str, str, bool, str, bool]]] = {}
+        for replica_id, node_id, url, usable, region, override in await self._fetch("load_replicas"):
+            replicas.setdefault(node_id, []).append((replica_id, url, bool(usable), region, bool(override)))
         self.nodes = {r[0]: Node(node_id=r[0], region=r[1], database_url=r[2], status=r[3], replicas=tuple(
-            Replica(replica_id, usable, Node(f"{r[0]}~{replica_id}", r[1], "active", url))
-            for replica_id, url, usable in replicas.get(r[0], []))) for r in rows}
+            Replica(replica_id, usable, Node(f"{r[0]}~{replica_id}", region, "active", url), region, override)
+            for replica_id, url, usable, region, override in replicas.get(r[0], []))) for r in rows}
         self.regions = frozenset(n.region for n in self.nodes.values())
 
     def pool_targets(self) -> set[str]:
@@ -253,11 +260,13 @@ class Catalog:
         generation = self._generation
         self.roundtrips += 1
         self.cache_misses += 1
-        rows = await self._fetch("resolve_node", (str(tenant), region))
-        if rows:
-            found = Resolution(rows[0][0], rows[0][1], rows[0][2])
+        rows = await self._fetch("resolve_with_residency", (str(tenant), str(tenant), region))
+        node_id, node_region, reason, residency = rows[0] if rows else (None, None, None, None)
+        residency = tuple(residency) if residency is not None else None
+        if node_id is not None:
+            found = Resolution(node_id, node_region, reason, residency=residency)
         else:
-            found = Resolution(None, None, "no_serving_node", time.monotonic() + NEGATIVE_TTL)
+            found = Resolution(None, None, "no_serving_node", time.monotonic() + NEGATIVE_TTL, residency)
         if generation == self._generation:  # no invalidation raced this query
             mapped = found.node_id is not None and found.reason != "default_unmapped"
             bucket, other = (self._mapped, self._unmapped) if mapped else (self._unmapped, self._mapped)

@@ -229,9 +229,10 @@ class NodeClient:
     def handle(self, node: Node) -> NodeHandle:
         return NodeHandle(self, node)
 
-    def replica_for(self, node: Node) -> NodeHandle | None:
-        """A usable replica of ``node`` whose breaker lets requests through, taking turns; None: none."""
-        readable = node.readable
+    def replica_for(self, node: Node, residency: tuple[str, ...] | None = None) -> NodeHandle | None:
+        """A usable replica of ``node`` whose breaker lets requests through, taking turns; None: none. A
+        replica outside the tenant's ``residency`` (and not overridden) never serves it."""
+        readable = node.readable if residency is None else tuple(r for r in node.readable if r.may_serve(residency))
         for i in range(len(readable)):
             replica = readable[(self._turn + i) % len(readable)]
             if self.breaker.would_allow(replica.target.node_id):

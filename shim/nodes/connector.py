@@ -98,10 +98,25 @@ class Connector:
 
     def rows(self, name: str, *params: Any) -> list[dict[str, Any]]:
         """A named statement on the control database: its rows as column -> value."""
-        with self.control() as conn:
-            cursor = conn.cursor(row_factory=dict_row)
-            cursor.execute(QUERIES[name], params)
-            return cursor.fetchall() if cursor.description else []
+        try:
+            with self.control() as conn:
+                cursor = conn.cursor(row_factory=dict_row)
+                cursor.execute(QUERIES[name], params)
+                return cursor.fetchall() if cursor.description else []
+        except psycopg.Error as exc:
+            self.record_refusal(exc)
+            raise
+
+    def record_refusal(self, exc: psycopg.Error) -> None:
+        """A residency refusal (FG451) rolled back with its transaction: append it to
+        federation.residency_events in a transaction of its own, from the error's DETAIL."""
+        if exc.sqlstate != "FG451" or not exc.diag.message_detail:
+            return
+        try:
+            with self.control() as conn:
+                conn.execute(QUERIES["record_residency_refusal"], (exc.diag.message_detail,))
+        except psycopg.Error:  # the refusal stands; only its record is lost (the catalog just answered)
+            pass
 
     def references(self, *, reload: bool = False) -> dict[str, str]:
         """Node id -> catalog reference, read once (again with ``reload``)."""

@@ -71,6 +71,12 @@ TENANT_STATS_DROPPED = Counter("fedgate_tenant_stats_dropped",
                                "Per-tenant figures not reported to the catalog (batch full or catalog down)")
 MISROUTED = Counter("fedgate_misrouted", "Requests a routing rule sent to a node that does not hold the tenant's "
                     "data: answered 503 FGW513, not 404", ["node"])
+RESIDENCY_REFUSED = Counter("fedgate_residency_refused_requests", "Requests refused by a tenant's residency: "
+                            "resolve (503, no serving node inside it), legacy (409, the default node is outside it)",
+                            ["door"])
+RESIDENCY_EVENTS = Gauge("fedgate_residency_events", "Residency decisions recorded in federation.residency_events, by "
+                         "action (policy, place, route, map, move, drain, replica, legacy) and decision (set, cleared, "
+                         "planned, refused, overridden)", ["action", "decision"], multiprocess_mode="livemax")
 THROTTLED = Counter("fedgate_tenant_throttled", "Requests answered 429 before any database work, by what refused "
                     "them: a tenant's fleet-wide quota or its write budget", ["reason"])
 
@@ -120,6 +126,12 @@ def observe_health(checks: Iterable[tuple[str, bool, float | None, str | None]],
         seconds = latency_ms / 1000 if latency_ms is not None else timeout
         HEALTH_SECONDS.labels(node_id, "healthy" if healthy else "unhealthy").observe(seconds)
         NODE_HEALTHY.labels(node_id).set(int(healthy))
+
+
+def observe_residency(rows: Iterable[tuple[str, str, int]]) -> None:
+    """The residency decisions recorded so far (action, decision, count), from the health checker."""
+    for action, decision, count in rows:
+        RESIDENCY_EVENTS.labels(action, decision).set(count)
 
 
 def observe_moves(rows: Iterable[tuple[str, int | None, float | None]]) -> None:

@@ -27,7 +27,7 @@ import psycopg
 from sanic import Request, Sanic
 from sanic.response import HTTPResponse
 
-from shim.actions import jobs, nodes, routes, tenants
+from shim.actions import jobs, nodes, residency, routes, tenants
 from shim.actions.jobs import JobRunner
 from shim.config import Settings
 from shim.errors import GatewayError, bad_request, from_db_error
@@ -223,9 +223,18 @@ async def add_route(request: Request, tenant: str) -> HTTPResponse:
     connector, tenant_id = _connector(request), _tenant(tenant)
     region, node = _region(body.get("region")), _node_id(body.get("nodeId"))
     weight, primary = _integer(body, "weight", 100, 1, 1_000_000), _flag(body, "primary")
-    shared = _flag(body, "sharedData")
-    return _answer(await _act(lambda: routes.add_route(connector, tenant_id, region, node, weight, primary, shared)),
-                   201)
+    shared, override = _flag(body, "sharedData"), _override(body)
+    return _answer(await _act(lambda: routes.add_route(connector, tenant_id, region, node, weight, primary, shared,
+                                                       override)), 201)
+
+
+def _override(body: dict[str, Any]) -> str | None:
+    """residencyOverride: the reason an operator allows a node outside the tenant's residency (recorded)."""
+    reason = _text(body, "residencyOverride")
+    if reason is not None and not reason.strip():
+        raise bad_request("FGW111", "residencyOverride is the reason for the exception: it cannot be blank",
+                          details={"field": "residencyOverride"})
+    return reason
 
 
 async def remove_route(request: Request, tenant: str, region: str, node_id: str) -> HTTPResponse:
@@ -309,6 +318,25 @@ async def clear_limit(request: Request, tenant: str) -> HTTPResponse:
     return _answer({"tenantId": str(tenant_id), "cleared": True})
 
 
+# -- tenant residency ----------------------------------------------------------------------------------
+async def get_residency(request: Request, tenant: str) -> HTTPResponse:
+    connector, tenant_id = _connector(request), _tenant(tenant)
+    return _answer(await _act(lambda: residency.tenant_residency(connector, tenant_id)))
+
+
+async def set_residency(request: Request, tenant: str) -> HTTPResponse:
+    tenant_id, body = _tenant(tenant), _body(request)
+    regions = body.get("regions")
+    if regions is not None and (not isinstance(regions, list) or not 1 <= len(regions) <= 64
+                                or not all(isinstance(r, str) and _REGION.fullmatch(r) for r in regions)):
+        raise bad_request("FGW111", "regions must be a non-empty list of region codes (or null to lift the policy)",
+                          details={"field": "regions"})
+    if "regions" not in body:
+        raise bad_request("FGW111", "regions is required (null lifts the policy)", details={"field": "regions"})
+    reason, move, connector = _text(body, "reason"), _flag(body, "move"), _connector(request)
+    return _answer(await _act(lambda: residency.set_residency(connector, tenant_id, regions, reason, move)))
+
+
 async def tenant_stats(request: Request) -> HTTPResponse:
     node = _query(request, "node")
     top = _count(request, "top", 10, 1000)
@@ -334,9 +362,9 @@ async def start_move(request: Request) -> HTTPResponse:
     body = _body(request)
     tenant = _tenant(str(body.get("tenantId", "")))
     target = _node_id(body.get("to"), "to")
-    keep = _flag(body, "keepSource")
+    keep, override = _flag(body, "keepSource"), _override(body)
     runner, connector = _jobs(request), _connector(request)
-    move_id = await _act(lambda: runner.start_move(connector, tenant, target, keep))
+    move_id = await _act(lambda: runner.start_move(connector, tenant, target, keep, override))
     return _answer(await _one_move(request, move_id), 202)
 
 
@@ -395,9 +423,13 @@ def _between(low: int, high: int) -> dict[str, Any]:
 
 
 _REASON_BODY = {"type": "object", "additionalProperties": False, "properties": {"reason": _printable(500)}}
+_OVERRIDE = {**_printable(500, 1, nullable=False), "pattern": "^[^\\x00-\\x1f]*[^\\x00-\\x20][^\\x00-\\x1f]*$",
+             "description": "why a node outside the tenant's residency is allowed: an operator's exception, kept "
+                            "and recorded in federation_residency_events; without it such a node is 409 FG451"}
 _MOVE_BODY = {"type": "object", "additionalProperties": False, "required": ["tenantId", "to"], "properties": {
     "tenantId": s.UUID, "to": {**s.NODE_ID, "description": "the target node"},
-    "keepSource": {"type": "boolean", "description": "keep the source's rows until the move is completed"}}}
+    "keepSource": {"type": "boolean", "description": "keep the source's rows until the move is completed"},
+    "residencyOverride": _OVERRIDE}}
 ACTIONS: tuple[Action, ...] = (
     Action("adminListGateways", "GET", "/gateways", "The fleet's gateway instances: host, pid, version, workers, "
            "started, last seen, alive (federation_gateways); self names the instance that answered", list_gateways,
@@ -427,7 +459,8 @@ ACTIONS: tuple[Action, ...] = (
                "region": s.SERVED_REGION, "nodeId": s.NODE_ID, "weight": _between(1, 1_000_000),
                "primary": {"type": "boolean"},
                "sharedData": {"type": "boolean", "description": "the node serves the same database as the tenant's "
-                                                               "node; without it a rule to another node is 409"}}}),
+                                                               "node; without it a rule to another node is 409"},
+               "residencyOverride": _OVERRIDE}}),
     Action("adminRemoveRoute", "DELETE", "/tenants/<tenant>/routes/<region>/<node_id>",
            "Remove one routing rule", remove_route),
     Action("adminExplainRoute", "GET", "/tenants/<tenant>/explain", "Where a tenant's requests go, and why "
@@ -450,6 +483,19 @@ ACTIONS: tuple[Action, ...] = (
                "maxInflight": {"type": "integer", "minimum": 1, "maximum": 100_000,
                                "description": "handler calls in flight at once, over the fleet"}}}),
     Action("adminClearTenantLimit", "DELETE", "/tenants/<tenant>/limits", "Lift a tenant's quota", clear_limit),
+    Action("adminGetTenantResidency", "GET", "/tenants/<tenant>/residency", "The regions a tenant may be served in "
+           "(null: unrestricted) and its newest recorded residency decisions (federation_residency_events)",
+           get_residency),
+    Action("adminSetTenantResidency", "PUT", "/tenants/<tenant>/residency", "Set the regions a tenant's rows and "
+           "requests may be served in (null lifts the policy), recorded with its reason. A policy the tenant's node "
+           "or a rule breaks is 409 naming them and the fix, unless move is true: then the move that fixes it "
+           "starts and the policy binds at its switch",
+           set_residency, 200, {"type": "object", "additionalProperties": False, "required": ["regions"],
+                                "properties": {
+               "regions": {"type": ["array", "null"], "minItems": 1, "maxItems": 64, "items": s.SERVED_REGION},
+               "reason": _printable(500),
+               "move": {"type": "boolean", "description": "start the move to a node inside the policy when the "
+                                                         "tenant's node is outside it"}}}),
     Action("adminTenantStats", "GET", "/tenant-stats", "The busiest tenants per node (federation_tenant_stats)",
            tenant_stats, query=(s.Param("node", "string", "one node only", constraints=tuple(s.NODE_ID.items())),
                                 s.Param("top", "integer", "tenants per node (default 10)",

@@ -155,7 +155,8 @@ def create_app(settings: Settings) -> Sanic:
                                             cache_tenants=settings.cache_tenants,
                                             cache_unmapped=settings.cache_unmapped, login=settings.catalog_login)
         client = app.ctx.client = NodeClient(settings)
-        app.ctx.backends = Backends(catalog, client, settings.public_url, credentials)
+        app.ctx.backends = Backends(catalog, client, settings.public_url, credentials,
+                                    home_residency=settings.default_residency == "home")
         app.ctx.enrollment_guard = EnrollmentGuard(catalog)
 
         async def nodes_changed(node_ids: list[str]) -> None:

@@ -57,6 +57,7 @@ class Routed:
     claims: str = "{}"            # the caller, as the handlers read it (fedgate.claims)
     idempotency_key: str | None = None  # a creation's Idempotency-Key header
     seen_lsn: str | None = None         # X-Federation-LSN: a replica must have replayed this far to answer
+    residency: tuple[str, ...] | None = None  # the regions the tenant may be served in (None: unrestricted)
 
     @property
     def node(self) -> Node | None:
@@ -96,7 +97,7 @@ async def read(backends: Backends, route: Routed, function: str, args: dict[str,
     """A read-only endpoint: on a usable replica of the tenant's node when it has one (and, when the
     caller sent X-Federation-LSN, only if that replica has replayed that far), else on the node."""
     db = _db(route)
-    replica = backends.client.replica_for(db.node) if db.node.replicas else None
+    replica = backends.client.replica_for(db.node, route.residency) if db.node.replicas else None
     if replica is not None:
         text = await replica.read_replica(function, route.tenant_id, args, route.claims, route.seen_lsn)
         if text is not None:

@@ -18,6 +18,7 @@ from sanic import Request
 from shim.auth.policy import authorize_agent_body, scoped_tenant
 from shim.auth.tokens import Principal
 from shim.errors import GatewayError, bad_request
+from shim.observe import metrics
 from shim.nodes.catalog import DEFAULT_NODE, CatalogUnavailable, Resolution
 from shim import context
 from shim.request.endpoints import FEDERATED_PREFIX, LEGACY_PREFIX, Endpoint
@@ -165,13 +166,20 @@ async def _resolution(backends: Backends, tenant: UUID | None, region: str | Non
                            hint="retry after the Retry-After delay") from None
 
 
-async def _resolve_node(backends: Backends, tenant: UUID | None, region: str | None) -> tuple[str, str]:
+async def _resolve_node(backends: Backends, tenant: UUID | None, region: str | None) -> Resolution:
     found = await _resolution(backends, tenant, region)
     if found.node_id is None:
+        if found.residency is not None:
+            metrics.RESIDENCY_REFUSED.labels("resolve").inc()
+            raise GatewayError(503, "FGW503", f"no serving node for tenant {tenant} within its residency "
+                               f"({', '.join(found.residency)})",
+                               details={"tenantId": str(tenant), "region": region, "residency": list(found.residency)},
+                               hint="its nodes inside its residency are down, draining out or unhealthy: it is "
+                                    "never served from another region; explain_route() in the catalog tells which")
         raise GatewayError(503, "FGW503", f"no serving node for tenant {tenant}",
                            details={"tenantId": str(tenant), "region": region},
                            hint="its nodes are down, draining out or unhealthy; explain_route() in the catalog tells which")
-    return found.node_id, found.reason
+    return found
 
 
 def seen_lsn(value: str) -> str:
@@ -215,13 +223,21 @@ def client_address(request: Request) -> str:
     return (request.remote_addr or request.ip or "unknown")[:64]
 
 
-async def _refuse_federated_tenant(backends: Backends, tenant: UUID, path: str) -> None:
+async def _refuse_federated_tenant(backends: Backends, tenant: UUID, path: str) -> tuple[str, ...] | None:
     """The legacy namespace serves the default database: a tenant whose data lives on another node is
-    refused there (never read or written in the default database, where its rows are not)."""
+    refused there (never read or written in the default database, where its rows are not), and so is one
+    whose residency excludes the default node's region. Returns the tenant's residency."""
     found = await _resolution(backends, tenant, None)
-    if found.reason == "default_unmapped" or found.node_id == DEFAULT_NODE:
-        return
     federated_path = FEDERATED_PREFIX + path.removeprefix(LEGACY_PREFIX)
+    default_region = backends.catalog.nodes[DEFAULT_NODE].region if DEFAULT_NODE in backends.catalog.nodes else None
+    if found.residency is not None and default_region not in found.residency:
+        metrics.RESIDENCY_REFUSED.labels("legacy").inc()
+        raise GatewayError(409, "FG451", f"tenant {tenant} may be served only in {', '.join(found.residency)}: the "
+                           f"legacy namespace serves the default database, in {default_region}",
+                           details={"federatedPath": federated_path, "residency": list(found.residency)},
+                           hint=f"call {federated_path}")
+    if found.reason == "default_unmapped" or found.node_id == DEFAULT_NODE:
+        return found.residency
     raise GatewayError(409, "FGW409", f"tenant {tenant} is federated: the legacy namespace serves only the default "
                        "database, which does not hold this tenant", details={"federatedPath": federated_path},
                        hint=f"call {federated_path}")
@@ -251,12 +267,14 @@ async def route(request: Request, backends: Backends, endpoint: Endpoint, federa
     if creating:  # the node is chosen by placement, after registration
         return Routed(tenant, region, federated, "placement", claims=claims,
                       idempotency_key=idempotency_key(request.headers.getall(IDEMPOTENCY_HEADER, [])))
+    residency: tuple[str, ...] | None = None
     if federated and endpoint.target == "tenant":
-        node_id, reason = await _resolve_node(backends, tenant, region)
+        found = await _resolve_node(backends, tenant, region)
+        node_id, reason, residency = str(found.node_id), found.reason, found.residency
     else:
         if not federated and tenant is not None and endpoint.target == "tenant":
             try:
-                await _refuse_federated_tenant(backends, tenant, request.path)
+                residency = await _refuse_federated_tenant(backends, tenant, request.path)
             except GatewayError:
                 if caller.role == "enrollment":  # a stranger learns nothing of where a tenant lives
                     raise GatewayError(401, "FG401", "the kit id and enrollment token were not accepted") from None
@@ -264,4 +282,4 @@ async def route(request: Request, backends: Backends, endpoint: Endpoint, federa
         node_id, reason = DEFAULT_NODE, ("legacy" if not federated else "control")
     seen = request.headers.get(LSN_HEADER)
     return Routed(tenant, region, federated, reason, await backends.node(node_id), claims,
-                  seen_lsn=None if seen is None else seen_lsn(seen))
+                  seen_lsn=None if seen is None else seen_lsn(seen), residency=residency)

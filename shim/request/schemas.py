@@ -101,7 +101,12 @@ def page_of(item: dict[str, Any]) -> dict[str, Any]:
 
 TENANT_CREATE = obj({"name": label(200), "region": SERVED_REGION,
                      "contactEmail": {"type": "string", "format": "email", "maxLength": 320, "pattern": NO_NUL},
-                     "metadata": FREE_OBJECT}, ("name", "region"), extra=False)
+                     "metadata": FREE_OBJECT,
+                     "residency": {"type": "array", "minItems": 1, "maxItems": 64, "items": SERVED_REGION,
+                                   "description": "the regions the tenant's rows and requests may be served in (it "
+                                                  "must include region); absent: unrestricted, or the home region "
+                                                  "under FEDGATE_DEFAULT_RESIDENCY=home"}},
+                    ("name", "region"), extra=False)
 # Responses: exactly what the handler SQL returns (no other property; tests validate live answers).
 NULLABLE_STR = {"type": ["string", "null"]}
 NULLABLE_NUMBER = {"type": ["number", "null"]}

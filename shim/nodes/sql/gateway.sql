@@ -6,8 +6,15 @@
 SELECT node_id, region, database_url, status FROM federation.federation_nodes ORDER BY node_id;
 
 -- name: resolve_node
--- One round trip per cold (tenant, region); warm ones are served from the cache.
+-- Where a (tenant, region) goes, as a DBA asks it (the CLI's resolve, an agent's revocation).
 SELECT node_id, region, reason FROM federation.resolve_node(%s::uuid, %s::text);
+
+-- name: resolve_with_residency
+-- The gateway's resolution: one round trip per cold (tenant, region); warm ones are served from the cache.
+-- Always one row: the tenant's residency (NULL: unrestricted) and the chosen node (NULLs: no serving node).
+SELECT r.node_id, r.region, r.reason, p.residency
+FROM (SELECT federation.tenant_residency(%s::uuid) AS residency) p
+LEFT JOIN LATERAL federation.resolve_node(%s::uuid, %s::text) r ON true;
 
 -- name: call_handler
 -- One handler function per endpoint, JSON text out: one round trip per request.
@@ -67,7 +74,8 @@ SELECT pg_is_in_recovery(), pg_last_wal_replay_lsn()::text,
 
 -- name: load_replicas
 -- Every registered replica, with its connection reference (read by the gateway only).
-SELECT replica_id, node_id, database_url, usable FROM federation.federation_replicas ORDER BY replica_id;
+SELECT replica_id, node_id, database_url, usable, region, residency_override IS NOT NULL
+FROM federation.federation_replicas ORDER BY replica_id;
 
 -- name: report_tenant_stats
 -- One worker's per-tenant figures since its last report: one statement per interval.
@@ -77,6 +85,10 @@ SELECT federation.report_tenant_stats(%s::jsonb);
 -- The health checker's view of the moves in progress: state, lag, seconds since their last progress.
 SELECT state, lag, extract(epoch FROM now() - updated_at)::float8
 FROM federation.federation_moves WHERE state NOT IN ('done', 'aborted', 'failed');
+
+-- name: residency_decisions
+-- The health checker's count of recorded residency decisions (fedgate_residency_events).
+SELECT action, decision, count(*) FROM federation.residency_events GROUP BY action, decision;
 
 -- name: sweep_heartbeats
 -- One batch of heartbeats past their retention, on one node (the health checker's maintenance).

@@ -7,7 +7,7 @@ FROM federation.tenant_moves WHERE move_id = %s;
 
 -- name: start_move
 -- The move and its job (a drain's move: the drain's job as its parent).
-SELECT move_id FROM federation.start_move(%s::uuid, %s, %s, %s::bigint);
+SELECT move_id FROM federation.start_move(%s::uuid, %s, %s, %s::bigint, %s);
 
 -- name: advance_move
 SELECT state FROM federation.advance_move(%s, %s, %s, %s);

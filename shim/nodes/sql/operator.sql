@@ -8,7 +8,7 @@ SELECT * FROM federation.add_node(%s, %s, %s, %s, %s);
 SELECT * FROM federation.add_region(%s, %s);
 
 -- name: add_route
-SELECT * FROM federation.add_route(%s::uuid, %s, %s, %s, %s, %s);
+SELECT * FROM federation.add_route(%s::uuid, %s, %s, %s, %s, %s, %s);
 
 -- name: remove_route
 SELECT federation.remove_route(%s::uuid, %s::text, %s::text) AS removed;
@@ -39,7 +39,7 @@ SELECT tenant_id, status, node_id FROM federation.set_tenant_status(%s::uuid, %s
 SELECT api.set_tenant_status(%s::uuid, %s::jsonb)::text FROM (SELECT set_config('fedgate.claims', %s, true)) AS caller;
 
 -- name: add_replica
-SELECT * FROM federation.add_replica(%s, %s, %s, %s::interval);
+SELECT * FROM federation.add_replica(%s, %s, %s, %s::interval, %s, %s);
 
 -- name: replica_status
 SELECT replica_id, node_id, health, serving_reads, lag_bytes, lag_seconds, replay_lsn, max_lag, last_error
@@ -80,6 +80,26 @@ FROM federation.federation_node_status ORDER BY region, node_id;
 -- name: set_role
 -- A connection of the admin API's actions takes the operator role for its session (shim.nodes.connector).
 SET ROLE {role};
+
+-- name: record_residency_refusal
+-- A residency refusal (FG451) appended after its transaction rolled back, from the error's DETAIL.
+SELECT federation.record_residency_refusal(%s::jsonb);
+
+-- name: set_residency
+SELECT tenant_id, residency, move_id, target_node FROM federation.set_residency(%s::uuid, %s::text[], %s, %s);
+
+-- name: tenant_residency
+-- A tenant's policy and its recorded decisions, newest first.
+SELECT r.id AS tenant_id, r.residency,
+       coalesce((SELECT jsonb_agg(to_jsonb(e) - 'tenant_id' ORDER BY e.event_id DESC)
+                 FROM (SELECT * FROM federation.federation_residency_events x
+                       WHERE x.tenant_id = r.id ORDER BY x.event_id DESC LIMIT %s) e), '[]'::jsonb) AS events
+FROM federation.tenant_registry r WHERE r.id = %s::uuid;
+
+-- name: residency_events
+-- The newest recorded residency decisions, of one tenant or all.
+SELECT * FROM federation.federation_residency_events
+WHERE %s::uuid IS NULL OR tenant_id = %s::uuid ORDER BY event_id DESC LIMIT %s;
 
 -- name: set_actor
 -- Who acts on this connection (cli:user@host, operator:<token sub>): a job records it as its creator.

@@ -63,8 +63,9 @@ COMMENT ON FUNCTION federation.set_node_status(text, text) IS
 
 CREATE OR REPLACE FUNCTION federation.add_route(p_tenant uuid, p_region text, p_node_id text,
                                             p_weight integer DEFAULT 100, p_is_primary boolean DEFAULT false,
-                                            p_shared_data boolean DEFAULT false)
-RETURNS TABLE (tenant_id uuid, region text, node_id text, is_primary boolean, weight integer, shared_data boolean)
+                                            p_shared_data boolean DEFAULT false, p_override text DEFAULT NULL)
+RETURNS TABLE (tenant_id uuid, region text, node_id text, is_primary boolean, weight integer, shared_data boolean,
+               residency_override text)
 LANGUAGE plpgsql
 AS $$
 DECLARE
@@ -86,16 +87,21 @@ BEGIN
         WHERE r.tenant_id = p_tenant AND r.region = p_region AND r.is_primary AND r.node_id <> p_node_id;
     END IF;
     RETURN QUERY
-    INSERT INTO federation.federation_routing AS r (tenant_id, region, node_id, is_primary, weight, shared_data)
+    -- The rule's residency guard (a constraint trigger) refuses a node outside the tenant's residency, or
+    -- records the override; an override is kept only where one is needed.
+    INSERT INTO federation.federation_routing AS r
+        (tenant_id, region, node_id, is_primary, weight, shared_data, residency_override)
     VALUES (p_tenant, p_region, p_node_id, coalesce(p_is_primary, false), coalesce(p_weight, 100),
-            p_node_id IS DISTINCT FROM v_home)
+            p_node_id IS DISTINCT FROM v_home,
+            CASE WHEN federation.outside_residency(p_tenant, p_node_id) THEN nullif(btrim(p_override), '') END)
     ON CONFLICT ON CONSTRAINT federation_routing_tenant_id_region_node_id_key DO UPDATE SET
-        is_primary = EXCLUDED.is_primary, weight = EXCLUDED.weight, shared_data = EXCLUDED.shared_data
-    RETURNING r.tenant_id, r.region::text, r.node_id, r.is_primary, r.weight, r.shared_data;
+        is_primary = EXCLUDED.is_primary, weight = EXCLUDED.weight, shared_data = EXCLUDED.shared_data,
+        residency_override = EXCLUDED.residency_override
+    RETURNING r.tenant_id, r.region::text, r.node_id, r.is_primary, r.weight, r.shared_data, r.residency_override;
 END
 $$;
-COMMENT ON FUNCTION federation.add_route(uuid, text, text, integer, boolean, boolean) IS
-    'Adds or updates a routing rule for a mapped tenant; with is_primary it becomes the region''s only primary rule. The node must hold the tenant''s data (its mapped node), unless p_shared_data declares that it serves the same database, which the rule records; else FG409 with the fix (a move, or the declaration).';
+COMMENT ON FUNCTION federation.add_route(uuid, text, text, integer, boolean, boolean, text) IS
+    'Adds or updates a routing rule for a mapped tenant; with is_primary it becomes the region''s only primary rule. The node must hold the tenant''s data (its mapped node), unless p_shared_data declares that it serves the same database, which the rule records; else FG409 with the fix (a move, or the declaration). A node outside the tenant''s residency is refused (FG451) unless p_override gives the reason, which the rule keeps and residency_events records.';
 
 CREATE OR REPLACE FUNCTION federation.remove_route(p_tenant uuid, p_region text, p_node_id text)
 RETURNS boolean

@@ -250,7 +250,7 @@ BEGIN
     SELECT array_agg(d.tenant_id ORDER BY d.tenant_id) FILTER (WHERE d.target_node IS NULL), count(*)
     INTO v_stranded, v_count FROM federation.drain_plan(p_node) d;
     IF v_stranded IS NOT NULL THEN
-        RAISE EXCEPTION '% tenants of % have no other active node in their region (first: %)',
+        RAISE EXCEPTION '% tenants of % have no other active node in their region and residency (first: %)',
             cardinality(v_stranded), p_node, v_stranded[1]
             USING ERRCODE = 'FG409', DETAIL = array_to_string(v_stranded[1:20], ','),
                   HINT = 'add a node to their region, then drain again';

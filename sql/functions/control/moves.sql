@@ -3,7 +3,7 @@
 -- movers never both advance one move; the switch of the map and routing rules
 -- is one transaction.
 --
---   start_move(tenant, target, keep_source, parent)   open a move (state copying) and record its job
+--   start_move(tenant, target, keep_source, parent, override)   open a move (state copying) and record its job
 --   advance_move(move, from, to, progress)    the next state, with progress figures
 --   fence_move(move)                          cutover: the tenant is held by every gateway
 --   switch_move(move)                         the map and rules name the target; the fence lifts
@@ -21,7 +21,7 @@ $$;
 COMMENT ON FUNCTION federation.move_source(uuid) IS 'The node a tenant''s data is on: its mapped primary node, else the default node.';
 
 CREATE OR REPLACE FUNCTION federation.start_move(p_tenant uuid, p_target text, p_keep_source boolean DEFAULT false,
-                                                p_parent bigint DEFAULT NULL)
+                                                p_parent bigint DEFAULT NULL, p_override text DEFAULT NULL)
 RETURNS federation.tenant_moves
 LANGUAGE plpgsql
 AS $$
@@ -29,6 +29,7 @@ DECLARE
     v_status text;
     v_source text := federation.move_source(p_tenant);
     v_target_status text;
+    v_override text;
     v_row federation.tenant_moves;
 BEGIN
     SELECT r.status INTO v_status FROM federation.tenant_registry r WHERE r.id = p_tenant;
@@ -45,9 +46,11 @@ BEGIN
     ELSIF p_target = v_source THEN
         RAISE EXCEPTION 'tenant % is already on node %', p_tenant, p_target USING ERRCODE = 'FG409';
     END IF;
+    v_override := federation.check_residency(p_tenant, p_target, CASE WHEN p_parent IS NULL THEN 'move' ELSE 'drain' END,
+                                             p_override);
     BEGIN
-        INSERT INTO federation.tenant_moves (tenant_id, source_node, target_node, keep_source)
-        VALUES (p_tenant, v_source, p_target, coalesce(p_keep_source, false))
+        INSERT INTO federation.tenant_moves (tenant_id, source_node, target_node, keep_source, residency_override)
+        VALUES (p_tenant, v_source, p_target, coalesce(p_keep_source, false), v_override)
         RETURNING * INTO v_row;
     EXCEPTION WHEN unique_violation THEN
         RAISE EXCEPTION 'tenant % already has a move in progress', p_tenant USING ERRCODE = 'FG409',
@@ -58,8 +61,8 @@ BEGIN
     RETURN v_row;
 END
 $$;
-COMMENT ON FUNCTION federation.start_move(uuid, text, boolean, bigint) IS
-    'Opens a move of a tenant from the node its data is on (mapped primary, else default) to an active target (state copying) and records its job (a drain''s move: p_parent, the drain''s job), which any live gateway drives. FG404 unknown tenant or node, FG409 provisioning tenant, inactive target, same node, or a move already open.';
+COMMENT ON FUNCTION federation.start_move(uuid, text, boolean, bigint, text) IS
+    'Opens a move of a tenant from the node its data is on (mapped primary, else default) to an active target (state copying) and records its job (a drain''s move: p_parent, the drain''s job), which any live gateway drives. FG404 unknown tenant or node, FG409 provisioning tenant, inactive target, same node, or a move already open; FG451 a target outside the tenant''s residency, unless p_override gives the reason (recorded, and kept by the tenant''s map row after the switch).';
 
 CREATE OR REPLACE FUNCTION federation.advance_move(p_move bigint, p_from text, p_to text,
                                                    p_progress jsonb DEFAULT '{}'::jsonb)
@@ -121,27 +124,36 @@ AS $$
 DECLARE
     v_row federation.tenant_moves;
     v_region text;
+    v_override text;
 BEGIN
     SELECT * INTO v_row FROM federation.tenant_moves m WHERE m.move_id = p_move FOR UPDATE;
     IF NOT FOUND OR v_row.state <> 'cutover' OR v_row.fenced_at IS NULL OR v_row.switched THEN
         RAISE EXCEPTION 'move % is not fenced at its cutover', p_move USING ERRCODE = 'FG409';
     END IF;
     SELECT n.region INTO v_region FROM federation.federation_nodes n WHERE n.node_id = v_row.target_node;
-    INSERT INTO federation.tenant_federation_map AS m (tenant_id, primary_node_id, primary_region)
-    VALUES (v_row.tenant_id, v_row.target_node, v_region)
+    -- The move's residency override (if it needed one) goes with the tenant; a move home needs none.
+    v_override := CASE WHEN federation.outside_residency(v_row.tenant_id, v_row.target_node)
+                       THEN v_row.residency_override END;
+    INSERT INTO federation.tenant_federation_map AS m (tenant_id, primary_node_id, primary_region, residency_override)
+    VALUES (v_row.tenant_id, v_row.target_node, v_region, v_override)
     ON CONFLICT (tenant_id) DO UPDATE SET primary_node_id = EXCLUDED.primary_node_id,
-                                          primary_region = EXCLUDED.primary_region, updated_at = now();
+                                          primary_region = EXCLUDED.primary_region,
+                                          residency_override = EXCLUDED.residency_override, updated_at = now();
     -- Rules that named the source name the target (where the target already has one, the source's goes).
     DELETE FROM federation.federation_routing r
     WHERE r.tenant_id = v_row.tenant_id AND r.node_id = v_row.source_node
       AND EXISTS (SELECT 1 FROM federation.federation_routing x
                   WHERE x.tenant_id = r.tenant_id AND x.region = r.region AND x.node_id = v_row.target_node);
-    UPDATE federation.federation_routing r SET node_id = v_row.target_node, updated_at = now()
+    UPDATE federation.federation_routing r SET node_id = v_row.target_node, residency_override = v_override,
+                                              updated_at = now()
     WHERE r.tenant_id = v_row.tenant_id AND r.node_id = v_row.source_node;
-    INSERT INTO federation.federation_routing (tenant_id, region, node_id, is_primary, weight)
-    VALUES (v_row.tenant_id, v_region, v_row.target_node, true, 100)
-    ON CONFLICT (tenant_id, region, node_id) DO UPDATE SET is_primary = true;
-    UPDATE federation.tenant_registry SET region = v_region, updated_at = now() WHERE id = v_row.tenant_id;
+    INSERT INTO federation.federation_routing (tenant_id, region, node_id, is_primary, weight, residency_override)
+    VALUES (v_row.tenant_id, v_region, v_row.target_node, true, 100, v_override)
+    ON CONFLICT (tenant_id, region, node_id) DO UPDATE SET is_primary = true, residency_override = v_override;
+    -- A policy planned with this move (set_residency p_move) binds now that the tenant is inside it.
+    UPDATE federation.tenant_registry
+    SET region = v_region, residency = coalesce(v_row.residency, residency), updated_at = now()
+    WHERE id = v_row.tenant_id;
     DELETE FROM federation.move_objects o WHERE o.move_id = p_move AND o.kind = 'copy';  -- the tenant's home now
     UPDATE federation.tenant_moves m SET switched = true, state = 'cleanup', fenced_at = NULL, updated_at = now()
     WHERE m.move_id = p_move
@@ -150,7 +162,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION federation.switch_move(bigint) IS
-    'The switch, in one transaction: the tenant''s map row and routing rules name the target (its primary region the target''s), the fence lifts, the move goes to cleanup. Only for a move fenced at its cutover.';
+    'The switch, in one transaction: the tenant''s map row and routing rules name the target (its primary region the target''s), the fence lifts, the move goes to cleanup; a residency policy planned with the move binds. Only for a move fenced at its cutover.';
 
 CREATE OR REPLACE FUNCTION federation.stop_move(p_move bigint, p_state text, p_error text)
 RETURNS federation.tenant_moves
@@ -216,12 +228,13 @@ BEGIN
     SELECT t.id, (SELECT n.node_id::text FROM federation.federation_nodes n
                   WHERE n.region = coalesce(t.region, v_region) AND n.node_id <> p_node AND n.status = 'active'
                     AND federation.node_serving(n.status, n.unhealthy_checked_at)
+                    AND (t.residency IS NULL OR n.region::text = ANY (t.residency))
                   ORDER BY federation.rendezvous_score(t.id, n.region, n.node_id, n.placement_weight) DESC, n.node_id
                   LIMIT 1)
-    FROM (SELECT m.tenant_id AS id, m.primary_region::text AS region FROM federation.tenant_federation_map m
+    FROM (SELECT m.tenant_id AS id, m.primary_region::text AS region, m.residency FROM federation.tenant_federation_map m
           WHERE m.primary_node_id = p_node
           UNION ALL
-          SELECT r.id, r.region::text FROM federation.tenant_registry r
+          SELECT r.id, r.region::text, r.residency FROM federation.tenant_registry r
           WHERE p_node = 'default' AND r.status <> 'provisioning'
             AND NOT EXISTS (SELECT 1 FROM federation.tenant_federation_map m WHERE m.tenant_id = r.id)) t
     WHERE NOT EXISTS (SELECT 1 FROM federation.tenant_moves x
@@ -230,4 +243,4 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION federation.drain_plan(text) IS
-    'Where each tenant of a node goes when it is drained: an active, serving node of the tenant''s region other than this one, by the same weighted rendezvous as placement (NULL: no such node). Tenants with an open move are left out.';
+    'Where each tenant of a node goes when it is drained: an active, serving node of the tenant''s region other than this one, by the same weighted rendezvous as placement, inside the tenant''s residency (NULL: no such node). Tenants with an open move are left out.';

@@ -24,8 +24,18 @@ DECLARE
     v_fields jsonb := p_body - 'idempotencyKey';
     v_name text := onboarding.json_label(p_body, 'name', 200);
     v_region fedgate.region_code := onboarding.json_region(p_body, 'region', true);
+    v_residency text[] := onboarding.json_regions(p_body, 'residency', 64);
     v_digest text := md5(v_fields::text);
 BEGIN
+    IF v_residency IS NOT NULL THEN
+        v_residency := federation.residency_regions(v_residency, 'residency');
+        IF NOT v_region = ANY (v_residency) THEN  -- its placement would be outside it
+            RAISE EXCEPTION 'the tenant''s region % is outside its residency (%)', v_region,
+                            array_to_string(v_residency, ', ')
+                USING ERRCODE = 'FG451', DETAIL = jsonb_build_object('field', 'residency', 'residency', v_residency)::text,
+                      HINT = 'give a region inside the residency, or a residency that includes the region';
+        END IF;
+    END IF;
     IF p_tenant IS NOT NULL THEN
         PERFORM onboarding.api_invalid('tenantId', 'a new tenant''s id is assigned by the gateway: do not send one');
     END IF;
@@ -49,8 +59,8 @@ BEGIN
         END IF;
         BEGIN
             INSERT INTO federation.tenant_registry AS r
-                (name, region, status, idempotency_key, idempotency_caller, request_digest)
-            VALUES (v_name, v_region, 'provisioning', v_key,
+                (name, region, residency, status, idempotency_key, idempotency_caller, request_digest)
+            VALUES (v_name, v_region, v_residency, 'provisioning', v_key,
                     CASE WHEN v_key IS NOT NULL THEN v_caller END, CASE WHEN v_key IS NOT NULL THEN v_digest END)
             ON CONFLICT (idempotency_caller, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
             RETURNING r.* INTO registration;
@@ -59,6 +69,10 @@ BEGIN
                 USING ERRCODE = 'unique_violation', DETAIL = jsonb_build_object('field', 'name')::text;
         END;
         IF registration.id IS NOT NULL THEN
+            IF v_residency IS NOT NULL THEN
+                PERFORM federation.record_residency_event(registration.id, 'policy', NULL, NULL, 'set', v_residency,
+                                                          'at creation', 'operator:' || coalesce(v_claims ->> 'sub', '?'));
+            END IF;
             RETURN;
         END IF;
         -- A concurrent request with the same key registered first: replay its registration.
@@ -66,19 +80,20 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION federation.register_creation(uuid, jsonb) IS
-    'A new registry row (status provisioning, a fresh id) from {name, region, idempotencyKey?}: FG403 unless the caller is an operator, FG400 when the caller names an id, 23505 when the name is taken. With an idempotencyKey already used by the same caller (the token''s issuer and subject): that registration again (replayed), or FG422 when the body differs.';
+    'A new registry row (status provisioning, a fresh id) from {name, region, residency?, idempotencyKey?} (a residency must include the region, else FG451; it is recorded): FG403 unless the caller is an operator, FG400 when the caller names an id, 23505 when the name is taken. With an idempotencyKey already used by the same caller (the token''s issuer and subject): that registration again (replayed), or FG422 when the body differs.';
 
 CREATE OR REPLACE FUNCTION federation.registration_json(p_row federation.tenant_registry, p_replayed boolean)
 RETURNS jsonb
 LANGUAGE sql STABLE
 AS $$
     SELECT jsonb_build_object('tenantId', p_row.id, 'region', p_row.region, 'status', p_row.status,
+                              'residency', p_row.residency,
                               'replayed', p_replayed,
                               'nodeId', coalesce((SELECT m.primary_node_id FROM federation.tenant_federation_map m
                                                   WHERE m.tenant_id = p_row.id), 'default'));
 $$;
 COMMENT ON FUNCTION federation.registration_json(federation.tenant_registry, boolean) IS
-    'What the gateway needs of a registration: {tenantId, region, status, replayed, nodeId} (the mapped node, else default).';
+    'What the gateway needs of a registration: {tenantId, region, status, residency, replayed, nodeId} (the mapped node, else default).';
 
 CREATE OR REPLACE FUNCTION api.register_tenant(p_tenant uuid, p_body jsonb)
 RETURNS jsonb
@@ -104,7 +119,12 @@ SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v record := federation.register_creation(p_tenant, p_body);
+    v_default_region text := (SELECT n.region FROM federation.federation_nodes n WHERE n.node_id = 'default');
 BEGIN
+    IF NOT (v.registration).residency IS NULL AND NOT v_default_region = ANY ((v.registration).residency) THEN
+        PERFORM federation.refuse_residency((v.registration).id, 'legacy', 'default', v_default_region,
+                                            (v.registration).residency, 'The legacy namespace''s');
+    END IF;
     RETURN federation.registration_json(v.registration, v.replayed);
 END
 $$;
@@ -165,13 +185,16 @@ BEGIN
                                        'metadata', m.federation_metadata)
              FROM federation.tenant_federation_map m WHERE m.tenant_id = p_tenant),
             (SELECT jsonb_build_object('primaryNodeId', n.node_id, 'primaryRegion', n.region, 'metadata', '{}'::jsonb)
-             FROM federation.federation_nodes n WHERE n.node_id = 'default')),
+             FROM federation.federation_nodes n WHERE n.node_id = 'default'))
+            -- a restricted tenant's kit says where it may be served
+            || CASE WHEN v_tenant.residency IS NOT NULL
+                    THEN jsonb_build_object('residency', to_jsonb(v_tenant.residency)) ELSE '{}'::jsonb END,
         'regions', (SELECT jsonb_agg(jsonb_build_object('code', r, 'displayName', coalesce(g.display_name, r)) ORDER BY r)
                     FROM unnest(v_regions) r LEFT JOIN federation.regions g ON g.code = r));
 END
 $$;
 COMMENT ON FUNCTION api.kit_context(uuid, jsonb) IS
-    'What a tenant''s kit takes from the catalog: {federation: {primaryNodeId, primaryRegion, metadata}, regions: [{code, displayName}]}. regions defaults to the tenant''s home region; FG400 for a region no node serves, FG404 for an unregistered tenant.';
+    'What a tenant''s kit takes from the catalog: {federation: {primaryNodeId, primaryRegion, metadata, residency (a restricted tenant''s only)}, regions: [{code, displayName}]}. regions defaults to the tenant''s home region; FG400 for a region no node serves, FG404 for an unregistered tenant.';
 
 CREATE OR REPLACE FUNCTION api.regions(p_tenant uuid DEFAULT NULL, p_args jsonb DEFAULT '{}'::jsonb)
 RETURNS jsonb

@@ -7,28 +7,59 @@
 --   federation_replica_status (view)           replicas with their lag, never their URL
 
 CREATE OR REPLACE FUNCTION federation.add_replica(p_node_id text, p_replica_id text, p_database_url text,
-                                                  p_max_lag interval DEFAULT '2 seconds')
-RETURNS TABLE (replica_id text, node_id text, max_lag interval)
+                                                  p_max_lag interval DEFAULT '2 seconds', p_region text DEFAULT NULL,
+                                                  p_override text DEFAULT NULL)
+RETURNS TABLE (replica_id text, node_id text, max_lag interval, region text, residency_override text)
 LANGUAGE plpgsql
 AS $$
+DECLARE
+    v_node_region text;
+    v_region text;
+    v_override text := nullif(btrim(p_override), '');
+    v_tenant record;
+    v_count bigint;
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM federation.federation_nodes n WHERE n.node_id = p_node_id) THEN
+    SELECT n.region INTO v_node_region FROM federation.federation_nodes n WHERE n.node_id = p_node_id;
+    IF NOT FOUND THEN
         RAISE EXCEPTION 'unknown node: %', p_node_id USING ERRCODE = 'FG404';
     END IF;
     IF p_node_id = 'default' AND p_database_url IS NOT NULL AND p_database_url = 'self' THEN
         RAISE EXCEPTION 'a replica is another database than its node' USING ERRCODE = 'FG400';
     END IF;
+    v_region := coalesce(p_region, v_node_region);
+    IF NOT EXISTS (SELECT 1 FROM federation.regions g WHERE g.code = v_region) THEN
+        PERFORM onboarding.api_invalid('region', format('unknown region code: %s', v_region));
+    END IF;
+    -- The node's tenants whose residency excludes the replica's region (it would never serve them).
+    SELECT t.id, t.residency, count(*) OVER () AS n INTO v_tenant
+    FROM federation.tenant_registry t
+    WHERE t.residency IS NOT NULL AND NOT v_region = ANY (t.residency)
+      AND (EXISTS (SELECT 1 FROM federation.tenant_federation_map m WHERE m.tenant_id = t.id AND m.primary_node_id = p_node_id)
+           OR (p_node_id = 'default' AND NOT EXISTS (SELECT 1 FROM federation.tenant_federation_map m WHERE m.tenant_id = t.id)))
+    ORDER BY t.id
+    LIMIT 1;
+    v_count := coalesce(v_tenant.n, 0);
+    IF v_count > 0 AND v_override IS NULL THEN
+        PERFORM federation.refuse_residency(v_tenant.id, 'replica', p_node_id, v_region, v_tenant.residency,
+                                            format('A replica in region %s of', v_region));
+    ELSIF v_count > 0 THEN
+        PERFORM federation.record_residency_event(NULL, 'replica', p_node_id, v_region, 'overridden', NULL,
+                                                  format('%s (replica %s; %s restricted tenant(s) of the node)',
+                                                         v_override, p_replica_id, v_count));
+    END IF;
     RETURN QUERY
-    INSERT INTO federation.federation_replicas AS r (replica_id, node_id, database_url, max_lag)
-    VALUES (p_replica_id, p_node_id, p_database_url, coalesce(p_max_lag, '2 seconds'))
+    INSERT INTO federation.federation_replicas AS r (replica_id, node_id, database_url, max_lag, region, residency_override)
+    VALUES (p_replica_id, p_node_id, p_database_url, coalesce(p_max_lag, '2 seconds'), v_region,
+            CASE WHEN v_region <> v_node_region THEN v_override END)
     ON CONFLICT ON CONSTRAINT federation_replicas_pkey DO UPDATE
         SET node_id = EXCLUDED.node_id, database_url = EXCLUDED.database_url, max_lag = EXCLUDED.max_lag,
+            region = EXCLUDED.region, residency_override = EXCLUDED.residency_override,
             usable = false, healthy = NULL, checked_at = NULL
-    RETURNING r.replica_id, r.node_id::text, r.max_lag;
+    RETURNING r.replica_id, r.node_id::text, r.max_lag, r.region::text, r.residency_override;
 END
 $$;
-COMMENT ON FUNCTION federation.add_replica(text, text, text, interval) IS
-    'Registers a streaming replica of a node (or updates one). It serves no read until the health checker has found it in recovery and within max_lag.';
+COMMENT ON FUNCTION federation.add_replica(text, text, text, interval, text, text) IS
+    'Registers a streaming replica of a node (or updates one), in p_region (default: its node''s). It serves no read until the health checker has found it in recovery and within max_lag, and never a tenant whose residency excludes its region: a replica outside the residency of a tenant of its node is refused (FG451) unless p_override gives the reason (recorded; the replica then serves them).';
 
 CREATE OR REPLACE FUNCTION federation.remove_replica(p_replica_id text)
 RETURNS boolean

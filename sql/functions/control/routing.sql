@@ -22,14 +22,17 @@
 
 CREATE OR REPLACE FUNCTION federation.route_candidates(p_tenant uuid, p_region text DEFAULT NULL)
 RETURNS TABLE (ord integer, node_id text, node_region text, source text, rule_weight integer,
-               score double precision, node_status text, health text, serving boolean, note text)
+               score double precision, node_status text, health text, serving boolean, note text,
+               resident boolean)
 LANGUAGE sql STABLE PARALLEL SAFE
 AS $$
     WITH m AS (
         SELECT t.primary_node_id, t.primary_region::text AS primary_region,
-               coalesce(p_region, t.primary_region) AS wanted_region
+               coalesce(p_region, t.primary_region) AS wanted_region, t.residency_override
         FROM federation.tenant_federation_map t
         WHERE t.tenant_id = p_tenant
+    ), policy AS (
+        SELECT r.residency FROM federation.tenant_registry r WHERE r.id = p_tenant
     ), cand AS (
         SELECT CASE WHEN r.region = m.primary_region THEN 3 ELSE 1 END AS grp,
                r.node_id,
@@ -37,41 +40,51 @@ AS $$
                     WHEN r.is_primary THEN 'region_route'
                     ELSE 'region_weighted' END AS source,
                r.weight AS rule_weight,
-               r.rank_score AS score
+               r.rank_score AS score,
+               r.residency_override AS override
         FROM m
         JOIN federation.federation_routing r
           ON r.tenant_id = p_tenant AND r.region IN (m.primary_region, m.wanted_region)
         UNION ALL
-        SELECT 2, m.primary_node_id, 'tenant_primary', NULL, NULL FROM m
+        SELECT 2, m.primary_node_id, 'tenant_primary', NULL, NULL, m.residency_override FROM m
         UNION ALL
-        SELECT 0, 'default', 'default_unmapped', NULL, NULL WHERE NOT EXISTS (SELECT 1 FROM m)
+        SELECT 0, 'default', 'default_unmapped', NULL, NULL, NULL WHERE NOT EXISTS (SELECT 1 FROM m)
     ), dedup AS (
         SELECT DISTINCT ON (c.node_id) c.*
         FROM cand c
         ORDER BY c.node_id, c.grp, c.score DESC NULLS LAST
+    ), judged AS (
+        SELECT d.*, n.node_id IS NOT NULL AS registered, n.region::text AS node_region, n.status,
+               n.unhealthy_checked_at, h.healthy, h.checked_at, h.consecutive_failures, p.residency,
+               (p.residency IS NULL OR n.region::text = ANY (p.residency) OR d.override IS NOT NULL) AS resident
+        FROM dedup d
+        LEFT JOIN federation.federation_nodes n ON n.node_id = d.node_id
+        LEFT JOIN federation.federation_node_health h ON h.node_id = d.node_id
+        LEFT JOIN policy p ON true
     )
-    SELECT (row_number() OVER (ORDER BY d.grp, d.score DESC NULLS LAST, d.node_id))::integer,
-           d.node_id,
-           n.region::text,
-           d.source,
-           d.rule_weight,
-           d.score,
-           n.status,
-           federation.health_state(h.healthy, h.checked_at),
-           coalesce(federation.node_serving(n.status, n.unhealthy_checked_at), false),
-           CASE WHEN n.node_id IS NULL THEN 'node is not registered'
-                WHEN n.status = 'down' THEN 'node status is down'
-                WHEN federation.health_state(h.healthy, h.checked_at) = 'unhealthy'
+    SELECT (row_number() OVER (ORDER BY j.grp, j.score DESC NULLS LAST, j.node_id))::integer,
+           j.node_id,
+           j.node_region,
+           j.source,
+           j.rule_weight,
+           j.score,
+           j.status,
+           federation.health_state(j.healthy, j.checked_at),
+           j.resident AND coalesce(federation.node_serving(j.status, j.unhealthy_checked_at), false),
+           CASE WHEN NOT j.registered THEN 'node is not registered'
+                WHEN NOT j.resident THEN format('region %s is outside the tenant''s residency (%s)',
+                                                j.node_region, array_to_string(j.residency, ', '))
+                WHEN j.status = 'down' THEN 'node status is down'
+                WHEN federation.health_state(j.healthy, j.checked_at) = 'unhealthy'
                     THEN format('marked unhealthy by the health monitor at %s (%s consecutive failures)',
-                                h.checked_at, h.consecutive_failures)
-           END
-    FROM dedup d
-    LEFT JOIN federation.federation_nodes n ON n.node_id = d.node_id
-    LEFT JOIN federation.federation_node_health h ON h.node_id = d.node_id
+                                j.checked_at, j.consecutive_failures)
+           END,
+           j.resident
+    FROM judged j
     ORDER BY 1
 $$;
 COMMENT ON FUNCTION federation.route_candidates(uuid, text) IS
-    'Every node a (tenant, region) request may go to, in failover order, with its status, health and whether it serves. resolve_node takes the first that serves.';
+    'Every node a (tenant, region) request may go to, in failover order, with its status, health, whether it is inside the tenant''s residency (or overridden) and whether it serves. resolve_node takes the first that serves.';
 
 CREATE OR REPLACE FUNCTION federation.resolve_node_full(p_tenant uuid, p_region text DEFAULT NULL)
 RETURNS TABLE (node_id text, region text, reason text)
@@ -81,7 +94,7 @@ BEGIN
     RETURN QUERY
     SELECT c.node_id, c.node_region, CASE WHEN c.ord = 1 THEN c.source ELSE 'failover' END
     FROM federation.route_candidates(p_tenant, p_region) c
-    WHERE c.serving OR c.source = 'default_unmapped'
+    WHERE c.serving OR (c.source = 'default_unmapped' AND c.resident)
     ORDER BY c.ord
     LIMIT 1;
 END
@@ -117,6 +130,8 @@ AS $$
             OFFSET 0
         ) n
         WHERE m.tenant_id = p_tenant AND federation.node_serving(n.status, n.unhealthy_checked_at)
+          -- a restricted tenant's node outside its residency: the full walk decides (an override, or the next)
+          AND (m.residency IS NULL OR n.region::text = ANY (m.residency))
         UNION ALL
         SELECT f.node_id, f.region, f.reason FROM federation.resolve_node_full(p_tenant, p_region) f
     ) d
@@ -132,7 +147,7 @@ LANGUAGE sql STABLE
 AS $$
     WITH c AS (
         SELECT rc.*,
-               min(rc.ord) FILTER (WHERE rc.serving OR rc.source = 'default_unmapped') OVER () AS chosen
+               min(rc.ord) FILTER (WHERE rc.serving OR (rc.source = 'default_unmapped' AND rc.resident)) OVER () AS chosen
         FROM federation.route_candidates(p_tenant, p_region) rc
     )
     SELECT c.ord, c.node_id, c.node_region, c.source, c.rule_weight,
@@ -141,6 +156,7 @@ AS $$
                 WHEN c.chosen IS NULL OR c.ord < c.chosen THEN 'skipped'
                 ELSE 'standby' END,
            CASE
+               WHEN c.source = 'default_unmapped' AND NOT c.resident THEN c.note
                WHEN c.source = 'default_unmapped' THEN 'tenant has no row in tenant_federation_map: the default node serves it'
                WHEN c.ord = c.chosen AND c.ord > 1 THEN 'failover: every earlier candidate is out'
                WHEN c.ord = c.chosen AND c.source = 'tenant_primary' AND p_region IS NOT NULL
@@ -192,11 +208,12 @@ AS $$
 BEGIN
     SELECT t.regions, t.nodes, t.is_primary INTO NEW.route_regions, NEW.route_nodes, NEW.route_is_primary
     FROM federation.top_routes(ARRAY[NEW.tenant_id]) t;
+    NEW.residency := federation.tenant_residency(NEW.tenant_id);
     RETURN NEW;
 END
 $$;
 COMMENT ON FUNCTION federation.derive_top_routes() IS
-    'Row trigger of tenant_federation_map: a map row written by a statement (not by sync_top_routes) gets its route_* arrays from federation_routing, never from the writer.';
+    'Row trigger of tenant_federation_map: a map row written by a statement (not by sync_top_routes) gets its route_* arrays from federation_routing and its residency from the registry, never from the writer.';
 
 CREATE OR REPLACE FUNCTION federation.sync_top_routes()
 RETURNS trigger

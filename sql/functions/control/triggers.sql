@@ -66,6 +66,22 @@ CREATE OR REPLACE TRIGGER federation_replicas_notify_upd AFTER UPDATE ON federat
 CREATE OR REPLACE TRIGGER federation_replicas_notify_del AFTER DELETE ON federation.federation_replicas
     REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION federation.federation_notify_replicas();
 
+-- residency
+DROP TRIGGER IF EXISTS tenant_federation_map_residency ON federation.tenant_federation_map;
+CREATE CONSTRAINT TRIGGER tenant_federation_map_residency
+    AFTER INSERT OR UPDATE OF primary_node_id, residency, residency_override ON federation.tenant_federation_map
+    DEFERRABLE INITIALLY IMMEDIATE FOR EACH ROW EXECUTE FUNCTION federation.guard_residency();
+DROP TRIGGER IF EXISTS federation_routing_residency ON federation.federation_routing;
+CREATE CONSTRAINT TRIGGER federation_routing_residency
+    AFTER INSERT OR UPDATE OF tenant_id, node_id, residency_override ON federation.federation_routing
+    DEFERRABLE INITIALLY IMMEDIATE FOR EACH ROW EXECUTE FUNCTION federation.guard_residency();
+CREATE OR REPLACE TRIGGER tenant_registry_residency AFTER UPDATE OF residency ON federation.tenant_registry
+    FOR EACH ROW WHEN (OLD.residency IS DISTINCT FROM NEW.residency) EXECUTE FUNCTION federation.sync_residency();
+CREATE OR REPLACE TRIGGER residency_events_append_only BEFORE UPDATE OR DELETE ON federation.residency_events
+    FOR EACH ROW EXECUTE FUNCTION federation.refuse_residency_rewrite();
+CREATE OR REPLACE TRIGGER residency_events_no_truncate BEFORE TRUNCATE ON federation.residency_events
+    FOR EACH STATEMENT EXECUTE FUNCTION federation.refuse_residency_rewrite();
+
 -- routing
 -- pg_trigger_depth() = 0: writes by statements; sync_top_routes writes computed arrays itself.
 CREATE OR REPLACE TRIGGER tenant_federation_map_top_routes BEFORE INSERT OR UPDATE ON federation.tenant_federation_map

@@ -19,10 +19,11 @@ SELECT m.move_id, m.tenant_id, m.source_node::text AS source_node, m.target_node
        (SELECT coalesce(sum(v::bigint), 0) FROM jsonb_each_text(m.rows_copied) e(k, v)) AS rows_copied,
        (SELECT coalesce(sum(v::bigint), 0) FROM jsonb_each_text(m.rows_expected) e(k, v)) AS rows_expected,
        m.lag_bytes AS lag, m.started_at AS started, m.pause_ms, m.verify_result, m.error,
-       m.fenced_at IS NOT NULL AS fenced, m.switched, m.keep_source, m.updated_at, m.finished_at
+       m.fenced_at IS NOT NULL AS fenced, m.switched, m.keep_source, m.updated_at, m.finished_at,
+       m.residency_override, m.residency AS residency_planned
 FROM federation.tenant_moves m;
 COMMENT ON VIEW federation.federation_moves IS
-    'Every move: tenant, source and target, state, rows copied of expected, replication lag (bytes), start, the tenant''s write pause (ms), verification result, error; what fedgate tenant move shows.';
+    'Every move: tenant, source and target, state, rows copied of expected, replication lag (bytes), start, the tenant''s write pause (ms), verification result, error, the residency override it carries and the policy it applies at its switch; what fedgate tenant move shows.';
 
 -- jobs
 CREATE OR REPLACE VIEW federation.federation_jobs AS
@@ -49,10 +50,18 @@ CREATE OR REPLACE VIEW federation.federation_replica_status AS
 SELECT r.replica_id, r.node_id::text AS node_id, r.max_lag,
        federation.health_state(r.healthy, r.checked_at) AS health, r.usable AND
            federation.health_state(r.healthy, r.checked_at) = 'healthy' AS serving_reads,
-       r.lag_bytes, r.lag_seconds, r.replay_lsn, r.last_error, r.checked_at AS last_check_at
+       r.lag_bytes, r.lag_seconds, r.replay_lsn, r.last_error, r.checked_at AS last_check_at,
+       r.region::text AS region, r.residency_override
 FROM federation.federation_replicas r;
 COMMENT ON VIEW federation.federation_replica_status IS
-    'One row per replica: health, whether it serves reads, replay lag (bytes, seconds) and position at the last check, last error. No database URL.';
+    'One row per replica: health, whether it serves reads, replay lag (bytes, seconds) and position at the last check, last error, its region and residency override. No database URL.';
+
+-- residency
+CREATE OR REPLACE VIEW federation.federation_residency_events AS
+SELECT e.event_id, e.at, e.actor, e.tenant_id, e.action, e.node_id, e.region, e.decision, e.regions, e.reason
+FROM federation.residency_events e;
+COMMENT ON VIEW federation.federation_residency_events IS
+    'Every residency decision: a policy set, cleared or planned with a move; an override (route, placement, move, drain, replica) with its reason; a refusal made through fedgate (CLI, admin API, jobs). Who, when, tenant, node and region, the policy.';
 
 -- tenant_stats
 CREATE OR REPLACE VIEW federation.federation_tenant_stats AS
