@@ -39,6 +39,7 @@ class JobSettings:
     attempts: int = 5                # FEDGATE_JOB_ATTEMPTS: failures at one step before a job stops, failed
     poll: float = 1.0                # FEDGATE_JOB_POLL: seconds between a worker's looks for claimable jobs
     backoff: float = 2.0             # FEDGATE_JOB_BACKOFF: seconds before a failed step's next attempt, doubled each time
+    reversible_for: float = 3600.0   # FEDGATE_MOVE_REVERSIBLE_FOR: seconds a switched move can be reversed; 0: none
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "JobSettings":
@@ -47,13 +48,16 @@ class JobSettings:
                     per_instance=_env_number(env, "FEDGATE_JOBS_PER_INSTANCE", 2, int),
                     attempts=_env_number(env, "FEDGATE_JOB_ATTEMPTS", 5, int),
                     poll=_env_number(env, "FEDGATE_JOB_POLL", 1.0),
-                    backoff=_env_number(env, "FEDGATE_JOB_BACKOFF", 2.0))
+                    backoff=_env_number(env, "FEDGATE_JOB_BACKOFF", 2.0),
+                    reversible_for=_env_number(env, "FEDGATE_MOVE_REVERSIBLE_FOR", 3600.0))
         if found.lease < 1:
             raise ConfigError("FEDGATE_JOB_LEASE must be at least 1 second")
         if found.per_instance < 0 or found.attempts < 1:
             raise ConfigError("FEDGATE_JOBS_PER_INSTANCE must be 0 or more, FEDGATE_JOB_ATTEMPTS at least 1")
         if found.poll <= 0 or found.backoff <= 0:
             raise ConfigError("FEDGATE_JOB_POLL and FEDGATE_JOB_BACKOFF must be positive")
+        if not 0 <= found.reversible_for <= 30 * 86400:
+            raise ConfigError("FEDGATE_MOVE_REVERSIBLE_FOR must be 0 (moves clean up at once) to 30 days, in seconds")
         return found
 
 

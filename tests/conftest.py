@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -16,6 +17,10 @@ from shim.paths import SQL_DIR
 from shim.schema import Role
 from tests.federation import ROLES, Federation, Gateway, make_federation, prepare_template, start_gateway
 
+
+# Moves in the tests clean up at their switch, as before reversible moves (FEDGATE_MOVE_REVERSIBLE_FOR,
+# default an hour): the tests of reversible moves turn them on for their own gateways and commands.
+os.environ.setdefault("FEDGATE_MOVE_REVERSIBLE_FOR", "0")
 
 # pg_stat_statements: tests count the handler statements that reached a node.
 # LOGICAL_ARGS: tenant moves copy with logical replication, several at once.

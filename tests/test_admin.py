@@ -43,7 +43,8 @@ def _every_action(tenant: str) -> list[tuple[str, str, dict | None]]:
         ("POST", f"/tenants/{tenant}/suspend", {}), ("POST", f"/tenants/{tenant}/resume", {}),
         ("GET", "/tenant-stats", None), ("POST", "/moves", {"tenantId": tenant, "to": "ap-south-1"}),
         ("GET", "/moves", None), ("GET", "/moves/1", None), ("POST", "/moves/1/abort", None),
-        ("POST", "/moves/1/resume", None), ("GET", "/jobs", None), ("GET", "/jobs/1", None),
+        ("POST", "/moves/1/resume", None), ("POST", "/moves/1/reverse", None), ("POST", "/moves/1/forward", None),
+        ("POST", "/moves/1/complete", None), ("GET", "/jobs", None), ("GET", "/jobs/1", None),
         ("GET", f"/tenants/{tenant}/limits", None), ("PUT", f"/tenants/{tenant}/limits", {"requestsPerSecond": 5}),
         ("DELETE", f"/tenants/{tenant}/limits", None), ("GET", f"/tenants/{tenant}/residency", None),
         ("PUT", f"/tenants/{tenant}/residency", {"regions": ["eu-west"]})]

@@ -299,9 +299,10 @@ def test_a_planted_difference_stops_the_switch(federation: Federation, undriven:
                                                           "tenantId": other}).status_code == 200
 
 
-def _fedgate(federation: Federation, *args: str, timeout: float = 240) -> subprocess.CompletedProcess[str]:
+def _fedgate(federation: Federation, *args: str, timeout: float = 240,
+             env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "shim.cli", *args, "--database-url", federation.control_url],
-                          capture_output=True, text=True, timeout=timeout, env=dict(os.environ))
+                          capture_output=True, text=True, timeout=timeout, env={**os.environ, **(env or {})})
 
 
 def _big_tenant(federation: Federation, http: httpx.Client, heartbeats: int) -> str:
@@ -458,3 +459,88 @@ def test_a_mover_killed_while_catching_up_is_finished_by_the_fleet(federation: F
     after = _measures(federation, "ap-south-1", tenant)
     assert after["validations"] == before["validations"] + writers.acked["validations"]
     assert _leftovers(federation, "eu-west-1", "ap-south-1") == []
+
+
+REVERSIBLE = {"FEDGATE_MOVE_REVERSIBLE_FOR": "3600"}
+
+
+def test_a_move_taken_back_and_forward_again_loses_no_write(federation: Federation, tmp_path: Path) -> None:
+    """Moved from eu-west-1 (A) to ap-south-1 (B), reversibly; 300 writes of mixed kinds on B through the
+    gateway; --reverse while clients keep writing: every acknowledged write on A exactly once, the tenant
+    served by A; --forward while they write again, then --complete: everything on B, nothing of the tenant
+    on A but its tombstone, no slot, publication or subscription on either node, no request failed. A
+    second move left alone past its window (1 s) completes itself."""
+    gw = start_gateway(federation.control_url, tmp_path, env={"FEDGATE_TENANT_WRITE_RPS": "0", **REVERSIBLE})
+    writers = Clients(gw.base_url)
+    try:
+        with gw.client() as http:
+            tenant, idle = create_tenant(http, "eu-west"), create_tenant(http, "eu-west")
+            kit = issue_kit(http, tenant, ["log-shipper"], maxAgents=10)
+            agent = http.post(f"{FED}/bootstrap/verify", json={
+                "tenantId": tenant, "kitId": kit.headers["X-Kit-Id"],
+                "token": token_of(unpack(kit.content, "zip"), "log-shipper"), "hostname": "h-1",
+                "agentType": "log-shipper", "version": "2.4.1"}).json()
+        before = _measures(federation, "eu-west-1", tenant)
+        moved = _fedgate(federation, "tenant", "move", tenant, "--to", "ap-south-1", env=REVERSIBLE)
+        assert moved.returncode == 0 and "state: switched" in moved.stdout, moved.stdout + moved.stderr
+        assert "--reverse" in moved.stdout
+        move_id = int(federation.catalog("SELECT move_id FROM federation.federation_moves WHERE tenant_id = %s",
+                                         (tenant,))[0][0])
+        as_tenant, as_agent = bearer("tenant", tenant), {"Authorization": f"Bearer {agent['agentToken']}"}
+
+        def write(limit: int | None = None) -> None:
+            writers.run("heartbeats", as_agent, lambda c, i: c.post(f"{FED}/tenants/{tenant}/telemetry",
+                                                                   json={"agentId": agent["agentId"]}),
+                        limit=limit or 1_000_000)
+            writers.run("validations", as_tenant, lambda c, i: c.post(f"{FED}/identity/validate", json={
+                "type": "oidc", "config": {}, "tenantId": tenant}), limit=limit or 1_000_000)
+            writers.run("kits", as_tenant, lambda c, i: c.post(f"{FED}/bootstrap/kit", json={
+                "tenantId": tenant, "agents": ["log-shipper"]}), limit=limit or 1_000_000)
+
+        write(100)  # 300 writes on B, then clients that keep writing through the switch back
+        for thread in writers.threads:
+            thread.join(60)
+        assert sum(writers.acked.values()) == 300 and not writers.failures, (writers.acked, writers.failures[:3])
+        assert _measures(federation, "ap-south-1", tenant) == {k: before[k] + writers.acked.get(k, 0) for k in before}
+        writers.threads.clear()
+        write()
+        back = _fedgate(federation, "tenant", "move", "--reverse", str(move_id), env=REVERSIBLE)
+        assert back.returncode == 0 and "state: reversed" in back.stdout, back.stdout + back.stderr
+        writers.finish()
+        writers.stop.clear()
+        with gw.client() as http:
+            assert http.get(f"{FED}/tenants/{tenant}/status").headers["X-Federation-Node"] == "eu-west-1"
+        acked = dict(writers.acked)
+        assert _measures(federation, "eu-west-1", tenant) == {k: before[k] + acked.get(k, 0) for k in before}, acked
+
+        writers.threads.clear()
+        write()
+        again = _fedgate(federation, "tenant", "move", "--forward", str(move_id), env=REVERSIBLE)
+        assert again.returncode == 0 and "state: switched" in again.stdout, again.stdout + again.stderr
+        writers.finish()
+        done = _fedgate(federation, "tenant", "move", "--complete", str(move_id), env=REVERSIBLE)
+        assert done.returncode == 0 and "state: done" in done.stdout, done.stdout + done.stderr
+        with gw.client() as http:
+            assert http.get(f"{FED}/tenants/{tenant}/status").headers["X-Federation-Node"] == "ap-south-1"
+
+        # Left alone past its window: its job (parked until then) completes it on the gateway.
+        short = _fedgate(federation, "tenant", "move", idle, "--to", "ap-south-1",
+                         env={"FEDGATE_MOVE_REVERSIBLE_FOR": "1"})
+        assert short.returncode == 0 and "state: switched" in short.stdout, short.stdout + short.stderr
+        wait_until(lambda: federation.catalog("SELECT state FROM federation.federation_moves WHERE tenant_id = %s",
+                                              (idle,)) == [("done",)], "the move completed at its window's end")
+    finally:
+        writers.finish()
+        gw.stop()
+    assert not writers.failures, writers.failures[:5]
+    after = _measures(federation, "ap-south-1", tenant)
+    assert after == {k: before[k] + writers.acked.get(k, 0) for k in before}, (before, after, writers.acked)
+    for gone in (tenant, idle):  # nothing on A but the tombstone
+        assert all(n == 0 for n in _rows(federation, "eu-west-1", gone).values())
+        assert federation.sql("eu-west-1", "SELECT state, target_node FROM onboarding.tenant_fences WHERE tenant_id = %s",
+                              (gone,)) == [("moved", "ap-south-1")]
+    assert _leftovers(federation, "eu-west-1", "ap-south-1") == []
+    [(flips, reverse_ms, pause_ms)] = federation.catalog(
+        "SELECT flips, flip_pause_ms, pause_ms FROM federation.federation_moves WHERE move_id = %s", (move_id,))
+    assert flips == 3
+    print(f"reversible move: switch {pause_ms} ms, last flip {reverse_ms} ms; writes acknowledged {writers.acked}")

@@ -1137,13 +1137,21 @@ CREATE TABLE federation.tenant_moves (
     finished_at timestamp with time zone,
     residency_override text,
     residency text[],
+    reversible_until timestamp with time zone,
+    reversed boolean DEFAULT false NOT NULL,
+    requested text,
+    flips integer DEFAULT 0 NOT NULL,
+    flip_pause_ms real,
+    flip_error text,
     CONSTRAINT tenant_moves_check CHECK ((source_node <> target_node)),
-    CONSTRAINT tenant_moves_check1 CHECK (((NOT switched) OR (state = ANY (ARRAY['cutover'::text, 'cleanup'::text, 'done'::text])))),
+    CONSTRAINT tenant_moves_check1 CHECK (((NOT switched) OR (state = ANY (ARRAY['cutover'::text, 'switched'::text, 'cleanup'::text, 'done'::text])))),
+    CONSTRAINT tenant_moves_flips_check CHECK ((flips >= 0)),
+    CONSTRAINT tenant_moves_requested_check CHECK ((requested = ANY (ARRAY['reverse'::text, 'forward'::text, 'complete'::text]))),
     CONSTRAINT tenant_moves_residency_check CHECK (((residency IS NULL) OR ((cardinality(residency) >= 1) AND (cardinality(residency) <= 64)))),
     CONSTRAINT tenant_moves_residency_override_check CHECK (((residency_override IS NULL) OR ((length(btrim(residency_override)) >= 1) AND (length(btrim(residency_override)) <= 500)))),
     CONSTRAINT tenant_moves_rows_copied_check CHECK ((jsonb_typeof(rows_copied) = 'object'::text)),
     CONSTRAINT tenant_moves_rows_expected_check CHECK ((jsonb_typeof(rows_expected) = 'object'::text)),
-    CONSTRAINT tenant_moves_state_check CHECK ((state = ANY (ARRAY['copying'::text, 'catching_up'::text, 'verifying'::text, 'cutover'::text, 'cleanup'::text, 'done'::text, 'aborted'::text, 'failed'::text])))
+    CONSTRAINT tenant_moves_state_check CHECK ((state = ANY (ARRAY['copying'::text, 'catching_up'::text, 'verifying'::text, 'cutover'::text, 'switched'::text, 'reversed'::text, 'cleanup'::text, 'done'::text, 'aborted'::text, 'failed'::text])))
 );
 
 ALTER TABLE federation.tenant_moves OWNER TO fedgate_owner;
@@ -1177,6 +1185,42 @@ COMMENT ON COLUMN federation.tenant_moves.residency_override IS 'Why the move ma
 --
 
 COMMENT ON COLUMN federation.tenant_moves.residency IS 'A residency policy the switch applies (set_residency with p_move): it binds once the tenant is where it allows.';
+
+--
+-- Name: COLUMN tenant_moves.reversible_until; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON COLUMN federation.tenant_moves.reversible_until IS 'Until when the switched move can be reversed: then it completes by itself (its job). NULL: not reversible.';
+
+--
+-- Name: COLUMN tenant_moves.reversed; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON COLUMN federation.tenant_moves.reversed IS 'The move was switched back: the tenant lives on its source again (a reversed move, or one completed so).';
+
+--
+-- Name: COLUMN tenant_moves.requested; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON COLUMN federation.tenant_moves.requested IS 'What an operator asked of a switched or reversed move (reverse_move, forward_move, complete_move): its driver does it.';
+
+--
+-- Name: COLUMN tenant_moves.flips; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON COLUMN federation.tenant_moves.flips IS 'Switches made: 1 after the move''s own, one more for each reverse and forward.';
+
+--
+-- Name: COLUMN tenant_moves.flip_pause_ms; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON COLUMN federation.tenant_moves.flip_pause_ms IS 'The tenant''s pause at the last reverse or forward (pause_ms is the first switch''s).';
+
+--
+-- Name: COLUMN tenant_moves.flip_error; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON COLUMN federation.tenant_moves.flip_error IS 'Why the last reverse or forward did not switch (the tenant stayed where it was, the move still reversible).';
 
 --
 -- Name: abort_move(bigint, text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
@@ -1367,7 +1411,9 @@ DECLARE
     v_row federation.tenant_moves;
 BEGIN
     IF (p_from, p_to) NOT IN (('copying', 'catching_up'), ('catching_up', 'verifying'), ('verifying', 'cutover'),
-                              ('cleanup', 'done'), ('copying', 'copying'), ('catching_up', 'catching_up'),
+                              ('cleanup', 'done'), ('switched', 'done'), ('reversed', 'done'),
+                              ('switched', 'switched'), ('reversed', 'reversed'),
+                              ('copying', 'copying'), ('catching_up', 'catching_up'),
                               ('verifying', 'verifying'), ('cutover', 'cutover'), ('cleanup', 'cleanup')) THEN
         RAISE EXCEPTION 'a move does not go from % to %', p_from, p_to USING ERRCODE = 'FG400';
     END IF;
@@ -1378,6 +1424,7 @@ BEGIN
         lag_bytes = coalesce((p_progress ->> 'lagBytes')::bigint, m.lag_bytes),
         verify_result = coalesce(p_progress -> 'verify', m.verify_result),
         pause_ms = coalesce((p_progress ->> 'pauseMs')::real, m.pause_ms),
+        flip_pause_ms = coalesce((p_progress ->> 'flipPauseMs')::real, m.flip_pause_ms),
         updated_at = now(),
         finished_at = CASE WHEN p_to = 'done' THEN now() END
     WHERE m.move_id = p_move AND m.state = p_from
@@ -1577,6 +1624,22 @@ ALTER FUNCTION federation.clear_tenant_limit(p_tenant uuid) OWNER TO fedgate_own
 --
 
 COMMENT ON FUNCTION federation.clear_tenant_limit(p_tenant uuid) IS 'Lifts a tenant''s quota; false when it had none.';
+
+--
+-- Name: complete_move(bigint); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.complete_move(p_move bigint) RETURNS federation.tenant_moves
+    LANGUAGE sql
+    AS $$ SELECT * FROM federation.request_move(p_move, 'complete') $$;
+
+ALTER FUNCTION federation.complete_move(p_move bigint) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION complete_move(p_move bigint); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.complete_move(p_move bigint) IS 'Ends a switched or reversed move where the tenant is: replication dropped, the other copy deleted (its tombstone stays). A move left alone completes once reversible_until passes (request_move).';
 
 --
 -- Name: count_enrollment_failure(text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
@@ -1982,10 +2045,10 @@ DECLARE
     v_row federation.tenant_moves;
 BEGIN
     UPDATE federation.tenant_moves m SET fenced_at = coalesce(m.fenced_at, now()), updated_at = now()
-    WHERE m.move_id = p_move AND m.state = 'cutover' AND NOT m.switched
+    WHERE m.move_id = p_move AND ((m.state = 'cutover' AND NOT m.switched) OR m.state IN ('switched', 'reversed'))
     RETURNING * INTO v_row;
     IF NOT FOUND THEN
-        RAISE EXCEPTION 'move % is not at its cutover', p_move USING ERRCODE = 'FG409';
+        RAISE EXCEPTION 'move % is not at its cutover, nor switched or reversed', p_move USING ERRCODE = 'FG409';
     END IF;
     RETURN v_row;
 END
@@ -2031,6 +2094,22 @@ ALTER FUNCTION federation.finish_job(p_job bigint, p_owner text, p_state text, p
 --
 
 COMMENT ON FUNCTION federation.finish_job(p_job bigint, p_owner text, p_state text, p_error text) IS 'Ends a job its driver holds (or nobody does) as done, failed or aborted, with an error for the last two.';
+
+--
+-- Name: forward_move(bigint); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.forward_move(p_move bigint) RETURNS federation.tenant_moves
+    LANGUAGE sql
+    AS $$ SELECT * FROM federation.request_move(p_move, 'forward') $$;
+
+ALTER FUNCTION federation.forward_move(p_move bigint) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION forward_move(p_move bigint); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.forward_move(p_move bigint) IS 'Sends a reversed move''s tenant to its target again (request_move).';
 
 --
 -- Name: guard_federation_node(); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
@@ -2315,6 +2394,35 @@ ALTER FUNCTION federation.outside_residency(p_tenant uuid, p_node text) OWNER TO
 --
 
 COMMENT ON FUNCTION federation.outside_residency(p_tenant uuid, p_node text) IS 'True when the tenant has a residency and the node''s region is not in it.';
+
+--
+-- Name: park_job(bigint, text, timestamp with time zone); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.park_job(p_job bigint, p_owner text, p_until timestamp with time zone) RETURNS federation.jobs
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_row federation.jobs;
+BEGIN
+    UPDATE federation.jobs j SET state = 'pending', owner = NULL, owner_instance = NULL, lease_until = NULL,
+                                 not_before = greatest(p_until, now()), attempts = 0, step = NULL, updated_at = now()
+    WHERE j.job_id = p_job AND j.state = 'running' AND j.owner = p_owner
+    RETURNING * INTO v_row;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'job % is not driven by %', p_job, p_owner USING ERRCODE = 'FG409';
+    END IF;
+    RETURN v_row;
+END
+$$;
+
+ALTER FUNCTION federation.park_job(p_job bigint, p_owner text, p_until timestamp with time zone) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION park_job(p_job bigint, p_owner text, p_until timestamp with time zone); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.park_job(p_job bigint, p_owner text, p_until timestamp with time zone) IS 'A job with nothing to do until a moment (a reversible move until its window ends): pending again, claimable then, or at once when request_move wakes it.';
 
 --
 -- Name: place_tenant(uuid, text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
@@ -2902,6 +3010,51 @@ ALTER FUNCTION federation.report_tenant_stats(p_rows jsonb) OWNER TO fedgate_own
 COMMENT ON FUNCTION federation.report_tenant_stats(p_rows jsonb) IS 'Adds one gateway worker''s batch ([{tenant, node, requests, errors, total_ms, max_ms, throttled}]) to the current minute; drops minutes older than a day. Returns the rows written.';
 
 --
+-- Name: request_move(bigint, text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.request_move(p_move bigint, p_what text) RETURNS federation.tenant_moves
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_row federation.tenant_moves;
+BEGIN
+    SELECT * INTO v_row FROM federation.tenant_moves m WHERE m.move_id = p_move FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no move %', p_move USING ERRCODE = 'FG404';
+    ELSIF p_what = 'reverse' AND v_row.state <> 'switched' THEN
+        RAISE EXCEPTION 'move % is %: only a switched, reversible move is reversed', p_move, v_row.state
+            USING ERRCODE = 'FG409', HINT = CASE WHEN v_row.state = 'cleanup' OR v_row.state = 'done'
+                                                 THEN 'it was not reversible: a move back is another move' END;
+    ELSIF p_what = 'forward' AND v_row.state <> 'reversed' THEN
+        RAISE EXCEPTION 'move % is %: only a reversed move goes forward again', p_move, v_row.state
+            USING ERRCODE = 'FG409';
+    ELSIF p_what = 'complete' AND NOT (v_row.state IN ('switched', 'reversed')
+                                       OR (v_row.state = 'cleanup' AND v_row.keep_source)) THEN
+        RAISE EXCEPTION 'move % is %: only a switched, reversed or --keep-source move is completed', p_move,
+                        v_row.state USING ERRCODE = 'FG409';
+    ELSIF p_what NOT IN ('reverse', 'forward', 'complete') THEN
+        RAISE EXCEPTION 'a move is reversed, forwarded or completed, not %', p_what USING ERRCODE = 'FG400';
+    END IF;
+    UPDATE federation.tenant_moves m SET requested = p_what, updated_at = now() WHERE m.move_id = p_move
+    RETURNING * INTO v_row;
+    -- Its job, parked until the move's window ends (or ended with a --keep-source move), runs now.
+    UPDATE federation.jobs j SET state = 'pending', not_before = now(), finished_at = NULL, attempts = 0,
+                                 step = NULL, updated_at = now()
+    WHERE j.move_id = p_move AND (j.state = 'pending' OR (j.state = 'done' AND v_row.state = 'cleanup'));
+    RETURN v_row;
+END
+$$;
+
+ALTER FUNCTION federation.request_move(p_move bigint, p_what text) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION request_move(p_move bigint, p_what text); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.request_move(p_move bigint, p_what text) IS 'Asks a switched move to go back (reverse), a reversed one to go forward again (forward), or either (or a --keep-source move) to complete; its job runs at once on a live gateway, or in the CLI that asked. FG404 no such move, FG409 a move in another state.';
+
+--
 -- Name: requeue_job(bigint); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
 --
 
@@ -3111,6 +3264,22 @@ ALTER FUNCTION federation.retry_job(p_job bigint, p_owner text, p_step text, p_e
 --
 
 COMMENT ON FUNCTION federation.retry_job(p_job bigint, p_owner text, p_step text, p_error text, p_attempts integer, p_backoff interval) IS 'A driver''s attempt failed at a step: counted (the count starts again at a new step); pending again after p_backoff doubled per attempt (at most 5 minutes), or failed with its error once p_attempts failures at one step were counted.';
+
+--
+-- Name: reverse_move(bigint); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.reverse_move(p_move bigint) RETURNS federation.tenant_moves
+    LANGUAGE sql
+    AS $$ SELECT * FROM federation.request_move(p_move, 'reverse') $$;
+
+ALTER FUNCTION federation.reverse_move(p_move bigint) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION reverse_move(p_move bigint); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.reverse_move(p_move bigint) IS 'Sends a switched move''s tenant back to its source, without losing a write made since the switch (request_move).';
 
 --
 -- Name: route_candidates(uuid, text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
@@ -3571,10 +3740,10 @@ ALTER FUNCTION federation.stop_move(p_move bigint, p_state text, p_error text) O
 COMMENT ON FUNCTION federation.stop_move(p_move bigint, p_state text, p_error text) IS 'Ends a move before its switch as aborted or failed, with the reason; the fence lifts and the tenant stays on its source. The mover then removes what it made on the target.';
 
 --
--- Name: switch_move(bigint); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+-- Name: switch_back_move(bigint); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
 --
 
-CREATE FUNCTION federation.switch_move(p_move bigint) RETURNS federation.tenant_moves
+CREATE FUNCTION federation.switch_back_move(p_move bigint) RETURNS federation.tenant_moves
     LANGUAGE plpgsql
     AS $$
 DECLARE
@@ -3583,8 +3752,67 @@ DECLARE
     v_override text;
 BEGIN
     SELECT * INTO v_row FROM federation.tenant_moves m WHERE m.move_id = p_move FOR UPDATE;
-    IF NOT FOUND OR v_row.state <> 'cutover' OR v_row.fenced_at IS NULL OR v_row.switched THEN
-        RAISE EXCEPTION 'move % is not fenced at its cutover', p_move USING ERRCODE = 'FG409';
+    IF NOT FOUND OR v_row.state <> 'switched' OR v_row.fenced_at IS NULL THEN
+        RAISE EXCEPTION 'move % is not switched and fenced to go back', p_move USING ERRCODE = 'FG409';
+    END IF;
+    SELECT n.region INTO v_region FROM federation.federation_nodes n WHERE n.node_id = v_row.source_node;
+    v_override := CASE WHEN federation.outside_residency(v_row.tenant_id, v_row.source_node)
+                       THEN v_row.residency_override END;
+    IF v_row.source_node = 'default' THEN  -- back to the default node: the tenant is unmapped again there
+        DELETE FROM federation.federation_routing r WHERE r.tenant_id = v_row.tenant_id;
+        DELETE FROM federation.tenant_federation_map m WHERE m.tenant_id = v_row.tenant_id;
+    ELSE
+        INSERT INTO federation.tenant_federation_map AS m (tenant_id, primary_node_id, primary_region, residency_override)
+        VALUES (v_row.tenant_id, v_row.source_node, v_region, v_override)
+        ON CONFLICT (tenant_id) DO UPDATE SET primary_node_id = EXCLUDED.primary_node_id,
+                                              primary_region = EXCLUDED.primary_region,
+                                              residency_override = EXCLUDED.residency_override, updated_at = now();
+        -- Rules that name the target name the source again (where the source already has one, the target's goes).
+        DELETE FROM federation.federation_routing r
+        WHERE r.tenant_id = v_row.tenant_id AND r.node_id = v_row.target_node
+          AND EXISTS (SELECT 1 FROM federation.federation_routing x
+                      WHERE x.tenant_id = r.tenant_id AND x.region = r.region AND x.node_id = v_row.source_node);
+        UPDATE federation.federation_routing r SET node_id = v_row.source_node, residency_override = v_override,
+                                                  updated_at = now()
+        WHERE r.tenant_id = v_row.tenant_id AND r.node_id = v_row.target_node;
+        INSERT INTO federation.federation_routing (tenant_id, region, node_id, is_primary, weight, residency_override)
+        VALUES (v_row.tenant_id, v_region, v_row.source_node, true, 100, v_override)
+        ON CONFLICT (tenant_id, region, node_id) DO UPDATE SET is_primary = true, residency_override = v_override;
+    END IF;
+    UPDATE federation.tenant_registry SET region = v_region, updated_at = now() WHERE id = v_row.tenant_id;
+    UPDATE federation.tenant_moves m SET state = 'reversed', switched = false, reversed = true, fenced_at = NULL,
+                                         flips = m.flips + 1, requested = NULL, flip_error = NULL, updated_at = now()
+    WHERE m.move_id = p_move
+    RETURNING * INTO v_row;
+    RETURN v_row;
+END
+$$;
+
+ALTER FUNCTION federation.switch_back_move(p_move bigint) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION switch_back_move(p_move bigint); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.switch_back_move(p_move bigint) IS 'The reverse switch, in one transaction: the tenant''s map row and rules name the source again (an unmapped tenant of the default node is unmapped again), its home region the source''s, the fence lifts, the move is reversed. Only for a switched move fenced to go back.';
+
+--
+-- Name: switch_move(bigint, interval); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.switch_move(p_move bigint, p_reversible_for interval DEFAULT NULL::interval) RETURNS federation.tenant_moves
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_row federation.tenant_moves;
+    v_region text;
+    v_override text;
+BEGIN
+    SELECT * INTO v_row FROM federation.tenant_moves m WHERE m.move_id = p_move FOR UPDATE;
+    IF NOT FOUND OR v_row.fenced_at IS NULL OR NOT ((v_row.state = 'cutover' AND NOT v_row.switched)
+                                                    OR v_row.state = 'reversed') THEN
+        RAISE EXCEPTION 'move % is not fenced at its cutover (or reversed and fenced to go forward again)', p_move
+            USING ERRCODE = 'FG409';
     END IF;
     SELECT n.region INTO v_region FROM federation.federation_nodes n WHERE n.node_id = v_row.target_node;
     -- The move's residency override (if it needed one) goes with the tenant; a move home needs none.
@@ -3611,20 +3839,27 @@ BEGIN
     SET region = v_region, residency = coalesce(v_row.residency, residency), updated_at = now()
     WHERE id = v_row.tenant_id;
     DELETE FROM federation.move_objects o WHERE o.move_id = p_move AND o.kind = 'copy';  -- the tenant's home now
-    UPDATE federation.tenant_moves m SET switched = true, state = 'cleanup', fenced_at = NULL, updated_at = now()
+    UPDATE federation.tenant_moves m SET
+        switched = true, reversed = false, fenced_at = NULL, flips = m.flips + 1, requested = NULL, flip_error = NULL,
+        -- reversible (reverse replication running) until its window ends, else straight to its cleanup
+        state = CASE WHEN m.state = 'reversed' OR coalesce(p_reversible_for, '0') > '0' THEN 'switched'
+                     ELSE 'cleanup' END,
+        reversible_until = CASE WHEN m.state = 'reversed' THEN m.reversible_until
+                                WHEN coalesce(p_reversible_for, '0') > '0' THEN now() + p_reversible_for END,
+        updated_at = now()
     WHERE m.move_id = p_move
     RETURNING * INTO v_row;
     RETURN v_row;
 END
 $$;
 
-ALTER FUNCTION federation.switch_move(p_move bigint) OWNER TO fedgate_owner;
+ALTER FUNCTION federation.switch_move(p_move bigint, p_reversible_for interval) OWNER TO fedgate_owner;
 
 --
--- Name: FUNCTION switch_move(p_move bigint); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+-- Name: FUNCTION switch_move(p_move bigint, p_reversible_for interval); Type: COMMENT; Schema: federation; Owner: fedgate_owner
 --
 
-COMMENT ON FUNCTION federation.switch_move(p_move bigint) IS 'The switch, in one transaction: the tenant''s map row and routing rules name the target (its primary region the target''s), the fence lifts, the move goes to cleanup; a residency policy planned with the move binds. Only for a move fenced at its cutover.';
+COMMENT ON FUNCTION federation.switch_move(p_move bigint, p_reversible_for interval) IS 'The switch, in one transaction: the tenant''s map row and routing rules name the target (its primary region the target''s), the fence lifts; a residency policy planned with the move binds. With p_reversible_for the move is switched (its mover keeps the source in sync) and reversible until then, else it goes to cleanup. Only for a move fenced at its cutover, or a reversed one fenced to go forward again.';
 
 --
 -- Name: sync_node_health(); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
@@ -3775,6 +4010,35 @@ ALTER FUNCTION federation.top_routes(p_tenants uuid[]) OWNER TO fedgate_owner;
 --
 
 COMMENT ON FUNCTION federation.top_routes(p_tenants uuid[]) IS 'Each tenant''s top-ranked rule per region (highest rank_score, then node_id), as the route_* arrays of its map row hold them.';
+
+--
+-- Name: unfence_move(bigint, text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.unfence_move(p_move bigint, p_error text) RETURNS federation.tenant_moves
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_row federation.tenant_moves;
+BEGIN
+    UPDATE federation.tenant_moves m SET fenced_at = NULL, requested = NULL, flip_error = left(p_error, 2000),
+                                         updated_at = now()
+    WHERE m.move_id = p_move AND m.state IN ('switched', 'reversed')
+    RETURNING * INTO v_row;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'move % is not switched or reversed', p_move USING ERRCODE = 'FG409';
+    END IF;
+    RETURN v_row;
+END
+$$;
+
+ALTER FUNCTION federation.unfence_move(p_move bigint, p_error text) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION unfence_move(p_move bigint, p_error text); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.unfence_move(p_move bigint, p_error text) IS 'A reverse or forward that did not switch: the fence lifts, the tenant stays where it is (the move still reversible), the error is kept in flip_error.';
 
 --
 -- Name: touch_updated_at(); Type: FUNCTION; Schema: fedgate; Owner: fedgate_owner
@@ -5414,7 +5678,14 @@ CREATE VIEW federation.federation_moves AS
     m.updated_at,
     m.finished_at,
     m.residency_override,
-    m.residency AS residency_planned
+    m.residency AS residency_planned,
+    ((m.reversible_until IS NOT NULL) AND (m.state = ANY (ARRAY['switched'::text, 'reversed'::text]))) AS reversible,
+    m.reversible_until,
+    m.reversed,
+    m.requested,
+    m.flips,
+    m.flip_pause_ms,
+    m.flip_error
    FROM federation.tenant_moves m;
 
 ALTER TABLE federation.federation_moves OWNER TO fedgate_owner;
@@ -5423,7 +5694,7 @@ ALTER TABLE federation.federation_moves OWNER TO fedgate_owner;
 -- Name: VIEW federation_moves; Type: COMMENT; Schema: federation; Owner: fedgate_owner
 --
 
-COMMENT ON VIEW federation.federation_moves IS 'Every move: tenant, source and target, state, rows copied of expected, replication lag (bytes), start, the tenant''s write pause (ms), verification result, error, the residency override it carries and the policy it applies at its switch; what fedgate tenant move shows.';
+COMMENT ON VIEW federation.federation_moves IS 'Every move: tenant, source and target, state, rows copied of expected, replication lag (bytes), start, the tenant''s write pause (ms), verification result, error, the residency override it carries and the policy it applies at its switch, whether it can be reversed and until when, whether it was, what an operator asked of it, its switches and the last reverse''s or forward''s pause and error; what fedgate tenant move shows.';
 
 --
 -- Name: federation_nodes; Type: TABLE; Schema: federation; Owner: fedgate_owner
@@ -7499,6 +7770,14 @@ GRANT ALL ON FUNCTION federation.clear_tenant_limit(p_tenant uuid) TO fedgate_ca
 GRANT ALL ON FUNCTION federation.clear_tenant_limit(p_tenant uuid) TO fedgate_operator;
 
 --
+-- Name: FUNCTION complete_move(p_move bigint); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.complete_move(p_move bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.complete_move(p_move bigint) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.complete_move(p_move bigint) TO fedgate_operator;
+
+--
 -- Name: FUNCTION count_enrollment_failure(p_addr text, OUT failures integer, OUT lim integer); Type: ACL; Schema: federation; Owner: fedgate_owner
 --
 
@@ -7627,6 +7906,14 @@ GRANT ALL ON FUNCTION federation.finish_job(p_job bigint, p_owner text, p_state 
 GRANT ALL ON FUNCTION federation.finish_job(p_job bigint, p_owner text, p_state text, p_error text) TO fedgate_operator;
 
 --
+-- Name: FUNCTION forward_move(p_move bigint); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.forward_move(p_move bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.forward_move(p_move bigint) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.forward_move(p_move bigint) TO fedgate_operator;
+
+--
 -- Name: FUNCTION guard_federation_node(); Type: ACL; Schema: federation; Owner: fedgate_owner
 --
 
@@ -7721,6 +8008,14 @@ GRANT ALL ON FUNCTION federation.node_serving(p_status text, p_unhealthy_checked
 REVOKE ALL ON FUNCTION federation.outside_residency(p_tenant uuid, p_node text) FROM PUBLIC;
 GRANT ALL ON FUNCTION federation.outside_residency(p_tenant uuid, p_node text) TO fedgate_catalog;
 GRANT ALL ON FUNCTION federation.outside_residency(p_tenant uuid, p_node text) TO fedgate_operator;
+
+--
+-- Name: FUNCTION park_job(p_job bigint, p_owner text, p_until timestamp with time zone); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.park_job(p_job bigint, p_owner text, p_until timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.park_job(p_job bigint, p_owner text, p_until timestamp with time zone) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.park_job(p_job bigint, p_owner text, p_until timestamp with time zone) TO fedgate_operator;
 
 --
 -- Name: FUNCTION place_tenant(p_tenant uuid, p_region text); Type: ACL; Schema: federation; Owner: fedgate_owner
@@ -7873,6 +8168,14 @@ GRANT ALL ON FUNCTION federation.report_tenant_stats(p_rows jsonb) TO fedgate_ca
 GRANT ALL ON FUNCTION federation.report_tenant_stats(p_rows jsonb) TO fedgate_operator;
 
 --
+-- Name: FUNCTION request_move(p_move bigint, p_what text); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.request_move(p_move bigint, p_what text) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.request_move(p_move bigint, p_what text) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.request_move(p_move bigint, p_what text) TO fedgate_operator;
+
+--
 -- Name: FUNCTION requeue_job(p_job bigint); Type: ACL; Schema: federation; Owner: fedgate_owner
 --
 
@@ -7919,6 +8222,14 @@ GRANT ALL ON FUNCTION federation.resolve_node_full(p_tenant uuid, p_region text)
 REVOKE ALL ON FUNCTION federation.retry_job(p_job bigint, p_owner text, p_step text, p_error text, p_attempts integer, p_backoff interval) FROM PUBLIC;
 GRANT ALL ON FUNCTION federation.retry_job(p_job bigint, p_owner text, p_step text, p_error text, p_attempts integer, p_backoff interval) TO fedgate_catalog;
 GRANT ALL ON FUNCTION federation.retry_job(p_job bigint, p_owner text, p_step text, p_error text, p_attempts integer, p_backoff interval) TO fedgate_operator;
+
+--
+-- Name: FUNCTION reverse_move(p_move bigint); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.reverse_move(p_move bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.reverse_move(p_move bigint) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.reverse_move(p_move bigint) TO fedgate_operator;
 
 --
 -- Name: FUNCTION route_candidates(p_tenant uuid, p_region text); Type: ACL; Schema: federation; Owner: fedgate_owner
@@ -8008,12 +8319,20 @@ GRANT ALL ON FUNCTION federation.stop_move(p_move bigint, p_state text, p_error 
 GRANT ALL ON FUNCTION federation.stop_move(p_move bigint, p_state text, p_error text) TO fedgate_operator;
 
 --
--- Name: FUNCTION switch_move(p_move bigint); Type: ACL; Schema: federation; Owner: fedgate_owner
+-- Name: FUNCTION switch_back_move(p_move bigint); Type: ACL; Schema: federation; Owner: fedgate_owner
 --
 
-REVOKE ALL ON FUNCTION federation.switch_move(p_move bigint) FROM PUBLIC;
-GRANT ALL ON FUNCTION federation.switch_move(p_move bigint) TO fedgate_catalog;
-GRANT ALL ON FUNCTION federation.switch_move(p_move bigint) TO fedgate_operator;
+REVOKE ALL ON FUNCTION federation.switch_back_move(p_move bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.switch_back_move(p_move bigint) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.switch_back_move(p_move bigint) TO fedgate_operator;
+
+--
+-- Name: FUNCTION switch_move(p_move bigint, p_reversible_for interval); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.switch_move(p_move bigint, p_reversible_for interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.switch_move(p_move bigint, p_reversible_for interval) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.switch_move(p_move bigint, p_reversible_for interval) TO fedgate_operator;
 
 --
 -- Name: FUNCTION sync_node_health(); Type: ACL; Schema: federation; Owner: fedgate_owner
@@ -8054,6 +8373,14 @@ GRANT ALL ON FUNCTION federation.tenant_residency(p_tenant uuid) TO fedgate_oper
 REVOKE ALL ON FUNCTION federation.top_routes(p_tenants uuid[]) FROM PUBLIC;
 GRANT ALL ON FUNCTION federation.top_routes(p_tenants uuid[]) TO fedgate_catalog;
 GRANT ALL ON FUNCTION federation.top_routes(p_tenants uuid[]) TO fedgate_operator;
+
+--
+-- Name: FUNCTION unfence_move(p_move bigint, p_error text); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.unfence_move(p_move bigint, p_error text) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.unfence_move(p_move bigint, p_error text) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.unfence_move(p_move bigint, p_error text) TO fedgate_operator;
 
 --
 -- Name: FUNCTION touch_updated_at(); Type: ACL; Schema: fedgate; Owner: fedgate_owner

@@ -35,7 +35,7 @@ from uuid import UUID
 
 import psycopg
 
-from shim.actions.moves import Interrupted, MoveError, Mover, Progress
+from shim.actions.moves import Interrupted, MoveError, Mover, Parked, Progress
 from shim.config import JobSettings
 from shim.errors import GatewayError, describe
 from shim.nodes.connector import Connector
@@ -155,7 +155,7 @@ class Driver:
         def should_stop() -> bool:
             return self.stopping.is_set() or (job_id is not None and not self.lease.holds(job_id))
         return Mover(self.connector, progress=self.progress, catch_up_bytes=self.catch_up_bytes,
-                     should_stop=should_stop)
+                     should_stop=should_stop, reversible_for=self.settings.reversible_for)
 
     # -- starting ----------------------------------------------------------------------------------
     def start_move(self, tenant: UUID, target: str, keep_source: bool = False, parent: int | None = None,
@@ -235,6 +235,12 @@ class Driver:
             figures = mover.run(job.move_id)
         except Interrupted:
             return "interrupted"
+        except Parked as parked:  # switched and reversible: its job waits for the window's end, or a request
+            try:
+                self.connector.rows("park_job", job.job_id, self.lease.owner, parked.until)
+            except psycopg.Error as exc:  # taken over meanwhile: its new driver parks it
+                log.warning("job %s: not parked here (%s)", job.job_id, describe(exc))
+            return "parked"
         except Exception as exc:  # noqa: BLE001 - recorded on the job: its next attempt, or its end
             why = describe(exc) if isinstance(exc, psycopg.Error) else str(exc)
             try:
@@ -369,6 +375,34 @@ def abort_move(connector: Connector, move_id: int, owner: str, settings: JobSett
         raise
     if job is not None:
         connector.rows("finish_job", job_id, owner, "aborted", why)
+    return figures
+
+
+def request_move(connector: Connector, move_id: int, what: str) -> None:
+    """Ask a switched move to go back (``reverse``), a reversed one to go forward again (``forward``), or
+    either (or a --keep-source move) to ``complete``: recorded on the move, its job woken for whoever drives
+    it (FG404/FG409 from the catalog for no such move, or one in another state)."""
+    connector.rows("request_move", move_id, what)
+
+
+def drive_request(driver: Driver, move_id: int, timeout: float = 600.0) -> dict[str, Any]:
+    """An operator's request of a reversible move carried out here when this driver gets its job, else
+    watched until whoever holds it has (a live gateway may claim it first). Its figures then."""
+    mover = driver.mover()
+    job_id = int(driver.connector.rows("move_job", move_id)[0]["job_id"])
+    try:
+        job: Job | None = driver.lease.claim(job_id)
+    except psycopg.Error as exc:
+        if not _held_elsewhere(exc):
+            raise
+        job = None
+    if job is not None:
+        driver.drive(job)
+        return mover.figures(move_id)
+    deadline = time.monotonic() + timeout
+    while ((figures := mover.figures(move_id)).get("requested") and figures.get("state") not in ENDED
+           and time.monotonic() < deadline):
+        time.sleep(0.2)
     return figures
 
 

@@ -21,6 +21,16 @@ says it was, and an abort before the switch removes everything it made:
 - cleanup: subscription, slot and publication dropped; the source's rows of
   the tenant deleted (unless --keep-source), a 'moved' tombstone left there.
 
+A reversible move (``FEDGATE_MOVE_REVERSIBLE_FOR`` > 0, not a drain's, not
+--keep-source) does not clean up at its switch: while the tenant is fenced the
+mover also makes a publication and a slot of the tenant's rows on the target,
+and after the switch subscribes the source to them (nothing to copy: both were
+equal at the fence), so every write on the target reaches the source. The move
+stays ``switched``. Reversing it is the same cutover the other way (fence the
+target, its marker, verify, switch back, the forward stream made anew), and so
+is forwarding it again; completing it (an operator, or its job once the window
+ends) drops the stream and deletes the copy the tenant no longer uses.
+
 The nodes' administrative logins (their catalog references) run it:
 CREATE SUBSCRIPTION needs a superuser in PostgreSQL 15. The CLI (``fedgate
 tenant move``), the admin API (``/admin/v1/moves``) and a drain all run this
@@ -31,8 +41,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any
 from uuid import UUID
 
@@ -69,6 +81,24 @@ class Interrupted(Exception):
     catalog says, for the job's next driver."""
 
 
+class Parked(Exception):
+    """A reversible move with nothing to do until its window ends (or an operator asks): its job waits."""
+
+    def __init__(self, until: datetime) -> None:
+        super().__init__(f"reversible until {until.isoformat()}")
+        self.until = until
+
+
+@dataclass(frozen=True)
+class Stream:
+    """One direction of a move's replication: publication and slot on ``publisher``, subscription on
+    ``subscriber``, all named ``name``."""
+
+    name: str
+    publisher: str
+    subscriber: str
+
+
 @dataclass(frozen=True)
 class Move:
     move_id: int
@@ -78,23 +108,42 @@ class Move:
     state: str
     switched: bool
     keep_source: bool
+    reversible_until: datetime | None = None
+    requested: str | None = None
+    fenced: bool = False
+    in_drain: bool = False
 
     @property
     def name(self) -> str:
         """Publication, slot and subscription name of this move."""
         return f"fedgate_move_{self.move_id}"
 
+    @property
+    def forward(self) -> Stream:
+        return Stream(self.name, self.source, self.target)
+
+    @property
+    def back(self) -> Stream:
+        """A reversible move's reverse replication, from its target to its source."""
+        return Stream(f"{self.name}_back", self.target, self.source)
+
+    @property
+    def home(self) -> str:
+        """Where the tenant lives now (a switched move: its target; a reversed one: its source)."""
+        return self.target if self.state == "switched" else self.source
+
 
 class Mover:
     def __init__(self, connector: Connector, *, progress: Progress | None = None, catch_up_bytes: int = 64 * 1024,
                  step_timeout: float = 600.0, verify_timeout: float = 10.0,
-                 should_stop: Callable[[], bool] | None = None) -> None:
+                 should_stop: Callable[[], bool] | None = None, reversible_for: float = 0.0) -> None:
         self.connector = connector
         self.progress = progress or (lambda state, figures: None)
         self.should_stop = should_stop or (lambda: False)
         self.catch_up_bytes = catch_up_bytes
         self.step_timeout = step_timeout
         self.verify_timeout = verify_timeout
+        self.reversible_for = reversible_for  # seconds a switched move stays reversible (0: it cleans up at once)
 
     # -- connections ---------------------------------------------------------
     def _control(self) -> psycopg.Connection[Any]:
@@ -108,7 +157,13 @@ class Mover:
             row = conn.execute(QUERIES["load_move"], (move_id,)).fetchone()
         if row is None:
             raise MoveError(f"no move {move_id}")
-        return Move(int(row[0]), row[1], row[2], row[3], row[4], row[5], row[6])
+        return Move(int(row[0]), row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8], bool(row[9]),
+                    bool(row[10]))
+
+    def _reversible(self, move: Move) -> bool:
+        """A move keeps its source in sync after its switch unless it is a drain's, keeps its source
+        unsynced (--keep-source), or reversible moves are off (FEDGATE_MOVE_REVERSIBLE_FOR=0)."""
+        return self.reversible_for > 0 and not move.keep_source and not move.in_drain
 
     # -- the move --------------------------------------------------------------
     def start(self, tenant: UUID, target: str, keep_source: bool = False, parent: int | None = None,
@@ -119,10 +174,13 @@ class Mover:
         with self._control() as conn:
             source = conn.execute(QUERIES["move_source"], (tenant,)).fetchone()
         assert source is not None
-        with self._node(source[0]) as conn:
-            level = wal_level_problem(conn)
-        if level:
-            raise MoveError(f"node {source[0]} {level}: a move's source needs it")
+        for node, role in ((source[0], "source"),) + (((target, "target"),) if self.reversible_for > 0 else ()):
+            with self._node(node) as conn:
+                level = wal_level_problem(conn)
+            if level:
+                raise MoveError(f"node {node} {level}: a move's {role} needs it"
+                                + (" (a reversible move's target publishes back to its source; "
+                                   "FEDGATE_MOVE_REVERSIBLE_FOR=0 makes moves without it)" if role == "target" else ""))
         try:
             with self._control() as conn, conn.transaction():
                 row = conn.execute(QUERIES["start_move"], (tenant, target, keep_source, parent, override)).fetchone()
@@ -138,13 +196,14 @@ class Mover:
         """Drive a move from wherever the catalog says it is to done; its figures."""
         steps: dict[str, Callable[[Move], None]] = {
             "copying": self._copy, "catching_up": self._catch_up, "verifying": self._pre_verify,
-            "cutover": self._cutover, "cleanup": self._cleanup}
+            "cutover": self._cutover, "cleanup": self._cleanup, "switched": self._settled, "reversed": self._settled}
         while True:
             move = self.load(move_id)
             if move.state in ("done", "aborted", "failed"):
                 if self._objects(move):  # ended by someone who did not drop what it made (psql's abort_move)
                     if move.state == "done":
-                        self._drop_replication(move)
+                        self._drop_stream(move, move.forward)
+                        self._drop_stream(move, move.back)
                     else:
                         self._tidy(move)
                 return self.figures(move_id)
@@ -174,12 +233,12 @@ class Mover:
         with self._control() as conn:
             return [tuple(r) for r in conn.execute(QUERIES["move_objects"], (move.move_id,)).fetchall()]
 
-    def _record(self, move: Move, *objects: tuple[str, str]) -> None:
-        """(node, kind) recorded before they are made: whoever ends the move drops them, even if this mover
-        dies meanwhile."""
+    def _record(self, move: Move, *objects: tuple[str, ...]) -> None:
+        """(node, kind[, name]) recorded before they are made: whoever ends the move drops them, even if this
+        mover dies meanwhile (the name: the move's own unless given)."""
         with self._control() as conn:
-            for node, kind in objects:
-                conn.execute(QUERIES["record_move_object"], (move.move_id, node, kind, move.name))
+            for node, kind, *name in objects:
+                conn.execute(QUERIES["record_move_object"], (move.move_id, node, kind, name[0] if name else move.name))
 
     def _dropped(self, move: Move, node: str, *kinds: str) -> None:
         with self._control() as conn:
@@ -277,20 +336,44 @@ class Mover:
         """Fence, wait for the marker, verify, switch. A database error before the switch ends the move
         failed and lifts the fence (the tenant is served from its source again at once) instead of leaving
         it fenced until someone resumes or aborts the move; after the switch the move is the target's."""
+        reversible = self._reversible(move)
+
+        def fail(why: str, verdict: dict[str, Any] | None = None) -> None:
+            self._stop(move, "failed", why, verdict)
+
         try:
-            self._fence_verify_switch(move)
+            figures = self._flip(move, move.source, move.target, move.forward,
+                                 move.back if reversible else None, fail,
+                                 (self.figures(move.move_id).get("verify_result") or {}).get("marks"))
         except psycopg.Error as exc:
             if self.load(move.move_id).switched:  # the switch committed: what is left is the cleanup's
                 raise
             why = f"the cutover failed: {describe(exc)}"
             self._stop(move, "failed", why)
             raise MoveError(f"move {move.move_id}: {why}; the tenant stays on {move.source}") from None
+        moved = self.load(move.move_id)
+        self._advance(moved, moved.state, figures)  # the figures; cleanup, or switched (reversible)
+        if moved.state == "switched":
+            self._steady(moved)
 
-    def _fence_verify_switch(self, move: Move) -> None:
-        marks = (self.figures(move.move_id).get("verify_result") or {}).get("marks")  # verified before the fence
-        # Connections first: the tenant's pause does not include opening them.
-        with self._control() as control, self._node(move.source) as src, self._node(move.target) as dst, \
-                self._node(move.target) as aligner:
+    def _flip(self, move: Move, home: str, other: str, running: Stream, following: Stream | None,
+              fail: Callable[[str, dict[str, Any] | None], None], marks: dict[str, int] | None) -> dict[str, Any]:
+        """One switch of the tenant from ``home`` to ``other`` (a move's cutover, a reverse, a forward):
+        fence (the catalog's, then ``home``'s), wait for the transactions older than the fence, then for
+        the marker to come through ``running``, verify both copies at once, switch the catalog, tombstone
+        ``home``. With ``following`` (a reversible move), its publication and slot are made on ``other``
+        while the tenant is fenced (both copies equal: the stream starts exactly there). ``fail`` ends the
+        attempt (the tenant stays on ``home``) before MoveError is raised. Returns the switch's figures."""
+        with self._control() as control, self._node(home) as src, self._node(other) as dst, \
+                self._node(other) as aligner, (self._node(other) if following else nullcontext()) as streamer:
+            # Connections first, and a reversible move's next stream (publication and slot on the other side;
+            # a logical slot waits for the node's running transactions): the tenant's pause includes neither.
+            if following is not None and streamer is not None:
+                self._record(move, (other, "publication", following.name), (other, "slot", following.name),
+                             (home, "subscription", following.name))
+                streamer.execute(QUERIES["statement_timeout"], (f"{int(self.step_timeout * 1000)}ms",))
+                self._publish(streamer, move, following)
+                streamer.execute(QUERIES["statement_timeout"], (f"{int(self.verify_timeout * 1000)}ms",))
             started = time.monotonic()
             ends: list[tuple[str, float]] = []  # where the pause goes: each phase's end
 
@@ -298,106 +381,201 @@ class Mover:
                 ends.append((phase, time.monotonic()))
             control.execute(QUERIES["fence_move"], (move.move_id,))
             fenced_at = src.execute(QUERIES["set_fence"], (move.tenant_id, move.move_id, "fenced",
-                                                           move.target)).fetchone()[0]  # type: ignore[index]
+                                                           other)).fetchone()[0]  # type: ignore[index]
             mark("fence")
             # Handlers that passed their fence check before the fence committed: wait for them to end.
             deadline = time.monotonic() + self.verify_timeout
             while src.execute(QUERIES["older_transactions"], (fenced_at,)).fetchone()[0]:  # type: ignore[index]
                 if time.monotonic() > deadline:
-                    self._stop(move, "failed", "transactions older than the fence did not end")
-                    raise MoveError(f"move {move.move_id}: transactions on {move.source} older than the fence did "
-                                    f"not end within {self.verify_timeout:g} s; the tenant stays on {move.source}")
+                    fail("transactions older than the fence did not end", None)
+                    raise MoveError(f"move {move.move_id}: transactions on {home} older than the fence did "
+                                    f"not end within {self.verify_timeout:g} s; the tenant stays on {home}")
                 time.sleep(POLL)
             mark("olderTransactions")
-            # The marker, committed (and flushed) after everything the tenant wrote: once the target has
-            # it, the target has all of that too (replication applies in commit order).
+            # The marker, committed (and flushed) after everything the tenant wrote: once the other side has
+            # it, it has all of that too (replication applies in commit order).
             with src.transaction():
                 src.execute(QUERIES["synchronous_commit"])
                 src.execute(QUERIES["mark_move"], (move.move_id, move.tenant_id))
             while not dst.execute(QUERIES["marker_arrived"], (move.move_id,)).fetchone():
                 if time.monotonic() > deadline:
-                    self._stop(move, "failed", "the target did not catch up with the fenced source")
-                    raise MoveError(f"move {move.move_id}: the target did not catch up within "
-                                    f"{self.verify_timeout:g} s; the tenant stays on {move.source}")
+                    fail(f"{other} did not catch up with the fenced {home}", None)
+                    raise MoveError(f"move {move.move_id}: {other} did not catch up within "
+                                    f"{self.verify_timeout:g} s; the tenant stays on {home}")
                 time.sleep(POLL)
             mark("marker")
-            with ThreadPoolExecutor(3) as pool:  # both sides at once: the tenant waits for the slower
-                at_source = pool.submit(_digests, src, move.tenant_id, marks)
-                at_target = pool.submit(_digests, dst, move.tenant_id, marks)
-                # Meanwhile the target's sequences go past the tenant's ids (it has them all: the marker came);
-                # harmless if the verification fails.
+            with ThreadPoolExecutor(4) as pool:  # both sides at once: the tenant waits for the slower
+                at_home = pool.submit(_digests, src, move.tenant_id, marks)
+                at_other = pool.submit(_digests, dst, move.tenant_id, marks)
+                # Meanwhile the other side's sequences go past the tenant's ids (it has them all: the marker
+                # came), and a reversible move's next stream starts there; harmless if the verification fails.
                 aligned = pool.submit(aligner.execute, QUERIES["align_sequences"], (move.tenant_id,))
-                source, target = at_source.result(), at_target.result()
+                stream: Future[Any] | None = None
+                if following is not None and streamer is not None:
+                    stream = pool.submit(_start_here, streamer, following)
+                source, target = at_home.result(), at_other.result()
                 aligned.result()
+                try:
+                    if stream is not None:
+                        stream.result()
+                except psycopg.Error as exc:
+                    fail(f"the reverse stream could not start on {other}: {describe(exc)}", None)
+                    raise MoveError(f"move {move.move_id}: its stream back from {other} could not start "
+                                    f"({describe(exc)}); the tenant stays on {home}") from None
             if target != source:
                 # Name the rows (still fenced: both copies as they were at the fence), within the verification's
                 # time bound; the digests say which tables to look at.
                 differing = [table for table in source if target.get(table) != source[table]]
-                rows = diff_tenant(self.connector, move.tenant_id, move.source, move.target, differing,
+                rows = diff_tenant(self.connector, move.tenant_id, home, other, differing,
                                    budget=self.verify_timeout)
                 verdict = {"ok": False, "source": source, "target": target, "rows": rows["tables"],
                            "rowsComplete": rows["complete"]}
                 why = f"{_difference(source, target)} ({diff_summary(rows)})"
-                self._stop(move, "failed", f"verification failed: {why}", verdict)
-                raise MoveError(f"move {move.move_id}: the target does not hold the source's rows ({why}); "
-                                f"the tenant stays on {move.source}")
+                fail(f"verification failed: {why}", verdict)
+                raise MoveError(f"move {move.move_id}: {other} does not hold {home}'s rows ({why}); "
+                                f"the tenant stays on {home}")
             mark("verify")
-            control.execute(QUERIES["switch_move"], (move.move_id,))
+            dst.execute(QUERIES["clear_fence"], (move.tenant_id, move.move_id))  # its tombstone, if it had one
+            if home == move.source:
+                control.execute(QUERIES["switch_move"], (move.move_id, self.reversible_for if following else 0))
+            else:
+                control.execute(QUERIES["switch_back_move"], (move.move_id,))
             mark("switch")
             pause_ms = (time.monotonic() - started) * 1000
             phases = {name: round((at - (ends[i - 1][1] if i else started)) * 1000, 1)
                       for i, (name, at) in enumerate(ends)}
-            src.execute(QUERIES["set_fence"], (move.tenant_id, move.move_id, "moved", move.target))
+            src.execute(QUERIES["set_fence"], (move.tenant_id, move.move_id, "moved", other))
         rows = {table: count for table, (count, _) in source.items()}
-        self._advance(self.load(move.move_id), "cleanup",
-                      {"verify": {"ok": True, "rows": rows, "phasesMs": phases, "marks": marks},
-                       "pauseMs": round(pause_ms, 1),
-                       "rowsCopied": rows})
+        return {"verify": {"ok": True, "rows": rows, "phasesMs": phases, "marks": marks},
+                "pauseMs": round(pause_ms, 1), "rowsCopied": rows}
+
+    def _publish(self, conn: psycopg.Connection[Any], move: Move, stream: Stream) -> None:
+        """A stream's publication (the tenant's tables, row-filtered, and the move's marker) and its slot, on
+        its publisher, before the fence; ``_start_here`` moves the slot to the fenced moment."""
+        tables = conn.execute(QUERIES["tenant_tables"]).fetchall()
+        if not conn.execute(QUERIES["publication_exists"], (stream.name,)).fetchone():
+            tenant = sql.Literal(str(move.tenant_id))
+            filtered = sql.SQL(", ").join([
+                *(compose("publication_table", table=table, column=column, tenant=tenant) for table, column in tables),
+                compose("publication_marker", move=sql.Literal(move.move_id))])
+            conn.execute(compose("create_publication", name=stream.name, tables=filtered))
+        if not conn.execute(QUERIES["slot_exists"], (stream.name,)).fetchone():
+            conn.execute(QUERIES["create_slot"], (stream.name,))
+
+    def _steady(self, move: Move) -> None:
+        """A switched or reversed move as its state says (again after a driver died mid-way): the stream
+        from the tenant's home to the other copy subscribed, the other stream gone, the other copy
+        tombstoned and the home's fence of this move lifted."""
+        home = move.home
+        running, gone = (move.back, move.forward) if home == move.target else (move.forward, move.back)
+        self._drop_stream(move, gone)
+        with self._node(running.subscriber) as conn:
+            conn.execute(QUERIES["set_fence"], (move.tenant_id, move.move_id, "moved", home))
+            if not conn.execute(QUERIES["subscription_exists"], (running.name,)).fetchone():
+                self._record(move, (running.subscriber, "subscription", running.name))
+                conn.execute(compose("create_stream_subscription", name=running.name,
+                                     source=sql.Literal(self.connector.node_dsn(running.publisher)),
+                                     slot=sql.Literal(running.name)))
+        with self._node(home) as conn:
+            conn.execute(QUERIES["clear_fence"], (move.tenant_id, move.move_id))
+
+    def _settled(self, move: Move) -> None:
+        """A switched or reversed move: do what an operator asked (reverse, forward, complete), complete it
+        once its window has ended, else park its job until then."""
+        if move.fenced and move.requested not in ("reverse", "forward"):  # a flip its driver left fenced
+            with self._control() as conn:
+                conn.execute(QUERIES["unfence_move"], (move.move_id, "its driver stopped during the switch"))
+            move = self.load(move.move_id)
+        if not move.fenced:
+            self._steady(move)
+        now = datetime.now(timezone.utc)
+        if move.requested == "complete" or move.reversible_until is None or move.reversible_until <= now:
+            self.complete(move.move_id)
+        elif move.requested == "reverse" and move.state == "switched":
+            self._turn(move, move.target, move.source, move.back, move.forward)
+        elif move.requested == "forward" and move.state == "reversed":
+            self._turn(move, move.source, move.target, move.forward, move.back)
+        else:
+            raise Parked(move.reversible_until)
+
+    def _turn(self, move: Move, home: str, other: str, running: Stream, following: Stream) -> None:
+        """A reverse (target to source) or a forward (source to target) of a reversible move; when it does
+        not switch, the tenant stays where it was and the move stays reversible (flip_error says why)."""
+        def fail(why: str, _verdict: dict[str, Any] | None = None) -> None:
+            with self._control() as conn:
+                conn.execute(QUERIES["unfence_move"], (move.move_id, why))
+            with self._node(home) as conn:
+                conn.execute(QUERIES["clear_fence"], (move.tenant_id, move.move_id))
+            self._drop_stream(move, following)
+            self.progress(move.state, {"error": why})
+
+        # The stream must be streaming before the fence, or the fenced tenant waits for it: a subscription
+        # made at the last switch gets its worker within the node's wal_retrieve_retry_interval.
+        deadline = time.monotonic() + self.step_timeout
+        with self._node(running.publisher) as conn:
+            while not conn.execute(QUERIES["slot_active"], (running.name,)).fetchone():
+                if time.monotonic() > deadline:
+                    raise MoveError(f"move {move.move_id}: its stream {running.name} is not streaming")
+                self._still_open(move)
+                time.sleep(0.05)
+        figures = self._flip(move, home, other, running, following, fail, None)
+        turned = self.load(move.move_id)
+        self._advance(turned, turned.state, {"verify": figures["verify"], "flipPauseMs": figures["pauseMs"]})
+        self._steady(turned)
 
     def _cleanup(self, move: Move) -> None:
-        if move.keep_source:
+        if move.keep_source and move.requested != "complete":
             self._drop_replication(move)
             raise _Kept()  # the source keeps the tenant's rows until `fedgate tenant move --complete`
         self.complete(move.move_id)
 
     def complete(self, move_id: int) -> dict[str, Any]:
-        """The end of a switched move: replication dropped (if still there), the source's rows of the
-        tenant deleted (its tombstone stays), done."""
+        """The end of a switched move: replication dropped (if still there), the rows of the tenant on the
+        copy it does not live on deleted (a tombstone stays there), done. A reversed move ends on its
+        source, its target's copy deleted."""
         move = self.load(move_id)
+        if move.state not in ("cleanup", "switched", "reversed"):
+            raise MoveError(f"move {move_id} is {move.state}: only a switched move completes")
+        self._drop_stream(move, move.forward)
         if move.state != "cleanup":
-            raise MoveError(f"move {move_id} is {move.state}: only a switched move in cleanup completes")
-        self._drop_replication(move)
-        with self._node(move.source) as src:
-            src.execute(QUERIES["purge_tenant"], (move.tenant_id,))
+            self._drop_stream(move, move.back)
+        left = move.target if move.state == "reversed" else move.source
+        with self._node(left) as conn:
+            conn.execute(QUERIES["purge_tenant"], (move.tenant_id,))
         self._advance(move, "done")
         return self.figures(move_id)
 
     # -- undoing ---------------------------------------------------------------
     def _drop_replication(self, move: Move) -> None:
-        """Subscription (target), slot and publication (source): gone, whatever state they were left in."""
-        with self._node(move.target) as dst:
-            if dst.execute(QUERIES["subscription_exists"], (move.name,)).fetchone():
+        """The forward stream: subscription (target), slot and publication (source)."""
+        self._drop_stream(move, move.forward)
+
+    def _drop_stream(self, move: Move, stream: Stream) -> None:
+        """A stream's subscription, slot and publication: gone, whatever state they were left in; the move's
+        marker forgotten on both sides."""
+        with self._node(stream.subscriber) as dst:
+            if dst.execute(QUERIES["subscription_exists"], (stream.name,)).fetchone():
                 for step in ("disable_subscription", "detach_subscription", "drop_subscription"):
-                    dst.execute(compose(step, name=move.name))
-        self._dropped(move, move.target, "subscription")
-        with self._node(move.source) as src:
+                    dst.execute(compose(step, name=stream.name))
+            dst.execute(QUERIES["forget_marker"], (move.move_id,))
+        self._dropped(move, stream.subscriber, "subscription")
+        with self._node(stream.publisher) as src:
             deadline = time.monotonic() + 10
             while True:  # a walsender may still hold the slot, or take it again (a mover racing an abort)
                 try:
-                    if not src.execute(QUERIES["slot_active"], (move.name,)).fetchone():
-                        if src.execute(QUERIES["slot_exists"], (move.name,)).fetchone():
-                            src.execute(QUERIES["drop_slot"], (move.name,))
+                    if not src.execute(QUERIES["slot_active"], (stream.name,)).fetchone():
+                        if src.execute(QUERIES["slot_exists"], (stream.name,)).fetchone():
+                            src.execute(QUERIES["drop_slot"], (stream.name,))
                         break
                 except psycopg.errors.ObjectInUse:  # 55006: taken between the check and the drop
                     pass
                 if time.monotonic() > deadline:
-                    raise MoveError(f"move {move.move_id}: its slot on {move.source} is still in use")
+                    raise MoveError(f"move {move.move_id}: its slot {stream.name} on {stream.publisher} is still "
+                                    "in use")
                 time.sleep(0.1)
-            src.execute(compose("drop_publication", name=move.name))
+            src.execute(compose("drop_publication", name=stream.name))
             src.execute(QUERIES["forget_marker"], (move.move_id,))
-        self._dropped(move, move.source, "slot", "publication")
-        with self._node(move.target) as dst:
-            dst.execute(QUERIES["forget_marker"], (move.move_id,))
+        self._dropped(move, stream.publisher, "slot", "publication")
 
     def _stop(self, move: Move, state: str, why: str, verdict: dict[str, Any] | None = None) -> None:
         """End a move before its switch: the catalog first (stop_move refuses a switched move, and a move it
@@ -416,6 +594,8 @@ class Mover:
         """What a move ended before its switch leaves nowhere: replication, the target's rows, the source's
         fence (each step idempotent: an abort and the mover it interrupted may both run it)."""
         self._drop_replication(move)
+        if self._reversible(move):  # a reverse stream its cutover may have begun on the target
+            self._drop_stream(move, move.back)
         with self._node(move.target) as dst:
             dst.execute(QUERIES["purge_tenant"], (move.tenant_id,))
         self._dropped(move, move.target, "copy")
@@ -438,6 +618,18 @@ def wal_level_problem(conn: psycopg.Connection[Any]) -> str | None:
         return None
     return (f"runs with wal_level = {row[0]}, not logical (ALTER SYSTEM SET wal_level = logical, "
             "then restart it)")
+
+
+def _start_here(conn: psycopg.Connection[Any], stream: Stream) -> None:
+    """With the tenant fenced and the marker arrived, its next stream starts now: what its publisher wrote of
+    the tenant before this point is what it applied from the tenant's home (equal on both sides), so the
+    slot skips it. The position is flushed first (the apply worker commits asynchronously), so the slot can
+    advance all the way to it."""
+    lsn = conn.execute(QUERIES["wal_insert_lsn"]).fetchone()[0]  # type: ignore[index]
+    with conn.transaction():
+        conn.execute(QUERIES["synchronous_commit"])
+        conn.execute(QUERIES["flush_wal"])
+    conn.execute(QUERIES["advance_slot"], (stream.name, lsn))
 
 
 def _digests(conn: psycopg.Connection[Any], tenant: UUID, marks: dict[str, int] | None = None,

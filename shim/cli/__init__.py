@@ -292,7 +292,8 @@ def cmd_tenant_stats(args: argparse.Namespace) -> int:
 
 
 MOVE_FIELDS = ("move_id", "tenant_id", "source_node", "target_node", "state", "rows_copied", "pause_ms",
-               "verify_result", "error")
+               "verify_result", "error", "reversible_until", "flip_pause_ms", "flip_error")
+REQUESTS = {"reverse": "reversed", "forward": "switched", "complete": "done"}  # what each asks, and its end
 
 
 def cmd_tenant_move(args: argparse.Namespace) -> int:
@@ -302,12 +303,23 @@ def cmd_tenant_move(args: argparse.Namespace) -> int:
 
     connector, settings = _connector(args), JobSettings.from_env()
     catch_up = int(os.environ.get("FEDGATE_MOVE_CATCH_UP_BYTES", "65536"))
+    asked = next(((what, getattr(args, what)) for what in REQUESTS if getattr(args, what) is not None), None)
     with progress_display(sys.stdout.isatty() and not args.json) as show:
         mover = moves.Mover(connector, progress=show, catch_up_bytes=catch_up)
         if args.abort is not None:
             figures = jobs.abort_move(connector, args.abort, jobs.cli_owner(), settings)
-        elif args.complete is not None:
-            figures = mover.complete(args.complete)
+        elif asked is not None:  # --reverse, --forward, --complete: asked of the move, done here or by its driver
+            what, move_id = asked
+            jobs.request_move(connector, move_id, what)
+            if args.detach:
+                print(f"move {move_id}: {what} recorded; the fleet's gateways do it (fedgate job list)", flush=True)
+                figures = mover.figures(move_id)
+            else:
+                with jobs.held(connector, settings, jobs.cli_owner()) as lease:
+                    driver = jobs.Driver(connector, lease, settings, progress=show, catch_up_bytes=catch_up)
+                    figures = jobs.drive_request(driver, move_id)
+                render.record({key: figures.get(key) for key in MOVE_FIELDS}, as_json=args.json)
+                return 0 if figures.get("state") == REQUESTS[what] else 1
         elif args.detach:
             if args.resume is not None:
                 jobs.resume_move(connector, args.resume)
@@ -337,7 +349,11 @@ def cmd_tenant_move(args: argparse.Namespace) -> int:
     if kept and not args.json:
         print(f"the source keeps the tenant's rows: fedgate tenant move --complete {figures.get('move_id')} "
               "deletes them")
-    return 0 if figures.get("state") in ("done", "aborted") or kept else 1
+    reversible = figures.get("state") == "switched"
+    if reversible and not args.json:
+        print(f"reversible until {figures.get('reversible_until')}: fedgate tenant move --reverse "
+              f"{figures.get('move_id')} sends it back without losing a write, --complete ends it now")
+    return 0 if figures.get("state") in ("done", "aborted") or kept or reversible else 1
 
 
 def _move_target(args: argparse.Namespace, start: Any) -> Any:
@@ -449,7 +465,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--resume", type=int, metavar="MOVE_ID", help="drive an interrupted move on from its state")
     p.add_argument("--abort", type=int, metavar="MOVE_ID", help="abort a move before its switch")
     p.add_argument("--complete", type=int, metavar="MOVE_ID",
-                   help="delete a --keep-source move's rows from its source, and finish it")
+                   help="end a switched (or reversed) move where the tenant is: the other copy deleted "
+                        "(also a --keep-source move's source)")
+    p.add_argument("--reverse", type=int, metavar="MOVE_ID",
+                   help="send a switched move's tenant back to its source, every write since the switch with it")
+    p.add_argument("--forward", type=int, metavar="MOVE_ID", help="send a reversed move's tenant to its target again")
     p.add_argument("--detach", action="store_true",
                    help="record the move (or --resume it) for the fleet's gateways and exit")
     overridable(p)

@@ -27,9 +27,10 @@ SERVICE_USER = "postgres"
 
 # What a node needs for tenant moves: logical decoding, and enough logical replication workers on a target
 # for several moves at once (each subscription takes an apply worker and up to its sync workers while it
-# copies; PostgreSQL's default of 4 workers made concurrent moves wait 5 s per retry for a free one).
+# copies; PostgreSQL's default of 4 workers made concurrent moves wait 5 s per retry for a free one), and a
+# launcher that starts a new subscription's worker within half a second (a reversible move's next stream).
 LOGICAL_ARGS = ("-c wal_level=logical -c max_worker_processes=32 -c max_logical_replication_workers=16 "
-                "-c max_sync_workers_per_subscription=4")
+                "-c max_sync_workers_per_subscription=4 -c wal_retrieve_retry_interval=500ms")
 
 
 def _running_as_root() -> bool:

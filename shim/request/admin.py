@@ -396,6 +396,27 @@ async def resume_move(request: Request, move_id: str) -> HTTPResponse:
     return _answer(found, 202)
 
 
+async def _request_move(request: Request, move_id: str, what: str) -> HTTPResponse:
+    """reverse, forward or complete a reversible move: recorded on it, done by the next driver that looks
+    (this worker's, woken now); 202 with the move as it is."""
+    number, connector = _move_id(move_id), _connector(request)
+    await _act(lambda: jobs.request_move(connector, number, what))
+    _jobs(request).wake()
+    return _answer(await _one_move(request, number), 202)
+
+
+async def reverse_move(request: Request, move_id: str) -> HTTPResponse:
+    return await _request_move(request, move_id, "reverse")
+
+
+async def forward_move(request: Request, move_id: str) -> HTTPResponse:
+    return await _request_move(request, move_id, "forward")
+
+
+async def complete_move(request: Request, move_id: str) -> HTTPResponse:
+    return await _request_move(request, move_id, "complete")
+
+
 # -- jobs ----------------------------------------------------------------------------------------------
 async def list_jobs(request: Request) -> HTTPResponse:
     return _answer({"items": await _catalog(request, "list_jobs", _count(request, "limit", 50, 500))})
@@ -509,6 +530,14 @@ ACTIONS: tuple[Action, ...] = (
     Action("adminAbortMove", "POST", "/moves/<move_id>/abort", "Abort a move before its switch", abort_move),
     Action("adminResumeMove", "POST", "/moves/<move_id>/resume", "Drive an interrupted move on (a failed job "
            "is tried again by the fleet)", resume_move, 202),
+    Action("adminReverseMove", "POST", "/moves/<move_id>/reverse", "Send a switched, reversible move's tenant "
+           "back to its source, with every write made since the switch; answers at once (watch its state go "
+           "reversed, or flip_error)", reverse_move, 202),
+    Action("adminForwardMove", "POST", "/moves/<move_id>/forward", "Send a reversed move's tenant to its target "
+           "again; answers at once", forward_move, 202),
+    Action("adminCompleteMove", "POST", "/moves/<move_id>/complete", "End a switched or reversed move (or a "
+           "--keep-source one) where its tenant is: replication dropped, the other copy deleted; answers at once",
+           complete_move, 202),
     Action("adminListJobs", "GET", "/jobs", "Durable jobs (moves, drains), open ones first: state, driver, lease, "
            "attempts, last error, what the move has on the nodes (federation_jobs)", list_jobs,
            query=(s.Param("limit", "integer", "at most this many (default 50)",

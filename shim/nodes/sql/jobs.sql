@@ -56,3 +56,7 @@ FROM federation.federation_jobs ORDER BY (state IN ('pending', 'running')) DESC,
 SELECT job_id, kind, subject, state, move_id, node_id, parent_id, owner, held, lease_until, attempts, step,
        last_error, not_before, created_by, created, started, finished, objects
 FROM federation.federation_jobs WHERE job_id = %s;
+
+-- name: park_job
+-- A job with nothing to do until then (a reversible move's window).
+SELECT federation.park_job(%s, %s, %s);

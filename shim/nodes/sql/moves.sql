@@ -2,8 +2,10 @@
 -- Loaded by shim/nodes/queries.py: every statement Python sends is named here or in a file beside this one.
 
 -- name: load_move
-SELECT move_id, tenant_id, source_node, target_node, state, switched, keep_source
-FROM federation.tenant_moves WHERE move_id = %s;
+SELECT m.move_id, m.tenant_id, m.source_node, m.target_node, m.state, m.switched, m.keep_source,
+       m.reversible_until, m.requested, m.fenced_at IS NOT NULL,
+       EXISTS (SELECT 1 FROM federation.jobs j WHERE j.move_id = m.move_id AND j.parent_id IS NOT NULL)
+FROM federation.tenant_moves m WHERE m.move_id = %s;
 
 -- name: start_move
 -- The move and its job (a drain's move: the drain's job as its parent).
@@ -92,6 +94,40 @@ SELECT 1 FROM pg_catalog.pg_subscription WHERE subname = %s;
 -- On the target, from the slot made on the source (so the slot exists before any copy starts).
 CREATE SUBSCRIPTION {name} CONNECTION {source} PUBLICATION {name} WITH (create_slot = false, slot_name = {slot});
 
+-- name: create_stream_subscription
+-- After a reversible move's switch, on the node it left: the changes since the switch, from the slot made
+-- on its new home while the tenant was fenced (both copies equal then: nothing to copy).
+CREATE SUBSCRIPTION {name} CONNECTION {source} PUBLICATION {name}
+    WITH (create_slot = false, slot_name = {slot}, copy_data = false);
+
+-- name: switch_back_move
+-- A reversible move's way back: map, rules and home region name the source again; the fence lifted with them.
+SELECT federation.switch_back_move(%s);
+
+-- name: unfence_move
+-- A reverse or forward that did not switch: the fence lifts, the tenant stays, the error is kept.
+SELECT federation.unfence_move(%s, %s);
+
+-- name: request_move
+-- An operator's reverse, forward or complete of a switched move: its job runs at once.
+SELECT move_id, state FROM federation.request_move(%s, %s);
+
+-- name: statement_timeout
+SELECT set_config('statement_timeout', %s, false);
+
+-- name: wal_insert_lsn
+SELECT pg_current_wal_insert_lsn()::text;
+
+-- name: flush_wal
+-- In a transaction with synchronous_commit on: its commit flushes the WAL written before it (a transaction
+-- that wrote no WAL of its own would commit without a flush; this message is its record, which no
+-- subscriber asks for).
+SELECT pg_logical_emit_message(true, 'fedgate', 'flush');
+
+-- name: advance_slot
+-- A reversible move's next stream starts where both copies were equal (what came before is the copy's own).
+SELECT pg_replication_slot_advance(%s, %s::pg_lsn);
+
 -- name: fence_move
 -- The catalog's fence: gateways hold the tenant's requests from its NOTIFY on.
 SELECT federation.fence_move(%s);
@@ -117,8 +153,9 @@ DELETE FROM onboarding.move_markers WHERE move_id = %s;
 SELECT onboarding.align_sequences(%s::uuid);
 
 -- name: switch_move
--- Map, rules and home region switched in one catalog transaction; the fence lifted with them.
-SELECT federation.switch_move(%s);
+-- Map, rules and home region switched in one catalog transaction; the fence lifted with them. Reversible
+-- for the interval given (0: not).
+SELECT federation.switch_move(%s, make_interval(secs => %s));
 
 -- name: stop_move
 SELECT federation.stop_move(%s, %s, %s);

@@ -165,6 +165,26 @@ $$;
 COMMENT ON FUNCTION federation.retry_job(bigint, text, text, text, integer, interval) IS
     'A driver''s attempt failed at a step: counted (the count starts again at a new step); pending again after p_backoff doubled per attempt (at most 5 minutes), or failed with its error once p_attempts failures at one step were counted.';
 
+CREATE OR REPLACE FUNCTION federation.park_job(p_job bigint, p_owner text, p_until timestamptz)
+RETURNS federation.jobs
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_row federation.jobs;
+BEGIN
+    UPDATE federation.jobs j SET state = 'pending', owner = NULL, owner_instance = NULL, lease_until = NULL,
+                                 not_before = greatest(p_until, now()), attempts = 0, step = NULL, updated_at = now()
+    WHERE j.job_id = p_job AND j.state = 'running' AND j.owner = p_owner
+    RETURNING * INTO v_row;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'job % is not driven by %', p_job, p_owner USING ERRCODE = 'FG409';
+    END IF;
+    RETURN v_row;
+END
+$$;
+COMMENT ON FUNCTION federation.park_job(bigint, text, timestamptz) IS
+    'A job with nothing to do until a moment (a reversible move until its window ends): pending again, claimable then, or at once when request_move wakes it.';
+
 CREATE OR REPLACE FUNCTION federation.finish_job(p_job bigint, p_owner text, p_state text, p_error text DEFAULT NULL)
 RETURNS federation.jobs
 LANGUAGE plpgsql

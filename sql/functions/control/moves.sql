@@ -6,7 +6,9 @@
 --   start_move(tenant, target, keep_source, parent, override)   open a move (state copying) and record its job
 --   advance_move(move, from, to, progress)    the next state, with progress figures
 --   fence_move(move)                          cutover: the tenant is held by every gateway
---   switch_move(move)                         the map and rules name the target; the fence lifts
+--   switch_move(move, reversible_for)         the map and rules name the target; the fence lifts
+--   switch_back_move(move) / unfence_move     a reversible move's way back, or a flip that did not happen
+--   reverse_move / forward_move / complete_move(move)   an operator's request of a switched move (request_move)
 --   abort_move(move, why) / fail_move(...)    before the switch only: the tenant stays on its source
 --   drain_plan(node)                          where each tenant of a node goes when it is drained
 --   federation_moves (view)                   what a DBA watches
@@ -73,7 +75,9 @@ DECLARE
     v_row federation.tenant_moves;
 BEGIN
     IF (p_from, p_to) NOT IN (('copying', 'catching_up'), ('catching_up', 'verifying'), ('verifying', 'cutover'),
-                              ('cleanup', 'done'), ('copying', 'copying'), ('catching_up', 'catching_up'),
+                              ('cleanup', 'done'), ('switched', 'done'), ('reversed', 'done'),
+                              ('switched', 'switched'), ('reversed', 'reversed'),
+                              ('copying', 'copying'), ('catching_up', 'catching_up'),
                               ('verifying', 'verifying'), ('cutover', 'cutover'), ('cleanup', 'cleanup')) THEN
         RAISE EXCEPTION 'a move does not go from % to %', p_from, p_to USING ERRCODE = 'FG400';
     END IF;
@@ -84,6 +88,7 @@ BEGIN
         lag_bytes = coalesce((p_progress ->> 'lagBytes')::bigint, m.lag_bytes),
         verify_result = coalesce(p_progress -> 'verify', m.verify_result),
         pause_ms = coalesce((p_progress ->> 'pauseMs')::real, m.pause_ms),
+        flip_pause_ms = coalesce((p_progress ->> 'flipPauseMs')::real, m.flip_pause_ms),
         updated_at = now(),
         finished_at = CASE WHEN p_to = 'done' THEN now() END
     WHERE m.move_id = p_move AND m.state = p_from
@@ -106,10 +111,10 @@ DECLARE
     v_row federation.tenant_moves;
 BEGIN
     UPDATE federation.tenant_moves m SET fenced_at = coalesce(m.fenced_at, now()), updated_at = now()
-    WHERE m.move_id = p_move AND m.state = 'cutover' AND NOT m.switched
+    WHERE m.move_id = p_move AND ((m.state = 'cutover' AND NOT m.switched) OR m.state IN ('switched', 'reversed'))
     RETURNING * INTO v_row;
     IF NOT FOUND THEN
-        RAISE EXCEPTION 'move % is not at its cutover', p_move USING ERRCODE = 'FG409';
+        RAISE EXCEPTION 'move % is not at its cutover, nor switched or reversed', p_move USING ERRCODE = 'FG409';
     END IF;
     RETURN v_row;
 END
@@ -117,7 +122,7 @@ $$;
 COMMENT ON FUNCTION federation.fence_move(bigint) IS
     'Fences the moving tenant (state cutover): every gateway holds its requests until the switch or an abort lifts the fence. Idempotent.';
 
-CREATE OR REPLACE FUNCTION federation.switch_move(p_move bigint)
+CREATE OR REPLACE FUNCTION federation.switch_move(p_move bigint, p_reversible_for interval DEFAULT NULL)
 RETURNS federation.tenant_moves
 LANGUAGE plpgsql
 AS $$
@@ -127,8 +132,10 @@ DECLARE
     v_override text;
 BEGIN
     SELECT * INTO v_row FROM federation.tenant_moves m WHERE m.move_id = p_move FOR UPDATE;
-    IF NOT FOUND OR v_row.state <> 'cutover' OR v_row.fenced_at IS NULL OR v_row.switched THEN
-        RAISE EXCEPTION 'move % is not fenced at its cutover', p_move USING ERRCODE = 'FG409';
+    IF NOT FOUND OR v_row.fenced_at IS NULL OR NOT ((v_row.state = 'cutover' AND NOT v_row.switched)
+                                                    OR v_row.state = 'reversed') THEN
+        RAISE EXCEPTION 'move % is not fenced at its cutover (or reversed and fenced to go forward again)', p_move
+            USING ERRCODE = 'FG409';
     END IF;
     SELECT n.region INTO v_region FROM federation.federation_nodes n WHERE n.node_id = v_row.target_node;
     -- The move's residency override (if it needed one) goes with the tenant; a move home needs none.
@@ -155,14 +162,145 @@ BEGIN
     SET region = v_region, residency = coalesce(v_row.residency, residency), updated_at = now()
     WHERE id = v_row.tenant_id;
     DELETE FROM federation.move_objects o WHERE o.move_id = p_move AND o.kind = 'copy';  -- the tenant's home now
-    UPDATE federation.tenant_moves m SET switched = true, state = 'cleanup', fenced_at = NULL, updated_at = now()
+    UPDATE federation.tenant_moves m SET
+        switched = true, reversed = false, fenced_at = NULL, flips = m.flips + 1, requested = NULL, flip_error = NULL,
+        -- reversible (reverse replication running) until its window ends, else straight to its cleanup
+        state = CASE WHEN m.state = 'reversed' OR coalesce(p_reversible_for, '0') > '0' THEN 'switched'
+                     ELSE 'cleanup' END,
+        reversible_until = CASE WHEN m.state = 'reversed' THEN m.reversible_until
+                                WHEN coalesce(p_reversible_for, '0') > '0' THEN now() + p_reversible_for END,
+        updated_at = now()
     WHERE m.move_id = p_move
     RETURNING * INTO v_row;
     RETURN v_row;
 END
 $$;
-COMMENT ON FUNCTION federation.switch_move(bigint) IS
-    'The switch, in one transaction: the tenant''s map row and routing rules name the target (its primary region the target''s), the fence lifts, the move goes to cleanup; a residency policy planned with the move binds. Only for a move fenced at its cutover.';
+COMMENT ON FUNCTION federation.switch_move(bigint, interval) IS
+    'The switch, in one transaction: the tenant''s map row and routing rules name the target (its primary region the target''s), the fence lifts; a residency policy planned with the move binds. With p_reversible_for the move is switched (its mover keeps the source in sync) and reversible until then, else it goes to cleanup. Only for a move fenced at its cutover, or a reversed one fenced to go forward again.';
+
+CREATE OR REPLACE FUNCTION federation.switch_back_move(p_move bigint)
+RETURNS federation.tenant_moves
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_row federation.tenant_moves;
+    v_region text;
+    v_override text;
+BEGIN
+    SELECT * INTO v_row FROM federation.tenant_moves m WHERE m.move_id = p_move FOR UPDATE;
+    IF NOT FOUND OR v_row.state <> 'switched' OR v_row.fenced_at IS NULL THEN
+        RAISE EXCEPTION 'move % is not switched and fenced to go back', p_move USING ERRCODE = 'FG409';
+    END IF;
+    SELECT n.region INTO v_region FROM federation.federation_nodes n WHERE n.node_id = v_row.source_node;
+    v_override := CASE WHEN federation.outside_residency(v_row.tenant_id, v_row.source_node)
+                       THEN v_row.residency_override END;
+    IF v_row.source_node = 'default' THEN  -- back to the default node: the tenant is unmapped again there
+        DELETE FROM federation.federation_routing r WHERE r.tenant_id = v_row.tenant_id;
+        DELETE FROM federation.tenant_federation_map m WHERE m.tenant_id = v_row.tenant_id;
+    ELSE
+        INSERT INTO federation.tenant_federation_map AS m (tenant_id, primary_node_id, primary_region, residency_override)
+        VALUES (v_row.tenant_id, v_row.source_node, v_region, v_override)
+        ON CONFLICT (tenant_id) DO UPDATE SET primary_node_id = EXCLUDED.primary_node_id,
+                                              primary_region = EXCLUDED.primary_region,
+                                              residency_override = EXCLUDED.residency_override, updated_at = now();
+        -- Rules that name the target name the source again (where the source already has one, the target's goes).
+        DELETE FROM federation.federation_routing r
+        WHERE r.tenant_id = v_row.tenant_id AND r.node_id = v_row.target_node
+          AND EXISTS (SELECT 1 FROM federation.federation_routing x
+                      WHERE x.tenant_id = r.tenant_id AND x.region = r.region AND x.node_id = v_row.source_node);
+        UPDATE federation.federation_routing r SET node_id = v_row.source_node, residency_override = v_override,
+                                                  updated_at = now()
+        WHERE r.tenant_id = v_row.tenant_id AND r.node_id = v_row.target_node;
+        INSERT INTO federation.federation_routing (tenant_id, region, node_id, is_primary, weight, residency_override)
+        VALUES (v_row.tenant_id, v_region, v_row.source_node, true, 100, v_override)
+        ON CONFLICT (tenant_id, region, node_id) DO UPDATE SET is_primary = true, residency_override = v_override;
+    END IF;
+    UPDATE federation.tenant_registry SET region = v_region, updated_at = now() WHERE id = v_row.tenant_id;
+    UPDATE federation.tenant_moves m SET state = 'reversed', switched = false, reversed = true, fenced_at = NULL,
+                                         flips = m.flips + 1, requested = NULL, flip_error = NULL, updated_at = now()
+    WHERE m.move_id = p_move
+    RETURNING * INTO v_row;
+    RETURN v_row;
+END
+$$;
+COMMENT ON FUNCTION federation.switch_back_move(bigint) IS
+    'The reverse switch, in one transaction: the tenant''s map row and rules name the source again (an unmapped tenant of the default node is unmapped again), its home region the source''s, the fence lifts, the move is reversed. Only for a switched move fenced to go back.';
+
+CREATE OR REPLACE FUNCTION federation.unfence_move(p_move bigint, p_error text)
+RETURNS federation.tenant_moves
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_row federation.tenant_moves;
+BEGIN
+    UPDATE federation.tenant_moves m SET fenced_at = NULL, requested = NULL, flip_error = left(p_error, 2000),
+                                         updated_at = now()
+    WHERE m.move_id = p_move AND m.state IN ('switched', 'reversed')
+    RETURNING * INTO v_row;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'move % is not switched or reversed', p_move USING ERRCODE = 'FG409';
+    END IF;
+    RETURN v_row;
+END
+$$;
+COMMENT ON FUNCTION federation.unfence_move(bigint, text) IS
+    'A reverse or forward that did not switch: the fence lifts, the tenant stays where it is (the move still reversible), the error is kept in flip_error.';
+
+CREATE OR REPLACE FUNCTION federation.request_move(p_move bigint, p_what text)
+RETURNS federation.tenant_moves
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_row federation.tenant_moves;
+BEGIN
+    SELECT * INTO v_row FROM federation.tenant_moves m WHERE m.move_id = p_move FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no move %', p_move USING ERRCODE = 'FG404';
+    ELSIF p_what = 'reverse' AND v_row.state <> 'switched' THEN
+        RAISE EXCEPTION 'move % is %: only a switched, reversible move is reversed', p_move, v_row.state
+            USING ERRCODE = 'FG409', HINT = CASE WHEN v_row.state = 'cleanup' OR v_row.state = 'done'
+                                                 THEN 'it was not reversible: a move back is another move' END;
+    ELSIF p_what = 'forward' AND v_row.state <> 'reversed' THEN
+        RAISE EXCEPTION 'move % is %: only a reversed move goes forward again', p_move, v_row.state
+            USING ERRCODE = 'FG409';
+    ELSIF p_what = 'complete' AND NOT (v_row.state IN ('switched', 'reversed')
+                                       OR (v_row.state = 'cleanup' AND v_row.keep_source)) THEN
+        RAISE EXCEPTION 'move % is %: only a switched, reversed or --keep-source move is completed', p_move,
+                        v_row.state USING ERRCODE = 'FG409';
+    ELSIF p_what NOT IN ('reverse', 'forward', 'complete') THEN
+        RAISE EXCEPTION 'a move is reversed, forwarded or completed, not %', p_what USING ERRCODE = 'FG400';
+    END IF;
+    UPDATE federation.tenant_moves m SET requested = p_what, updated_at = now() WHERE m.move_id = p_move
+    RETURNING * INTO v_row;
+    -- Its job, parked until the move's window ends (or ended with a --keep-source move), runs now.
+    UPDATE federation.jobs j SET state = 'pending', not_before = now(), finished_at = NULL, attempts = 0,
+                                 step = NULL, updated_at = now()
+    WHERE j.move_id = p_move AND (j.state = 'pending' OR (j.state = 'done' AND v_row.state = 'cleanup'));
+    RETURN v_row;
+END
+$$;
+COMMENT ON FUNCTION federation.request_move(bigint, text) IS
+    'Asks a switched move to go back (reverse), a reversed one to go forward again (forward), or either (or a --keep-source move) to complete; its job runs at once on a live gateway, or in the CLI that asked. FG404 no such move, FG409 a move in another state.';
+
+CREATE OR REPLACE FUNCTION federation.reverse_move(p_move bigint)
+RETURNS federation.tenant_moves
+LANGUAGE sql
+AS $$ SELECT * FROM federation.request_move(p_move, 'reverse') $$;
+COMMENT ON FUNCTION federation.reverse_move(bigint) IS
+    'Sends a switched move''s tenant back to its source, without losing a write made since the switch (request_move).';
+
+CREATE OR REPLACE FUNCTION federation.forward_move(p_move bigint)
+RETURNS federation.tenant_moves
+LANGUAGE sql
+AS $$ SELECT * FROM federation.request_move(p_move, 'forward') $$;
+COMMENT ON FUNCTION federation.forward_move(bigint) IS 'Sends a reversed move''s tenant to its target again (request_move).';
+
+CREATE OR REPLACE FUNCTION federation.complete_move(p_move bigint)
+RETURNS federation.tenant_moves
+LANGUAGE sql
+AS $$ SELECT * FROM federation.request_move(p_move, 'complete') $$;
+COMMENT ON FUNCTION federation.complete_move(bigint) IS
+    'Ends a switched or reversed move where the tenant is: replication dropped, the other copy deleted (its tombstone stays). A move left alone completes once reversible_until passes (request_move).';
 
 CREATE OR REPLACE FUNCTION federation.stop_move(p_move bigint, p_state text, p_error text)
 RETURNS federation.tenant_moves

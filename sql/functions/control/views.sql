@@ -20,10 +20,12 @@ SELECT m.move_id, m.tenant_id, m.source_node::text AS source_node, m.target_node
        (SELECT coalesce(sum(v::bigint), 0) FROM jsonb_each_text(m.rows_expected) e(k, v)) AS rows_expected,
        m.lag_bytes AS lag, m.started_at AS started, m.pause_ms, m.verify_result, m.error,
        m.fenced_at IS NOT NULL AS fenced, m.switched, m.keep_source, m.updated_at, m.finished_at,
-       m.residency_override, m.residency AS residency_planned
+       m.residency_override, m.residency AS residency_planned,
+       m.reversible_until IS NOT NULL AND m.state IN ('switched', 'reversed') AS reversible, m.reversible_until,
+       m.reversed, m.requested, m.flips, m.flip_pause_ms, m.flip_error
 FROM federation.tenant_moves m;
 COMMENT ON VIEW federation.federation_moves IS
-    'Every move: tenant, source and target, state, rows copied of expected, replication lag (bytes), start, the tenant''s write pause (ms), verification result, error, the residency override it carries and the policy it applies at its switch; what fedgate tenant move shows.';
+    'Every move: tenant, source and target, state, rows copied of expected, replication lag (bytes), start, the tenant''s write pause (ms), verification result, error, the residency override it carries and the policy it applies at its switch, whether it can be reversed and until when, whether it was, what an operator asked of it, its switches and the last reverse''s or forward''s pause and error; what fedgate tenant move shows.';
 
 -- jobs
 CREATE OR REPLACE VIEW federation.federation_jobs AS
