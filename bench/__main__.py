@@ -468,7 +468,7 @@ def bench_move(clusters: list[Cluster], work: Path, heartbeats: int = 100_000, m
     import threading
     import uuid as uuid_module
 
-    from shim.actions.moves import Mover
+    from shim.actions.moves import Mover, Parked
     from shim.nodes.connector import Connector
 
     fed = make_federation(clusters)
@@ -519,6 +519,37 @@ def bench_move(clusters: list[Cluster], work: Path, heartbeats: int = 100_000, m
             longest.append(max(took for ended, took in waits if ended >= began))
             pauses.append(float(figures["pause_ms"]))
             phases.append(figures["verify_result"]["phasesMs"])
+        # A reversible move (reverse replication after its switch), then flips back and forth while the
+        # client writes: the longest write around each, and each flip's fence to switch.
+        connector = Connector(fed.control_url)
+        reversible = Mover(connector, reversible_for=3600)
+        target = "ap-south-1" if moves % 2 == 0 else "eu-west-1"
+        began = time.monotonic()
+        move = reversible.start(uuid_module.UUID(tenant), target)
+        try:
+            reversible.run(move.move_id)
+        except Parked:
+            pass
+        time.sleep(0.3)
+        reversible_longest = max(took for ended, took in waits if ended >= began)
+        reversible_pause = float(reversible.figures(move.move_id)["pause_ms"])
+        flips: list[float] = []
+        flip_pauses: list[float] = []
+        for i in range(moves):
+            connector.rows("request_move", move.move_id, "reverse" if i % 2 == 0 else "forward")
+            began = time.monotonic()
+            try:
+                reversible.run(move.move_id)
+            except Parked:
+                pass
+            time.sleep(0.3)
+            figures = reversible.figures(move.move_id)
+            if figures["flip_error"]:
+                raise RuntimeError(f"flip {i} did not switch: {figures['flip_error']}")
+            flips.append(max(took for ended, took in waits if ended >= began))
+            flip_pauses.append(float(figures["flip_pause_ms"]))
+        connector.rows("request_move", move.move_id, "complete")
+        reversible.run(move.move_id)
         stop.set()
         thread.join(30)
     finally:
@@ -533,6 +564,13 @@ def bench_move(clusters: list[Cluster], work: Path, heartbeats: int = 100_000, m
            f"fence to switch median {statistics.median(pauses):.0f} ms, phases (median ms) "
            + ", ".join(f"{k} {v:g}" for k, v in each.items()) + " (target <= 50)")
     report("move_pause_max_ms", max(longest) * 1000, f"the longest write over the {moves} moves (target <= 150)")
+    report("move_reversible_pause_ms", reversible_longest * 1000,
+           f"a reversible move's longest write (its reverse stream is made before the fence and started at it); "
+           f"fence to switch {reversible_pause:.0f} ms")
+    report("move_reverse_pause_ms", statistics.median(flips) * 1000,
+           f"median over {moves} flips (reverse, forward, ...) of the longest write "
+           f"({', '.join(f'{w * 1000:.0f}' for w in flips)} ms); fence to switch median "
+           f"{statistics.median(flip_pauses):.0f} ms")
 
 
 def bench_fleet(clusters: list[Cluster], rounds: int, seconds: int, work: Path) -> None:

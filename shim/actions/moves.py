@@ -316,21 +316,25 @@ class Mover:
         longer change) hashed on both sides, so the fenced verification only counts those and hashes the
         newer rows. Equal once the target has caught up past the marks; if it never gets there within the
         verification's bound, the fenced verification hashes everything, as before."""
-        with self._node(move.source) as src, self._node(move.target) as dst:
-            marks = src.execute(QUERIES["tenant_marks"], (move.tenant_id,)).fetchone()[0]  # type: ignore[index]
-            deadline = time.monotonic() + self.verify_timeout
-            while True:
-                source = _digests(src, move.tenant_id, marks, "tenant_digest_upto")
-                if _digests(dst, move.tenant_id, marks, "tenant_digest_upto") == source:
-                    break
-                if time.monotonic() > deadline:
-                    marks = None
-                    break
-                self._still_open(move)
-                time.sleep(0.1)
+        marks = self._verified_upto(move, move.source, move.target)
         self._advance(move, "cutover", {"verify": {"marks": marks},
                                         "rowsCopied": self._counts(move.target, move.tenant_id),
                                         "rowsExpected": self._counts(move.source, move.tenant_id)})
+
+    def _verified_upto(self, move: Move, home: str, other: str) -> dict[str, int] | None:
+        """The append-only tables' high-water ids on ``home``, once ``other`` holds the same rows up to them
+        (it catches up through the stream); None when it does not within the verification's bound."""
+        with self._node(home) as src, self._node(other) as dst:
+            marks = src.execute(QUERIES["tenant_marks"], (move.tenant_id,)).fetchone()[0]  # type: ignore[index]
+            deadline = time.monotonic() + self.verify_timeout
+            while True:
+                expected = _digests(src, move.tenant_id, marks, "tenant_digest_upto")
+                if _digests(dst, move.tenant_id, marks, "tenant_digest_upto") == expected:
+                    return marks  # type: ignore[no-any-return]
+                if time.monotonic() > deadline:
+                    return None
+                self._still_open(move)
+                time.sleep(0.1)
 
     def _cutover(self, move: Move) -> None:
         """Fence, wait for the marker, verify, switch. A database error before the switch ends the move
@@ -364,8 +368,9 @@ class Mover:
         ``home``. With ``following`` (a reversible move), its publication and slot are made on ``other``
         while the tenant is fenced (both copies equal: the stream starts exactly there). ``fail`` ends the
         attempt (the tenant stays on ``home``) before MoveError is raised. Returns the switch's figures."""
-        with self._control() as control, self._node(home) as src, self._node(other) as dst, \
-                self._node(other) as aligner, (self._node(other) if following else nullcontext()) as streamer:
+        with self._control() as control, self._node(home) as src, self._node(home) as hasher, \
+                self._node(other) as dst, self._node(other) as aligner, \
+                (self._node(other) if following else nullcontext()) as streamer, ThreadPoolExecutor(4) as pool:
             # Connections first, and a reversible move's next stream (publication and slot on the other side;
             # a logical slot waits for the node's running transactions): the tenant's pause includes neither.
             if following is not None and streamer is not None:
@@ -392,6 +397,9 @@ class Mover:
                                     f"not end within {self.verify_timeout:g} s; the tenant stays on {home}")
                 time.sleep(POLL)
             mark("olderTransactions")
+            # The home's rows are still from here on (the tenant is fenced, its older transactions ended):
+            # hashed while the marker travels.
+            at_home = pool.submit(_digests, hasher, move.tenant_id, marks)
             # The marker, committed (and flushed) after everything the tenant wrote: once the other side has
             # it, it has all of that too (replication applies in commit order).
             with src.transaction():
@@ -404,24 +412,22 @@ class Mover:
                                     f"{self.verify_timeout:g} s; the tenant stays on {home}")
                 time.sleep(POLL)
             mark("marker")
-            with ThreadPoolExecutor(4) as pool:  # both sides at once: the tenant waits for the slower
-                at_home = pool.submit(_digests, src, move.tenant_id, marks)
-                at_other = pool.submit(_digests, dst, move.tenant_id, marks)
-                # Meanwhile the other side's sequences go past the tenant's ids (it has them all: the marker
-                # came), and a reversible move's next stream starts there; harmless if the verification fails.
-                aligned = pool.submit(aligner.execute, QUERIES["align_sequences"], (move.tenant_id,))
-                stream: Future[Any] | None = None
-                if following is not None and streamer is not None:
-                    stream = pool.submit(_start_here, streamer, following)
-                source, target = at_home.result(), at_other.result()
-                aligned.result()
-                try:
-                    if stream is not None:
-                        stream.result()
-                except psycopg.Error as exc:
-                    fail(f"the reverse stream could not start on {other}: {describe(exc)}", None)
-                    raise MoveError(f"move {move.move_id}: its stream back from {other} could not start "
-                                    f"({describe(exc)}); the tenant stays on {home}") from None
+            at_other = pool.submit(_digests, dst, move.tenant_id, marks)
+            # Meanwhile the other side's sequences go past the tenant's ids (it has them all: the marker came),
+            # and a reversible move's next stream starts there; harmless if the verification fails.
+            aligned = pool.submit(aligner.execute, QUERIES["align_sequences"], (move.tenant_id,))
+            stream: Future[Any] | None = None
+            if following is not None and streamer is not None:
+                stream = pool.submit(_start_here, streamer, following)
+            source, target = at_home.result(), at_other.result()
+            aligned.result()
+            try:
+                if stream is not None:
+                    stream.result()
+            except psycopg.Error as exc:
+                fail(f"the reverse stream could not start on {other}: {describe(exc)}", None)
+                raise MoveError(f"move {move.move_id}: its stream back from {other} could not start "
+                                f"({describe(exc)}); the tenant stays on {home}") from None
             if target != source:
                 # Name the rows (still fenced: both copies as they were at the fence), within the verification's
                 # time bound; the digests say which tables to look at.
@@ -435,7 +441,8 @@ class Mover:
                 raise MoveError(f"move {move.move_id}: {other} does not hold {home}'s rows ({why}); "
                                 f"the tenant stays on {home}")
             mark("verify")
-            dst.execute(QUERIES["clear_fence"], (move.tenant_id, move.move_id))  # its tombstone, if it had one
+            if move.state in ("switched", "reversed"):  # a flip: the other side has this move's tombstone
+                dst.execute(QUERIES["clear_fence"], (move.tenant_id, move.move_id))
             if home == move.source:
                 control.execute(QUERIES["switch_move"], (move.move_id, self.reversible_for if following else 0))
             else:
@@ -518,7 +525,7 @@ class Mover:
                     raise MoveError(f"move {move.move_id}: its stream {running.name} is not streaming")
                 self._still_open(move)
                 time.sleep(0.05)
-        figures = self._flip(move, home, other, running, following, fail, None)
+        figures = self._flip(move, home, other, running, following, fail, self._verified_upto(move, home, other))
         turned = self.load(move.move_id)
         self._advance(turned, turned.state, {"verify": figures["verify"], "flipPauseMs": figures["pauseMs"]})
         self._steady(turned)

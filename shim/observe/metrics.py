@@ -26,7 +26,8 @@ from shim.observe.periodic import Periodic
 
 SAMPLE_INTERVAL = 1.0  # seconds between a worker's copies of its own figures into the metrics
 MULTIPROCESS = bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
-OPEN_MOVE_STATES = ("copying", "catching_up", "verifying", "cutover", "cleanup")
+OPEN_MOVE_STATES = ("copying", "catching_up", "verifying", "cutover", "cleanup", "switched", "reversed")
+SETTLED_MOVE_STATES = frozenset({"switched", "reversed"})  # reversible: waiting by design, neither idle nor lagging
 
 REQUEST_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 REQUEST_SECONDS = Histogram(
@@ -140,6 +141,8 @@ def observe_moves(rows: Iterable[tuple[str, int | None, float | None]]) -> None:
     lag, idle = 0, 0.0
     for state, lag_bytes, idle_seconds in rows:
         counts[state] = counts.get(state, 0) + 1
+        if state in SETTLED_MOVE_STATES:
+            continue
         lag = max(lag, lag_bytes or 0)
         idle = max(idle, idle_seconds or 0.0)
     for state, count in counts.items():

@@ -258,8 +258,10 @@ BEGIN
         RAISE EXCEPTION 'no move %', p_move USING ERRCODE = 'FG404';
     ELSIF p_what = 'reverse' AND v_row.state <> 'switched' THEN
         RAISE EXCEPTION 'move % is %: only a switched, reversible move is reversed', p_move, v_row.state
-            USING ERRCODE = 'FG409', HINT = CASE WHEN v_row.state = 'cleanup' OR v_row.state = 'done'
-                                                 THEN 'it was not reversible: a move back is another move' END;
+            USING ERRCODE = 'FG409', HINT = CASE WHEN v_row.state IN ('cleanup', 'done') AND NOT v_row.reversed
+                                                 THEN 'it was not reversible (or was completed): a move back is another move'
+                                                 WHEN v_row.state = 'reversed' THEN 'it is back on its source: forward_move sends it again'
+                                                 ELSE 'it has not switched yet: abort_move keeps the tenant where it is' END;
     ELSIF p_what = 'forward' AND v_row.state <> 'reversed' THEN
         RAISE EXCEPTION 'move % is %: only a reversed move goes forward again', p_move, v_row.state
             USING ERRCODE = 'FG409';
