@@ -76,8 +76,12 @@ def _the_docs_cli_examples_run_as_printed(exports: dict[str, str], data_dir: Pat
                                                                           "ap-south-1"}
     moved = _fedgate("tenant", "move", exports["TENANT2"], "--to", "eu-west-2",
                      env={**env, "FEDGATE_DATABASE_URL": exports["FEDGATE_DATABASE_URL"]})
-    assert moved.returncode == 0 and "state: done" in moved.stdout, moved.stdout + moved.stderr
+    assert moved.returncode == 0 and "state: switched" in moved.stdout, moved.stdout + moved.stderr
     assert "{'" not in moved.stdout  # no Python repr in what the CLI prints
+    move_id = next(line.split()[-1] for line in moved.stdout.splitlines() if line.startswith("move_id:"))
+    done = _fedgate("tenant", "move", "--complete", move_id,
+                    env={**env, "FEDGATE_DATABASE_URL": exports["FEDGATE_DATABASE_URL"]})
+    assert done.returncode == 0 and "state: done" in done.stdout, done.stdout + done.stderr
     asked = _fedgate("dev", "psql", "default", "--", "-At", "-c",
                      f"SELECT node_id, reason FROM resolve_node('{exports['TENANT2']}', NULL)",
                      env={**env, "FEDGATE_DEV_DATA": str(data_dir)})
