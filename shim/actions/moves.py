@@ -263,16 +263,7 @@ class Mover:
         self._record(move, (move.source, "publication"), (move.source, "slot"), (move.target, "copy"),
                      (move.target, "subscription"))
         with self._node(move.source) as src:
-            tables = src.execute(QUERIES["tenant_tables"]).fetchall()
-            if not src.execute(QUERIES["publication_exists"], (move.name,)).fetchone():
-                tenant = sql.Literal(str(move.tenant_id))
-                filtered = sql.SQL(", ").join([
-                    *(compose("publication_table", table=table, column=column, tenant=tenant)
-                      for table, column in tables),
-                    compose("publication_marker", move=sql.Literal(move.move_id))])
-                src.execute(compose("create_publication", name=move.name, tables=filtered))
-            if not src.execute(QUERIES["slot_exists"], (move.name,)).fetchone():
-                src.execute(QUERIES["create_slot"], (move.name,))
+            self._publish(src, move, move.forward)
         with self._node(move.target) as dst:
             dst.execute(QUERIES["lift_fence"], (move.tenant_id,))  # a tombstone of an earlier move away
             if not dst.execute(QUERIES["subscription_exists"], (move.name,)).fetchone():
@@ -356,9 +347,7 @@ class Mover:
             self._stop(move, "failed", why)
             raise MoveError(f"move {move.move_id}: {why}; the tenant stays on {move.source}") from None
         moved = self.load(move.move_id)
-        self._advance(moved, moved.state, figures)  # the figures; cleanup, or switched (reversible)
-        if moved.state == "switched":
-            self._steady(moved)
+        self._advance(moved, moved.state, figures)  # the figures; cleanup, or switched (reversible: _settled next)
 
     def _flip(self, move: Move, home: str, other: str, running: Stream, following: Stream | None,
               fail: Callable[[str, dict[str, Any] | None], None], marks: dict[str, int] | None) -> dict[str, Any]:
@@ -366,7 +355,8 @@ class Mover:
         fence (the catalog's, then ``home``'s), wait for the transactions older than the fence, then for
         the marker to come through ``running``, verify both copies at once, switch the catalog, tombstone
         ``home``. With ``following`` (a reversible move), its publication and slot are made on ``other``
-        while the tenant is fenced (both copies equal: the stream starts exactly there). ``fail`` ends the
+        before the fence and the slot moved to the fenced moment (both copies equal: the stream starts
+        exactly there). ``fail`` ends the
         attempt (the tenant stays on ``home``) before MoveError is raised. Returns the switch's figures."""
         with self._control() as control, self._node(home) as src, self._node(home) as hasher, \
                 self._node(other) as dst, self._node(other) as aligner, \
@@ -458,7 +448,9 @@ class Mover:
 
     def _publish(self, conn: psycopg.Connection[Any], move: Move, stream: Stream) -> None:
         """A stream's publication (the tenant's tables, row-filtered, and the move's marker) and its slot, on
-        its publisher, before the fence; ``_start_here`` moves the slot to the fenced moment."""
+        its publisher (``conn``); each made only if missing. The forward stream's before its copy; a
+        reversible move's next one before its switch's fence, and ``_start_here`` moves its slot to the
+        fenced moment."""
         tables = conn.execute(QUERIES["tenant_tables"]).fetchall()
         if not conn.execute(QUERIES["publication_exists"], (stream.name,)).fetchone():
             tenant = sql.Literal(str(move.tenant_id))
@@ -528,7 +520,6 @@ class Mover:
         figures = self._flip(move, home, other, running, following, fail, self._verified_upto(move, home, other))
         turned = self.load(move.move_id)
         self._advance(turned, turned.state, {"verify": figures["verify"], "flipPauseMs": figures["pauseMs"]})
-        self._steady(turned)
 
     def _cleanup(self, move: Move) -> None:
         if move.keep_source and move.requested != "complete":
