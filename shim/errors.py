@@ -39,6 +39,9 @@ CODES: dict[str, tuple[int, str]] = {
     "FGW408": (408, "the request did not arrive in time"),
     "FGW409": (409, "a conflict: the legacy namespace asked about a federated tenant (`details.federatedPath`), "
                     "a drain with tenants nowhere to go, a move that cannot start or go on"),
+    "FGW410": (410, "the legacy namespace is turned off for this tenant or for everyone (`fedgate legacy off`): call "
+                    "the same path under /federation/api/onboarding (`Link: rel=\"successor-version\"`, "
+                    "`details.successor`)"),
     "FGW413": (413, "body too large (1 MiB)"),
     "FGW415": (415, "a request body that is not `application/json`"),
     "FGW416": (416, "a range the answer cannot satisfy"),

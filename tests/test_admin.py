@@ -47,7 +47,9 @@ def _every_action(tenant: str) -> list[tuple[str, str, dict | None]]:
         ("POST", "/moves/1/complete", None), ("GET", "/jobs", None), ("GET", "/jobs/1", None),
         ("GET", f"/tenants/{tenant}/limits", None), ("PUT", f"/tenants/{tenant}/limits", {"requestsPerSecond": 5}),
         ("DELETE", f"/tenants/{tenant}/limits", None), ("GET", f"/tenants/{tenant}/residency", None),
-        ("PUT", f"/tenants/{tenant}/residency", {"regions": ["eu-west"]})]
+        ("PUT", f"/tenants/{tenant}/residency", {"regions": ["eu-west"]}), ("GET", "/legacy", None),
+        ("PUT", "/legacy/sunset", {"date": None}), ("POST", "/legacy/off", {"tenantId": tenant}),
+        ("POST", "/legacy/on", {"tenantId": tenant})]
 
 
 def test_only_operators_reach_the_admin_api(admin_gateway: Gateway, federation: Federation) -> None:
@@ -263,6 +265,58 @@ def test_residency_holds_at_every_door_and_records_each_decision(admin_gateway: 
         assert 'fedgate_residency_refused_requests_total{door="legacy"}' in metrics
     assert federation.catalog("SELECT residency_override FROM federation.tenant_federation_map WHERE tenant_id = %s",
                               (tenant,)) == [("customer asked, ticket 7",)]
+
+
+def test_the_legacy_namespace_is_retired_with_notice_and_by_tenant(admin_gateway: Gateway,
+                                                                  federation: Federation) -> None:
+    """A sunset date puts Deprecation, Sunset and the successor Link on every legacy response; the calls are
+    recorded per tenant and client within the stats interval; off for one tenant answers its legacy calls
+    410 with the Link while another's still work, and the status says who would break; off for everyone,
+    then on again."""
+    from shim.cli import main as cli
+
+    with admin_gateway.client() as http:
+        first, second = create_tenant(http, "us-east", prefix=LEGACY), create_tenant(http, "us-east", prefix=LEGACY)
+        assert "Sunset" not in http.get(f"{LEGACY}/tenants/{first}/status").headers  # not deprecated yet
+        assert http.put(f"{ADMIN}/legacy/sunset", json={"date": "2027-06-30"}).status_code == 200
+        assert_error(http.put(f"{ADMIN}/legacy/sunset", json={"date": "next year"}), 400, "FGW111")
+
+        def sunset_announced() -> bool:
+            return http.get(f"{LEGACY}/tenants/{first}/status").headers.get("Sunset") is not None
+        wait_until(sunset_announced, "the gateway heard of the sunset")
+        answer = http.get(f"{LEGACY}/tenants/{first}/status")
+        assert answer.status_code == 200
+        assert answer.headers["Sunset"] == "Wed, 30 Jun 2027 00:00:00 GMT"
+        assert answer.headers["Deprecation"].startswith("@")
+        assert answer.headers["Link"] == f'<{FED}/tenants/{first}/status>; rel="successor-version"'
+
+        assert http.post(f"{ADMIN}/legacy/off", json={"tenantId": first}).json()["tenants_off"] == 1
+        wait_until(lambda: http.get(f"{LEGACY}/tenants/{first}/status").status_code == 410, "its legacy routes off")
+        gone = assert_error(http.get(f"{LEGACY}/tenants/{first}/status"), 410, "FGW410")
+        assert gone["details"]["successor"] == f"{FED}/tenants/{first}/status"
+        assert http.get(f"{LEGACY}/tenants/{first}/status").headers["Link"].endswith('rel="successor-version"')
+        assert http.get(f"{LEGACY}/tenants/{second}/status").status_code == 200  # another tenant's still work
+        assert http.get(f"{FED}/tenants/{first}/status").status_code == 200  # and its federated path serves it
+
+        def recorded() -> list:
+            return federation.catalog("SELECT tenant_id::text, client, requests_24h, refused_24h "
+                                      "FROM federation.federation_legacy_usage WHERE tenant_id IN (%s, %s) "
+                                      "ORDER BY tenant_id = %s DESC", (first, second, first))
+        wait_until(lambda: len(recorded()) == 2 and recorded()[0][3] >= 2, "the calls recorded")
+        (t1, client, calls, refused), (t2, _, calls2, _) = recorded()
+        assert (t1, t2) == (first, second) and client.startswith("operator:") and calls >= 5 and calls2 >= 1
+        status = http.get(f"{ADMIN}/legacy").json()
+        assert status["tenants_off"] == 1 and status["tenants_on_default"] >= 2 and status["clients_24h"] >= 1
+        assert status["would_break"].startswith("yes") and any(u["tenant_id"] == first for u in status["usage"])
+        assert cli(["legacy", "status", "--database-url", federation.control_url]) == 1  # it would break someone
+
+        http.post(f"{ADMIN}/legacy/off", json={})  # everyone: even a creation is refused
+        wait_until(lambda: http.post(f"{LEGACY}/tenants", json={"name": "late", "region": "us-east"}).status_code == 410,
+                   "the legacy routes off for everyone")
+        assert http.post(f"{ADMIN}/legacy/on", json={}).json()["all_off"] is False
+        assert http.put(f"{ADMIN}/legacy/sunset", json={"date": None}).json()["sunset_date"] is None
+        wait_until(lambda: http.get(f"{LEGACY}/tenants/{first}/status").status_code == 200, "on again for all")
+        assert 'fedgate_legacy_requests_total{outcome="refused"}' in http.get("/metrics").text
 
 
 def test_a_node_added_then_another_drained_over_http(fresh_federation: Federation, tmp_path: Path) -> None:

@@ -1901,6 +1901,27 @@ ALTER FUNCTION federation.federation_notify_instances() OWNER TO fedgate_owner;
 COMMENT ON FUNCTION federation.federation_notify_instances() IS 'Trigger of gateway_instances: an instance registered or stopped, so every worker recomputes its share of the quotas (one gone without a word is noticed at the workers'' next heartbeat, after its TTL).';
 
 --
+-- Name: federation_notify_legacy(); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.federation_notify_legacy() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    PERFORM federation.federation_emit(jsonb_build_object('table', TG_TABLE_NAME, 'op', lower(TG_OP)));
+    RETURN NULL;
+END
+$$;
+
+ALTER FUNCTION federation.federation_notify_legacy() OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION federation_notify_legacy(); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.federation_notify_legacy() IS 'Statement trigger of legacy_policy and legacy_off: the gateways reload the legacy policy.';
+
+--
 -- Name: federation_notify_limits(); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
 --
 
@@ -2310,6 +2331,105 @@ ALTER FUNCTION federation.lease_jobs(p_jobs bigint[], p_owner text, p_instance t
 --
 
 COMMENT ON FUNCTION federation.lease_jobs(p_jobs bigint[], p_owner text, p_instance text, p_lease interval) IS 'The one lease of claim_jobs and claim_job: these jobs running, driven by p_owner (of p_instance) for p_lease. Its callers decide which jobs may be claimed.';
+
+--
+-- Name: legacy_off(uuid); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.legacy_off(p_tenant uuid DEFAULT NULL::uuid) RETURNS bigint
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_count bigint;
+BEGIN
+    IF p_tenant IS NULL THEN
+        UPDATE federation.legacy_policy SET all_off = true, set_by = federation.job_actor(), set_at = now();
+        RETURN (SELECT count(*) FROM federation.tenant_registry);
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM federation.tenant_registry r WHERE r.id = p_tenant) THEN
+        RAISE EXCEPTION 'tenant % is not registered', p_tenant USING ERRCODE = 'FG404';
+    END IF;
+    INSERT INTO federation.legacy_off (tenant_id, set_by) VALUES (p_tenant, federation.job_actor())
+    ON CONFLICT (tenant_id) DO NOTHING;
+    GET DIAGNOSTICS v_count = ROW_COUNT;
+    RETURN v_count;
+END
+$$;
+
+ALTER FUNCTION federation.legacy_off(p_tenant uuid) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION legacy_off(p_tenant uuid); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.legacy_off(p_tenant uuid) IS 'Turns the legacy routes off for one tenant (NULL: for everyone): they answer 410 FGW410 with the federated path as successor. Returns the tenants it newly affects (everyone: all registered).';
+
+--
+-- Name: legacy_on(uuid); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.legacy_on(p_tenant uuid DEFAULT NULL::uuid) RETURNS bigint
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_count bigint;
+BEGIN
+    IF p_tenant IS NULL THEN  -- everyone: the global switch and every tenant's
+        UPDATE federation.legacy_policy SET all_off = false, set_by = federation.job_actor(), set_at = now();
+        DELETE FROM federation.legacy_off;
+    ELSE
+        DELETE FROM federation.legacy_off o WHERE o.tenant_id = p_tenant;
+    END IF;
+    GET DIAGNOSTICS v_count = ROW_COUNT;
+    RETURN v_count;
+END
+$$;
+
+ALTER FUNCTION federation.legacy_on(p_tenant uuid) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION legacy_on(p_tenant uuid); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.legacy_on(p_tenant uuid) IS 'Undoes legacy_off: for one tenant (its own switch; the global one stays), or for everyone (NULL: the global switch and every tenant''s).';
+
+--
+-- Name: legacy_status(); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.legacy_status() RETURNS TABLE(sunset_date date, deprecated_at timestamp with time zone, all_off boolean, tenants_off bigint, tenants_on_default bigint, calls_24h bigint, served_24h bigint, clients_24h bigint, tenants_called_24h bigint, would_break text)
+    LANGUAGE sql STABLE
+    AS $$
+    WITH recent AS (
+        SELECT u.* FROM federation.legacy_usage u WHERE u.period >= now() - interval '24 hours'
+    ), served AS (  -- calls answered (not refused) by tenants whose routes are still on
+        SELECT r.tenant_id, r.client, r.requests - r.refused AS n FROM recent r
+        WHERE r.requests > r.refused
+          AND NOT EXISTS (SELECT 1 FROM federation.legacy_off o WHERE o.tenant_id = r.tenant_id)
+    )
+    SELECT p.sunset_date, p.deprecated_at, p.all_off,
+           (SELECT count(*) FROM federation.legacy_off),
+           (SELECT count(*) FROM federation.tenant_registry t
+            WHERE NOT EXISTS (SELECT 1 FROM federation.tenant_federation_map m WHERE m.tenant_id = t.id)),
+           (SELECT coalesce(sum(r.requests), 0) FROM recent r)::bigint,
+           (SELECT coalesce(sum(s.n), 0) FROM served s)::bigint,
+           (SELECT count(DISTINCT r.client) FROM recent r),
+           (SELECT count(DISTINCT r.tenant_id) FROM recent r),
+           CASE WHEN p.all_off THEN 'no: the legacy routes are off for everyone'
+                WHEN NOT EXISTS (SELECT 1 FROM served) THEN 'no: no call was answered in the last 24 hours'
+                ELSE format('yes: %s client(s) had %s call(s) answered in the last 24 hours (federation_legacy_usage)',
+                            (SELECT count(DISTINCT s.client) FROM served s), (SELECT sum(s.n) FROM served s))
+           END
+    FROM federation.legacy_policy p
+$$;
+
+ALTER FUNCTION federation.legacy_status() OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION legacy_status(); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.legacy_status() IS 'The legacy namespace now: its sunset, whether it is off (for everyone, for how many tenants), how many tenants still have their data on the default node (unmapped), the calls, clients and tenants of the last 24 hours, and whether turning it off now would break anyone (calls answered in the last 24 hours).';
 
 --
 -- Name: move_job(bigint); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
@@ -2873,6 +2993,44 @@ ALTER FUNCTION federation.renew_jobs(p_owner text, p_lease interval, p_jobs bigi
 COMMENT ON FUNCTION federation.renew_jobs(p_owner text, p_lease interval, p_jobs bigint[]) IS 'A driver''s heartbeat for the jobs it drives now: their leases renewed; the ids it still holds (one missing was taken over or ended: stop driving it). A job whose driving thread ended without ending it is not renewed: it lapses, and another driver takes it.';
 
 --
+-- Name: report_legacy_usage(jsonb); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.report_legacy_usage(p_rows jsonb) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'federation'
+    AS $$
+DECLARE
+    v_count integer;
+BEGIN
+    IF jsonb_typeof(p_rows) IS DISTINCT FROM 'array' THEN
+        RAISE EXCEPTION 'legacy usage must be a JSON array' USING ERRCODE = '22023';
+    END IF;
+    INSERT INTO federation.legacy_usage AS u (period, tenant_id, client, requests, refused, last_seen)
+    SELECT date_trunc('minute', now()), r.tenant, left(r.client, 300), sum(r.requests), coalesce(sum(r.refused), 0),
+           max(r.last_seen)
+    FROM jsonb_to_recordset(p_rows) AS r(tenant uuid, client text, requests bigint, refused bigint,
+                                         last_seen timestamptz)
+    WHERE r.client IS NOT NULL AND r.requests > 0 AND r.last_seen IS NOT NULL
+    GROUP BY r.tenant, left(r.client, 300)
+    ON CONFLICT (period, tenant_id, client) DO UPDATE
+        SET requests = u.requests + excluded.requests, refused = u.refused + excluded.refused,
+            last_seen = greatest(u.last_seen, excluded.last_seen);
+    GET DIAGNOSTICS v_count = ROW_COUNT;
+    DELETE FROM federation.legacy_usage WHERE period < now() - interval '8 days';
+    RETURN v_count;
+END
+$$;
+
+ALTER FUNCTION federation.report_legacy_usage(p_rows jsonb) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION report_legacy_usage(p_rows jsonb); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.report_legacy_usage(p_rows jsonb) IS 'Adds one gateway worker''s legacy calls ([{tenant, client, requests, refused, last_seen}]) to the current minute; drops minutes older than 8 days. Returns the rows written.';
+
+--
 -- Name: federation_node_health; Type: TABLE; Schema: federation; Owner: fedgate_owner
 --
 
@@ -3355,6 +3513,50 @@ ALTER FUNCTION federation.route_candidates(p_tenant uuid, p_region text) OWNER T
 --
 
 COMMENT ON FUNCTION federation.route_candidates(p_tenant uuid, p_region text) IS 'Every node a (tenant, region) request may go to, in failover order, with its status, health, whether it is inside the tenant''s residency (or overridden) and whether it serves. resolve_node takes the first that serves.';
+
+--
+-- Name: legacy_policy; Type: TABLE; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE TABLE federation.legacy_policy (
+    id boolean DEFAULT true NOT NULL,
+    sunset_date date,
+    deprecated_at timestamp with time zone,
+    all_off boolean DEFAULT false NOT NULL,
+    set_by text,
+    set_at timestamp with time zone,
+    CONSTRAINT legacy_policy_check CHECK (((sunset_date IS NULL) = (deprecated_at IS NULL))),
+    CONSTRAINT legacy_policy_id_check CHECK (id)
+);
+
+ALTER TABLE federation.legacy_policy OWNER TO fedgate_owner;
+
+--
+-- Name: TABLE legacy_policy; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON TABLE federation.legacy_policy IS 'The legacy namespace''s retirement, one row: its sunset date (and since when it is deprecated), whether it is off for everyone, who set it and when.';
+
+--
+-- Name: set_legacy_sunset(date); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.set_legacy_sunset(p_date date) RETURNS federation.legacy_policy
+    LANGUAGE sql
+    AS $$
+    UPDATE federation.legacy_policy p SET sunset_date = p_date,
+        deprecated_at = CASE WHEN p_date IS NULL THEN NULL ELSE coalesce(p.deprecated_at, now()) END,
+        set_by = federation.job_actor(), set_at = now()
+    RETURNING p.*
+$$;
+
+ALTER FUNCTION federation.set_legacy_sunset(p_date date) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION set_legacy_sunset(p_date date); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.set_legacy_sunset(p_date date) IS 'Sets the legacy namespace''s sunset date (NULL: no longer deprecated): from the gateways'' next notification on, every legacy response carries Deprecation (since the first date was set), Sunset and Link rel="successor-version".';
 
 --
 -- Name: set_node_status(text, text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
@@ -5635,6 +5837,54 @@ ALTER TABLE federation.federation_jobs OWNER TO fedgate_owner;
 COMMENT ON VIEW federation.federation_jobs IS 'Every job (moves, drains): kind, subject, state, its driver (owner, instance) and whether its lease holds, attempts at the step that last failed with the error, who created it, and the objects its move has on the nodes now; what fedgate job list and GET /admin/v1/jobs show.';
 
 --
+-- Name: legacy_usage; Type: TABLE; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE TABLE federation.legacy_usage (
+    period timestamp with time zone NOT NULL,
+    tenant_id uuid,
+    client text NOT NULL,
+    requests bigint NOT NULL,
+    refused bigint DEFAULT 0 NOT NULL,
+    last_seen timestamp with time zone NOT NULL,
+    CONSTRAINT legacy_usage_client_check CHECK (((length(client) >= 1) AND (length(client) <= 300))),
+    CONSTRAINT legacy_usage_refused_check CHECK ((refused >= 0)),
+    CONSTRAINT legacy_usage_requests_check CHECK ((requests >= 0))
+);
+
+ALTER TABLE federation.legacy_usage OWNER TO fedgate_owner;
+
+--
+-- Name: TABLE legacy_usage; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON TABLE federation.legacy_usage IS 'Legacy-namespace requests per minute, tenant (NULL: a call that names none) and client (the token''s role and subject), as the gateways report them; kept 8 days; read federation_legacy_usage.';
+
+--
+-- Name: federation_legacy_usage; Type: VIEW; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE VIEW federation.federation_legacy_usage AS
+ SELECT u.tenant_id,
+    u.client,
+    sum(u.requests) FILTER (WHERE (u.period >= (now() - '01:00:00'::interval))) AS requests_1h,
+    sum(u.requests) FILTER (WHERE (u.period >= (now() - '24:00:00'::interval))) AS requests_24h,
+    sum(u.requests) AS requests_7d,
+    sum(u.refused) FILTER (WHERE (u.period >= (now() - '24:00:00'::interval))) AS refused_24h,
+    max(u.last_seen) AS last_seen
+   FROM federation.legacy_usage u
+  WHERE (u.period >= (now() - '7 days'::interval))
+  GROUP BY u.tenant_id, u.client;
+
+ALTER TABLE federation.federation_legacy_usage OWNER TO fedgate_owner;
+
+--
+-- Name: VIEW federation_legacy_usage; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON VIEW federation.federation_legacy_usage IS 'Who still calls the legacy namespace: per tenant (NULL: calls that name none) and client (the token''s role and subject), requests over the last hour, 24 hours and 7 days, those refused (410) in 24 hours, and when it was last seen.';
+
+--
 -- Name: federation_move_objects; Type: VIEW; Schema: federation; Owner: fedgate_owner
 --
 
@@ -6178,6 +6428,25 @@ ALTER TABLE federation.jobs ALTER COLUMN job_id ADD GENERATED ALWAYS AS IDENTITY
 );
 
 --
+-- Name: legacy_off; Type: TABLE; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE TABLE federation.legacy_off (
+    tenant_id uuid NOT NULL,
+    set_by text NOT NULL,
+    set_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT legacy_off_set_by_check CHECK (((length(set_by) >= 1) AND (length(set_by) <= 255)))
+);
+
+ALTER TABLE federation.legacy_off OWNER TO fedgate_owner;
+
+--
+-- Name: TABLE legacy_off; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON TABLE federation.legacy_off IS 'Tenants whose legacy routes are off (410 FGW410, with the federated path as successor): who turned them off and when.';
+
+--
 -- Name: regions; Type: TABLE; Schema: federation; Owner: fedgate_owner
 --
 
@@ -6608,6 +6877,27 @@ ALTER TABLE ONLY federation.jobs
 
 ALTER TABLE ONLY federation.jobs
     ADD CONSTRAINT jobs_pkey PRIMARY KEY (job_id);
+
+--
+-- Name: legacy_off legacy_off_pkey; Type: CONSTRAINT; Schema: federation; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY federation.legacy_off
+    ADD CONSTRAINT legacy_off_pkey PRIMARY KEY (tenant_id);
+
+--
+-- Name: legacy_policy legacy_policy_pkey; Type: CONSTRAINT; Schema: federation; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY federation.legacy_policy
+    ADD CONSTRAINT legacy_policy_pkey PRIMARY KEY (id);
+
+--
+-- Name: legacy_usage legacy_usage_period_tenant_id_client_key; Type: CONSTRAINT; Schema: federation; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY federation.legacy_usage
+    ADD CONSTRAINT legacy_usage_period_tenant_id_client_key UNIQUE NULLS NOT DISTINCT (period, tenant_id, client);
 
 --
 -- Name: move_objects move_objects_pkey; Type: CONSTRAINT; Schema: federation; Owner: fedgate_owner
@@ -7084,6 +7374,18 @@ CREATE TRIGGER gateway_instances_notify_ins AFTER INSERT ON federation.gateway_i
 CREATE TRIGGER gateway_instances_notify_upd AFTER UPDATE ON federation.gateway_instances FOR EACH ROW WHEN ((old.stopped_at IS DISTINCT FROM new.stopped_at)) EXECUTE FUNCTION federation.federation_notify_instances();
 
 --
+-- Name: legacy_off legacy_off_notify; Type: TRIGGER; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE TRIGGER legacy_off_notify AFTER INSERT OR DELETE ON federation.legacy_off FOR EACH STATEMENT EXECUTE FUNCTION federation.federation_notify_legacy();
+
+--
+-- Name: legacy_policy legacy_policy_notify; Type: TRIGGER; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE TRIGGER legacy_policy_notify AFTER UPDATE ON federation.legacy_policy FOR EACH STATEMENT EXECUTE FUNCTION federation.federation_notify_legacy();
+
+--
 -- Name: residency_events residency_events_append_only; Type: TRIGGER; Schema: federation; Owner: fedgate_owner
 --
 
@@ -7203,6 +7505,13 @@ ALTER TABLE ONLY federation.jobs
 
 ALTER TABLE ONLY federation.jobs
     ADD CONSTRAINT jobs_parent_id_fkey FOREIGN KEY (parent_id) REFERENCES federation.jobs(job_id) ON DELETE CASCADE;
+
+--
+-- Name: legacy_off legacy_off_tenant_id_fkey; Type: FK CONSTRAINT; Schema: federation; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY federation.legacy_off
+    ADD CONSTRAINT legacy_off_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES federation.tenant_registry(id) ON DELETE CASCADE;
 
 --
 -- Name: move_objects move_objects_move_id_fkey; Type: FK CONSTRAINT; Schema: federation; Owner: fedgate_owner
@@ -7860,6 +8169,14 @@ GRANT ALL ON FUNCTION federation.federation_notify_instances() TO fedgate_catalo
 GRANT ALL ON FUNCTION federation.federation_notify_instances() TO fedgate_operator;
 
 --
+-- Name: FUNCTION federation_notify_legacy(); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.federation_notify_legacy() FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.federation_notify_legacy() TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.federation_notify_legacy() TO fedgate_operator;
+
+--
 -- Name: FUNCTION federation_notify_limits(); Type: ACL; Schema: federation; Owner: fedgate_owner
 --
 
@@ -7978,6 +8295,30 @@ GRANT ALL ON FUNCTION federation.job_actor() TO fedgate_operator;
 REVOKE ALL ON FUNCTION federation.lease_jobs(p_jobs bigint[], p_owner text, p_instance text, p_lease interval) FROM PUBLIC;
 GRANT ALL ON FUNCTION federation.lease_jobs(p_jobs bigint[], p_owner text, p_instance text, p_lease interval) TO fedgate_catalog;
 GRANT ALL ON FUNCTION federation.lease_jobs(p_jobs bigint[], p_owner text, p_instance text, p_lease interval) TO fedgate_operator;
+
+--
+-- Name: FUNCTION legacy_off(p_tenant uuid); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.legacy_off(p_tenant uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.legacy_off(p_tenant uuid) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.legacy_off(p_tenant uuid) TO fedgate_operator;
+
+--
+-- Name: FUNCTION legacy_on(p_tenant uuid); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.legacy_on(p_tenant uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.legacy_on(p_tenant uuid) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.legacy_on(p_tenant uuid) TO fedgate_operator;
+
+--
+-- Name: FUNCTION legacy_status(); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.legacy_status() FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.legacy_status() TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.legacy_status() TO fedgate_operator;
 
 --
 -- Name: FUNCTION move_job(p_move bigint); Type: ACL; Schema: federation; Owner: fedgate_owner
@@ -8139,6 +8480,14 @@ GRANT ALL ON FUNCTION federation.renew_jobs(p_owner text, p_lease interval, p_jo
 GRANT ALL ON FUNCTION federation.renew_jobs(p_owner text, p_lease interval, p_jobs bigint[]) TO fedgate_operator;
 
 --
+-- Name: FUNCTION report_legacy_usage(p_rows jsonb); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.report_legacy_usage(p_rows jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.report_legacy_usage(p_rows jsonb) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.report_legacy_usage(p_rows jsonb) TO fedgate_operator;
+
+--
 -- Name: TABLE federation_node_health; Type: ACL; Schema: federation; Owner: fedgate_owner
 --
 
@@ -8240,6 +8589,21 @@ GRANT ALL ON FUNCTION federation.reverse_move(p_move bigint) TO fedgate_operator
 REVOKE ALL ON FUNCTION federation.route_candidates(p_tenant uuid, p_region text) FROM PUBLIC;
 GRANT ALL ON FUNCTION federation.route_candidates(p_tenant uuid, p_region text) TO fedgate_catalog;
 GRANT ALL ON FUNCTION federation.route_candidates(p_tenant uuid, p_region text) TO fedgate_operator;
+
+--
+-- Name: TABLE legacy_policy; Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+GRANT SELECT ON TABLE federation.legacy_policy TO fedgate_catalog;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE federation.legacy_policy TO fedgate_operator;
+
+--
+-- Name: FUNCTION set_legacy_sunset(p_date date); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.set_legacy_sunset(p_date date) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.set_legacy_sunset(p_date date) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.set_legacy_sunset(p_date date) TO fedgate_operator;
 
 --
 -- Name: FUNCTION set_node_status(p_node_id text, p_status text); Type: ACL; Schema: federation; Owner: fedgate_owner
@@ -8712,6 +9076,20 @@ GRANT SELECT ON TABLE federation.federation_jobs TO fedgate_catalog;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE federation.federation_jobs TO fedgate_operator;
 
 --
+-- Name: TABLE legacy_usage; Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE federation.legacy_usage TO fedgate_catalog;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE federation.legacy_usage TO fedgate_operator;
+
+--
+-- Name: TABLE federation_legacy_usage; Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+GRANT SELECT ON TABLE federation.federation_legacy_usage TO fedgate_catalog;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE federation.federation_legacy_usage TO fedgate_operator;
+
+--
 -- Name: TABLE federation_move_objects; Type: ACL; Schema: federation; Owner: fedgate_owner
 --
 
@@ -8862,6 +9240,13 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE federation.federation_tenant_stats TO
 --
 
 GRANT SELECT,USAGE ON SEQUENCE federation.jobs_job_id_seq TO fedgate_operator;
+
+--
+-- Name: TABLE legacy_off; Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+GRANT SELECT ON TABLE federation.legacy_off TO fedgate_catalog;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE federation.legacy_off TO fedgate_operator;
 
 --
 -- Name: TABLE regions; Type: ACL; Schema: federation; Owner: fedgate_owner

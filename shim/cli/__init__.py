@@ -18,13 +18,14 @@ import os
 import socket
 import sys
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 from uuid import UUID
 
 import psycopg
 
 from shim.actions import migrate as migrations
-from shim.actions import agents, diff, jobs, moves, nodes, residency, routes, tenants
+from shim.actions import agents, diff, jobs, legacy, moves, nodes, residency, routes, tenants
 from shim.auth.tokens import Principal
 from shim.cli import render
 from shim.config import ConfigError, JobSettings, Settings
@@ -209,6 +210,30 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         for row in problems:
             print(f"  {row['problem']}")
     return 1 if problems else 0
+
+
+def cmd_legacy(args: argparse.Namespace) -> int:
+    """The legacy namespace's retirement: sunset (a date, or --clear), off or on (for --tenant, or everyone),
+    status. Prints the status after any change; `status` exits 1 when turning it off now would break a
+    client that called in the last 24 hours."""
+    connector = _connector(args)
+    if args.legacy_command == "sunset":
+        if args.clear == (args.date is not None):
+            raise ConfigError("give --date YYYY-MM-DD, or --clear")
+        shown = legacy.set_sunset(connector, args.date)
+    elif args.legacy_command == "off":
+        shown = legacy.turn_off(connector, args.tenant)
+    elif args.legacy_command == "on":
+        shown = legacy.turn_on(connector, args.tenant)
+    else:
+        shown = legacy.status(connector)
+    render.record(shown, as_json=args.json)
+    if args.legacy_command == "status" and not args.json:
+        usage = connector.rows("legacy_usage", 20)
+        if usage:
+            print()
+            render.table(usage)
+    return 1 if args.legacy_command == "status" and str(shown["would_break"]).startswith("yes") else 0
 
 
 def cmd_job_list(args: argparse.Namespace) -> int:
@@ -422,6 +447,21 @@ def build_parser() -> argparse.ArgumentParser:
     p = common(sub.add_parser("doctor", help="what in the catalog needs an operator (rules without their tenant's data)"))
     p.add_argument("--limit", type=int, default=1000, help="problems listed (default 1000)")
     p.set_defaults(func=cmd_doctor)
+    legacy_parser = sub.add_parser("legacy", help="retire the legacy namespace: sunset, off, on, status").add_subparsers(
+        dest="legacy_command", required=True)
+    p = common(legacy_parser.add_parser("sunset", help="every legacy response says it goes on this date "
+                                                      "(Deprecation, Sunset, Link to its federated path)"))
+    p.add_argument("--date", type=date.fromisoformat, metavar="YYYY-MM-DD")
+    p.add_argument("--clear", action="store_true", help="no longer deprecated")
+    p.set_defaults(func=cmd_legacy)
+    for what, says in (("off", "legacy routes answer 410 (for --tenant, or everyone)"),
+                       ("on", "undo off (for --tenant, or every switch)")):
+        p = common(legacy_parser.add_parser(what, help=says))
+        p.add_argument("--tenant", type=UUID)
+        p.set_defaults(func=cmd_legacy)
+    p = common(legacy_parser.add_parser("status", help="the sunset, the switches, tenants still on the default "
+                                                       "node, who called in 24 h, and whether off would break them"))
+    p.set_defaults(func=cmd_legacy)
     job = sub.add_parser("job", help="durable jobs (moves, drains)").add_subparsers(dest="job_command", required=True)
     p = common(job.add_parser("list", help="jobs: kind, state, driver, lease, attempts, last error, what it left"))
     p.add_argument("--limit", type=int, default=50, help="jobs (default 50; the open ones first)")

@@ -21,6 +21,7 @@ import asyncio
 import json
 import logging
 import time
+from datetime import date, datetime
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, NamedTuple
 from uuid import UUID
@@ -106,6 +107,18 @@ class TenantLimit(NamedTuple):
     inflight: int | None
 
 
+class LegacyPolicy(NamedTuple):
+    """The legacy namespace's retirement (``federation.legacy_policy``, ``legacy_off``)."""
+
+    sunset: date | None = None           # the Sunset header's date; None: not deprecated
+    deprecated_at: datetime | None = None  # the Deprecation header's moment
+    all_off: bool = False                # every legacy route answers 410
+    off: frozenset[UUID] = frozenset()   # these tenants' legacy routes answer 410
+
+    def is_off(self, tenant: UUID | None) -> bool:
+        return self.all_off or (tenant is not None and tenant in self.off)
+
+
 class Catalog:
     """Node list, resolution cache and change listener of one gateway process."""
 
@@ -129,6 +142,7 @@ class Catalog:
         self.fenced: dict[UUID, asyncio.Event] = {}  # tenants in a move's cutover: set when it ends
         self.limits: dict[UUID, TenantLimit] = {}  # the tenants' quotas for the fleet
         self.fleet_workers = 1  # the live instances' workers: each holds that share of every quota
+        self.legacy = LegacyPolicy()
 
     # -- lifecycle -------------------------------------------------------
     async def open(self) -> None:
@@ -316,6 +330,14 @@ class Catalog:
         self.limits = {UUID(str(t)): TenantLimit(rps, burst, inflight)
                        for t, rps, burst, inflight in await self._fetch("load_limits")}
 
+    async def reload_legacy(self) -> None:
+        """The legacy namespace's sunset and off switches (one small row, and the tenants turned off)."""
+        rows = await self._fetch("load_legacy")
+        if rows:
+            sunset, deprecated_at, all_off, off = rows[0]
+            self.legacy = LegacyPolicy(sunset, deprecated_at, bool(all_off),
+                                       frozenset(UUID(str(t)) for t in off or ()))
+
     async def reload_fleet(self) -> None:
         """How many workers the live instances have (this one's included, once it is registered)."""
         rows = await self._fetch("fleet_workers")
@@ -329,6 +351,9 @@ class Catalog:
             return
         if table == "gateway_instances":
             await self.reload_fleet()
+            return
+        if table in ("legacy_policy", "legacy_off"):
+            await self.reload_legacy()
             return
         if table == "federation_replicas":  # reads move to or from replicas; resolutions stay
             await self.reload_nodes()
@@ -377,6 +402,7 @@ class Catalog:
                     # Anything may have changed while we were not listening.
                     await self.reload_nodes()
                     await self.reload_limits()
+                    await self.reload_legacy()
                     await self.reload_fleet()
                     self.forget()
                     self.listening.set()

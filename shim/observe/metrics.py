@@ -72,6 +72,9 @@ TENANT_STATS_DROPPED = Counter("fedgate_tenant_stats_dropped",
                                "Per-tenant figures not reported to the catalog (batch full or catalog down)")
 MISROUTED = Counter("fedgate_misrouted", "Requests a routing rule sent to a node that does not hold the tenant's "
                     "data: answered 503 FGW513, not 404", ["node"])
+LEGACY_REQUESTS = Counter("fedgate_legacy_requests", "Requests to the legacy namespace: served, or refused (410: its "
+                          "routes turned off for the tenant or everyone); who calls is in federation_legacy_usage",
+                          ["outcome"])
 RESIDENCY_REFUSED = Counter("fedgate_residency_refused_requests", "Requests refused by a tenant's residency: "
                             "resolve (503, no serving node inside it), legacy (409, the default node is outside it)",
                             ["door"])

@@ -19,6 +19,7 @@ import logging
 import os
 import re
 import uuid
+from datetime import date
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -27,7 +28,7 @@ import psycopg
 from sanic import Request, Sanic
 from sanic.response import HTTPResponse
 
-from shim.actions import jobs, nodes, residency, routes, tenants
+from shim.actions import jobs, legacy, nodes, residency, routes, tenants
 from shim.actions.jobs import JobRunner
 from shim.config import Settings
 from shim.errors import GatewayError, bad_request, from_db_error
@@ -337,6 +338,43 @@ async def set_residency(request: Request, tenant: str) -> HTTPResponse:
     return _answer(await _act(lambda: residency.set_residency(connector, tenant_id, regions, reason, move)))
 
 
+# -- the legacy namespace ------------------------------------------------------------------------------
+async def legacy_status(request: Request) -> HTTPResponse:
+    connector = _connector(request)
+    shown = await _act(lambda: legacy.status(connector))
+    return _answer({**shown, "usage": await _catalog(request, "legacy_usage", _count(request, "limit", 50, 1000))})
+
+
+async def legacy_sunset(request: Request) -> HTTPResponse:
+    body, connector = _body(request), _connector(request)
+    if "date" not in body:
+        raise bad_request("FGW111", "date is required (null lifts the sunset)", details={"field": "date"})
+    raw, day = body["date"], None
+    if raw is not None:
+        try:
+            day = date.fromisoformat(raw) if isinstance(raw, str) and len(raw) == 10 else None
+        except ValueError:
+            pass
+        if day is None:
+            raise bad_request("FGW111", "date must be YYYY-MM-DD, or null to lift the sunset", details={"field": "date"})
+    return _answer(await _act(lambda: legacy.set_sunset(connector, day)))
+
+
+async def _legacy_switch(request: Request, off: bool) -> HTTPResponse:
+    body = _body(request) if request.body else {}
+    tenant = _tenant(str(body["tenantId"])) if body.get("tenantId") is not None else None
+    connector = _connector(request)
+    return _answer(await _act(lambda: (legacy.turn_off if off else legacy.turn_on)(connector, tenant)))
+
+
+async def legacy_off(request: Request) -> HTTPResponse:
+    return await _legacy_switch(request, True)
+
+
+async def legacy_on(request: Request) -> HTTPResponse:
+    return await _legacy_switch(request, False)
+
+
 async def tenant_stats(request: Request) -> HTTPResponse:
     node = _query(request, "node")
     top = _count(request, "top", 10, 1000)
@@ -443,6 +481,7 @@ def _between(low: int, high: int) -> dict[str, Any]:
     return {"type": "integer", "minimum": low, "maximum": high}
 
 
+_LEGACY_BODY = {"type": "object", "additionalProperties": False, "properties": {"tenantId": {**s.UUID, "type": ["string", "null"]}}}
 _REASON_BODY = {"type": "object", "additionalProperties": False, "properties": {"reason": _printable(500)}}
 _OVERRIDE = {**_printable(500, 1, nullable=False), "pattern": "^[^\\x00-\\x1f]*[^\\x00-\\x20][^\\x00-\\x1f]*$",
              "description": "why a node outside the tenant's residency is allowed: an operator's exception, kept "
@@ -538,6 +577,18 @@ ACTIONS: tuple[Action, ...] = (
     Action("adminCompleteMove", "POST", "/moves/<move_id>/complete", "End a switched or reversed move (or a "
            "--keep-source one) where its tenant is: replication dropped, the other copy deleted; answers at once",
            complete_move, 202),
+    Action("adminLegacyStatus", "GET", "/legacy", "The legacy namespace: its sunset, whom it is off for, tenants "
+           "still on the default node, calls and clients of the last 24 hours, whether turning it off now would "
+           "break anyone, and who still calls it (federation_legacy_usage)", legacy_status,
+           query=(s.Param("limit", "integer", "usage rows (default 50)", constraints=(("minimum", 1), ("maximum", 1000))),)),
+    Action("adminLegacySunset", "PUT", "/legacy/sunset", "Set the legacy namespace's sunset date (null lifts it): every "
+           "legacy response then carries Deprecation, Sunset and Link rel=\"successor-version\"", legacy_sunset, 200,
+           {"type": "object", "additionalProperties": False, "required": ["date"], "properties": {
+               "date": {"type": ["string", "null"], "format": "date"}}}),
+    Action("adminLegacyOff", "POST", "/legacy/off", "Turn the legacy routes off for a tenant (or, without tenantId, "
+           "for everyone): 410 FGW410 with the successor Link", legacy_off, 200, _LEGACY_BODY),
+    Action("adminLegacyOn", "POST", "/legacy/on", "Undo legacy off, for a tenant (or every switch)", legacy_on, 200,
+           _LEGACY_BODY),
     Action("adminListJobs", "GET", "/jobs", "Durable jobs (moves, drains), open ones first: state, driver, lease, "
            "attempts, last error, what the move has on the nodes (federation_jobs)", list_jobs,
            query=(s.Param("limit", "integer", "at most this many (default 50)",

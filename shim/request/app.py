@@ -28,8 +28,9 @@ from shim.observe.instance import InstanceHeartbeat
 from shim.observe import metrics
 from shim.context import REQUEST_ID_HEADER
 from shim.observe.access import AccessLog
+from shim.observe.legacy_usage import LegacyUsage
 from shim.observe.tenant_stats import TenantStats
-from shim.request import admin, dispatch, openapi, status_page
+from shim.request import admin, dispatch, legacy, openapi, status_page
 from shim.actions.backends import Backends
 from shim.actions.jobs import JobRunner
 from shim.request.budget import TenantQuota, WriteBudget
@@ -173,6 +174,8 @@ def create_app(settings: Settings) -> Sanic:
         app.ctx.sampler.rounds.start()
         app.ctx.tenant_stats = TenantStats(catalog, settings.tenant_stats_interval)
         app.ctx.tenant_stats.rounds.start()
+        app.ctx.legacy_usage = LegacyUsage(catalog, settings.tenant_stats_interval)
+        app.ctx.legacy_usage.rounds.start()
         app.ctx.instance = InstanceHeartbeat(catalog, settings)
         await app.ctx.instance.start()
         jobs_connector = Connector(settings.database_url, name="fedgate-jobs", control_login=settings.catalog_login,
@@ -211,6 +214,8 @@ def create_app(settings: Settings) -> Sanic:
         await step("this instance's stop", app.ctx.instance.stop)
         await step("tenant figures", app.ctx.tenant_stats.rounds.close)
         await step("the last tenant figures", app.ctx.tenant_stats.flush)  # served since the last report
+        await step("legacy usage", app.ctx.legacy_usage.rounds.close)
+        await step("the last legacy usage", app.ctx.legacy_usage.flush)
         access_log.flush()
         await step("the metrics sampler", app.ctx.sampler.rounds.close)
         metrics.worker_exited(os.getpid())
@@ -232,6 +237,12 @@ def create_app(settings: Settings) -> Sanic:
         node = routed.node.node_id if routed is not None and routed.node is not None else None
         endpoint, namespace, logged_as = _route_labels(request)
         status = response.status
+        if namespace == "legacy":  # going, and who still calls it
+            response.headers.update(legacy.sunset_headers(app.ctx.catalog.legacy, request.path))
+            caller = getattr(request.ctx, "caller", None)
+            app.ctx.legacy_usage.record(getattr(request.ctx, "legacy_tenant", None),
+                                        f"{caller.role}:{caller.sub}" if caller is not None else "anonymous",
+                                        status == 410)
         metrics.observe_request(endpoint, namespace, node or "", status, took)
         tenant = routed.tenant_id if routed is not None else None
         if tenant is not None and node is not None and (status < 400 or not _anonymous(request)):

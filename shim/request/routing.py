@@ -21,6 +21,7 @@ from shim.errors import GatewayError, bad_request
 from shim.observe import metrics
 from shim.nodes.catalog import DEFAULT_NODE, CatalogUnavailable, Resolution
 from shim import context
+from shim.request import legacy
 from shim.request.endpoints import FEDERATED_PREFIX, LEGACY_PREFIX, Endpoint
 from shim.actions.backends import Backends
 from shim.request.flows import LSN_HEADER, Routed
@@ -264,6 +265,9 @@ async def route(request: Request, backends: Backends, endpoint: Endpoint, federa
         raise bad_request("FGW106", "this endpoint needs a tenant id",
                           hint="give it in the path, the tenantId query parameter or the X-Tenant-ID header")
     claims = caller.claims(client_address(request))
+    if not federated:  # turned off for this tenant (or everyone): 410 with the successor, before any work
+        request.ctx.legacy_tenant = tenant  # its usage is recorded, refused or not
+        legacy.refuse_if_off(backends.catalog.legacy, tenant, request.path)
     if creating:  # the node is chosen by placement, after registration
         return Routed(tenant, region, federated, "placement", claims=claims,
                       idempotency_key=idempotency_key(request.headers.getall(IDEMPOTENCY_HEADER, [])))

@@ -104,6 +104,7 @@ async def _fleet(request: Request) -> dict[str, Any]:
     busiest = await catalog.as_operator("tenant_stats", (3, None, None))
     gateways = await catalog.as_operator("list_gateways", (20,))
     jobs = [j for j in await catalog.as_operator("list_jobs", (50,)) if j["state"] in ("pending", "running", "failed")]
+    legacy = {**(await catalog.as_operator("legacy_status"))[0], "usage": await catalog.as_operator("legacy_usage", (5,))}
     regions: dict[str, list[dict[str, Any]]] = {}
     for node in nodes:
         node["pool"] = use.get(node["node_id"])
@@ -117,7 +118,8 @@ async def _fleet(request: Request) -> dict[str, Any]:
         expected = move["rows_expected"] or 0
         move["percent"] = min(100, round(100 * (move["rows_copied"] or 0) / expected)) if expected else (
             100 if move["state"] not in ("copying",) else 0)
-    return {"regions": regions, "moves": moves, "changes": changes, "gateways": gateways, "jobs": jobs}
+    return {"regions": regions, "moves": moves, "changes": changes, "gateways": gateways, "jobs": jobs,
+            "legacy": legacy}
 
 
 def register(app: Sanic) -> None:
@@ -139,7 +141,7 @@ def register(app: Sanic) -> None:
             fleet = await _fleet(request)
             unavailable = None
         except CatalogUnavailable:
-            fleet = {"regions": {}, "moves": [], "changes": [], "gateways": [], "jobs": []}
+            fleet = {"regions": {}, "moves": [], "changes": [], "gateways": [], "jobs": [], "legacy": None}
             unavailable = "the federation catalog is not reachable"
         catalog: Catalog = request.app.ctx.catalog
         gateway = {"worker_pid": os.getpid(), "cache_hits": catalog.cache_hits,

@@ -123,6 +123,15 @@ SELECT federation.instance_stopped(%s);
 -- Every tenant quota (small: only tenants an operator limited), kept in each worker.
 SELECT tenant_id, requests_per_second, burst, max_inflight FROM federation.tenant_limits;
 
+-- name: load_legacy
+-- The legacy namespace's retirement: its sunset, and whom its routes are off for (kept in each worker).
+SELECT p.sunset_date, p.deprecated_at, p.all_off, ARRAY(SELECT o.tenant_id FROM federation.legacy_off o)
+FROM federation.legacy_policy p;
+
+-- name: report_legacy_usage
+-- One worker's legacy calls since its last report, in one statement.
+SELECT federation.report_legacy_usage(%s::jsonb);
+
 -- name: fleet_workers
 -- The live instances' workers: each worker holds that share of every quota.
 SELECT coalesce(sum(workers), 0)::integer FROM federation.federation_gateways WHERE alive;

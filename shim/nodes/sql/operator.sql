@@ -136,3 +136,19 @@ FROM federation.federation_tenant_limits WHERE tenant_id = %s::uuid;
 -- Rules naming a node that does not hold the tenant's data, without the shared-data declaration (fedgate doctor).
 SELECT tenant_id, region, node_id, tenant_node, weight, is_primary, problem
 FROM federation.federation_rule_problems ORDER BY tenant_id, region, node_id LIMIT %s;
+
+-- name: set_legacy_sunset
+SELECT federation.set_legacy_sunset(%s::date);
+
+-- name: legacy_off
+SELECT federation.legacy_off(%s::uuid);
+
+-- name: legacy_on
+SELECT federation.legacy_on(%s::uuid);
+
+-- name: legacy_status
+SELECT * FROM federation.legacy_status();
+
+-- name: legacy_usage
+-- Who still calls the legacy namespace, the busiest first.
+SELECT * FROM federation.federation_legacy_usage ORDER BY requests_24h DESC NULLS LAST, last_seen DESC LIMIT %s;

@@ -66,6 +66,12 @@ CREATE OR REPLACE TRIGGER federation_replicas_notify_upd AFTER UPDATE ON federat
 CREATE OR REPLACE TRIGGER federation_replicas_notify_del AFTER DELETE ON federation.federation_replicas
     REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION federation.federation_notify_replicas();
 
+-- legacy
+CREATE OR REPLACE TRIGGER legacy_policy_notify AFTER UPDATE ON federation.legacy_policy
+    FOR EACH STATEMENT EXECUTE FUNCTION federation.federation_notify_legacy();
+CREATE OR REPLACE TRIGGER legacy_off_notify AFTER INSERT OR DELETE ON federation.legacy_off
+    FOR EACH STATEMENT EXECUTE FUNCTION federation.federation_notify_legacy();
+
 -- residency
 DROP TRIGGER IF EXISTS tenant_federation_map_residency ON federation.tenant_federation_map;
 CREATE CONSTRAINT TRIGGER tenant_federation_map_residency

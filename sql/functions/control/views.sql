@@ -58,6 +58,20 @@ FROM federation.federation_replicas r;
 COMMENT ON VIEW federation.federation_replica_status IS
     'One row per replica: health, whether it serves reads, replay lag (bytes, seconds) and position at the last check, last error, its region and residency override. No database URL.';
 
+-- legacy
+CREATE OR REPLACE VIEW federation.federation_legacy_usage AS
+SELECT u.tenant_id, u.client,
+       sum(u.requests) FILTER (WHERE u.period >= now() - interval '1 hour') AS requests_1h,
+       sum(u.requests) FILTER (WHERE u.period >= now() - interval '24 hours') AS requests_24h,
+       sum(u.requests) AS requests_7d,
+       sum(u.refused) FILTER (WHERE u.period >= now() - interval '24 hours') AS refused_24h,
+       max(u.last_seen) AS last_seen
+FROM federation.legacy_usage u
+WHERE u.period >= now() - interval '7 days'
+GROUP BY u.tenant_id, u.client;
+COMMENT ON VIEW federation.federation_legacy_usage IS
+    'Who still calls the legacy namespace: per tenant (NULL: calls that name none) and client (the token''s role and subject), requests over the last hour, 24 hours and 7 days, those refused (410) in 24 hours, and when it was last seen.';
+
 -- residency
 CREATE OR REPLACE VIEW federation.federation_residency_events AS
 SELECT e.event_id, e.at, e.actor, e.tenant_id, e.action, e.node_id, e.region, e.decision, e.regions, e.reason
