@@ -51,6 +51,12 @@ checks.positive_data_acceptance.expected-statuses = ["2xx", "401", "409"]
 include-operation-id-regex = "verifyBootstrapKit$"
 warnings = {{ fail-on = ["validation_mismatch"] }}
 
+# Turning the legacy namespace off (for the run's tenant, or everyone) would answer every legacy operation
+# after it 410, whatever it sent: tests/test_admin.py drives it, and 410 is in the legacy operations' document.
+[[operations]]
+include-operation-id = "adminLegacyOff"
+enabled = false
+
 # Adding a node names a database the gateway must reach and migrate: a well-formed URL of a database
 # that is not there is the documented 422, for nearly every generated body (hence no mismatch warning).
 [[operations]]

@@ -66,6 +66,10 @@ def _operation(endpoint: Endpoint, federated: bool) -> dict[str, Any]:
     else:
         refusals = (("401", "wrong enrollment token"), ("403", "not allowed by the kit"),
                     ("410", "expired or revoked"), ("429", "too many failed enrollments from this address"))
+    if not federated:  # retiring: turned off for the tenant or everyone (fedgate legacy off)
+        gone = "the legacy namespace is turned off (FGW410; Link: rel=\"successor-version\")"
+        refusals = (*refusals[:2], ("410", (dict(refusals).get("410", "") + "; " if "410" in dict(refusals) else "")
+                                    + gone), *(r for r in refusals[2:] if r[0] != "410"))
     for status, why in refusals:
         responses[status] = {"description": why,
                              "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
