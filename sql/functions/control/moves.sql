@@ -8,6 +8,7 @@
 --   fence_move(move)                          cutover: the tenant is held by every gateway
 --   switch_move(move, reversible_for)         the map and rules name the target; the fence lifts
 --   switch_back_move(move) / unfence_move     a reversible move's way back, or a flip that did not happen
+--   rehome_tenant(tenant, from, to, override) the map and rules of either switch
 --   reverse_move / forward_move / complete_move(move)   an operator's request of a switched move (request_move)
 --   abort_move(move, why) / fail_move(...)    before the switch only: the tenant stays on its source
 --   drain_plan(node)                          where each tenant of a node goes when it is drained
@@ -122,6 +123,42 @@ $$;
 COMMENT ON FUNCTION federation.fence_move(bigint) IS
     'Fences the moving tenant (state cutover): every gateway holds its requests until the switch or an abort lifts the fence. Idempotent.';
 
+CREATE OR REPLACE FUNCTION federation.rehome_tenant(p_tenant uuid, p_from text, p_to text, p_override text,
+                                                   p_unmap boolean DEFAULT false)
+RETURNS text
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_region text := (SELECT n.region FROM federation.federation_nodes n WHERE n.node_id = p_to);
+    -- A move's residency override (if it needed one) goes with the tenant; a move home needs none.
+    v_override text := CASE WHEN federation.outside_residency(p_tenant, p_to) THEN p_override END;
+BEGIN
+    IF p_unmap THEN  -- back to the default node it came from: unmapped again there
+        DELETE FROM federation.federation_routing r WHERE r.tenant_id = p_tenant;
+        DELETE FROM federation.tenant_federation_map m WHERE m.tenant_id = p_tenant;
+    ELSE
+        INSERT INTO federation.tenant_federation_map AS m (tenant_id, primary_node_id, primary_region, residency_override)
+        VALUES (p_tenant, p_to, v_region, v_override)
+        ON CONFLICT (tenant_id) DO UPDATE SET primary_node_id = EXCLUDED.primary_node_id,
+                                              primary_region = EXCLUDED.primary_region,
+                                              residency_override = EXCLUDED.residency_override, updated_at = now();
+        -- Rules that named p_from name p_to (where p_to already has one, p_from's goes).
+        DELETE FROM federation.federation_routing r
+        WHERE r.tenant_id = p_tenant AND r.node_id = p_from
+          AND EXISTS (SELECT 1 FROM federation.federation_routing x
+                      WHERE x.tenant_id = r.tenant_id AND x.region = r.region AND x.node_id = p_to);
+        UPDATE federation.federation_routing r SET node_id = p_to, residency_override = v_override, updated_at = now()
+        WHERE r.tenant_id = p_tenant AND r.node_id = p_from;
+        INSERT INTO federation.federation_routing (tenant_id, region, node_id, is_primary, weight, residency_override)
+        VALUES (p_tenant, v_region, p_to, true, 100, v_override)
+        ON CONFLICT (tenant_id, region, node_id) DO UPDATE SET is_primary = true, residency_override = v_override;
+    END IF;
+    RETURN v_region;
+END
+$$;
+COMMENT ON FUNCTION federation.rehome_tenant(uuid, text, text, text, boolean) IS
+    'A switch''s catalog side: the tenant''s map row and the rules that named p_from name p_to (with its primary rule; the override kept only where p_to is outside the tenant''s residency), or with p_unmap the tenant is unmapped (the default node serves it). Returns p_to''s region.';
+
 CREATE OR REPLACE FUNCTION federation.switch_move(p_move bigint, p_reversible_for interval DEFAULT NULL)
 RETURNS federation.tenant_moves
 LANGUAGE plpgsql
@@ -129,7 +166,6 @@ AS $$
 DECLARE
     v_row federation.tenant_moves;
     v_region text;
-    v_override text;
 BEGIN
     SELECT * INTO v_row FROM federation.tenant_moves m WHERE m.move_id = p_move FOR UPDATE;
     IF NOT FOUND OR v_row.fenced_at IS NULL OR NOT ((v_row.state = 'cutover' AND NOT v_row.switched)
@@ -137,26 +173,8 @@ BEGIN
         RAISE EXCEPTION 'move % is not fenced at its cutover (or reversed and fenced to go forward again)', p_move
             USING ERRCODE = 'FG409';
     END IF;
-    SELECT n.region INTO v_region FROM federation.federation_nodes n WHERE n.node_id = v_row.target_node;
-    -- The move's residency override (if it needed one) goes with the tenant; a move home needs none.
-    v_override := CASE WHEN federation.outside_residency(v_row.tenant_id, v_row.target_node)
-                       THEN v_row.residency_override END;
-    INSERT INTO federation.tenant_federation_map AS m (tenant_id, primary_node_id, primary_region, residency_override)
-    VALUES (v_row.tenant_id, v_row.target_node, v_region, v_override)
-    ON CONFLICT (tenant_id) DO UPDATE SET primary_node_id = EXCLUDED.primary_node_id,
-                                          primary_region = EXCLUDED.primary_region,
-                                          residency_override = EXCLUDED.residency_override, updated_at = now();
-    -- Rules that named the source name the target (where the target already has one, the source's goes).
-    DELETE FROM federation.federation_routing r
-    WHERE r.tenant_id = v_row.tenant_id AND r.node_id = v_row.source_node
-      AND EXISTS (SELECT 1 FROM federation.federation_routing x
-                  WHERE x.tenant_id = r.tenant_id AND x.region = r.region AND x.node_id = v_row.target_node);
-    UPDATE federation.federation_routing r SET node_id = v_row.target_node, residency_override = v_override,
-                                              updated_at = now()
-    WHERE r.tenant_id = v_row.tenant_id AND r.node_id = v_row.source_node;
-    INSERT INTO federation.federation_routing (tenant_id, region, node_id, is_primary, weight, residency_override)
-    VALUES (v_row.tenant_id, v_region, v_row.target_node, true, 100, v_override)
-    ON CONFLICT (tenant_id, region, node_id) DO UPDATE SET is_primary = true, residency_override = v_override;
+    v_region := federation.rehome_tenant(v_row.tenant_id, v_row.source_node, v_row.target_node,
+                                         v_row.residency_override);
     -- A policy planned with this move (set_residency p_move) binds now that the tenant is inside it.
     UPDATE federation.tenant_registry
     SET region = v_region, residency = coalesce(v_row.residency, residency), updated_at = now()
@@ -185,36 +203,13 @@ AS $$
 DECLARE
     v_row federation.tenant_moves;
     v_region text;
-    v_override text;
 BEGIN
     SELECT * INTO v_row FROM federation.tenant_moves m WHERE m.move_id = p_move FOR UPDATE;
     IF NOT FOUND OR v_row.state <> 'switched' OR v_row.fenced_at IS NULL THEN
         RAISE EXCEPTION 'move % is not switched and fenced to go back', p_move USING ERRCODE = 'FG409';
     END IF;
-    SELECT n.region INTO v_region FROM federation.federation_nodes n WHERE n.node_id = v_row.source_node;
-    v_override := CASE WHEN federation.outside_residency(v_row.tenant_id, v_row.source_node)
-                       THEN v_row.residency_override END;
-    IF v_row.source_node = 'default' THEN  -- back to the default node: the tenant is unmapped again there
-        DELETE FROM federation.federation_routing r WHERE r.tenant_id = v_row.tenant_id;
-        DELETE FROM federation.tenant_federation_map m WHERE m.tenant_id = v_row.tenant_id;
-    ELSE
-        INSERT INTO federation.tenant_federation_map AS m (tenant_id, primary_node_id, primary_region, residency_override)
-        VALUES (v_row.tenant_id, v_row.source_node, v_region, v_override)
-        ON CONFLICT (tenant_id) DO UPDATE SET primary_node_id = EXCLUDED.primary_node_id,
-                                              primary_region = EXCLUDED.primary_region,
-                                              residency_override = EXCLUDED.residency_override, updated_at = now();
-        -- Rules that name the target name the source again (where the source already has one, the target's goes).
-        DELETE FROM federation.federation_routing r
-        WHERE r.tenant_id = v_row.tenant_id AND r.node_id = v_row.target_node
-          AND EXISTS (SELECT 1 FROM federation.federation_routing x
-                      WHERE x.tenant_id = r.tenant_id AND x.region = r.region AND x.node_id = v_row.source_node);
-        UPDATE federation.federation_routing r SET node_id = v_row.source_node, residency_override = v_override,
-                                                  updated_at = now()
-        WHERE r.tenant_id = v_row.tenant_id AND r.node_id = v_row.target_node;
-        INSERT INTO federation.federation_routing (tenant_id, region, node_id, is_primary, weight, residency_override)
-        VALUES (v_row.tenant_id, v_region, v_row.source_node, true, 100, v_override)
-        ON CONFLICT (tenant_id, region, node_id) DO UPDATE SET is_primary = true, residency_override = v_override;
-    END IF;
+    v_region := federation.rehome_tenant(v_row.tenant_id, v_row.target_node, v_row.source_node,
+                                         v_row.residency_override, v_row.source_node = 'default');
     UPDATE federation.tenant_registry SET region = v_region, updated_at = now() WHERE id = v_row.tenant_id;
     UPDATE federation.tenant_moves m SET state = 'reversed', switched = false, reversed = true, fenced_at = NULL,
                                          flips = m.flips + 1, requested = NULL, flip_error = NULL, updated_at = now()
