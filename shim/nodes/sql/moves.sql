@@ -17,6 +17,13 @@ SELECT state FROM federation.advance_move(%s, %s, %s, %s);
 -- name: tenant_tables
 SELECT table_name, tenant_column FROM onboarding.tenant_tables();
 
+-- name: append_only_tables
+SELECT * FROM onboarding.append_only_tables();
+
+-- name: vacuum_tables
+-- After a copy: the copied pages all-visible, so the fenced verification counts their rows from the index alone.
+VACUUM (ANALYZE) {tables};
+
 -- name: tenant_counts
 -- A move's progress: the tenant's rows per table, counted (not hashed).
 SELECT table_name, row_count FROM onboarding.tenant_counts(%s::uuid);
