@@ -5352,6 +5352,34 @@ ALTER FUNCTION onboarding.tenant_counts(p_tenant uuid) OWNER TO fedgate_owner;
 COMMENT ON FUNCTION onboarding.tenant_counts(p_tenant uuid) IS 'Per tenant table: the tenant''s row count (a move''s progress: rows expected on the source, copied on the target), without hashing the rows as tenant_digest does.';
 
 --
+-- Name: tenant_counts_upto(uuid, jsonb); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE FUNCTION onboarding.tenant_counts_upto(p_tenant uuid, p_marks jsonb) RETURNS TABLE(table_name text, row_count bigint)
+    LANGUAGE plpgsql STABLE
+    AS $_$
+DECLARE
+    v_table text;
+BEGIN
+    FOR v_table IN SELECT * FROM onboarding.append_only_tables() LOOP
+        IF p_marks ? v_table THEN
+            RETURN QUERY EXECUTE format('SELECT %L::text, count(*) FROM onboarding.%I t WHERE t.tenant_id = $1 AND t.id <= $2',
+                                       v_table, v_table)
+            USING p_tenant, (p_marks ->> v_table)::bigint;
+        END IF;
+    END LOOP;
+END
+$_$;
+
+ALTER FUNCTION onboarding.tenant_counts_upto(p_tenant uuid, p_marks jsonb) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION tenant_counts_upto(p_tenant uuid, p_marks jsonb); Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION onboarding.tenant_counts_upto(p_tenant uuid, p_marks jsonb) IS 'Per append-only table with a mark: the tenant''s rows up to it, counted (the part of tenant_digest a cutover can take while its marker travels).';
+
+--
 -- Name: tenant_digest(uuid, jsonb); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
 --
 
@@ -5389,6 +5417,43 @@ ALTER FUNCTION onboarding.tenant_digest(p_tenant uuid, p_marks jsonb) OWNER TO f
 --
 
 COMMENT ON FUNCTION onboarding.tenant_digest(p_tenant uuid, p_marks jsonb) IS 'Per tenant table: the tenant''s row count and the sum of a 64-bit hash of each row''s text (hashtextextended) (equal on two nodes when they hold the same rows, in any order). With high-water marks (tenant_marks), an append-only table''s rows up to its mark are counted, not hashed: a move hashed them before its fence (tenant_digest_upto). A move compares source and target with it at the fenced point.';
+
+--
+-- Name: tenant_digest_after(uuid, jsonb, jsonb); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE FUNCTION onboarding.tenant_digest_after(p_tenant uuid, p_marks jsonb, p_counts jsonb) RETURNS TABLE(table_name text, row_count bigint, digest numeric)
+    LANGUAGE plpgsql STABLE
+    AS $_$
+DECLARE
+    v record;
+    v_mark bigint;
+BEGIN
+    FOR v IN SELECT * FROM onboarding.tenant_tables() LOOP
+        v_mark := (p_marks ->> v.table_name)::bigint;
+        IF v_mark IS NULL OR NOT p_counts ? v.table_name
+           OR v.table_name NOT IN (SELECT * FROM onboarding.append_only_tables()) THEN
+            RETURN QUERY EXECUTE format(
+                'SELECT %L::text, count(*), coalesce(sum(hashtextextended(t::text, 0)::numeric), 0)
+                 FROM onboarding.%I t WHERE t.%I = $1', v.table_name, v.table_name, v.tenant_column)
+            USING p_tenant;
+        ELSE  -- the rows up to the mark were counted already (p_counts): the newer ones counted and hashed
+            RETURN QUERY EXECUTE format(
+                'SELECT %L::text, $3 + count(*), coalesce(sum(hashtextextended(t::text, 0)::numeric), 0)
+                 FROM onboarding.%I t WHERE t.tenant_id = $1 AND t.id > $2', v.table_name, v.table_name)
+            USING p_tenant, v_mark, (p_counts ->> v.table_name)::bigint;
+        END IF;
+    END LOOP;
+END
+$_$;
+
+ALTER FUNCTION onboarding.tenant_digest_after(p_tenant uuid, p_marks jsonb, p_counts jsonb) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION tenant_digest_after(p_tenant uuid, p_marks jsonb, p_counts jsonb); Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION onboarding.tenant_digest_after(p_tenant uuid, p_marks jsonb, p_counts jsonb) IS 'tenant_digest(tenant, marks) with the counts up to the marks given (tenant_counts_upto, taken earlier): the same rows out.';
 
 --
 -- Name: tenant_digest_upto(uuid, jsonb); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
@@ -8995,10 +9060,22 @@ REVOKE ALL ON FUNCTION onboarding.telemetry_window(p_raw text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION onboarding.tenant_counts(p_tenant uuid) FROM PUBLIC;
 
 --
+-- Name: FUNCTION tenant_counts_upto(p_tenant uuid, p_marks jsonb); Type: ACL; Schema: onboarding; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION onboarding.tenant_counts_upto(p_tenant uuid, p_marks jsonb) FROM PUBLIC;
+
+--
 -- Name: FUNCTION tenant_digest(p_tenant uuid, p_marks jsonb); Type: ACL; Schema: onboarding; Owner: fedgate_owner
 --
 
 REVOKE ALL ON FUNCTION onboarding.tenant_digest(p_tenant uuid, p_marks jsonb) FROM PUBLIC;
+
+--
+-- Name: FUNCTION tenant_digest_after(p_tenant uuid, p_marks jsonb, p_counts jsonb); Type: ACL; Schema: onboarding; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION onboarding.tenant_digest_after(p_tenant uuid, p_marks jsonb, p_counts jsonb) FROM PUBLIC;
 
 --
 -- Name: FUNCTION tenant_digest_upto(p_tenant uuid, p_marks jsonb); Type: ACL; Schema: onboarding; Owner: fedgate_owner

@@ -364,8 +364,8 @@ class Mover:
         exactly there). ``fail`` ends the
         attempt (the tenant stays on ``home``) before MoveError is raised. Returns the switch's figures."""
         with self._control() as control, self._node(home) as src, self._node(home) as hasher, \
-                self._node(other) as dst, self._node(other) as aligner, \
-                (self._node(other) if following else nullcontext()) as streamer, ThreadPoolExecutor(4) as pool:
+                self._node(other) as dst, self._node(other) as aligner, self._node(other) as counter, \
+                (self._node(other) if following else nullcontext()) as streamer, ThreadPoolExecutor(5) as pool:
             # Connections first, and a reversible move's next stream (publication and slot on the other side;
             # a logical slot waits for the node's running transactions): the tenant's pause includes neither.
             if following is not None and streamer is not None:
@@ -406,6 +406,10 @@ class Mover:
             # The home's rows are still from here on (the tenant is fenced, its older transactions ended):
             # hashed while the marker travels.
             at_home = pool.submit(_digests, hasher, move.tenant_id, marks)
+            # The other side's rows up to the marks, counted meanwhile too: they were equal before the fence,
+            # and only a change still in the stream (a retention delete) can alter them now; then the count is
+            # taken again once the marker has come, before anything is concluded.
+            counted = pool.submit(_counts_upto, counter, move.tenant_id, marks) if marks else None
             # The marker, committed (and flushed) after everything the tenant wrote: once the other side has
             # it, it has all of that too (replication applies in commit order).
             with src.transaction():
@@ -418,7 +422,7 @@ class Mover:
                                     f"{self.verify_timeout:g} s; the tenant stays on {home}")
                 time.sleep(POLL)
             mark("marker")
-            at_other = pool.submit(_digests, dst, move.tenant_id, marks)
+            at_other = pool.submit(_digests_after, dst, move.tenant_id, marks, counted.result() if counted else None)
             # Meanwhile the other side's sequences go past the tenant's ids (it has them all: the marker came),
             # and a reversible move's next stream starts there; harmless if the verification fails.
             aligned = pool.submit(aligner.execute, QUERIES["align_sequences"], (move.tenant_id,))
@@ -426,6 +430,8 @@ class Mover:
             if following is not None and streamer is not None:
                 stream = pool.submit(_start_here, streamer, following)
             source, target = at_home.result(), at_other.result()
+            if target != source and counted is not None:  # perhaps a change of the stream: count after the marker
+                target = _digests(dst, move.tenant_id, marks)
             aligned.result()
             try:
                 if stream is not None:
@@ -641,6 +647,19 @@ def _start_here(conn: psycopg.Connection[Any], stream: Stream) -> None:
         conn.execute(QUERIES["synchronous_commit"])
         conn.execute(QUERIES["flush_wal"])
     conn.execute(QUERIES["advance_slot"], (stream.name, lsn))
+
+
+def _counts_upto(conn: psycopg.Connection[Any], tenant: UUID, marks: dict[str, int]) -> dict[str, int]:
+    return {r[0]: int(r[1]) for r in conn.execute(QUERIES["tenant_counts_upto"], (tenant, Jsonb(marks))).fetchall()}
+
+
+def _digests_after(conn: psycopg.Connection[Any], tenant: UUID, marks: dict[str, int] | None,
+                   counts: dict[str, int] | None) -> dict[str, tuple[int, str]]:
+    """tenant_digest's rows, the counts up to the marks taken earlier (``counts``; None: counted now)."""
+    if counts is None:
+        return _digests(conn, tenant, marks)
+    return {r[0]: (int(r[1]), str(r[2])) for r in conn.execute(
+        QUERIES["tenant_digest_after"], (tenant, Jsonb(marks), Jsonb(counts))).fetchall()}
 
 
 def _digests(conn: psycopg.Connection[Any], tenant: UUID, marks: dict[str, int] | None = None,

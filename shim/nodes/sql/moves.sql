@@ -35,6 +35,12 @@ SELECT table_name, row_count, digest FROM onboarding.tenant_digest(%s::uuid, %s:
 -- The append-only tables' high-water ids of a tenant: verified up to before the fence.
 SELECT onboarding.tenant_marks(%s::uuid);
 
+-- name: tenant_counts_upto
+SELECT table_name, row_count FROM onboarding.tenant_counts_upto(%s::uuid, %s::jsonb);
+
+-- name: tenant_digest_after
+SELECT table_name, row_count, digest FROM onboarding.tenant_digest_after(%s::uuid, %s::jsonb, %s::jsonb);
+
 -- name: tenant_digest_upto
 SELECT table_name, row_count, digest FROM onboarding.tenant_digest_upto(%s::uuid, %s::jsonb);
 

@@ -7,6 +7,7 @@
 --   tenant_marks(tenant)             their high-water ids
 --   tenant_digest(tenant, marks)     per table: row count and an order-independent hash of the rows (past the marks)
 --   tenant_digest_upto(tenant, marks) the append-only tables' rows up to the marks, counted and hashed
+--   tenant_counts_upto / tenant_digest_after   tenant_digest in two parts: a cutover counts while its marker travels
 --   purge_tenant(tenant)             delete a tenant's rows (source after a move, target after an abort)
 --   set_fence(tenant, move, state, target) / clear_fence(tenant, move) / lift_fence(tenant)
 --   align_sequences(tenant)          identity sequences past the ids the move copied
@@ -94,6 +95,53 @@ END
 $$;
 COMMENT ON FUNCTION onboarding.tenant_digest(uuid, jsonb) IS
     'Per tenant table: the tenant''s row count and the sum of a 64-bit hash of each row''s text (hashtextextended) (equal on two nodes when they hold the same rows, in any order). With high-water marks (tenant_marks), an append-only table''s rows up to its mark are counted, not hashed: a move hashed them before its fence (tenant_digest_upto). A move compares source and target with it at the fenced point.';
+
+CREATE OR REPLACE FUNCTION onboarding.tenant_counts_upto(p_tenant uuid, p_marks jsonb)
+RETURNS TABLE (table_name text, row_count bigint)
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    v_table text;
+BEGIN
+    FOR v_table IN SELECT * FROM onboarding.append_only_tables() LOOP
+        IF p_marks ? v_table THEN
+            RETURN QUERY EXECUTE format('SELECT %L::text, count(*) FROM onboarding.%I t WHERE t.tenant_id = $1 AND t.id <= $2',
+                                       v_table, v_table)
+            USING p_tenant, (p_marks ->> v_table)::bigint;
+        END IF;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION onboarding.tenant_counts_upto(uuid, jsonb) IS
+    'Per append-only table with a mark: the tenant''s rows up to it, counted (the part of tenant_digest a cutover can take while its marker travels).';
+
+CREATE OR REPLACE FUNCTION onboarding.tenant_digest_after(p_tenant uuid, p_marks jsonb, p_counts jsonb)
+RETURNS TABLE (table_name text, row_count bigint, digest numeric)
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    v record;
+    v_mark bigint;
+BEGIN
+    FOR v IN SELECT * FROM onboarding.tenant_tables() LOOP
+        v_mark := (p_marks ->> v.table_name)::bigint;
+        IF v_mark IS NULL OR NOT p_counts ? v.table_name
+           OR v.table_name NOT IN (SELECT * FROM onboarding.append_only_tables()) THEN
+            RETURN QUERY EXECUTE format(
+                'SELECT %L::text, count(*), coalesce(sum(hashtextextended(t::text, 0)::numeric), 0)
+                 FROM onboarding.%I t WHERE t.%I = $1', v.table_name, v.table_name, v.tenant_column)
+            USING p_tenant;
+        ELSE  -- the rows up to the mark were counted already (p_counts): the newer ones counted and hashed
+            RETURN QUERY EXECUTE format(
+                'SELECT %L::text, $3 + count(*), coalesce(sum(hashtextextended(t::text, 0)::numeric), 0)
+                 FROM onboarding.%I t WHERE t.tenant_id = $1 AND t.id > $2', v.table_name, v.table_name)
+            USING p_tenant, v_mark, (p_counts ->> v.table_name)::bigint;
+        END IF;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION onboarding.tenant_digest_after(uuid, jsonb, jsonb) IS
+    'tenant_digest(tenant, marks) with the counts up to the marks given (tenant_counts_upto, taken earlier): the same rows out.';
 
 CREATE OR REPLACE FUNCTION onboarding.tenant_digest_upto(p_tenant uuid, p_marks jsonb)
 RETURNS TABLE (table_name text, row_count bigint, digest numeric)

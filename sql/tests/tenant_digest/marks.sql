@@ -2,7 +2,7 @@
 -- the marks hashed before the fence (tenant_digest_upto, equal to the whole
 -- digest of those rows), at the fence only counted, the newer rows hashed.
 BEGIN;
-SELECT plan(5);
+SELECT plan(6);
 SELECT fgtest.topology() \g /dev/null
 RESET ROLE;
 INSERT INTO onboarding.tenant_activity (id, tenant_id, kind) OVERRIDING SYSTEM VALUE
@@ -20,5 +20,9 @@ SELECT is((SELECT row_count FROM onboarding.tenant_digest(fgtest.tid(1), (SELECT
            WHERE table_name = 'tenant_activity'), 6::bigint, 'a newer row counted');
 SELECT isnt((SELECT digest FROM onboarding.tenant_digest(fgtest.tid(1), (SELECT marks FROM m))
              WHERE table_name = 'tenant_activity'), 0::numeric, 'and hashed');
+SELECT set_eq($$SELECT * FROM onboarding.tenant_digest_after(fgtest.tid(1), (SELECT marks FROM m),
+                   (SELECT jsonb_object_agg(table_name, row_count) FROM onboarding.tenant_counts_upto(fgtest.tid(1), (SELECT marks FROM m))))$$,
+              $$SELECT * FROM onboarding.tenant_digest(fgtest.tid(1), (SELECT marks FROM m))$$,
+              'in two parts (the counts up to the marks taken first): the same digest');
 SELECT * FROM finish();
 ROLLBACK;
