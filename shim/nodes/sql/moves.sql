@@ -20,6 +20,9 @@ SELECT table_name, tenant_column FROM onboarding.tenant_tables();
 -- name: append_only_tables
 SELECT * FROM onboarding.append_only_tables();
 
+-- name: lock_timeout
+SELECT set_config('lock_timeout', %s, false);
+
 -- name: vacuum_tables
 -- After a copy: the copied pages all-visible, so the fenced verification counts their rows from the index alone.
 VACUUM (ANALYZE) {tables};
