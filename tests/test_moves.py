@@ -518,6 +518,16 @@ def test_a_move_taken_back_and_forward_again_loses_no_write(federation: Federati
         again = _fedgate(federation, "tenant", "move", "--forward", str(move_id), env=REVERSIBLE)
         assert again.returncode == 0 and "state: switched" in again.stdout, again.stdout + again.stderr
         writers.finish()
+        # A way back the catalog refuses (the tenant may now be served in ap-south only): the switch's rehearsal
+        # fails before any fence, the tenant stays served where it is, the move stays reversible.
+        federation.catalog("SELECT * FROM federation.set_residency(%s, '{ap-south}', 'test')", (tenant,))
+        refused = _fedgate(federation, "tenant", "move", "--reverse", str(move_id), env=REVERSIBLE)
+        assert refused.returncode == 1 and "state: switched" in refused.stdout, refused.stdout + refused.stderr
+        assert "outside" in refused.stdout, refused.stdout  # flip_error names the residency
+        assert federation.catalog("SELECT action, node_id FROM federation.federation_residency_events "
+                                  "WHERE tenant_id = %s AND decision = 'refused'", (tenant,)) == [("map", "eu-west-1")]
+        with gw.client() as http:
+            assert http.get(f"{FED}/tenants/{tenant}/status").headers["X-Federation-Node"] == "ap-south-1"
         done = _fedgate(federation, "tenant", "move", "--complete", str(move_id), env=REVERSIBLE)
         assert done.returncode == 0 and "state: done" in done.stdout, done.stdout + done.stderr
         with gw.client() as http:

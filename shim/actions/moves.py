@@ -352,6 +352,7 @@ class Mover:
         except psycopg.Error as exc:
             if self.load(move.move_id).switched:  # the switch committed: what is left is the cleanup's
                 raise
+            self.connector.record_refusal(exc)  # a residency refusal is recorded
             why = f"the cutover failed: {describe(exc)}"
             self._stop(move, "failed", why)
             raise MoveError(f"move {move.move_id}: {why}; the tenant stays on {move.source}") from None
@@ -540,7 +541,16 @@ class Mover:
                     raise MoveError(f"move {move.move_id}: its stream {running.name} is not streaming")
                 self._still_open(move)
                 time.sleep(0.05)
-        figures = self._flip(move, home, other, running, following, fail, self._verified_upto(move, home, other))
+        try:
+            figures = self._flip(move, home, other, running, following, fail,
+                                 self._verified_upto(move, home, other))
+        except psycopg.Error as exc:
+            if self.load(move.move_id).state != move.state:  # the switch committed: what is left is _steady's
+                raise
+            self.connector.record_refusal(exc)  # a residency refusal is recorded
+            why = f"the switch failed: {describe(exc)}"  # a rehearsal the catalog refused, a node that failed
+            fail(why)
+            raise MoveError(f"move {move.move_id}: {why}; the tenant stays on {home}") from None
         turned = self.load(move.move_id)
         self._advance(turned, turned.state, {"verify": figures["verify"], "flipPauseMs": figures["pauseMs"]})
 
