@@ -22,7 +22,7 @@ from shim.observe import metrics
 from shim.nodes.catalog import DEFAULT_NODE, CatalogUnavailable, Resolution
 from shim import context
 from shim.request import legacy
-from shim.request.endpoints import FEDERATED_PREFIX, LEGACY_PREFIX, Endpoint
+from shim.request.endpoints import Endpoint
 from shim.actions.backends import Backends
 from shim.request.flows import LSN_HEADER, Routed
 
@@ -229,7 +229,7 @@ async def _refuse_federated_tenant(backends: Backends, tenant: UUID, path: str) 
     refused there (never read or written in the default database, where its rows are not), and so is one
     whose residency excludes the default node's region. Returns the tenant's residency."""
     found = await _resolution(backends, tenant, None)
-    federated_path = FEDERATED_PREFIX + path.removeprefix(LEGACY_PREFIX)
+    federated_path = legacy.successor(path)
     default_region = backends.catalog.nodes[DEFAULT_NODE].region if DEFAULT_NODE in backends.catalog.nodes else None
     if found.residency is not None and default_region not in found.residency:
         metrics.RESIDENCY_REFUSED.labels("legacy").inc()
