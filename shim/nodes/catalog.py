@@ -266,7 +266,7 @@ class Catalog:
     async def resolve(self, tenant: UUID | None, region: str | None) -> Resolution:
         """Where (tenant, region) goes; from the cache when warm, one catalog query when cold."""
         if tenant is None:
-            return Resolution(DEFAULT_NODE, self._region_of(DEFAULT_NODE), "default_unmapped")
+            return Resolution(DEFAULT_NODE, self.region_of(DEFAULT_NODE), "default_unmapped")
         hit = self.cached(tenant, region)
         if hit is not None:
             self.cache_hits += 1
@@ -291,7 +291,7 @@ class Catalog:
             entry[region] = found
         return found
 
-    def _region_of(self, node_id: str) -> str | None:
+    def region_of(self, node_id: str) -> str | None:
         node = self.nodes.get(node_id)
         return node.region if node else None
 

@@ -230,7 +230,7 @@ async def _refuse_federated_tenant(backends: Backends, tenant: UUID, path: str) 
     whose residency excludes the default node's region. Returns the tenant's residency."""
     found = await _resolution(backends, tenant, None)
     federated_path = legacy.successor(path)
-    default_region = backends.catalog.nodes[DEFAULT_NODE].region if DEFAULT_NODE in backends.catalog.nodes else None
+    default_region = backends.catalog.region_of(DEFAULT_NODE)
     if found.residency is not None and default_region not in found.residency:
         metrics.RESIDENCY_REFUSED.labels("legacy").inc()
         raise GatewayError(409, "FG451", f"tenant {tenant} may be served only in {', '.join(found.residency)}: the "
