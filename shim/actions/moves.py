@@ -160,10 +160,10 @@ class Mover:
         return Move(int(row[0]), row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8], bool(row[9]),
                     bool(row[10]))
 
-    def _reversible(self, keep_source: bool, in_drain: bool) -> bool:
+    def _reversible(self, move: Move) -> bool:
         """A move keeps its source in sync after its switch unless it is a drain's, keeps its source
         unsynced (--keep-source), or reversible moves are off (FEDGATE_MOVE_REVERSIBLE_FOR=0)."""
-        return self.reversible_for > 0 and not keep_source and not in_drain
+        return self.reversible_for > 0 and not move.keep_source and not move.in_drain
 
     # -- the move --------------------------------------------------------------
     def start(self, tenant: UUID, target: str, keep_source: bool = False, parent: int | None = None,
@@ -174,8 +174,7 @@ class Mover:
         with self._control() as conn:
             source = conn.execute(QUERIES["move_source"], (tenant,)).fetchone()
         assert source is not None
-        reversible = self._reversible(keep_source, parent is not None)
-        for node, role in ((source[0], "source"),) + (((target, "target"),) if reversible else ()):
+        for node, role in ((source[0], "source"),) + (((target, "target"),) if self.reversible_for > 0 else ()):
             with self._node(node) as conn:
                 level = wal_level_problem(conn)
             if level:
@@ -341,7 +340,7 @@ class Mover:
         """Fence, wait for the marker, verify, switch. A database error before the switch ends the move
         failed and lifts the fence (the tenant is served from its source again at once) instead of leaving
         it fenced until someone resumes or aborts the move; after the switch the move is the target's."""
-        reversible = self._reversible(move.keep_source, move.in_drain)
+        reversible = self._reversible(move)
 
         def fail(why: str, verdict: dict[str, Any] | None = None) -> None:
             self._stop(move, "failed", why, verdict)
@@ -626,7 +625,7 @@ class Mover:
         """What a move ended before its switch leaves nowhere: replication, the target's rows, the source's
         fence (each step idempotent: an abort and the mover it interrupted may both run it)."""
         self._drop_replication(move)
-        if self._reversible(move.keep_source, move.in_drain):  # a reverse stream its cutover may have begun
+        if self._reversible(move):  # a reverse stream its cutover may have begun on the target
             self._drop_stream(move, move.back)
         with self._node(move.target) as dst:
             dst.execute(QUERIES["purge_tenant"], (move.tenant_id,))
