@@ -102,6 +102,7 @@ class Settings:
     health_interval: float = 1.0     # seconds between health rounds (and idle-pool sweeps)
     health_timeout: float = 1.0      # seconds a node has to answer a health check
     sweep_interval: float = 300.0    # seconds between the checker's heartbeat-retention sweeps of each node
+    load_interval: float = 30.0      # seconds between the checker's measures of each node's load (placement)
     reconcile_after: float = 60.0    # seconds before an unfinished creation is settled from what its node holds
     breaker_threshold: int = 2       # consecutive connection failures that open a node's breaker
     breaker_reset: float = 1.0       # seconds an open breaker waits before a probe request
@@ -154,6 +155,7 @@ class Settings:
             health_interval=_env_number(env, "FEDGATE_HEALTH_INTERVAL", 1.0),
             health_timeout=_env_number(env, "FEDGATE_HEALTH_TIMEOUT", 1.0),
             sweep_interval=_env_number(env, "FEDGATE_SWEEP_INTERVAL", 300.0),
+            load_interval=_env_number(env, "FEDGATE_LOAD_INTERVAL", 30.0),
             reconcile_after=_env_number(env, "FEDGATE_RECONCILE_AFTER", 60.0),
             breaker_threshold=_env_number(env, "FEDGATE_BREAKER_THRESHOLD", 2, int),
             breaker_reset=_env_number(env, "FEDGATE_BREAKER_RESET", 1.0),
@@ -190,7 +192,7 @@ class Settings:
             raise ConfigError("pool sizes: need 1 <= pool_max_size <= pool_total_max")
         for name in ("connect_timeout", "pool_timeout", "pool_max_idle", "health_interval", "health_timeout",
                      "tenant_slow_ms", "tenant_slow_hold", "instance_ttl", "shutdown_grace",
-                     "breaker_reset", "sweep_interval", "tenant_stats_interval", "status_refresh"):
+                     "breaker_reset", "sweep_interval", "load_interval", "tenant_stats_interval", "status_refresh"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{name} must be positive")
         if self.public_url and not self.public_url.startswith(("http://", "https://")):

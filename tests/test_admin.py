@@ -49,7 +49,9 @@ def _every_action(tenant: str) -> list[tuple[str, str, dict | None]]:
         ("DELETE", f"/tenants/{tenant}/limits", None), ("GET", f"/tenants/{tenant}/residency", None),
         ("PUT", f"/tenants/{tenant}/residency", {"regions": ["eu-west"]}), ("GET", "/legacy", None),
         ("PUT", "/legacy/sunset", {"date": None}), ("POST", "/legacy/off", {"tenantId": tenant}),
-        ("POST", "/legacy/on", {"tenantId": tenant})]
+        ("POST", "/legacy/on", {"tenantId": tenant}), ("POST", "/legacy/migrate", {"dryRun": True}),
+        ("POST", "/rebalance", {"dryRun": True}), ("GET", "/plans", None), ("GET", "/plans/1", None),
+        ("PUT", "/nodes/ap-south-1/capacity", {"capacity": 2}), ("PUT", f"/tenants/{tenant}/pin", {"pinned": True})]
 
 
 def test_only_operators_reach_the_admin_api(admin_gateway: Gateway, federation: Federation) -> None:

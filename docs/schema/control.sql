@@ -1508,10 +1508,11 @@ CREATE TABLE federation.jobs (
     CONSTRAINT jobs_check2 CHECK (((state <> 'running'::text) OR ((owner IS NOT NULL) AND (lease_until IS NOT NULL)))),
     CONSTRAINT jobs_check3 CHECK (((state = ANY (ARRAY['done'::text, 'failed'::text, 'aborted'::text])) = (finished_at IS NOT NULL))),
     CONSTRAINT jobs_created_by_check CHECK (((length(created_by) >= 1) AND (length(created_by) <= 255))),
-    CONSTRAINT jobs_kind_check CHECK ((kind = ANY (ARRAY['move'::text, 'drain'::text]))),
+    CONSTRAINT jobs_kind_check CHECK ((kind = ANY (ARRAY['move'::text, 'drain'::text, 'plan'::text]))),
     CONSTRAINT jobs_last_error_check CHECK ((length(last_error) <= 4000)),
     CONSTRAINT jobs_owner_check CHECK (((length(owner) >= 1) AND (length(owner) <= 255))),
     CONSTRAINT jobs_params_check CHECK ((jsonb_typeof(params) = 'object'::text)),
+    CONSTRAINT jobs_plan_kind_check CHECK (((kind <> 'plan'::text) OR ((params ->> 'plan'::text) = ANY (ARRAY['legacy'::text, 'rebalance'::text])))),
     CONSTRAINT jobs_state_check CHECK ((state = ANY (ARRAY['pending'::text, 'running'::text, 'done'::text, 'failed'::text, 'aborted'::text]))),
     CONSTRAINT jobs_subject_check CHECK (((length(subject) >= 1) AND (length(subject) <= 255)))
 );
@@ -1528,7 +1529,7 @@ COMMENT ON TABLE federation.jobs IS 'Durable jobs (moves, drains): what to do, w
 -- Name: COLUMN jobs.parent_id; Type: COMMENT; Schema: federation; Owner: fedgate_owner
 --
 
-COMMENT ON COLUMN federation.jobs.parent_id IS 'The drain whose move this is: its parent''s driver drives it.';
+COMMENT ON COLUMN federation.jobs.parent_id IS 'The drain or plan whose move this is: its parent''s driver drives it.';
 
 --
 -- Name: COLUMN jobs.step; Type: COMMENT; Schema: federation; Owner: fedgate_owner
@@ -2496,6 +2497,26 @@ ALTER FUNCTION federation.node_serving(p_status text, p_unhealthy_checked_at tim
 COMMENT ON FUNCTION federation.node_serving(p_status text, p_unhealthy_checked_at timestamp with time zone) IS 'A node serves when its status is active or draining and no fresh health report (younger than health_stale_after()) says unhealthy.';
 
 --
+-- Name: open_plan(text, text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.open_plan(p_kind text, p_region text DEFAULT NULL::text) RETURNS SETOF federation.jobs
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT * FROM federation.jobs j
+    WHERE j.kind = 'plan' AND j.params ->> 'plan' = p_kind AND coalesce(j.params ->> 'region', '') = coalesce(p_region, '')
+      AND j.state IN ('pending', 'running');
+$$;
+
+ALTER FUNCTION federation.open_plan(p_kind text, p_region text) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION open_plan(p_kind text, p_region text); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.open_plan(p_kind text, p_region text) IS 'The open plan job of a kind (and region), if any: what running the same command again resumes.';
+
+--
 -- Name: outside_residency(uuid, text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
 --
 
@@ -2545,6 +2566,37 @@ ALTER FUNCTION federation.park_job(p_job bigint, p_owner text, p_until timestamp
 COMMENT ON FUNCTION federation.park_job(p_job bigint, p_owner text, p_until timestamp with time zone) IS 'A job with nothing to do until a moment (a reversible move until its window ends): pending again, claimable then, or at once when request_move wakes it.';
 
 --
+-- Name: pin_tenant(uuid, boolean); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.pin_tenant(p_tenant uuid, p_pinned boolean DEFAULT true) RETURNS TABLE(tenant_id uuid, node_id text, pinned boolean)
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF p_pinned IS NULL THEN
+        RAISE EXCEPTION 'pinned is true or false' USING ERRCODE = 'FG400';
+    END IF;
+    RETURN QUERY
+    UPDATE federation.federation_routing r SET pinned = p_pinned, updated_at = now()
+    FROM federation.tenant_federation_map m
+    WHERE m.tenant_id = p_tenant AND r.tenant_id = m.tenant_id AND r.node_id = m.primary_node_id AND r.is_primary
+    RETURNING r.tenant_id, r.node_id::text, r.pinned;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'tenant % has no primary rule to pin (an unplaced tenant is on the default node)', p_tenant
+            USING ERRCODE = 'FG404';
+    END IF;
+END
+$$;
+
+ALTER FUNCTION federation.pin_tenant(p_tenant uuid, p_pinned boolean) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION pin_tenant(p_tenant uuid, p_pinned boolean); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.pin_tenant(p_tenant uuid, p_pinned boolean) IS 'Pins (or unpins) a tenant''s primary rule on the node it is on: the rebalancer never moves a pinned tenant (a drain or an operator''s move still does; the pin goes with the rule to its new node). FG404 a tenant without a primary rule.';
+
+--
 -- Name: place_tenant(uuid, text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
 --
 
@@ -2575,12 +2627,22 @@ BEGIN
             USING ERRCODE = 'FG409', HINT = 'move it instead: fedgate tenant move TENANT --to NODE';
     END IF;
 
-    SELECT n.node_id INTO v_node
-    FROM federation.federation_nodes n
-    WHERE n.region = p_region
-      AND n.status = 'active'
-      AND federation.node_serving(n.status, n.unhealthy_checked_at)
-    ORDER BY federation.rendezvous_score(p_tenant, p_region, n.node_id, n.placement_weight) DESC, n.node_id
+    -- The least loaded candidate against its share (capacity times placement_weight); the weighted
+    -- rendezvous score breaks ties (a region with no load yet: shares follow the weights).
+    WITH candidates AS (
+        SELECT n.node_id, n.placement_weight, (n.capacity * n.placement_weight)::double precision AS share,
+               (coalesce(l.rows, 0) + coalesce(l.placed, 0))::double precision AS rows,
+               coalesce(l.requests, 0) AS requests
+        FROM federation.federation_nodes n
+        LEFT JOIN federation.node_load l ON l.node_id = n.node_id
+        WHERE n.region = p_region
+          AND n.status = 'active'
+          AND federation.node_serving(n.status, n.unhealthy_checked_at))
+    SELECT c.node_id INTO v_node
+    FROM candidates c
+    ORDER BY federation.placement_load(c.rows, sum(c.rows) OVER (), c.requests, sum(c.requests) OVER (),
+                                       c.share, sum(c.share) OVER ()),
+             federation.rendezvous_score(p_tenant, p_region, c.node_id, c.placement_weight) DESC, c.node_id
     LIMIT 1;
     IF v_node IS NULL THEN
         RAISE EXCEPTION 'no active node in region %', p_region
@@ -2592,6 +2654,8 @@ BEGIN
     VALUES (p_tenant, v_node, p_region);
     INSERT INTO federation.federation_routing (tenant_id, region, node_id, is_primary, weight)
     VALUES (p_tenant, p_region, v_node, true, 100);
+    INSERT INTO federation.node_load AS l (node_id, placed) VALUES (v_node, 1)
+    ON CONFLICT ON CONSTRAINT node_load_pkey DO UPDATE SET placed = l.placed + 1;
 
     node_id := v_node;
     region := p_region;
@@ -2605,7 +2669,231 @@ ALTER FUNCTION federation.place_tenant(p_tenant uuid, p_region text) OWNER TO fe
 -- Name: FUNCTION place_tenant(p_tenant uuid, p_region text); Type: COMMENT; Schema: federation; Owner: fedgate_owner
 --
 
-COMMENT ON FUNCTION federation.place_tenant(p_tenant uuid, p_region text) IS 'Places a registered tenant on an active node of a region (weighted rendezvous on placement_weight, deterministic) and writes its map row and primary routing rule. FG001 unknown region, FG002 no active node, FG003 already placed, FG409 the tenant''s data is on the default node (a move, not a placement).';
+COMMENT ON FUNCTION federation.place_tenant(p_tenant uuid, p_region text) IS 'Places a registered tenant on an active node of a region (the least loaded against its share of capacity times placement_weight, node_load; ties by weighted rendezvous, deterministic), counts it on the node''s load until the next measurement, and writes its map row and primary routing rule. FG001 unknown region, FG002 no active node, FG003 already placed, FG409 the tenant''s data is on the default node (a move, not a placement).';
+
+--
+-- Name: placement_load(double precision, double precision, double precision, double precision, double precision, double precision); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.placement_load(p_rows double precision, p_rows_total double precision, p_requests double precision, p_requests_total double precision, p_share double precision, p_share_total double precision) RETURNS double precision
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN ((CASE WHEN (p_rows_total > (0)::double precision) THEN (p_rows / p_rows_total) ELSE (0)::double precision END + CASE WHEN (p_requests_total > (0)::double precision) THEN (p_requests / p_requests_total) ELSE (0)::double precision END) / (p_share / p_share_total));
+
+ALTER FUNCTION federation.placement_load(p_rows double precision, p_rows_total double precision, p_requests double precision, p_requests_total double precision, p_share double precision, p_share_total double precision) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION placement_load(p_rows double precision, p_rows_total double precision, p_requests double precision, p_requests_total double precision, p_share double precision, p_share_total double precision); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.placement_load(p_rows double precision, p_rows_total double precision, p_requests double precision, p_requests_total double precision, p_share double precision, p_share_total double precision) IS 'A node''s load against its share, as placement orders them: its part of the candidates'' rows plus its part of their requests, over its part of their shares (capacity times placement_weight). Equal at an even spread; 0 for nodes with no load.';
+
+--
+-- Name: plan_job_moves(bigint); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.plan_job_moves(p_job bigint) RETURNS TABLE(tenant_id uuid, source_node text, target_node text, cost bigint)
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_job federation.jobs;
+BEGIN
+    SELECT * INTO v_job FROM federation.jobs j WHERE j.job_id = p_job;
+    IF NOT FOUND OR v_job.kind NOT IN ('drain', 'plan') THEN
+        RAISE EXCEPTION 'no drain or plan job %', p_job USING ERRCODE = 'FG404';
+    END IF;
+    -- A drain recorded before plans had items: its moves are recorded now, as its plan stands.
+    IF v_job.kind = 'drain' AND NOT EXISTS (SELECT 1 FROM federation.plan_items i WHERE i.job_id = p_job) THEN
+        INSERT INTO federation.plan_items (job_id, position, tenant_id, source_node, target_node, cost, why)
+        SELECT p_job, p.position, p.tenant_id, p.source_node, p.target_node, p.cost, p.why
+        FROM federation.plan_moves('drain', v_job.node_id)
+             WITH ORDINALITY AS p(tenant_id, source_node, target_node, cost, why, position)
+        WHERE p.target_node IS NOT NULL;
+    END IF;
+    RETURN QUERY
+    SELECT i.tenant_id, i.source_node, i.target_node, i.cost
+    FROM federation.plan_items i
+    WHERE i.job_id = p_job AND i.move_id IS NULL
+      AND federation.move_source(i.tenant_id) = i.source_node
+      AND NOT EXISTS (SELECT 1 FROM federation.tenant_moves x
+                      WHERE x.tenant_id = i.tenant_id AND x.state NOT IN ('done', 'aborted', 'failed'))
+    ORDER BY i.position;
+END
+$$;
+
+ALTER FUNCTION federation.plan_job_moves(p_job bigint) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION plan_job_moves(p_job bigint); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.plan_job_moves(p_job bigint) IS 'The moves of a drain or plan job still to start, in order: never started, the tenant still on its planned source and not moving. A move started is not repeated; one whose tenant left meanwhile is skipped.';
+
+--
+-- Name: plan_moves(text, text, text, text, numeric, integer); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.plan_moves(p_kind text, p_node text DEFAULT NULL::text, p_region text DEFAULT NULL::text, p_by text DEFAULT 'rows'::text, p_threshold numeric DEFAULT 0.1, p_max_moves integer DEFAULT NULL::integer) RETURNS TABLE(tenant_id uuid, source_node text, target_node text, cost bigint, why text)
+    LANGUAGE plpgsql STABLE
+    AS $$
+BEGIN
+    IF p_kind IN ('drain', 'legacy') THEN
+        IF p_kind = 'drain' AND p_node IS NULL THEN
+            RAISE EXCEPTION 'a drain plan names its node' USING ERRCODE = 'FG400';
+        END IF;
+        RETURN QUERY
+        SELECT d.tenant_id, coalesce(p_node, 'default'), d.target_node, s.rows,
+               CASE WHEN d.target_node IS NULL THEN 'no other active node in its region and residency'
+                    WHEN p_kind = 'drain' THEN format('drain %s', p_node)
+                    ELSE format('legacy: to its home region %s', r.region) END
+        FROM federation.drain_plan(CASE p_kind WHEN 'drain' THEN p_node ELSE 'default' END) d
+        JOIN federation.tenant_registry r ON r.id = d.tenant_id
+        LEFT JOIN federation.tenant_sizes s ON s.tenant_id = d.tenant_id
+        ORDER BY d.tenant_id;
+    ELSIF p_kind = 'rebalance' THEN
+        RETURN QUERY SELECT * FROM federation.rebalance_plan(p_region, p_by, p_threshold, p_max_moves);
+    ELSE
+        RAISE EXCEPTION 'a plan is a drain, legacy or rebalance, not %', coalesce(p_kind, '(none)')
+            USING ERRCODE = 'FG400';
+    END IF;
+END
+$$;
+
+ALTER FUNCTION federation.plan_moves(p_kind text, p_node text, p_region text, p_by text, p_threshold numeric, p_max_moves integer) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION plan_moves(p_kind text, p_node text, p_region text, p_by text, p_threshold numeric, p_max_moves integer); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.plan_moves(p_kind text, p_node text, p_region text, p_by text, p_threshold numeric, p_max_moves integer) IS 'The one planner: (tenant, source, target, cost, why) for a drain of p_node (each tenant to an active node of its region, drain_plan), legacy (every tenant whose data is on the default node to an active node of its home region, inside its residency) or rebalance (rebalance_plan). A NULL target: the tenant has nowhere to go. Cost: its measured rows (tenant_sizes), or for a rebalance by requests its requests in the last hour.';
+
+--
+-- Name: plan_setting(text, numeric, integer); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.plan_setting(p_by text, p_threshold numeric, p_max_moves integer) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE
+    AS $$
+BEGIN
+    IF p_by IS NULL OR p_by NOT IN ('rows', 'requests') THEN
+        RAISE EXCEPTION 'a rebalance is by rows or requests, not %', coalesce(p_by, '(none)') USING ERRCODE = 'FG400';
+    ELSIF p_threshold IS NULL OR p_threshold <= 0 OR p_threshold >= 1 THEN
+        RAISE EXCEPTION 'a rebalance''s threshold is a fraction between 0 and 1, not %', coalesce(p_threshold::text, '(none)')
+            USING ERRCODE = 'FG400';
+    ELSIF p_max_moves IS NOT NULL AND p_max_moves NOT BETWEEN 1 AND 100000 THEN
+        RAISE EXCEPTION 'a rebalance makes 1 to 100000 moves, not %', p_max_moves USING ERRCODE = 'FG400';
+    END IF;
+END
+$$;
+
+ALTER FUNCTION federation.plan_setting(p_by text, p_threshold numeric, p_max_moves integer) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION plan_setting(p_by text, p_threshold numeric, p_max_moves integer); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.plan_setting(p_by text, p_threshold numeric, p_max_moves integer) IS 'Checks a rebalance''s settings: by rows or requests, a threshold in (0, 1), at most 1 to 100000 moves. FG400 otherwise.';
+
+--
+-- Name: rebalance_plan(text, text, numeric, integer); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.rebalance_plan(p_region text, p_by text DEFAULT 'rows'::text, p_threshold numeric DEFAULT 0.1, p_max_moves integer DEFAULT NULL::integer) RETURNS TABLE(tenant_id uuid, source_node text, target_node text, cost bigint, why text)
+    LANGUAGE plpgsql STABLE
+    AS $$
+DECLARE
+    v_region text;
+    v_nodes text[];
+    v_loads double precision[];
+    v_shares double precision[];
+    v_moved uuid[] := '{}';
+    v_made integer := 0;
+    v_src integer;
+    v_dst integer;
+    v_need double precision;
+    v_room double precision;
+    v_tenant uuid;
+    v_cost bigint;
+BEGIN
+    PERFORM federation.plan_setting(p_by, p_threshold, p_max_moves);
+    IF p_region IS NOT NULL AND NOT EXISTS (SELECT 1 FROM federation.federation_nodes n WHERE n.region = p_region) THEN
+        RAISE EXCEPTION 'unknown region: %', p_region USING ERRCODE = 'FG404';
+    END IF;
+    FOR v_region IN SELECT DISTINCT l.region FROM federation.region_loads(p_region, p_by) l ORDER BY 1 LOOP
+        SELECT array_agg(l.node_id ORDER BY l.node_id), array_agg(l.load ORDER BY l.node_id),
+               array_agg(l.share ORDER BY l.node_id)
+        INTO v_nodes, v_loads, v_shares FROM federation.region_loads(v_region, p_by) l;
+        CONTINUE WHEN cardinality(v_nodes) < 2 OR v_shares[1] = 0;
+        LOOP
+            EXIT WHEN p_max_moves IS NOT NULL AND v_made >= p_max_moves;
+            -- The most loaded and the least loaded node against their shares.
+            SELECT i INTO v_src FROM generate_subscripts(v_nodes, 1) i
+            ORDER BY v_loads[i] / v_shares[i] DESC, v_nodes[i] LIMIT 1;
+            SELECT i INTO v_dst FROM generate_subscripts(v_nodes, 1) i
+            ORDER BY v_loads[i] / v_shares[i], v_nodes[i] LIMIT 1;
+            EXIT WHEN v_loads[v_src] <= v_shares[v_src] * (1 + p_threshold)
+                  AND v_loads[v_dst] >= v_shares[v_dst] * (1 - p_threshold);
+            -- The tenant whose cost comes closest to what brings one of the two to its share; moving it
+            -- must leave the pair more even than it was (a cost below the sum of their distances).
+            v_need := least(v_loads[v_src] - v_shares[v_src], v_shares[v_dst] - v_loads[v_dst]);
+            v_room := (v_loads[v_src] - v_shares[v_src]) + (v_shares[v_dst] - v_loads[v_dst]);
+            SELECT t.tenant_id, t.cost INTO v_tenant, v_cost
+            FROM federation.tenant_load(p_by, v_nodes[v_src]) t
+            WHERE t.cost > 0 AND t.cost < v_room AND NOT t.pinned AND NOT t.moving
+              AND t.tenant_id <> ALL (v_moved)
+              AND (t.residency IS NULL OR v_region = ANY (t.residency))
+            ORDER BY abs(t.cost - v_need), t.cost, t.tenant_id
+            LIMIT 1;
+            EXIT WHEN NOT FOUND;
+            v_moved := v_moved || v_tenant;
+            v_made := v_made + 1;
+            v_loads[v_src] := v_loads[v_src] - v_cost;
+            v_loads[v_dst] := v_loads[v_dst] + v_cost;
+            tenant_id := v_tenant;
+            source_node := v_nodes[v_src];
+            target_node := v_nodes[v_dst];
+            cost := v_cost;
+            why := format('rebalance %s by %s: %s is %s%% of its share, %s is %s%%', v_region, p_by,
+                          v_nodes[v_src], round((v_loads[v_src] + v_cost) * 100 / v_shares[v_src]),
+                          v_nodes[v_dst], round((v_loads[v_dst] - v_cost) * 100 / v_shares[v_dst]));
+            RETURN NEXT;
+        END LOOP;
+    END LOOP;
+END
+$$;
+
+ALTER FUNCTION federation.rebalance_plan(p_region text, p_by text, p_threshold numeric, p_max_moves integer) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION rebalance_plan(p_region text, p_by text, p_threshold numeric, p_max_moves integer); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.rebalance_plan(p_region text, p_by text, p_threshold numeric, p_max_moves integer) IS 'The moves that bring every active node of a region (or each region) within p_threshold of its share of the region''s load, by rows or requests (region_loads): from the most to the least loaded node against its share, each time the tenant whose cost comes closest to what either needs, so the fewest and smallest tenants move. Never a tenant a pinned rule keeps, one with an open move, or one whose residency excludes the region. Stops at p_max_moves, or when no move would even the pair out.';
+
+--
+-- Name: rebalance_spread(text, text, numeric, integer); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.rebalance_spread(p_region text, p_by text DEFAULT 'rows'::text, p_threshold numeric DEFAULT 0.1, p_max_moves integer DEFAULT NULL::integer) RETURNS TABLE(region text, node_id text, capacity integer, share double precision, load_before bigint, load_after bigint, within_before boolean, within_after boolean)
+    LANGUAGE sql STABLE
+    AS $$
+    WITH plan AS (SELECT * FROM federation.rebalance_plan(p_region, p_by, p_threshold, p_max_moves)),
+    after AS (
+        SELECT l.region, l.node_id, l.capacity, l.share, l.load,
+               l.load - coalesce((SELECT sum(p.cost) FROM plan p WHERE p.source_node = l.node_id), 0)
+                      + coalesce((SELECT sum(p.cost) FROM plan p WHERE p.target_node = l.node_id), 0) AS after
+        FROM federation.region_loads(p_region, p_by) l)
+    SELECT a.region, a.node_id, a.capacity, a.share, a.load, a.after::bigint,
+           abs(a.load - a.share) <= p_threshold * a.share, abs(a.after - a.share) <= p_threshold * a.share
+    FROM after a ORDER BY a.region, a.node_id;
+$$;
+
+ALTER FUNCTION federation.rebalance_spread(p_region text, p_by text, p_threshold numeric, p_max_moves integer) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION rebalance_spread(p_region text, p_by text, p_threshold numeric, p_max_moves integer); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.rebalance_spread(p_region text, p_by text, p_threshold numeric, p_max_moves integer) IS 'Each node''s load before and after rebalance_plan''s moves, against its share, and whether each is within the threshold: what fedgate rebalance --dry-run prints.';
 
 --
 -- Name: record_move_object(bigint, text, text, text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
@@ -2625,6 +2913,46 @@ ALTER FUNCTION federation.record_move_object(p_move bigint, p_node text, p_kind 
 --
 
 COMMENT ON FUNCTION federation.record_move_object(p_move bigint, p_node text, p_kind text, p_name text) IS 'A move is about to make an object (publication, slot, subscription, copy) on a node: recorded first, so whoever ends the move drops it.';
+
+--
+-- Name: record_plan(bigint, text, text, text, text, numeric, integer); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.record_plan(p_job bigint, p_kind text, p_node text DEFAULT NULL::text, p_region text DEFAULT NULL::text, p_by text DEFAULT 'rows'::text, p_threshold numeric DEFAULT 0.1, p_max_moves integer DEFAULT NULL::integer) RETURNS integer
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_stranded uuid[];
+    v_count integer;
+BEGIN
+    WITH p AS MATERIALIZED (
+        SELECT * FROM federation.plan_moves(p_kind, p_node, p_region, p_by, p_threshold, p_max_moves)
+                      WITH ORDINALITY AS p(tenant_id, source_node, target_node, cost, why, position)),
+    written AS (
+        INSERT INTO federation.plan_items (job_id, position, tenant_id, source_node, target_node, cost, why)
+        SELECT p_job, p.position, p.tenant_id, p.source_node, p.target_node, p.cost, p.why
+        FROM p WHERE p.target_node IS NOT NULL
+        RETURNING 1)
+    SELECT array_agg(p.tenant_id ORDER BY p.tenant_id) FILTER (WHERE p.target_node IS NULL),
+           (SELECT count(*) FROM written)
+    INTO v_stranded, v_count FROM p;
+    IF v_stranded IS NOT NULL THEN  -- raised: what was written goes with the transaction
+        RAISE EXCEPTION '% tenants have no active node to go to in their region and residency (first: %)',
+            cardinality(v_stranded), v_stranded[1]
+            USING ERRCODE = 'FG409', DETAIL = array_to_string(v_stranded[1:20], ','),
+                  HINT = 'add a node to their region, then plan again';
+    END IF;
+    RETURN v_count;
+END
+$$;
+
+ALTER FUNCTION federation.record_plan(p_job bigint, p_kind text, p_node text, p_region text, p_by text, p_threshold numeric, p_max_moves integer) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION record_plan(p_job bigint, p_kind text, p_node text, p_region text, p_by text, p_threshold numeric, p_max_moves integer); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.record_plan(p_job bigint, p_kind text, p_node text, p_region text, p_by text, p_threshold numeric, p_max_moves integer) IS 'Writes plan_moves'' moves as a job''s items, in order; the number of moves. FG409 (DETAIL: up to 20 of them) when a tenant has nowhere to go: nothing is written.';
 
 --
 -- Name: record_residency_event(uuid, text, text, text, text, text[], text, text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
@@ -2668,6 +2996,40 @@ ALTER FUNCTION federation.record_residency_refusal(p_detail jsonb) OWNER TO fedg
 --
 
 COMMENT ON FUNCTION federation.record_residency_refusal(p_detail jsonb) IS 'Appends the refusal an FG451 error described (its DETAIL), after the refused transaction rolled back: fedgate''s CLI, admin API and jobs call it. NULL for a DETAIL that is not a residency refusal.';
+
+--
+-- Name: record_tenant_sizes(text, jsonb); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.record_tenant_sizes(p_node text, p_sizes jsonb) RETURNS integer
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_count integer;
+BEGIN
+    IF jsonb_typeof(p_sizes) IS DISTINCT FROM 'array' THEN
+        RAISE EXCEPTION 'tenant sizes are a JSON array' USING ERRCODE = '22023';
+    END IF;
+    INSERT INTO federation.tenant_sizes AS s (tenant_id, node_id, rows, measured_at)
+    SELECT r.tenant, p_node, r.rows, now()
+    FROM jsonb_to_recordset(p_sizes) AS r(tenant uuid, rows bigint)
+    WHERE r.tenant IS NOT NULL AND r.rows >= 0
+      AND EXISTS (SELECT 1 FROM federation.tenant_registry t WHERE t.id = r.tenant)
+      AND federation.move_source(r.tenant) = p_node
+    ON CONFLICT (tenant_id) DO UPDATE SET node_id = excluded.node_id, rows = excluded.rows,
+                                          measured_at = excluded.measured_at;
+    GET DIAGNOSTICS v_count = ROW_COUNT;
+    RETURN v_count;
+END
+$$;
+
+ALTER FUNCTION federation.record_tenant_sizes(p_node text, p_sizes jsonb) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION record_tenant_sizes(p_node text, p_sizes jsonb); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.record_tenant_sizes(p_node text, p_sizes jsonb) IS 'Records the rows of each tenant counted on a node ([{tenant, rows}], from onboarding.tenant_sizes) whose data the catalog says is there (a tenant moved away since is left to its new node''s count). Returns the rows written.';
 
 --
 -- Name: refuse_residency(uuid, text, text, text, text[], text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
@@ -2718,6 +3080,34 @@ ALTER FUNCTION federation.refuse_residency_rewrite() OWNER TO fedgate_owner;
 --
 
 COMMENT ON FUNCTION federation.refuse_residency_rewrite() IS 'Trigger: residency_events refuses UPDATE, DELETE and TRUNCATE.';
+
+--
+-- Name: region_loads(text, text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.region_loads(p_region text, p_by text) RETURNS TABLE(region text, node_id text, capacity integer, load bigint, share double precision)
+    LANGUAGE sql STABLE
+    AS $$
+    WITH nodes AS (
+        SELECT n.region::text AS region, n.node_id::text AS node_id, n.capacity,
+               coalesce((SELECT sum(t.cost) FROM federation.tenant_load(p_by, n.node_id) t), 0)::bigint AS load
+        FROM federation.federation_nodes n
+        WHERE (p_region IS NULL OR n.region = p_region) AND n.node_id <> 'default' AND n.status = 'active'
+          AND federation.node_serving(n.status, n.unhealthy_checked_at))
+    SELECT x.region, x.node_id, x.capacity, x.load,
+           sum(x.load) OVER w * x.capacity / sum(x.capacity) OVER w
+    FROM nodes x
+    WINDOW w AS (PARTITION BY x.region)
+    ORDER BY x.region, x.node_id;
+$$;
+
+ALTER FUNCTION federation.region_loads(p_region text, p_by text) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION region_loads(p_region text, p_by text); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.region_loads(p_region text, p_by text) IS 'Each active, serving node of a region (or all regions) but the default node: its capacity, its load (the sum of its tenants'' tenant_load) and its share of the region''s load (the region''s total times its capacity over the region''s).';
 
 --
 -- Name: tenant_registry; Type: TABLE; Schema: federation; Owner: fedgate_owner
@@ -3139,6 +3529,38 @@ ALTER FUNCTION federation.report_node_health(p_node_id text, p_healthy boolean, 
 --
 
 COMMENT ON FUNCTION federation.report_node_health(p_node_id text, p_healthy boolean, p_latency_ms real, p_error text) IS 'Records one health check of a node (the gateway''s monitor calls it). Keeps the consecutive failure count and the last error (the caller passes it without secrets). A flip of healthy notifies the gateways.';
+
+--
+-- Name: report_node_load(text[], bigint[]); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.report_node_load(p_nodes text[], p_rows bigint[]) RETURNS integer
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_count integer;
+BEGIN
+    INSERT INTO federation.node_load AS l (node_id, rows, requests, placed, measured_at)
+    SELECT m.node_id, greatest(m.rows, 0),
+           coalesce((SELECT sum(s.requests) FROM federation.tenant_request_stats s
+                     WHERE s.node_id = m.node_id AND s.period >= now() - interval '10 minutes'), 0) / 10.0,
+           0, now()
+    FROM unnest(p_nodes, p_rows) AS m(node_id, rows)
+    WHERE EXISTS (SELECT 1 FROM federation.federation_nodes n WHERE n.node_id = m.node_id)
+    ON CONFLICT (node_id) DO UPDATE SET rows = excluded.rows, requests = excluded.requests, placed = 0,
+                                        measured_at = excluded.measured_at;
+    GET DIAGNOSTICS v_count = ROW_COUNT;
+    RETURN v_count;
+END
+$$;
+
+ALTER FUNCTION federation.report_node_load(p_nodes text[], p_rows bigint[]) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION report_node_load(p_nodes text[], p_rows bigint[]); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.report_node_load(p_nodes text[], p_rows bigint[]) IS 'The health checker''s measure of each node''s load: its tenant rows (its statistics, onboarding.tenant_rows) and its requests per minute over the last 10 minutes (federation_tenant_stats); the count of tenants placed since starts again at 0.';
 
 --
 -- Name: report_replica_health(text[], boolean[], bigint[], real[], text[], text[]); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
@@ -3603,6 +4025,35 @@ ALTER FUNCTION federation.set_legacy_sunset(p_date date) OWNER TO fedgate_owner;
 COMMENT ON FUNCTION federation.set_legacy_sunset(p_date date) IS 'Sets the legacy namespace''s sunset date (NULL: no longer deprecated): from the gateways'' next notification on, every legacy response carries Deprecation (since the first date was set), Sunset and Link rel="successor-version".';
 
 --
+-- Name: set_node_capacity(text, integer); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.set_node_capacity(p_node text, p_capacity integer) RETURNS TABLE(node_id text, region text, capacity integer)
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF p_capacity IS NULL OR p_capacity NOT BETWEEN 1 AND 1000000 THEN
+        RAISE EXCEPTION 'a capacity is 1 to 1000000, not %', coalesce(p_capacity::text, '(none)') USING ERRCODE = 'FG400';
+    END IF;
+    RETURN QUERY
+    UPDATE federation.federation_nodes n SET capacity = p_capacity, updated_at = now()
+    WHERE n.node_id = p_node
+    RETURNING n.node_id::text, n.region::text, n.capacity;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'unknown node: %', p_node USING ERRCODE = 'FG404';
+    END IF;
+END
+$$;
+
+ALTER FUNCTION federation.set_node_capacity(p_node text, p_capacity integer) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION set_node_capacity(p_node text, p_capacity integer); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.set_node_capacity(p_node text, p_capacity integer) IS 'Sets a node''s capacity (1 to 1000000; default 1): a node of capacity 2 is meant to carry twice the load of one of capacity 1 in its region, for placement and the rebalancer. FG400 out of range, FG404 unknown node.';
+
+--
 -- Name: set_node_status(text, text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
 --
 
@@ -3874,6 +4325,7 @@ CREATE FUNCTION federation.start_drain(p_node text, p_parallel integer DEFAULT 1
 DECLARE
     v_stranded uuid[];
     v_count integer;
+    v_job federation.jobs;
 BEGIN
     IF p_parallel IS NULL OR p_parallel NOT BETWEEN 1 AND 16 THEN
         RAISE EXCEPTION 'a drain moves 1 to 16 tenants at once, not %', p_parallel USING ERRCODE = 'FG400';
@@ -3888,12 +4340,14 @@ BEGIN
                   HINT = 'add a node to their region, then drain again';
     END IF;
     BEGIN
-        RETURN federation.enqueue_job('drain', format('drain %s: %s tenants', p_node, v_count), NULL, p_node,
-                                      jsonb_build_object('parallel', p_parallel));
+        v_job := federation.enqueue_job('drain', format('drain %s: %s tenants', p_node, v_count), NULL, p_node,
+                                        jsonb_build_object('parallel', p_parallel));
     EXCEPTION WHEN unique_violation THEN
         RAISE EXCEPTION 'node % is already being drained', p_node USING ERRCODE = 'FG409',
             HINT = 'SELECT * FROM federation_jobs WHERE kind = ''drain''';
     END;
+    PERFORM federation.record_plan(v_job.job_id, 'drain', p_node);
+    RETURN v_job;
 END
 $$;
 
@@ -3903,7 +4357,7 @@ ALTER FUNCTION federation.start_drain(p_node text, p_parallel integer) OWNER TO 
 -- Name: FUNCTION start_drain(p_node text, p_parallel integer); Type: COMMENT; Schema: federation; Owner: fedgate_owner
 --
 
-COMMENT ON FUNCTION federation.start_drain(p_node text, p_parallel integer) IS 'A node goes draining (it serves, takes no new tenant) and a drain job is recorded: its driver moves each tenant to an active node of its region, p_parallel at once. FG409 when a tenant has nowhere to go (DETAIL: up to 20 of them) or a drain of the node is open.';
+COMMENT ON FUNCTION federation.start_drain(p_node text, p_parallel integer) IS 'A node goes draining (it serves, takes no new tenant) and a drain job is recorded with its moves (record_plan): its driver moves each tenant to an active node of its region, p_parallel at once. FG409 when a tenant has nowhere to go (DETAIL: up to 20 of them) or a drain of the node is open.';
 
 --
 -- Name: start_move(uuid, text, boolean, bigint, text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
@@ -3945,6 +4399,9 @@ BEGIN
     END;
     PERFORM federation.enqueue_job('move', format('move %s: tenant %s to %s', v_row.move_id, p_tenant, p_target),
                                    v_row.move_id, NULL, '{}'::jsonb, p_parent);
+    IF p_parent IS NOT NULL THEN  -- a drain's or plan's move: its item knows it from now on
+        UPDATE federation.plan_items i SET move_id = v_row.move_id WHERE i.job_id = p_parent AND i.tenant_id = p_tenant;
+    END IF;
     RETURN v_row;
 END
 $$;
@@ -3955,7 +4412,59 @@ ALTER FUNCTION federation.start_move(p_tenant uuid, p_target text, p_keep_source
 -- Name: FUNCTION start_move(p_tenant uuid, p_target text, p_keep_source boolean, p_parent bigint, p_override text); Type: COMMENT; Schema: federation; Owner: fedgate_owner
 --
 
-COMMENT ON FUNCTION federation.start_move(p_tenant uuid, p_target text, p_keep_source boolean, p_parent bigint, p_override text) IS 'Opens a move of a tenant from the node its data is on (mapped primary, else default) to an active target (state copying) and records its job (a drain''s move: p_parent, the drain''s job), which any live gateway drives. FG404 unknown tenant or node, FG409 provisioning tenant, inactive target, same node, or a move already open; FG451 a target outside the tenant''s residency, unless p_override gives the reason (recorded, and kept by the tenant''s map row after the switch).';
+COMMENT ON FUNCTION federation.start_move(p_tenant uuid, p_target text, p_keep_source boolean, p_parent bigint, p_override text) IS 'Opens a move of a tenant from the node its data is on (mapped primary, else default) to an active target (state copying) and records its job (a drain''s or plan''s move: p_parent, that job, whose item it becomes), which any live gateway drives. FG404 unknown tenant or node, FG409 provisioning tenant, inactive target, same node, or a move already open; FG451 a target outside the tenant''s residency, unless p_override gives the reason (recorded, and kept by the tenant''s map row after the switch).';
+
+--
+-- Name: start_plan(text, integer, integer, text, text, numeric, integer); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.start_plan(p_kind text, p_parallel integer DEFAULT 1, p_max_rows_per_s integer DEFAULT NULL::integer, p_region text DEFAULT NULL::text, p_by text DEFAULT 'rows'::text, p_threshold numeric DEFAULT 0.1, p_max_moves integer DEFAULT NULL::integer) RETURNS federation.jobs
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_job federation.jobs;
+    v_count integer;
+BEGIN
+    IF p_kind IS NULL OR p_kind NOT IN ('legacy', 'rebalance') THEN
+        RAISE EXCEPTION 'a plan job is legacy or rebalance, not % (a drain: start_drain)', coalesce(p_kind, '(none)')
+            USING ERRCODE = 'FG400';
+    ELSIF p_parallel IS NULL OR p_parallel NOT BETWEEN 1 AND 16 THEN
+        RAISE EXCEPTION 'a plan moves 1 to 16 tenants at once, not %', p_parallel USING ERRCODE = 'FG400';
+    ELSIF p_max_rows_per_s IS NOT NULL AND p_max_rows_per_s < 1 THEN
+        RAISE EXCEPTION 'a pace is at least 1 row per second, not %', p_max_rows_per_s USING ERRCODE = 'FG400';
+    END IF;
+    IF p_kind = 'rebalance' THEN
+        PERFORM federation.plan_setting(p_by, p_threshold, p_max_moves);
+    END IF;
+    BEGIN
+        v_job := federation.enqueue_job('plan', CASE p_kind WHEN 'legacy' THEN 'legacy tenants to their home regions'
+                                                ELSE format('rebalance %s by %s', coalesce(p_region, 'every region'), p_by) END,
+                                        NULL, NULL, jsonb_strip_nulls(jsonb_build_object(
+                                            'plan', p_kind, 'parallel', p_parallel, 'maxRowsPerS', p_max_rows_per_s,
+                                            'region', p_region,
+                                            'by', CASE WHEN p_kind = 'rebalance' THEN p_by END,
+                                            'threshold', CASE WHEN p_kind = 'rebalance' THEN p_threshold END,
+                                            'maxMoves', p_max_moves)));
+    EXCEPTION WHEN unique_violation THEN
+        SELECT * INTO v_job FROM federation.jobs j WHERE j.kind = 'plan' AND j.params ->> 'plan' = p_kind
+          AND coalesce(j.params ->> 'region', '') = coalesce(p_region, '') AND j.state IN ('pending', 'running');
+        RAISE EXCEPTION 'a % plan is already open: job %', p_kind, v_job.job_id USING ERRCODE = 'FG409',
+            DETAIL = v_job.job_id::text, HINT = 'resume it (the same command resumes an open plan) or watch federation_plans';
+    END;
+    v_count := federation.record_plan(v_job.job_id, p_kind, NULL, p_region, p_by, p_threshold, p_max_moves);
+    UPDATE federation.jobs j SET subject = left(format('%s: %s moves', j.subject, v_count), 255)
+    WHERE j.job_id = v_job.job_id RETURNING * INTO v_job;
+    RETURN v_job;
+END
+$$;
+
+ALTER FUNCTION federation.start_plan(p_kind text, p_parallel integer, p_max_rows_per_s integer, p_region text, p_by text, p_threshold numeric, p_max_moves integer) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION start_plan(p_kind text, p_parallel integer, p_max_rows_per_s integer, p_region text, p_by text, p_threshold numeric, p_max_moves integer); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.start_plan(p_kind text, p_parallel integer, p_max_rows_per_s integer, p_region text, p_by text, p_threshold numeric, p_max_moves integer) IS 'Records a plan job (legacy: every tenant on the default node home; rebalance: a region evened out) and its moves (record_plan), which any live gateway drives, p_parallel at once, at most p_max_rows_per_s rows a second when given. FG400 bad settings, FG409 (DETAIL: its job) one of the kind (and region) is open, or a tenant has nowhere to go.';
 
 --
 -- Name: stop_move(bigint, text, text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
@@ -4170,6 +4679,37 @@ ALTER FUNCTION federation.sync_top_routes() OWNER TO fedgate_owner;
 --
 
 COMMENT ON FUNCTION federation.sync_top_routes() IS 'Statement trigger of federation_routing: recomputes the route_* arrays of the map rows of the tenants a statement touched (only where they change), which resolve_node reads.';
+
+--
+-- Name: tenant_load(text, text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.tenant_load(p_by text, p_node text DEFAULT NULL::text) RETURNS TABLE(tenant_id uuid, node_id text, region text, cost bigint, pinned boolean, residency text[], moving boolean)
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT m.tenant_id, m.primary_node_id::text, m.primary_region::text,
+           CASE WHEN p_by = 'rows' THEN coalesce(s.rows, 0) ELSE coalesce(q.requests, 0) END::bigint,
+           EXISTS (SELECT 1 FROM federation.federation_routing r
+                   WHERE r.tenant_id = m.tenant_id AND r.node_id = m.primary_node_id AND r.pinned),
+           m.residency,
+           EXISTS (SELECT 1 FROM federation.tenant_moves x
+                   WHERE x.tenant_id = m.tenant_id AND x.state NOT IN ('done', 'aborted', 'failed'))
+    FROM federation.tenant_federation_map m
+    LEFT JOIN federation.tenant_sizes s ON s.tenant_id = m.tenant_id AND p_by = 'rows'
+    LEFT JOIN (SELECT r.tenant_id, sum(r.requests) AS requests FROM federation.tenant_request_stats r
+               WHERE p_by = 'requests' AND r.period >= now() - interval '1 hour'
+                 AND (p_node IS NULL OR r.node_id = p_node)
+               GROUP BY r.tenant_id) q ON q.tenant_id = m.tenant_id
+    WHERE p_node IS NULL OR m.primary_node_id = p_node;
+$$;
+
+ALTER FUNCTION federation.tenant_load(p_by text, p_node text) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION tenant_load(p_by text, p_node text); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.tenant_load(p_by text, p_node text) IS 'Each mapped tenant (of one node, or all): its load by rows (its measured size, tenant_sizes) or requests (served in the last hour, federation_tenant_stats), whether a pinned rule keeps it on its node, its residency, whether a move of it is open.';
 
 --
 -- Name: tenant_residency(uuid); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
@@ -5598,6 +6138,53 @@ ALTER FUNCTION onboarding.tenant_row_hashes(p_tenant uuid, p_table text, p_after
 COMMENT ON FUNCTION onboarding.tenant_row_hashes(p_tenant uuid, p_table text, p_after jsonb, p_upto jsonb, p_limit integer) IS 'A tenant''s rows of one table in key order, at most p_limit, after the key p_after and up to the key p_upto (JSON arrays of the key columns; NULL: unbounded): each row''s key and an md5 of its text. Two copies of a tenant are diffed by comparing these batch by batch.';
 
 --
+-- Name: tenant_rows(); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE FUNCTION onboarding.tenant_rows() RETURNS bigint
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT coalesce(sum(s.n_live_tup), 0)::bigint FROM pg_stat_user_tables s
+    WHERE s.schemaname = 'onboarding' AND s.relname IN (SELECT t.table_name FROM onboarding.tenant_tables() t);
+$$;
+
+ALTER FUNCTION onboarding.tenant_rows() OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION tenant_rows(); Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION onboarding.tenant_rows() IS 'The tenant rows this node holds, from its statistics (live tuples of its tenant tables; no scan): the load the health checker reports for placement.';
+
+--
+-- Name: tenant_sizes(); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE FUNCTION onboarding.tenant_sizes() RETURNS TABLE(tenant_id uuid, row_count bigint)
+    LANGUAGE plpgsql STABLE
+    AS $$
+DECLARE
+    v record;
+    v_parts text[] := '{}';
+BEGIN
+    FOR v IN SELECT * FROM onboarding.tenant_tables() LOOP
+        v_parts := v_parts || format('SELECT t.%I AS tenant_id, count(*) AS n FROM onboarding.%I t GROUP BY 1',
+                                     v.tenant_column, v.table_name);
+    END LOOP;
+    RETURN QUERY EXECUTE format('SELECT u.tenant_id, sum(u.n)::bigint FROM (%s) u WHERE u.tenant_id IS NOT NULL '
+                                'GROUP BY 1 ORDER BY 1', array_to_string(v_parts, ' UNION ALL '));
+END
+$$;
+
+ALTER FUNCTION onboarding.tenant_sizes() OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION tenant_sizes(); Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION onboarding.tenant_sizes() IS 'Every tenant''s rows on this node, over its tenant tables, counted (one pass per table): the cost of moving it and its share of the node''s load, which fedgate legacy migrate and rebalance record in the catalog before they plan.';
+
+--
 -- Name: tenant_tables(); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
 --
 
@@ -5901,7 +6488,7 @@ ALTER TABLE federation.federation_jobs OWNER TO fedgate_owner;
 -- Name: VIEW federation_jobs; Type: COMMENT; Schema: federation; Owner: fedgate_owner
 --
 
-COMMENT ON VIEW federation.federation_jobs IS 'Every job (moves, drains): kind, subject, state, its driver (owner, instance) and whether its lease holds, attempts at the step that last failed with the error, who created it, and the objects its move has on the nodes now; what fedgate job list and GET /admin/v1/jobs show.';
+COMMENT ON VIEW federation.federation_jobs IS 'Every job (moves, drains, plans): kind, subject, state, its driver (owner, instance) and whether its lease holds, attempts at the step that last failed with the error, who created it, and the objects its move has on the nodes now; what fedgate job list and GET /admin/v1/jobs show.';
 
 --
 -- Name: legacy_usage; Type: TABLE; Schema: federation; Owner: fedgate_owner
@@ -6031,6 +6618,8 @@ CREATE TABLE federation.federation_nodes (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     unhealthy_checked_at timestamp with time zone,
+    capacity integer DEFAULT 1 NOT NULL,
+    CONSTRAINT federation_nodes_capacity_check CHECK ((capacity > 0)),
     CONSTRAINT federation_nodes_database_url_check CHECK ((length(database_url) > 0)),
     CONSTRAINT federation_nodes_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
     CONSTRAINT federation_nodes_node_id_check CHECK ((node_id ~ '^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$'::text)),
@@ -6063,6 +6652,35 @@ COMMENT ON COLUMN federation.federation_nodes.placement_weight IS 'Relative shar
 --
 
 COMMENT ON COLUMN federation.federation_nodes.unhealthy_checked_at IS 'When the latest health report said unhealthy (NULL when it said healthy, or there is none). Maintained from federation_node_health.';
+
+--
+-- Name: COLUMN federation_nodes.capacity; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON COLUMN federation.federation_nodes.capacity IS 'The node''s share of its region''s load against the others'' (default 1: a node of capacity 2 is meant to carry twice the load of one of capacity 1); placement and the rebalancer use it, with placement_weight for placement.';
+
+--
+-- Name: node_load; Type: TABLE; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE TABLE federation.node_load (
+    node_id text NOT NULL,
+    rows bigint DEFAULT 0 NOT NULL,
+    requests double precision DEFAULT 0 NOT NULL,
+    placed integer DEFAULT 0 NOT NULL,
+    measured_at timestamp with time zone,
+    CONSTRAINT node_load_placed_check CHECK ((placed >= 0)),
+    CONSTRAINT node_load_requests_check CHECK ((requests >= (0)::double precision)),
+    CONSTRAINT node_load_rows_check CHECK ((rows >= 0))
+);
+
+ALTER TABLE federation.node_load OWNER TO fedgate_owner;
+
+--
+-- Name: TABLE node_load; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON TABLE federation.node_load IS 'A node''s load as last measured: the tenant rows it holds (its statistics, read by the health checker), its requests per minute over the last 10 minutes (federation_tenant_stats), and the tenants placed on it since (each counted as one row until the next measurement).';
 
 --
 -- Name: tenant_federation_map; Type: TABLE; Schema: federation; Owner: fedgate_owner
@@ -6142,9 +6760,15 @@ CREATE VIEW federation.federation_node_status AS
     federation.node_serving(n.status, n.unhealthy_checked_at) AS serving,
     ( SELECT count(*) AS count
            FROM federation.tenant_federation_map m
-          WHERE (m.primary_node_id = n.node_id)) AS primary_tenants
-   FROM (federation.federation_nodes n
-     LEFT JOIN federation.federation_node_health h ON ((h.node_id = n.node_id)));
+          WHERE (m.primary_node_id = n.node_id)) AS primary_tenants,
+    n.capacity,
+    l.rows AS load_rows,
+    l.requests AS load_requests_per_min,
+    l.placed AS placed_since_measured,
+    l.measured_at AS load_measured_at
+   FROM ((federation.federation_nodes n
+     LEFT JOIN federation.federation_node_health h ON ((h.node_id = n.node_id)))
+     LEFT JOIN federation.node_load l ON ((l.node_id = n.node_id)));
 
 ALTER TABLE federation.federation_node_status OWNER TO fedgate_owner;
 
@@ -6152,7 +6776,103 @@ ALTER TABLE federation.federation_node_status OWNER TO fedgate_owner;
 -- Name: VIEW federation_node_status; Type: COMMENT; Schema: federation; Owner: fedgate_owner
 --
 
-COMMENT ON VIEW federation.federation_node_status IS 'One row per node: status, health (unknown/stale/healthy/unhealthy), last check, consecutive failures, last error, whether it serves, tenants placed on it. No database URL.';
+COMMENT ON VIEW federation.federation_node_status IS 'One row per node: status, health (unknown/stale/healthy/unhealthy), last check, consecutive failures, last error, whether it serves, tenants placed on it, its capacity and its load as last measured (tenant rows, requests a minute, tenants placed since). No database URL.';
+
+--
+-- Name: plan_items; Type: TABLE; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE TABLE federation.plan_items (
+    job_id bigint NOT NULL,
+    "position" integer NOT NULL,
+    tenant_id uuid NOT NULL,
+    source_node text NOT NULL,
+    target_node text NOT NULL,
+    cost bigint,
+    why text NOT NULL,
+    move_id bigint,
+    CONSTRAINT plan_items_cost_check CHECK ((cost >= 0)),
+    CONSTRAINT plan_items_position_check CHECK (("position" > 0)),
+    CONSTRAINT plan_items_why_check CHECK (((length(why) >= 1) AND (length(why) <= 500)))
+);
+
+ALTER TABLE federation.plan_items OWNER TO fedgate_owner;
+
+--
+-- Name: TABLE plan_items; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON TABLE federation.plan_items IS 'The moves of a drain or plan job, recorded when it is made (in its order): tenant, source, target, cost (the tenant''s rows or requests when measured) and why; move_id once its move opened. Read federation_plan_moves.';
+
+--
+-- Name: federation_plan_moves; Type: VIEW; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE VIEW federation.federation_plan_moves AS
+ SELECT i.job_id AS plan_id,
+    i."position",
+    i.tenant_id,
+    i.source_node,
+    i.target_node,
+    i.cost,
+    i.why,
+    i.move_id,
+        CASE
+            WHEN (i.move_id IS NOT NULL) THEN m.state
+            WHEN (j.state = ANY (ARRAY['pending'::text, 'running'::text])) THEN 'pending'::text
+            ELSE 'skipped'::text
+        END AS state,
+    m.pause_ms,
+    m.error,
+    m.started_at AS started,
+    m.finished_at AS finished
+   FROM ((federation.plan_items i
+     JOIN federation.jobs j ON ((j.job_id = i.job_id)))
+     LEFT JOIN federation.tenant_moves m ON ((m.move_id = i.move_id)));
+
+ALTER TABLE federation.federation_plan_moves OWNER TO fedgate_owner;
+
+--
+-- Name: VIEW federation_plan_moves; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON VIEW federation.federation_plan_moves IS 'Each move of a drain or plan, in its order: tenant, source, target, cost, why, its move and state (pending until it starts; skipped when its plan ended without starting it), pause and error.';
+
+--
+-- Name: federation_plans; Type: VIEW; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE VIEW federation.federation_plans AS
+SELECT
+    NULL::bigint AS plan_id,
+    NULL::text AS kind,
+    NULL::text AS subject,
+    NULL::text AS state,
+    NULL::text AS node_id,
+    NULL::text AS region,
+    NULL::jsonb AS params,
+    NULL::text AS owner,
+    NULL::boolean AS held,
+    NULL::text AS last_error,
+    NULL::text AS created_by,
+    NULL::timestamp with time zone AS created,
+    NULL::timestamp with time zone AS started,
+    NULL::timestamp with time zone AS finished,
+    NULL::bigint AS moves,
+    NULL::bigint AS done,
+    NULL::bigint AS moving,
+    NULL::bigint AS pending,
+    NULL::bigint AS not_done,
+    NULL::numeric AS cost,
+    NULL::numeric AS cost_done;
+
+ALTER TABLE federation.federation_plans OWNER TO fedgate_owner;
+
+--
+-- Name: VIEW federation_plans; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON VIEW federation.federation_plans IS 'Every drain and plan (legacy, rebalance): its job''s state and driver, and its moves counted by state (done, moving, pending, failed/aborted/skipped) with their cost planned and done; federation_plan_moves has each move. What fedgate plan list and GET /admin/v1/plans show.';
 
 --
 -- Name: federation_replicas; Type: TABLE; Schema: federation; Owner: fedgate_owner
@@ -6324,6 +7044,7 @@ CASE
 END) STORED,
     shared_data boolean DEFAULT false NOT NULL,
     residency_override text,
+    pinned boolean DEFAULT false NOT NULL,
     CONSTRAINT federation_routing_residency_override_check CHECK (((residency_override IS NULL) OR ((length(btrim(residency_override)) >= 1) AND (length(btrim(residency_override)) <= 500)))),
     CONSTRAINT federation_routing_weight_check CHECK ((weight > 0))
 );
@@ -6353,6 +7074,12 @@ COMMENT ON COLUMN federation.federation_routing.shared_data IS 'The operator dec
 --
 
 COMMENT ON COLUMN federation.federation_routing.residency_override IS 'Why this rule may name a node outside the tenant''s residency (an operator''s recorded override); NULL: it may not.';
+
+--
+-- Name: COLUMN federation_routing.pinned; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON COLUMN federation.federation_routing.pinned IS 'An operator''s word that the tenant stays on this node (fedgate tenant pin): the rebalancer never moves it off. A drain still does.';
 
 --
 -- Name: federation_rule_problems; Type: VIEW; Schema: federation; Owner: fedgate_owner
@@ -6556,6 +7283,26 @@ ALTER TABLE federation.tenant_moves ALTER COLUMN move_id ADD GENERATED ALWAYS AS
     NO MAXVALUE
     CACHE 1
 );
+
+--
+-- Name: tenant_sizes; Type: TABLE; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE TABLE federation.tenant_sizes (
+    tenant_id uuid NOT NULL,
+    node_id text NOT NULL,
+    rows bigint NOT NULL,
+    measured_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT tenant_sizes_rows_check CHECK ((rows >= 0))
+);
+
+ALTER TABLE federation.tenant_sizes OWNER TO fedgate_owner;
+
+--
+-- Name: TABLE tenant_sizes; Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON TABLE federation.tenant_sizes IS 'Each tenant''s rows on the node that held them when measured (fedgate legacy migrate and rebalance measure the nodes they plan for): the cost of moving it, and its share of its node''s load.';
 
 --
 -- Name: agent_heartbeats; Type: TABLE; Schema: onboarding; Owner: fedgate_owner
@@ -6974,6 +7721,27 @@ ALTER TABLE ONLY federation.move_objects
     ADD CONSTRAINT move_objects_pkey PRIMARY KEY (move_id, node_id, kind);
 
 --
+-- Name: node_load node_load_pkey; Type: CONSTRAINT; Schema: federation; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY federation.node_load
+    ADD CONSTRAINT node_load_pkey PRIMARY KEY (node_id);
+
+--
+-- Name: plan_items plan_items_job_id_position_key; Type: CONSTRAINT; Schema: federation; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY federation.plan_items
+    ADD CONSTRAINT plan_items_job_id_position_key UNIQUE (job_id, "position");
+
+--
+-- Name: plan_items plan_items_pkey; Type: CONSTRAINT; Schema: federation; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY federation.plan_items
+    ADD CONSTRAINT plan_items_pkey PRIMARY KEY (job_id, tenant_id);
+
+--
 -- Name: regions regions_pkey; Type: CONSTRAINT; Schema: federation; Owner: fedgate_owner
 --
 
@@ -7028,6 +7796,13 @@ ALTER TABLE ONLY federation.tenant_registry
 
 ALTER TABLE ONLY federation.tenant_request_stats
     ADD CONSTRAINT tenant_request_stats_pkey PRIMARY KEY (period, node_id, tenant_id);
+
+--
+-- Name: tenant_sizes tenant_sizes_pkey; Type: CONSTRAINT; Schema: federation; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY federation.tenant_sizes
+    ADD CONSTRAINT tenant_sizes_pkey PRIMARY KEY (tenant_id);
 
 --
 -- Name: agent_heartbeats agent_heartbeats_pkey; Type: CONSTRAINT; Schema: onboarding; Owner: fedgate_owner
@@ -7189,6 +7964,12 @@ CREATE INDEX gateway_instances_seen_idx ON federation.gateway_instances USING bt
 CREATE UNIQUE INDEX jobs_one_open_drain ON federation.jobs USING btree (node_id) WHERE ((kind = 'drain'::text) AND (state = ANY (ARRAY['pending'::text, 'running'::text])));
 
 --
+-- Name: jobs_one_open_plan; Type: INDEX; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE UNIQUE INDEX jobs_one_open_plan ON federation.jobs USING btree (((params ->> 'plan'::text)), COALESCE((params ->> 'region'::text), ''::text)) WHERE ((kind = 'plan'::text) AND (state = ANY (ARRAY['pending'::text, 'running'::text])));
+
+--
 -- Name: jobs_open; Type: INDEX; Schema: federation; Owner: fedgate_owner
 --
 
@@ -7205,6 +7986,12 @@ CREATE INDEX jobs_owner ON federation.jobs USING btree (owner) WHERE (state = 'r
 --
 
 CREATE INDEX jobs_parent ON federation.jobs USING btree (parent_id) WHERE (parent_id IS NOT NULL);
+
+--
+-- Name: plan_items_move; Type: INDEX; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE INDEX plan_items_move ON federation.plan_items USING btree (move_id) WHERE (move_id IS NOT NULL);
 
 --
 -- Name: residency_events_tenant_idx; Type: INDEX; Schema: federation; Owner: fedgate_owner
@@ -7307,6 +8094,40 @@ CREATE INDEX enrollment_refusals_audit_idx ON onboarding.enrollment_refusals USI
 --
 
 CREATE UNIQUE INDEX tenants_name_key ON onboarding.tenants USING btree (lower(name));
+
+--
+-- Name: federation_plans _RETURN; Type: RULE; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE OR REPLACE VIEW federation.federation_plans AS
+ SELECT j.job_id AS plan_id,
+        CASE j.kind
+            WHEN 'drain'::text THEN 'drain'::text
+            ELSE (j.params ->> 'plan'::text)
+        END AS kind,
+    j.subject,
+    j.state,
+    j.node_id,
+    (j.params ->> 'region'::text) AS region,
+    j.params,
+    j.owner,
+    ((j.state = 'running'::text) AND (j.lease_until >= now())) AS held,
+    j.last_error,
+    j.created_by,
+    j.created_at AS created,
+    j.started_at AS started,
+    j.finished_at AS finished,
+    count(p.tenant_id) AS moves,
+    count(*) FILTER (WHERE (p.state = 'done'::text)) AS done,
+    count(*) FILTER (WHERE (p.state <> ALL (ARRAY['pending'::text, 'skipped'::text, 'done'::text, 'failed'::text, 'aborted'::text]))) AS moving,
+    count(*) FILTER (WHERE (p.state = 'pending'::text)) AS pending,
+    count(*) FILTER (WHERE (p.state = ANY (ARRAY['failed'::text, 'aborted'::text, 'skipped'::text]))) AS not_done,
+    sum(p.cost) AS cost,
+    COALESCE(sum(p.cost) FILTER (WHERE (p.state = 'done'::text)), (0)::numeric) AS cost_done
+   FROM (federation.jobs j
+     LEFT JOIN federation.federation_plan_moves p ON ((p.plan_id = j.job_id)))
+  WHERE (j.kind = ANY (ARRAY['drain'::text, 'plan'::text]))
+  GROUP BY j.job_id;
 
 --
 -- Name: federation_node_health federation_node_health_notify_del; Type: TRIGGER; Schema: federation; Owner: fedgate_owner
@@ -7588,6 +8409,34 @@ ALTER TABLE ONLY federation.move_objects
     ADD CONSTRAINT move_objects_move_id_fkey FOREIGN KEY (move_id) REFERENCES federation.tenant_moves(move_id) ON DELETE CASCADE;
 
 --
+-- Name: node_load node_load_node_id_fkey; Type: FK CONSTRAINT; Schema: federation; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY federation.node_load
+    ADD CONSTRAINT node_load_node_id_fkey FOREIGN KEY (node_id) REFERENCES federation.federation_nodes(node_id) ON UPDATE CASCADE ON DELETE CASCADE;
+
+--
+-- Name: plan_items plan_items_job_id_fkey; Type: FK CONSTRAINT; Schema: federation; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY federation.plan_items
+    ADD CONSTRAINT plan_items_job_id_fkey FOREIGN KEY (job_id) REFERENCES federation.jobs(job_id) ON DELETE CASCADE;
+
+--
+-- Name: plan_items plan_items_move_id_fkey; Type: FK CONSTRAINT; Schema: federation; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY federation.plan_items
+    ADD CONSTRAINT plan_items_move_id_fkey FOREIGN KEY (move_id) REFERENCES federation.tenant_moves(move_id) ON DELETE SET NULL;
+
+--
+-- Name: plan_items plan_items_tenant_id_fkey; Type: FK CONSTRAINT; Schema: federation; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY federation.plan_items
+    ADD CONSTRAINT plan_items_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES federation.tenant_registry(id) ON DELETE CASCADE;
+
+--
 -- Name: tenant_federation_map tenant_federation_map_primary_node_id_fkey; Type: FK CONSTRAINT; Schema: federation; Owner: fedgate_owner
 --
 
@@ -7628,6 +8477,13 @@ ALTER TABLE ONLY federation.tenant_moves
 
 ALTER TABLE ONLY federation.tenant_moves
     ADD CONSTRAINT tenant_moves_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES federation.tenant_registry(id) ON DELETE CASCADE;
+
+--
+-- Name: tenant_sizes tenant_sizes_tenant_id_fkey; Type: FK CONSTRAINT; Schema: federation; Owner: fedgate_owner
+--
+
+ALTER TABLE ONLY federation.tenant_sizes
+    ADD CONSTRAINT tenant_sizes_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES federation.tenant_registry(id) ON DELETE CASCADE;
 
 --
 -- Name: agent_heartbeats agent_heartbeats_agent_instance_id_fkey; Type: FK CONSTRAINT; Schema: onboarding; Owner: fedgate_owner
@@ -8412,6 +9268,14 @@ GRANT ALL ON FUNCTION federation.node_serving(p_status text, p_unhealthy_checked
 GRANT ALL ON FUNCTION federation.node_serving(p_status text, p_unhealthy_checked_at timestamp with time zone) TO fedgate_operator;
 
 --
+-- Name: FUNCTION open_plan(p_kind text, p_region text); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.open_plan(p_kind text, p_region text) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.open_plan(p_kind text, p_region text) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.open_plan(p_kind text, p_region text) TO fedgate_operator;
+
+--
 -- Name: FUNCTION outside_residency(p_tenant uuid, p_node text); Type: ACL; Schema: federation; Owner: fedgate_owner
 --
 
@@ -8428,6 +9292,14 @@ GRANT ALL ON FUNCTION federation.park_job(p_job bigint, p_owner text, p_until ti
 GRANT ALL ON FUNCTION federation.park_job(p_job bigint, p_owner text, p_until timestamp with time zone) TO fedgate_operator;
 
 --
+-- Name: FUNCTION pin_tenant(p_tenant uuid, p_pinned boolean); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.pin_tenant(p_tenant uuid, p_pinned boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.pin_tenant(p_tenant uuid, p_pinned boolean) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.pin_tenant(p_tenant uuid, p_pinned boolean) TO fedgate_operator;
+
+--
 -- Name: FUNCTION place_tenant(p_tenant uuid, p_region text); Type: ACL; Schema: federation; Owner: fedgate_owner
 --
 
@@ -8436,12 +9308,68 @@ GRANT ALL ON FUNCTION federation.place_tenant(p_tenant uuid, p_region text) TO f
 GRANT ALL ON FUNCTION federation.place_tenant(p_tenant uuid, p_region text) TO fedgate_operator;
 
 --
+-- Name: FUNCTION placement_load(p_rows double precision, p_rows_total double precision, p_requests double precision, p_requests_total double precision, p_share double precision, p_share_total double precision); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.placement_load(p_rows double precision, p_rows_total double precision, p_requests double precision, p_requests_total double precision, p_share double precision, p_share_total double precision) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.placement_load(p_rows double precision, p_rows_total double precision, p_requests double precision, p_requests_total double precision, p_share double precision, p_share_total double precision) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.placement_load(p_rows double precision, p_rows_total double precision, p_requests double precision, p_requests_total double precision, p_share double precision, p_share_total double precision) TO fedgate_operator;
+
+--
+-- Name: FUNCTION plan_job_moves(p_job bigint); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.plan_job_moves(p_job bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.plan_job_moves(p_job bigint) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.plan_job_moves(p_job bigint) TO fedgate_operator;
+
+--
+-- Name: FUNCTION plan_moves(p_kind text, p_node text, p_region text, p_by text, p_threshold numeric, p_max_moves integer); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.plan_moves(p_kind text, p_node text, p_region text, p_by text, p_threshold numeric, p_max_moves integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.plan_moves(p_kind text, p_node text, p_region text, p_by text, p_threshold numeric, p_max_moves integer) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.plan_moves(p_kind text, p_node text, p_region text, p_by text, p_threshold numeric, p_max_moves integer) TO fedgate_operator;
+
+--
+-- Name: FUNCTION plan_setting(p_by text, p_threshold numeric, p_max_moves integer); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.plan_setting(p_by text, p_threshold numeric, p_max_moves integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.plan_setting(p_by text, p_threshold numeric, p_max_moves integer) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.plan_setting(p_by text, p_threshold numeric, p_max_moves integer) TO fedgate_operator;
+
+--
+-- Name: FUNCTION rebalance_plan(p_region text, p_by text, p_threshold numeric, p_max_moves integer); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.rebalance_plan(p_region text, p_by text, p_threshold numeric, p_max_moves integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.rebalance_plan(p_region text, p_by text, p_threshold numeric, p_max_moves integer) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.rebalance_plan(p_region text, p_by text, p_threshold numeric, p_max_moves integer) TO fedgate_operator;
+
+--
+-- Name: FUNCTION rebalance_spread(p_region text, p_by text, p_threshold numeric, p_max_moves integer); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.rebalance_spread(p_region text, p_by text, p_threshold numeric, p_max_moves integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.rebalance_spread(p_region text, p_by text, p_threshold numeric, p_max_moves integer) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.rebalance_spread(p_region text, p_by text, p_threshold numeric, p_max_moves integer) TO fedgate_operator;
+
+--
 -- Name: FUNCTION record_move_object(p_move bigint, p_node text, p_kind text, p_name text); Type: ACL; Schema: federation; Owner: fedgate_owner
 --
 
 REVOKE ALL ON FUNCTION federation.record_move_object(p_move bigint, p_node text, p_kind text, p_name text) FROM PUBLIC;
 GRANT ALL ON FUNCTION federation.record_move_object(p_move bigint, p_node text, p_kind text, p_name text) TO fedgate_catalog;
 GRANT ALL ON FUNCTION federation.record_move_object(p_move bigint, p_node text, p_kind text, p_name text) TO fedgate_operator;
+
+--
+-- Name: FUNCTION record_plan(p_job bigint, p_kind text, p_node text, p_region text, p_by text, p_threshold numeric, p_max_moves integer); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.record_plan(p_job bigint, p_kind text, p_node text, p_region text, p_by text, p_threshold numeric, p_max_moves integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.record_plan(p_job bigint, p_kind text, p_node text, p_region text, p_by text, p_threshold numeric, p_max_moves integer) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.record_plan(p_job bigint, p_kind text, p_node text, p_region text, p_by text, p_threshold numeric, p_max_moves integer) TO fedgate_operator;
 
 --
 -- Name: FUNCTION record_residency_event(p_tenant uuid, p_action text, p_node text, p_region text, p_decision text, p_regions text[], p_reason text, p_actor text); Type: ACL; Schema: federation; Owner: fedgate_owner
@@ -8460,6 +9388,14 @@ GRANT ALL ON FUNCTION federation.record_residency_refusal(p_detail jsonb) TO fed
 GRANT ALL ON FUNCTION federation.record_residency_refusal(p_detail jsonb) TO fedgate_operator;
 
 --
+-- Name: FUNCTION record_tenant_sizes(p_node text, p_sizes jsonb); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.record_tenant_sizes(p_node text, p_sizes jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.record_tenant_sizes(p_node text, p_sizes jsonb) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.record_tenant_sizes(p_node text, p_sizes jsonb) TO fedgate_operator;
+
+--
 -- Name: FUNCTION refuse_residency(p_tenant uuid, p_action text, p_node text, p_region text, p_regions text[], p_what text); Type: ACL; Schema: federation; Owner: fedgate_owner
 --
 
@@ -8474,6 +9410,14 @@ GRANT ALL ON FUNCTION federation.refuse_residency(p_tenant uuid, p_action text, 
 REVOKE ALL ON FUNCTION federation.refuse_residency_rewrite() FROM PUBLIC;
 GRANT ALL ON FUNCTION federation.refuse_residency_rewrite() TO fedgate_catalog;
 GRANT ALL ON FUNCTION federation.refuse_residency_rewrite() TO fedgate_operator;
+
+--
+-- Name: FUNCTION region_loads(p_region text, p_by text); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.region_loads(p_region text, p_by text) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.region_loads(p_region text, p_by text) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.region_loads(p_region text, p_by text) TO fedgate_operator;
 
 --
 -- Name: TABLE tenant_registry; Type: ACL; Schema: federation; Owner: fedgate_owner
@@ -8576,6 +9520,14 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE federation.federation_node_health TO 
 REVOKE ALL ON FUNCTION federation.report_node_health(p_node_id text, p_healthy boolean, p_latency_ms real, p_error text) FROM PUBLIC;
 GRANT ALL ON FUNCTION federation.report_node_health(p_node_id text, p_healthy boolean, p_latency_ms real, p_error text) TO fedgate_catalog;
 GRANT ALL ON FUNCTION federation.report_node_health(p_node_id text, p_healthy boolean, p_latency_ms real, p_error text) TO fedgate_operator;
+
+--
+-- Name: FUNCTION report_node_load(p_nodes text[], p_rows bigint[]); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.report_node_load(p_nodes text[], p_rows bigint[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.report_node_load(p_nodes text[], p_rows bigint[]) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.report_node_load(p_nodes text[], p_rows bigint[]) TO fedgate_operator;
 
 --
 -- Name: FUNCTION report_replica_health(p_ids text[], p_healthy boolean[], p_lag_bytes bigint[], p_lag_seconds real[], p_replay_lsn text[], p_errors text[]); Type: ACL; Schema: federation; Owner: fedgate_owner
@@ -8681,6 +9633,14 @@ GRANT ALL ON FUNCTION federation.set_legacy_sunset(p_date date) TO fedgate_catal
 GRANT ALL ON FUNCTION federation.set_legacy_sunset(p_date date) TO fedgate_operator;
 
 --
+-- Name: FUNCTION set_node_capacity(p_node text, p_capacity integer); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.set_node_capacity(p_node text, p_capacity integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.set_node_capacity(p_node text, p_capacity integer) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.set_node_capacity(p_node text, p_capacity integer) TO fedgate_operator;
+
+--
 -- Name: FUNCTION set_node_status(p_node_id text, p_status text); Type: ACL; Schema: federation; Owner: fedgate_owner
 --
 
@@ -8752,6 +9712,14 @@ GRANT ALL ON FUNCTION federation.start_move(p_tenant uuid, p_target text, p_keep
 GRANT ALL ON FUNCTION federation.start_move(p_tenant uuid, p_target text, p_keep_source boolean, p_parent bigint, p_override text) TO fedgate_operator;
 
 --
+-- Name: FUNCTION start_plan(p_kind text, p_parallel integer, p_max_rows_per_s integer, p_region text, p_by text, p_threshold numeric, p_max_moves integer); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.start_plan(p_kind text, p_parallel integer, p_max_rows_per_s integer, p_region text, p_by text, p_threshold numeric, p_max_moves integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.start_plan(p_kind text, p_parallel integer, p_max_rows_per_s integer, p_region text, p_by text, p_threshold numeric, p_max_moves integer) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.start_plan(p_kind text, p_parallel integer, p_max_rows_per_s integer, p_region text, p_by text, p_threshold numeric, p_max_moves integer) TO fedgate_operator;
+
+--
 -- Name: FUNCTION stop_move(p_move bigint, p_state text, p_error text); Type: ACL; Schema: federation; Owner: fedgate_owner
 --
 
@@ -8798,6 +9766,14 @@ GRANT ALL ON FUNCTION federation.sync_residency() TO fedgate_operator;
 REVOKE ALL ON FUNCTION federation.sync_top_routes() FROM PUBLIC;
 GRANT ALL ON FUNCTION federation.sync_top_routes() TO fedgate_catalog;
 GRANT ALL ON FUNCTION federation.sync_top_routes() TO fedgate_operator;
+
+--
+-- Name: FUNCTION tenant_load(p_by text, p_node text); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.tenant_load(p_by text, p_node text) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.tenant_load(p_by text, p_node text) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.tenant_load(p_by text, p_node text) TO fedgate_operator;
 
 --
 -- Name: FUNCTION tenant_residency(p_tenant uuid); Type: ACL; Schema: federation; Owner: fedgate_owner
@@ -9108,6 +10084,18 @@ REVOKE ALL ON FUNCTION onboarding.tenant_marks(p_tenant uuid) FROM PUBLIC;
 REVOKE ALL ON FUNCTION onboarding.tenant_row_hashes(p_tenant uuid, p_table text, p_after jsonb, p_upto jsonb, p_limit integer) FROM PUBLIC;
 
 --
+-- Name: FUNCTION tenant_rows(); Type: ACL; Schema: onboarding; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION onboarding.tenant_rows() FROM PUBLIC;
+
+--
+-- Name: FUNCTION tenant_sizes(); Type: ACL; Schema: onboarding; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION onboarding.tenant_sizes() FROM PUBLIC;
+
+--
 -- Name: FUNCTION tenant_tables(); Type: ACL; Schema: onboarding; Owner: fedgate_owner
 --
 
@@ -9204,6 +10192,13 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE federation.federation_nodes TO fedgat
 GRANT UPDATE(unhealthy_checked_at) ON TABLE federation.federation_nodes TO fedgate_catalog;
 
 --
+-- Name: TABLE node_load; Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+GRANT SELECT,INSERT,UPDATE ON TABLE federation.node_load TO fedgate_catalog;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE federation.node_load TO fedgate_operator;
+
+--
 -- Name: TABLE tenant_federation_map; Type: ACL; Schema: federation; Owner: fedgate_owner
 --
 
@@ -9216,6 +10211,27 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE federation.tenant_federation_map TO f
 
 GRANT SELECT ON TABLE federation.federation_node_status TO fedgate_catalog;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE federation.federation_node_status TO fedgate_operator;
+
+--
+-- Name: TABLE plan_items; Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+GRANT SELECT ON TABLE federation.plan_items TO fedgate_catalog;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE federation.plan_items TO fedgate_operator;
+
+--
+-- Name: TABLE federation_plan_moves; Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+GRANT SELECT ON TABLE federation.federation_plan_moves TO fedgate_catalog;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE federation.federation_plan_moves TO fedgate_operator;
+
+--
+-- Name: TABLE federation_plans; Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+GRANT SELECT ON TABLE federation.federation_plans TO fedgate_catalog;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE federation.federation_plans TO fedgate_operator;
 
 --
 -- Name: TABLE federation_replicas; Type: ACL; Schema: federation; Owner: fedgate_owner
@@ -9353,6 +10369,13 @@ GRANT SELECT,USAGE ON SEQUENCE federation.residency_events_event_id_seq TO fedga
 --
 
 GRANT SELECT,USAGE ON SEQUENCE federation.tenant_moves_move_id_seq TO fedgate_operator;
+
+--
+-- Name: TABLE tenant_sizes; Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+GRANT SELECT ON TABLE federation.tenant_sizes TO fedgate_catalog;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE federation.tenant_sizes TO fedgate_operator;
 
 --
 -- Name: TABLE agent_heartbeats; Type: ACL; Schema: onboarding; Owner: fedgate_owner

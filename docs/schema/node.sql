@@ -2279,6 +2279,53 @@ ALTER FUNCTION onboarding.tenant_row_hashes(p_tenant uuid, p_table text, p_after
 COMMENT ON FUNCTION onboarding.tenant_row_hashes(p_tenant uuid, p_table text, p_after jsonb, p_upto jsonb, p_limit integer) IS 'A tenant''s rows of one table in key order, at most p_limit, after the key p_after and up to the key p_upto (JSON arrays of the key columns; NULL: unbounded): each row''s key and an md5 of its text. Two copies of a tenant are diffed by comparing these batch by batch.';
 
 --
+-- Name: tenant_rows(); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE FUNCTION onboarding.tenant_rows() RETURNS bigint
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT coalesce(sum(s.n_live_tup), 0)::bigint FROM pg_stat_user_tables s
+    WHERE s.schemaname = 'onboarding' AND s.relname IN (SELECT t.table_name FROM onboarding.tenant_tables() t);
+$$;
+
+ALTER FUNCTION onboarding.tenant_rows() OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION tenant_rows(); Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION onboarding.tenant_rows() IS 'The tenant rows this node holds, from its statistics (live tuples of its tenant tables; no scan): the load the health checker reports for placement.';
+
+--
+-- Name: tenant_sizes(); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
+--
+
+CREATE FUNCTION onboarding.tenant_sizes() RETURNS TABLE(tenant_id uuid, row_count bigint)
+    LANGUAGE plpgsql STABLE
+    AS $$
+DECLARE
+    v record;
+    v_parts text[] := '{}';
+BEGIN
+    FOR v IN SELECT * FROM onboarding.tenant_tables() LOOP
+        v_parts := v_parts || format('SELECT t.%I AS tenant_id, count(*) AS n FROM onboarding.%I t GROUP BY 1',
+                                     v.tenant_column, v.table_name);
+    END LOOP;
+    RETURN QUERY EXECUTE format('SELECT u.tenant_id, sum(u.n)::bigint FROM (%s) u WHERE u.tenant_id IS NOT NULL '
+                                'GROUP BY 1 ORDER BY 1', array_to_string(v_parts, ' UNION ALL '));
+END
+$$;
+
+ALTER FUNCTION onboarding.tenant_sizes() OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION tenant_sizes(); Type: COMMENT; Schema: onboarding; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION onboarding.tenant_sizes() IS 'Every tenant''s rows on this node, over its tenant tables, counted (one pass per table): the cost of moving it and its share of the node''s load, which fedgate legacy migrate and rebalance record in the catalog before they plan.';
+
+--
 -- Name: tenant_tables(); Type: FUNCTION; Schema: onboarding; Owner: fedgate_owner
 --
 
@@ -3576,6 +3623,18 @@ REVOKE ALL ON FUNCTION onboarding.tenant_marks(p_tenant uuid) FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION onboarding.tenant_row_hashes(p_tenant uuid, p_table text, p_after jsonb, p_upto jsonb, p_limit integer) FROM PUBLIC;
+
+--
+-- Name: FUNCTION tenant_rows(); Type: ACL; Schema: onboarding; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION onboarding.tenant_rows() FROM PUBLIC;
+
+--
+-- Name: FUNCTION tenant_sizes(); Type: ACL; Schema: onboarding; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION onboarding.tenant_sizes() FROM PUBLIC;
 
 --
 -- Name: FUNCTION tenant_tables(); Type: ACL; Schema: onboarding; Owner: fedgate_owner

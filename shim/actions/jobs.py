@@ -196,8 +196,8 @@ class Driver:
     def drive(self, job: Job) -> str:
         """Drive a held job until it ends (its state), or until this driver must stop ("interrupted")."""
         try:
-            if job.kind == "drain":
-                return self._drain(job)
+            if job.kind in ("drain", "plan"):
+                return self._plan(job)
             return self._move(job)
         finally:
             self.lease.forget(job.job_id)
@@ -254,19 +254,19 @@ class Driver:
         error = figures.get("error") if state != "done" else None
         return self._finish(job, state if state in ENDED else "done", error)
 
-    def _drain(self, job: Job) -> str:
-        """Each tenant of the node to its planned target, ``parallel`` at once: first the moves this drain
-        opened before (a takeover), then the plan's tenants without an open move."""
-        node = str(job.node_id)
+    def _plan(self, job: Job) -> str:
+        """A drain's or plan's moves, ``parallel`` at once and at most ``maxRowsPerS`` rows a second: first
+        the moves it opened before (a takeover), then its recorded moves not started yet, in order. A move
+        once started is never started again; the plan ends done when every move did."""
+        label = f"drain {job.node_id}" if job.kind == "drain" else f"plan {job.job_id}"
         parallel = int(job.params.get("parallel", 1))
+        pace = Pace(job.params.get("maxRowsPerS"), self.stopping)
 
         def resume(child: int, move_id: int) -> str:
             return f"move {move_id}: {self._child(child)}"
 
-        def start(tenant: UUID, target: str | None) -> str:
-            if target is None:
-                return f"{tenant}: not moved (no other active node in its region)"
-            if self.stopping.is_set() or not self.lease.holds(job.job_id):
+        def start(tenant: UUID, target: str, cost: int) -> str:
+            if self.stopping.is_set() or not self.lease.holds(job.job_id) or not pace.wait(cost):
                 return f"{tenant}: not started (this driver stops)"
             try:
                 child = self.start_move(tenant, target, parent=job.job_id)
@@ -277,17 +277,22 @@ class Driver:
 
         with ThreadPoolExecutor(max(1, parallel)) as pool:
             futures = [pool.submit(resume, int(r["job_id"]), int(r["move_id"]))
-                       for r in self.connector.rows("drain_children", job.job_id)]
-            futures += [pool.submit(start, UUID(str(r["tenant_id"])), r["target_node"])
-                        for r in self.connector.rows("drain_plan", node)]
+                       for r in self.connector.rows("plan_children", job.job_id)]
+            futures += [pool.submit(start, UUID(str(r["tenant_id"])), str(r["target_node"]), int(r["cost"] or 0))
+                        for r in self.connector.rows("plan_job_moves", job.job_id)]
             for future in futures:
-                self.say(f"drain {node}: {future.result()}")
+                self.say(f"{label}: {future.result()}")
         if self.stopping.is_set() or not self.lease.holds(job.job_id):
             return "interrupted"
-        left = len(self.connector.rows("drain_plan", node)) + len(self.connector.rows("drain_children", job.job_id))
-        if left:
-            return self._finish(job, "failed", f"{left} tenants left on {node}: see federation_jobs for their "
-                                               "moves; drain again once they can move")
+        left = int(self.connector.rows("plan_left", job.job_id, job.job_id, job.job_id)[0]["left"])
+        if job.kind == "drain":
+            left += len(self.connector.rows("drain_plan", str(job.node_id)))
+            if left:
+                return self._finish(job, "failed", f"{left} tenants left on {job.node_id}: see federation_plan_moves "
+                                                   "for their moves; drain again once they can move")
+        elif left:
+            return self._finish(job, "failed", f"{left} of its moves did not finish: see federation_plan_moves; "
+                                               "run the command again to plan what is left")
         return self._finish(job, "done")
 
     def _child(self, job_id: int) -> str:
@@ -312,6 +317,27 @@ class Driver:
                 child = self.lease.claim(child.job_id)
             except psycopg.Error as exc:
                 return f"not driven here ({describe(exc)})"
+
+
+class Pace:
+    """A plan's pace limit: the moves' rows started by any moment stay within ``rows_per_s`` a second
+    since the first (which starts at once); None paces nothing."""
+
+    def __init__(self, rows_per_s: Any, stopping: threading.Event) -> None:
+        self.rate = float(rows_per_s) if rows_per_s else None
+        self.stopping = stopping
+        self._next = 0.0
+        self._lock = threading.Lock()
+
+    def wait(self, rows: int) -> bool:
+        """Wait for this move's turn; False when the driver stops meanwhile."""
+        if self.rate is None:
+            return True
+        with self._lock:
+            now = time.monotonic()
+            at = max(now, self._next)
+            self._next = at + rows / self.rate
+        return not self.stopping.wait(max(0.0, at - now))
 
 
 def cli_owner() -> str:
@@ -376,6 +402,34 @@ def abort_move(connector: Connector, move_id: int, owner: str, settings: JobSett
     if job is not None:
         connector.rows("finish_job", job_id, owner, "aborted", why)
     return figures
+
+
+def follow(driver: Driver, job_id: int, job: Job | None = None, *, poll: float = 0.5,
+           watch: Callable[[], None] | None = None) -> str:
+    """A job to its end: driven here while this driver holds it (``job``) or can claim it (pending, or its
+    driver's lease lapsed), else followed while whoever holds it drives it (``watch`` each poll). Its
+    final state, or "interrupted" when this driver stops."""
+    while True:
+        if job is not None:
+            if driver.drive(job) == "interrupted":
+                return "interrupted"
+            job = None
+        rows = driver.connector.rows("get_job", job_id)
+        if not rows:
+            raise GatewayError(404, "FGW404", f"no job {job_id}")
+        if rows[0]["state"] in ENDED:
+            return str(rows[0]["state"])
+        if not rows[0]["held"] and rows[0]["not_before"] <= datetime.now(timezone.utc):
+            try:
+                job = driver.lease.claim(job_id)
+                continue
+            except psycopg.Error as exc:
+                if not _held_elsewhere(exc):
+                    raise
+        if watch is not None:
+            watch()
+        if driver.stopping.wait(poll):
+            return "interrupted"
 
 
 def request_move(connector: Connector, move_id: int, what: str) -> None:

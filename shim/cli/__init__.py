@@ -27,7 +27,7 @@ import psycopg
 from shim.actions import migrate as migrations
 from shim.actions import agents, diff, jobs, legacy, moves, nodes, residency, routes, tenants
 from shim.auth.tokens import Principal
-from shim.cli import render
+from shim.cli import plans, render
 from shim.config import ConfigError, JobSettings, Settings
 from shim.errors import GatewayError, describe
 from shim.nodes.connector import Connector
@@ -555,6 +555,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_resolve)
 
     tokens.add_parser(sub)
+    plans.add_parsers(sub, node, tenant, legacy_parser, common, _connector)
     dev.add_parser(sub, common)
     return parser
 

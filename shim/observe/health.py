@@ -15,7 +15,8 @@ The checker also sweeps heartbeats past their retention off every serving
 node, every FEDGATE_SWEEP_INTERVAL, in batches of short transactions
 (``onboarding.sweep_heartbeats``), beside the checks rather than in their way,
 and settles the tenant creations whose node answer was lost (shim.nodes.reconcile)
-once per round. Each round's check latencies and the open moves (state, lag, last
+once per round, and measures each serving node's load every FEDGATE_LOAD_INTERVAL (its tenant rows from
+its statistics, ``onboarding.tenant_rows``; placement reads it). Each round's check latencies and the open moves (state, lag, last
 progress) go to the metrics.
 """
 
@@ -62,13 +63,15 @@ class HealthMonitor:
         self._reconciler: asyncio.Task[None] | None = None
         self._needed = latest_versions("node")
         self._last_sweep = 0.0
+        self._last_load = 0.0
+        self._loader: asyncio.Task[None] | None = None
         self.is_checker = False
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="fedgate-health")
 
     async def close(self) -> None:
-        for task in (self._sweeper, self._reconciler):
+        for task in (self._sweeper, self._reconciler, self._loader):
             if task:
                 task.cancel()
         if self._task:
@@ -182,6 +185,11 @@ class HealthMonitor:
             self._last_sweep = time.monotonic()
             serving = [(node_id, ref) for (node_id, ref), ok in zip(nodes, healthy) if ok]
             self._sweeper = asyncio.create_task(self._sweep_all(serving), name="fedgate-sweeper")
+        due = time.monotonic() - self._last_load >= self._settings.load_interval
+        if due and (self._loader is None or self._loader.done()):
+            self._last_load = time.monotonic()
+            serving = [(node_id, ref) for (node_id, ref), ok in zip(nodes, healthy) if ok]
+            self._loader = asyncio.create_task(self._measure_load(serving, self._lock_conn), name="fedgate-load")
         if self._reconciler is None or self._reconciler.done():
             self._reconciler = asyncio.create_task(self._reconcile(self._lock_conn), name="fedgate-reconciler")
 
@@ -195,6 +203,26 @@ class HealthMonitor:
             await reconcile(control, connect, self._settings.reconcile_after)
         except Exception as exc:  # noqa: BLE001 - tried again next round
             log.warning("reconciling registrations: %s", classify(exc))
+
+    async def _measure_load(self, nodes: list[tuple[str, str]], control: psycopg.AsyncConnection) -> None:
+        """Each serving node's tenant rows from its statistics (no scan), reported in one statement: the
+        load placement reads (federation.report_node_load adds each node's recent requests)."""
+        async def rows(reference: str) -> int | None:
+            try:
+                async with await self._connect(reference, self._settings.connect_timeout, "fedgate-load") as conn:
+                    row = await (await conn.execute(QUERIES["tenant_rows"])).fetchone()
+                    return int(row[0]) if row else None
+            except Exception as exc:  # noqa: BLE001 - measured next time
+                log.warning("load of a node not measured: %s", classify(exc))
+                return None
+        counted = await asyncio.gather(*(rows(ref) for _, ref in nodes))
+        measured = [(node_id, n) for (node_id, _), n in zip(nodes, counted) if n is not None]
+        if not measured:
+            return
+        try:
+            await control.execute(QUERIES["report_node_load"], ([m[0] for m in measured], [m[1] for m in measured]))
+        except Exception as exc:  # noqa: BLE001 - reported next time
+            log.warning("node load not reported: %s", classify(exc))
 
     async def _sweep_all(self, nodes: list[tuple[str, str]]) -> None:
         for node_id, reference in nodes:

@@ -28,7 +28,7 @@ import psycopg
 from sanic import Request, Sanic
 from sanic.response import HTTPResponse
 
-from shim.actions import jobs, legacy, nodes, residency, routes, tenants
+from shim.actions import jobs, legacy, nodes, plans, residency, routes, tenants
 from shim.actions.jobs import JobRunner
 from shim.config import Settings
 from shim.errors import GatewayError, bad_request, from_db_error
@@ -58,6 +58,7 @@ class Action:
     success: int = 200
     request: dict[str, Any] | None = None
     query: tuple[s.Param, ...] = ()
+    also: tuple[tuple[int, str], ...] = ()  # other success answers: (status, when)
 
 
 # -- helpers -------------------------------------------------------------------------------------------
@@ -469,6 +470,72 @@ async def get_job(request: Request, job_id: str) -> HTTPResponse:
     return _answer(rows[0])
 
 
+# -- plans, capacity, pins ------------------------------------------------------------------------------
+def _plan_answer(request: Request, settings: plans.PlanSettings, dry_run: bool) -> Awaitable[HTTPResponse]:
+    connector = _connector(request)
+
+    async def answer() -> HTTPResponse:
+        if dry_run:
+            shown = await _act(lambda: plans.preview(connector, settings))
+            return _answer({"kind": settings.kind, "dryRun": True, "moves": shown.moves, "rows": shown.rows(),
+                            "spread": shown.spread})
+        started = await _act(lambda: plans.start(connector, settings))
+        _jobs(request).wake()
+        return _answer({"kind": settings.kind, "jobId": started.job_id, "subject": started.subject,
+                        "moves": started.moves}, 202)
+    return answer()
+
+
+def _plan_common(body: dict[str, Any]) -> tuple[int, int | None, bool]:
+    parallel = _integer(body, "parallel", 1, 1, 16)
+    pace = _integer(body, "maxRowsPerS", 1, 1, 2**31 - 1) if body.get("maxRowsPerS") is not None else None
+    return parallel, pace, _flag(body, "dryRun")
+
+
+async def legacy_migrate(request: Request) -> HTTPResponse:
+    body = _body(request) if request.body else {}
+    parallel, pace, dry_run = _plan_common(body)
+    return await _plan_answer(request, plans.PlanSettings("legacy", parallel, pace), dry_run)
+
+
+async def rebalance(request: Request) -> HTTPResponse:
+    body = _body(request) if request.body else {}
+    parallel, pace, dry_run = _plan_common(body)
+    region = _region(body["region"]) if body.get("region") is not None else None
+    by = body.get("by", "rows")
+    if by not in plans.BY:
+        raise bad_request("FGW111", "by must be rows or requests", details={"field": "by"})
+    threshold = _rate(body, "threshold", 0.001, 0.999)
+    most = _integer(body, "maxMoves", 1, 1, 100_000) if body.get("maxMoves") is not None else None
+    settings = plans.PlanSettings("rebalance", parallel, pace, region, by, 0.1 if threshold is None else threshold, most)
+    return await _plan_answer(request, settings, dry_run)
+
+
+async def list_plans(request: Request) -> HTTPResponse:
+    return _answer({"items": await _catalog(request, "list_plans", _count(request, "limit", 50, 500))})
+
+
+async def get_plan(request: Request, plan_id: str) -> HTTPResponse:
+    if not _DIGITS.fullmatch(plan_id) or not 0 < int(plan_id) < 2**63:
+        raise bad_request("FGW111", "planId must be a positive integer", details={"field": "planId"})
+    connector = _connector(request)
+    return _answer(await _act(lambda: plans.get(connector, int(plan_id))))
+
+
+async def set_node_capacity(request: Request, node_id: str) -> HTTPResponse:
+    capacity = _integer(_body(request), "capacity", 0, 1, 1_000_000)
+    connector, node = _connector(request), _node_id(node_id)
+    return _answer(await _act(lambda: plans.set_capacity(connector, node, capacity)))
+
+
+async def pin_tenant(request: Request, tenant: str) -> HTTPResponse:
+    body = _body(request)
+    if not isinstance(body.get("pinned"), bool):
+        raise bad_request("FGW111", "pinned must be true or false", details={"field": "pinned"})
+    connector, tenant_id, pinned = _connector(request), _tenant(tenant), bool(body["pinned"])
+    return _answer(await _act(lambda: plans.pin(connector, tenant_id, pinned)))
+
+
 _PRINTABLE = "^[^\\x00-\\x1f]*$"  # what _text accepts: no control characters
 
 
@@ -490,6 +557,10 @@ _MOVE_BODY = {"type": "object", "additionalProperties": False, "required": ["ten
     "tenantId": s.UUID, "to": {**s.NODE_ID, "description": "the target node"},
     "keepSource": {"type": "boolean", "description": "keep the source's rows until the move is completed"},
     "residencyOverride": _OVERRIDE}}
+_DRY_RUN = ((200, "dryRun: the plan as it would be made now; nothing recorded"),)
+_PLAN_BODY: dict[str, Any] = {"type": "object", "additionalProperties": False, "properties": {
+    "parallel": _between(1, 16), "maxRowsPerS": {"type": ["integer", "null"], "minimum": 1, "maximum": 2**31 - 1},
+    "dryRun": {"type": "boolean", "description": "answer the plan (200), record nothing"}}}
 ACTIONS: tuple[Action, ...] = (
     Action("adminListGateways", "GET", "/gateways", "The fleet's gateway instances: host, pid, version, workers, "
            "started, last seen, alive (federation_gateways); self names the instance that answered", list_gateways,
@@ -589,6 +660,34 @@ ACTIONS: tuple[Action, ...] = (
            "for everyone): 410 FGW410 with the successor Link", legacy_off, 200, _LEGACY_BODY),
     Action("adminLegacyOn", "POST", "/legacy/on", "Undo legacy off, for a tenant (or every switch)", legacy_on, 200,
            _LEGACY_BODY),
+    Action("adminLegacyMigrate", "POST", "/legacy/migrate", "Plan moving every tenant whose data is on the default "
+           "node to an active node of its home region (inside its residency), and record it as a job the fleet "
+           "drives (parallel moves at once, at most maxRowsPerS rows a second); dryRun only answers the plan. 409 "
+           "FGW409 while a legacy plan is open (details.jobId) or when a tenant has nowhere to go",
+           legacy_migrate, 202, _PLAN_BODY, also=_DRY_RUN),
+    Action("adminRebalance", "POST", "/rebalance", "Plan the fewest, smallest moves that bring every active node of "
+           "a region (or each region) within threshold of its share of the load by rows or requests, against the "
+           "nodes' capacities, never moving a pinned tenant or breaking residency, and record it as a job the fleet "
+           "drives; dryRun answers the plan and each node's load before and after",
+           rebalance, 202, {**_PLAN_BODY, "properties": {**_PLAN_BODY["properties"],
+               "region": {**s.REGION_CODE, "type": ["string", "null"]},
+               "by": {"type": "string", "enum": list(plans.BY)},
+               "threshold": {"type": "number", "minimum": 0.001, "maximum": 0.999},
+               "maxMoves": {"type": ["integer", "null"], "minimum": 1, "maximum": 100_000}}}, also=_DRY_RUN),
+    Action("adminListPlans", "GET", "/plans", "Drains and plans, open ones first: state, driver, moves done, moving, "
+           "pending, not done, rows planned and moved (federation_plans)", list_plans,
+           query=(s.Param("limit", "integer", "at most this many (default 50)",
+                          constraints=(("minimum", 1), ("maximum", 500))),)),
+    Action("adminGetPlan", "GET", "/plans/<plan_id>", "One plan and each of its moves (federation_plan_moves)",
+           get_plan),
+    Action("adminSetNodeCapacity", "PUT", "/nodes/<node_id>/capacity", "Set a node's capacity: its share of its "
+           "region's load against the others' (default 1), which placement and rebalance follow", set_node_capacity,
+           200, {"type": "object", "additionalProperties": False, "required": ["capacity"], "properties": {
+               "capacity": _between(1, 1_000_000)}}),
+    Action("adminPinTenant", "PUT", "/tenants/<tenant>/pin", "Pin a tenant to its node (or unpin it): a rebalance "
+           "never moves a pinned tenant", pin_tenant, 200, {"type": "object", "additionalProperties": False,
+                                                         "required": ["pinned"], "properties": {
+               "pinned": {"type": "boolean"}}}),
     Action("adminListJobs", "GET", "/jobs", "Durable jobs (moves, drains), open ones first: state, driver, lease, "
            "attempts, last error, what the move has on the nodes (federation_jobs)", list_jobs,
            query=(s.Param("limit", "integer", "at most this many (default 50)",

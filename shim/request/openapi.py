@@ -102,6 +102,8 @@ def _admin_operation(action: admin.Action) -> dict[str, Any]:
         "400": {"description": "invalid input", **error}, "401": {"description": "no valid bearer token", **error},
         "403": {"description": "not an operator", **error}, "404": {"description": "not found", **error},
         "409": {"description": "conflict", **error}, "503": {"description": "catalog unavailable", **error}}
+    responses.update({str(status): {"description": why, "content": {"application/json": {"schema": s.OBJECT}}}
+                      for status, why in action.also})
     if action.request is not None:
         responses.update({status: {"description": why, **error} for status, why in _BODY_ERRORS.items()})
     if action.name == "adminAddNode":
@@ -110,7 +112,7 @@ def _admin_operation(action: admin.Action) -> dict[str, Any]:
                                  "parameters": params, "responses": responses, "security": [{"bearer": []}],
                                  "x-fedgate-roles": ["operator"]}
     if action.request is not None:
-        operation["requestBody"] = {"required": action.method == "POST" and bool(action.request.get("required")),
+        operation["requestBody"] = {"required": action.method in ("POST", "PUT") and bool(action.request.get("required")),
                                     "content": {"application/json": {"schema": action.request}}}
     return operation
 

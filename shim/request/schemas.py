@@ -84,7 +84,8 @@ NODE_ID = {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_.~-]{0,254}$"}
 SERIAL_ID = {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}  # a move's or a job's number
 # The schema of each path parameter, by its name in the route (every route declares all of its own).
 PATH_PARAMS: dict[str, dict[str, Any]] = {"tenantId": UUID, "kitId": UUID, "agentId": UUID, "tenant": UUID, "node_id": NODE_ID,
-                                          "region": REGION_CODE, "move_id": SERIAL_ID, "job_id": SERIAL_ID}
+                                          "region": REGION_CODE, "move_id": SERIAL_ID, "job_id": SERIAL_ID,
+                                          "plan_id": SERIAL_ID}
 
 ERROR = obj({"code": STR, "message": STR, "details": {}, "hint": {"type": ["string", "null"]}},
             ("code", "message", "details", "hint"))

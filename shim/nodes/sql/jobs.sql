@@ -30,10 +30,12 @@ SELECT job_id, state, owner, lease_until FROM federation.move_job(%s);
 -- name: start_drain
 SELECT job_id FROM federation.start_drain(%s, %s);
 
--- name: drain_children
--- A drain's moves that are still open: its driver (a new one after a takeover too) drives them first.
-SELECT j.job_id, j.move_id FROM federation.jobs j
-WHERE j.parent_id = %s AND j.state IN ('pending', 'running') ORDER BY j.job_id;
+-- name: plan_left
+-- A drain's or plan's moves not done: still to start, open, or ended failed or aborted.
+SELECT (SELECT count(*) FROM federation.plan_job_moves(%s))
+     + (SELECT count(*) FROM federation.jobs j WHERE j.parent_id = %s AND j.state IN ('pending', 'running'))
+     + (SELECT count(*) FROM federation.plan_items i JOIN federation.tenant_moves m ON m.move_id = i.move_id
+        WHERE i.job_id = %s AND m.state IN ('failed', 'aborted')) AS left;
 
 -- name: record_move_object
 SELECT federation.record_move_object(%s, %s, %s, %s);

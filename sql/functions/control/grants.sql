@@ -24,6 +24,7 @@ GRANT INSERT, UPDATE, DELETE ON federation.tenant_request_stats TO fedgate_catal
 GRANT INSERT, UPDATE, DELETE ON federation.enrollment_failures TO fedgate_catalog;  -- count_enrollment_failure
 GRANT INSERT, UPDATE, DELETE ON federation.gateway_instances TO fedgate_catalog;  -- instance_heartbeat, instance_stopped
 GRANT INSERT, UPDATE, DELETE ON federation.legacy_usage TO fedgate_catalog;  -- report_legacy_usage
+GRANT INSERT, UPDATE ON federation.node_load TO fedgate_catalog;  -- report_node_load
 
 -- The admin API's role (control migration 006): the catalog login takes it with
 -- SET LOCAL ROLE for an operator's request; it may change the catalog like the

@@ -262,6 +262,7 @@ AS $$
 DECLARE
     v_stranded uuid[];
     v_count integer;
+    v_job federation.jobs;
 BEGIN
     IF p_parallel IS NULL OR p_parallel NOT BETWEEN 1 AND 16 THEN
         RAISE EXCEPTION 'a drain moves 1 to 16 tenants at once, not %', p_parallel USING ERRCODE = 'FG400';
@@ -276,16 +277,18 @@ BEGIN
                   HINT = 'add a node to their region, then drain again';
     END IF;
     BEGIN
-        RETURN federation.enqueue_job('drain', format('drain %s: %s tenants', p_node, v_count), NULL, p_node,
-                                      jsonb_build_object('parallel', p_parallel));
+        v_job := federation.enqueue_job('drain', format('drain %s: %s tenants', p_node, v_count), NULL, p_node,
+                                        jsonb_build_object('parallel', p_parallel));
     EXCEPTION WHEN unique_violation THEN
         RAISE EXCEPTION 'node % is already being drained', p_node USING ERRCODE = 'FG409',
             HINT = 'SELECT * FROM federation_jobs WHERE kind = ''drain''';
     END;
+    PERFORM federation.record_plan(v_job.job_id, 'drain', p_node);
+    RETURN v_job;
 END
 $$;
 COMMENT ON FUNCTION federation.start_drain(text, integer) IS
-    'A node goes draining (it serves, takes no new tenant) and a drain job is recorded: its driver moves each tenant to an active node of its region, p_parallel at once. FG409 when a tenant has nowhere to go (DETAIL: up to 20 of them) or a drain of the node is open.';
+    'A node goes draining (it serves, takes no new tenant) and a drain job is recorded with its moves (record_plan): its driver moves each tenant to an active node of its region, p_parallel at once. FG409 when a tenant has nowhere to go (DETAIL: up to 20 of them) or a drain of the node is open.';
 
 CREATE OR REPLACE FUNCTION federation.record_move_object(p_move bigint, p_node text, p_kind text, p_name text)
 RETURNS void

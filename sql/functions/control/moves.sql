@@ -61,11 +61,14 @@ BEGIN
     END;
     PERFORM federation.enqueue_job('move', format('move %s: tenant %s to %s', v_row.move_id, p_tenant, p_target),
                                    v_row.move_id, NULL, '{}'::jsonb, p_parent);
+    IF p_parent IS NOT NULL THEN  -- a drain's or plan's move: its item knows it from now on
+        UPDATE federation.plan_items i SET move_id = v_row.move_id WHERE i.job_id = p_parent AND i.tenant_id = p_tenant;
+    END IF;
     RETURN v_row;
 END
 $$;
 COMMENT ON FUNCTION federation.start_move(uuid, text, boolean, bigint, text) IS
-    'Opens a move of a tenant from the node its data is on (mapped primary, else default) to an active target (state copying) and records its job (a drain''s move: p_parent, the drain''s job), which any live gateway drives. FG404 unknown tenant or node, FG409 provisioning tenant, inactive target, same node, or a move already open; FG451 a target outside the tenant''s residency, unless p_override gives the reason (recorded, and kept by the tenant''s map row after the switch).';
+    'Opens a move of a tenant from the node its data is on (mapped primary, else default) to an active target (state copying) and records its job (a drain''s or plan''s move: p_parent, that job, whose item it becomes), which any live gateway drives. FG404 unknown tenant or node, FG409 provisioning tenant, inactive target, same node, or a move already open; FG451 a target outside the tenant''s residency, unless p_override gives the reason (recorded, and kept by the tenant''s map row after the switch).';
 
 CREATE OR REPLACE FUNCTION federation.advance_move(p_move bigint, p_from text, p_to text,
                                                    p_progress jsonb DEFAULT '{}'::jsonb)

@@ -1,10 +1,12 @@
 -- Placement: which node of a region a new tenant lives on.
 --
 --   place_tenant(tenant, region)  choose among the region's active, not unhealthy
---                                 nodes by weighted rendezvous on placement_weight
---                                 (deterministic), then write tenant_federation_map
---                                 and the primary routing rule in the caller's
---                                 transaction.
+--                                 nodes the least loaded against its share
+--                                 (placement_load: rows and requests over capacity
+--                                 times placement_weight), ties by weighted
+--                                 rendezvous (deterministic), then write
+--                                 tenant_federation_map and the primary routing
+--                                 rule in the caller's transaction.
 -- Errors: FG001 unknown region, FG002 no active node in the region,
 -- FG003 tenant already placed, FG404 tenant not registered.
 
@@ -37,12 +39,22 @@ BEGIN
             USING ERRCODE = 'FG409', HINT = 'move it instead: fedgate tenant move TENANT --to NODE';
     END IF;
 
-    SELECT n.node_id INTO v_node
-    FROM federation.federation_nodes n
-    WHERE n.region = p_region
-      AND n.status = 'active'
-      AND federation.node_serving(n.status, n.unhealthy_checked_at)
-    ORDER BY federation.rendezvous_score(p_tenant, p_region, n.node_id, n.placement_weight) DESC, n.node_id
+    -- The least loaded candidate against its share (capacity times placement_weight); the weighted
+    -- rendezvous score breaks ties (a region with no load yet: shares follow the weights).
+    WITH candidates AS (
+        SELECT n.node_id, n.placement_weight, (n.capacity * n.placement_weight)::double precision AS share,
+               (coalesce(l.rows, 0) + coalesce(l.placed, 0))::double precision AS rows,
+               coalesce(l.requests, 0) AS requests
+        FROM federation.federation_nodes n
+        LEFT JOIN federation.node_load l ON l.node_id = n.node_id
+        WHERE n.region = p_region
+          AND n.status = 'active'
+          AND federation.node_serving(n.status, n.unhealthy_checked_at))
+    SELECT c.node_id INTO v_node
+    FROM candidates c
+    ORDER BY federation.placement_load(c.rows, sum(c.rows) OVER (), c.requests, sum(c.requests) OVER (),
+                                       c.share, sum(c.share) OVER ()),
+             federation.rendezvous_score(p_tenant, p_region, c.node_id, c.placement_weight) DESC, c.node_id
     LIMIT 1;
     IF v_node IS NULL THEN
         RAISE EXCEPTION 'no active node in region %', p_region
@@ -54,6 +66,8 @@ BEGIN
     VALUES (p_tenant, v_node, p_region);
     INSERT INTO federation.federation_routing (tenant_id, region, node_id, is_primary, weight)
     VALUES (p_tenant, p_region, v_node, true, 100);
+    INSERT INTO federation.node_load AS l (node_id, placed) VALUES (v_node, 1)
+    ON CONFLICT ON CONSTRAINT node_load_pkey DO UPDATE SET placed = l.placed + 1;
 
     node_id := v_node;
     region := p_region;
@@ -61,4 +75,4 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION federation.place_tenant(uuid, text) IS
-    'Places a registered tenant on an active node of a region (weighted rendezvous on placement_weight, deterministic) and writes its map row and primary routing rule. FG001 unknown region, FG002 no active node, FG003 already placed, FG409 the tenant''s data is on the default node (a move, not a placement).';
+    'Places a registered tenant on an active node of a region (the least loaded against its share of capacity times placement_weight, node_load; ties by weighted rendezvous, deterministic), counts it on the node''s load until the next measurement, and writes its map row and primary routing rule. FG001 unknown region, FG002 no active node, FG003 already placed, FG409 the tenant''s data is on the default node (a move, not a placement).';

@@ -7,11 +7,14 @@ SELECT n.node_id, n.region::text AS region, n.status, n.priority, n.placement_we
        federation.health_state(h.healthy, h.checked_at) AS health,
        h.latency_ms, h.consecutive_failures, h.last_error, h.checked_at AS last_check_at, h.last_change_at,
        federation.node_serving(n.status, n.unhealthy_checked_at) AS serving,
-       (SELECT count(*) FROM federation.tenant_federation_map m WHERE m.primary_node_id = n.node_id) AS primary_tenants
+       (SELECT count(*) FROM federation.tenant_federation_map m WHERE m.primary_node_id = n.node_id) AS primary_tenants,
+       n.capacity, l.rows AS load_rows, l.requests AS load_requests_per_min, l.placed AS placed_since_measured,
+       l.measured_at AS load_measured_at
 FROM federation.federation_nodes n
-LEFT JOIN federation.federation_node_health h ON h.node_id = n.node_id;
+LEFT JOIN federation.federation_node_health h ON h.node_id = n.node_id
+LEFT JOIN federation.node_load l ON l.node_id = n.node_id;
 COMMENT ON VIEW federation.federation_node_status IS
-    'One row per node: status, health (unknown/stale/healthy/unhealthy), last check, consecutive failures, last error, whether it serves, tenants placed on it. No database URL.';
+    'One row per node: status, health (unknown/stale/healthy/unhealthy), last check, consecutive failures, last error, whether it serves, tenants placed on it, its capacity and its load as last measured (tenant rows, requests a minute, tenants placed since). No database URL.';
 
 -- moves
 CREATE OR REPLACE VIEW federation.federation_moves AS
@@ -39,7 +42,38 @@ SELECT j.job_id, j.kind, j.subject, j.state, j.move_id, j.node_id::text AS node_
         FROM federation.move_objects o WHERE o.move_id = j.move_id AND o.dropped_at IS NULL) AS objects
 FROM federation.jobs j;
 COMMENT ON VIEW federation.federation_jobs IS
-    'Every job (moves, drains): kind, subject, state, its driver (owner, instance) and whether its lease holds, attempts at the step that last failed with the error, who created it, and the objects its move has on the nodes now; what fedgate job list and GET /admin/v1/jobs show.';
+    'Every job (moves, drains, plans): kind, subject, state, its driver (owner, instance) and whether its lease holds, attempts at the step that last failed with the error, who created it, and the objects its move has on the nodes now; what fedgate job list and GET /admin/v1/jobs show.';
+
+-- plans
+CREATE OR REPLACE VIEW federation.federation_plan_moves AS
+SELECT i.job_id AS plan_id, i.position, i.tenant_id, i.source_node, i.target_node, i.cost, i.why, i.move_id,
+       CASE WHEN i.move_id IS NOT NULL THEN m.state
+            WHEN j.state IN ('pending', 'running') THEN 'pending'
+            ELSE 'skipped' END AS state,
+       m.pause_ms, m.error, m.started_at AS started, m.finished_at AS finished
+FROM federation.plan_items i
+JOIN federation.jobs j ON j.job_id = i.job_id
+LEFT JOIN federation.tenant_moves m ON m.move_id = i.move_id;
+COMMENT ON VIEW federation.federation_plan_moves IS
+    'Each move of a drain or plan, in its order: tenant, source, target, cost, why, its move and state (pending until it starts; skipped when its plan ended without starting it), pause and error.';
+
+CREATE OR REPLACE VIEW federation.federation_plans AS
+SELECT j.job_id AS plan_id, CASE j.kind WHEN 'drain' THEN 'drain' ELSE j.params ->> 'plan' END AS kind,
+       j.subject, j.state, j.node_id::text AS node_id, j.params ->> 'region' AS region, j.params,
+       j.owner, j.state = 'running' AND j.lease_until >= now() AS held, j.last_error, j.created_by,
+       j.created_at AS created, j.started_at AS started, j.finished_at AS finished,
+       count(p.tenant_id) AS moves,
+       count(*) FILTER (WHERE p.state = 'done') AS done,
+       count(*) FILTER (WHERE p.state NOT IN ('pending', 'skipped', 'done', 'failed', 'aborted')) AS moving,
+       count(*) FILTER (WHERE p.state = 'pending') AS pending,
+       count(*) FILTER (WHERE p.state IN ('failed', 'aborted', 'skipped')) AS not_done,
+       sum(p.cost) AS cost, coalesce(sum(p.cost) FILTER (WHERE p.state = 'done'), 0) AS cost_done
+FROM federation.jobs j
+LEFT JOIN federation.federation_plan_moves p ON p.plan_id = j.job_id
+WHERE j.kind IN ('drain', 'plan')
+GROUP BY j.job_id;
+COMMENT ON VIEW federation.federation_plans IS
+    'Every drain and plan (legacy, rebalance): its job''s state and driver, and its moves counted by state (done, moving, pending, failed/aborted/skipped) with their cost planned and done; federation_plan_moves has each move. What fedgate plan list and GET /admin/v1/plans show.';
 
 CREATE OR REPLACE VIEW federation.federation_move_objects AS
 SELECT o.move_id, o.node_id::text AS node_id, o.kind, o.name, o.recorded_at AS recorded, o.dropped_at AS dropped

@@ -18,3 +18,4 @@ ALTER FUNCTION onboarding.sweep_heartbeats(integer) OWNER TO fedgate_maintainer;
 ALTER FUNCTION onboarding.tenants_present(uuid[]) OWNER TO fedgate_maintainer;
 GRANT EXECUTE ON FUNCTION onboarding.heartbeat_retention() TO fedgate_maintainer;
 GRANT EXECUTE ON FUNCTION onboarding.sweep_heartbeats(integer), onboarding.tenants_present(uuid[]) TO fedgate_owner;
+GRANT EXECUTE ON FUNCTION onboarding.tenant_rows() TO fedgate_owner;  -- the health checker's measure of load

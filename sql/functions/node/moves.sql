@@ -3,6 +3,7 @@
 --
 --   tenant_tables()                  the tables that hold a tenant's rows, and their tenant column
 --   tenant_counts(tenant)            per table: the tenant's row count (a move's progress)
+--   tenant_sizes() / tenant_rows()   every tenant's rows counted / the node's tenant rows from its statistics
 --   append_only_tables()             the tenant tables whose rows are never updated
 --   tenant_marks(tenant)             their high-water ids
 --   tenant_digest(tenant, marks)     per table: row count and an order-independent hash of the rows (past the marks)
@@ -39,6 +40,35 @@ END
 $$;
 COMMENT ON FUNCTION onboarding.tenant_counts(uuid) IS
     'Per tenant table: the tenant''s row count (a move''s progress: rows expected on the source, copied on the target), without hashing the rows as tenant_digest does.';
+
+CREATE OR REPLACE FUNCTION onboarding.tenant_sizes()
+RETURNS TABLE (tenant_id uuid, row_count bigint)
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    v record;
+    v_parts text[] := '{}';
+BEGIN
+    FOR v IN SELECT * FROM onboarding.tenant_tables() LOOP
+        v_parts := v_parts || format('SELECT t.%I AS tenant_id, count(*) AS n FROM onboarding.%I t GROUP BY 1',
+                                     v.tenant_column, v.table_name);
+    END LOOP;
+    RETURN QUERY EXECUTE format('SELECT u.tenant_id, sum(u.n)::bigint FROM (%s) u WHERE u.tenant_id IS NOT NULL '
+                                'GROUP BY 1 ORDER BY 1', array_to_string(v_parts, ' UNION ALL '));
+END
+$$;
+COMMENT ON FUNCTION onboarding.tenant_sizes() IS
+    'Every tenant''s rows on this node, over its tenant tables, counted (one pass per table): the cost of moving it and its share of the node''s load, which fedgate legacy migrate and rebalance record in the catalog before they plan.';
+
+CREATE OR REPLACE FUNCTION onboarding.tenant_rows()
+RETURNS bigint
+LANGUAGE sql STABLE
+AS $$
+    SELECT coalesce(sum(s.n_live_tup), 0)::bigint FROM pg_stat_user_tables s
+    WHERE s.schemaname = 'onboarding' AND s.relname IN (SELECT t.table_name FROM onboarding.tenant_tables() t);
+$$;
+COMMENT ON FUNCTION onboarding.tenant_rows() IS
+    'The tenant rows this node holds, from its statistics (live tuples of its tenant tables; no scan): the load the health checker reports for placement.';
 
 CREATE OR REPLACE FUNCTION onboarding.append_only_tables()
 RETURNS SETOF text

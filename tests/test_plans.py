@@ -1,0 +1,148 @@
+"""Plans of moves between real clusters: every legacy tenant home with `fedgate legacy migrate --parallel 3`
+while clients use five of them, the command killed halfway and run again; a region whose first node holds
+80% of the rows evened out by `fedgate rebalance`, a pinned tenant left where it is."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.api_client import FED, LEGACY, create_tenant
+from tests.federation import Federation, bearer, create_database, make_federation, start_gateway
+from tests.test_moves import Clients
+from tests.waiting import wait_until
+
+pytestmark = pytest.mark.slow  # a scenario test: make test runs it, make test-fast does not
+
+ADMIN = "/admin/v1"
+FAST_JOBS = {"FEDGATE_JOB_LEASE": "2", "FEDGATE_JOB_POLL": "0.2", "FEDGATE_TENANT_WRITE_RPS": "0"}
+
+
+def _fedgate(federation: Federation, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "shim.cli", *args, "--database-url", federation.control_url],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env={**os.environ, **FAST_JOBS})
+
+
+def _finished(process: subprocess.Popen[str], timeout: float = 180) -> tuple[int, str]:
+    out, _ = process.communicate(timeout=timeout)
+    return process.returncode, out
+
+
+def _add_node(federation: Federation, cluster: Any, node_id: str, region: str) -> None:
+    url = create_database(cluster, f"{federation.name}_{node_id.replace('-', '_')}")
+    federation.catalog("SELECT federation.add_node(%s, %s, %s)", (node_id, region, url))
+    federation.urls[node_id] = url
+
+
+def _tenant_rows(federation: Federation, node: str) -> dict[str, int]:
+    return {str(t): int(n) for t, n in federation.sql(node, "SELECT * FROM onboarding.tenant_sizes()")}
+
+
+def test_every_legacy_tenant_goes_home_in_a_plan_killed_halfway(clusters: list[Any], tmp_path: Path) -> None:
+    federation = make_federation(clusters)
+    _add_node(federation, clusters[0], "us-east-2", "us-east")  # the default node's region has a node of its own
+    gw = start_gateway(federation.control_url, tmp_path, env=FAST_JOBS)
+    clients = Clients(gw.base_url)
+    try:
+        with gw.client() as http:
+            regions = ("us-east", "eu-west", "ap-south")
+            tenants = {create_tenant(http, regions[i % 3], prefix=LEGACY): regions[i % 3] for i in range(20)}
+        called = list(tenants)[:5]
+        for tenant in called:  # writes and reads, through the namespace that follows the tenant
+            clients.run("validations", bearer("tenant", tenant), lambda c, i, t=tenant: c.post(
+                f"{FED}/identity/validate", json={"type": "oidc", "config": {}, "tenantId": t}))
+            clients.run("reads", bearer("tenant", tenant), lambda c, i, t=tenant: c.get(f"{FED}/tenants/{t}/status"))
+
+        dry = _fedgate(federation, "legacy", "migrate", "--dry-run")
+        code, out = _finished(dry)
+        assert code == 0 and "20 moves" in out and "nothing recorded" in out, out
+        first = _fedgate(federation, "legacy", "migrate", "--parallel", "3")
+        wait_until(lambda: federation.catalog("SELECT coalesce(max(done), 0) FROM federation.federation_plans "
+                                              "WHERE kind = 'legacy'")[0][0] >= 6, "a third of the plan done",
+                   timeout=120)
+        first.send_signal(signal.SIGKILL)  # halfway: its moves in flight are left to whoever drives the plan next
+        _, killed_out = _finished(first)
+        done_before = federation.catalog("SELECT done FROM federation.federation_plans WHERE kind = 'legacy'")[0][0]
+        code, out = _finished(_fedgate(federation, "legacy", "migrate", "--parallel", "3"))
+        assert code == 0, killed_out + out
+        assert "resumed" in out and "20 of 20 moves done" in out, out
+    finally:
+        clients.finish()
+        gw.stop()
+    assert not clients.failures, clients.failures[:5]
+    homes = dict(federation.catalog(
+        "SELECT m.tenant_id::text, n.region::text FROM federation.tenant_federation_map m "
+        "JOIN federation.federation_nodes n ON n.node_id = m.primary_node_id WHERE n.node_id <> 'default'"))
+    assert homes == tenants  # every one on a node of its home region
+    assert _tenant_rows(federation, "default") == {}  # the default node holds no tenant row
+    [(state, moves, done)] = federation.catalog("SELECT state, moves, done FROM federation.federation_plans "
+                                                "WHERE kind = 'legacy'")
+    assert (state, moves, done) == ("done", 20, 20)
+    assert federation.catalog("SELECT count(*), count(DISTINCT tenant_id) FROM federation.federation_moves") == \
+        [(20, 20)]  # no move made twice
+    for tenant in called:  # every acknowledged write on its home node
+        node = federation.catalog("SELECT primary_node_id FROM federation.tenant_federation_map WHERE tenant_id = %s",
+                                  (tenant,))[0][0]
+        assert federation.sql(node, "SELECT count(*) FROM onboarding.tenant_activity WHERE tenant_id = %s "
+                                    "AND kind = 'identity.validated'", (tenant,))[0][0] > 0
+    acked = clients.acked.get("validations", 0)
+    written = sum(federation.sql(n, "SELECT count(*) FROM onboarding.tenant_activity WHERE kind = "
+                                    "'identity.validated' AND tenant_id = ANY(%s::uuid[])", (called,))[0][0]
+                  for n in ("us-east-2", "eu-west-1", "ap-south-1"))
+    assert written == acked, (written, acked)
+    print(f"legacy plan: 20 tenants home, {done_before} done when the command was killed, {acked} writes and "
+          f"{clients.acked.get('reads', 0)} reads acknowledged meanwhile, 0 failed")
+
+
+def test_a_region_is_rebalanced_by_rows(federation: Federation, clusters: list[Any], tmp_path: Path) -> None:
+    gw = start_gateway(federation.control_url, tmp_path, env={**FAST_JOBS, "FEDGATE_LOAD_INTERVAL": "3600"})
+    try:
+        with gw.client() as http:
+            crowded = [create_tenant(http, "eu-west") for _ in range(16)]  # all on eu-west-1, its only node
+            _add_node(federation, clusters[1], "eu-west-2", "eu-west")
+            _add_node(federation, clusters[2], "eu-west-3", "eu-west")
+            newcomers = [create_tenant(http, "eu-west") for _ in range(2)]  # to the nodes with no load
+            # 70 to 130 rows each on eu-west-1 (1,600 of 2,000 rows: 80%), 200 on each newcomer's node.
+            sizes = {t: (70, 90, 110, 130)[i % 4] for i, t in enumerate(crowded)} | {t: 200 for t in newcomers}
+            for tenant, size in sizes.items():
+                node = federation.catalog("SELECT primary_node_id FROM federation.tenant_federation_map "
+                                          "WHERE tenant_id = %s", (tenant,))[0][0]
+                have = _tenant_rows(federation, node)[tenant]
+                federation.sql(node, "INSERT INTO onboarding.tenant_activity (tenant_id, kind) "
+                                     "SELECT %s, 'bulk.seed' FROM generate_series(1, %s)", (tenant, size - have))
+            assert sorted(federation.catalog("SELECT primary_node_id FROM federation.tenant_federation_map "
+                                             "WHERE tenant_id = ANY(%s::uuid[])", (newcomers,))) == \
+                [("eu-west-2",), ("eu-west-3",)]
+            assert http.put(f"{ADMIN}/tenants/{crowded[0]}/pin", json={"pinned": True}).json()["pinned"] is True
+            preview = http.post(f"{ADMIN}/rebalance", json={"region": "eu-west", "by": "rows", "dryRun": True})
+            assert preview.status_code == 200, preview.text
+            before = {r["node_id"]: r["load_before"] for r in preview.json()["spread"]}
+            assert before == {"eu-west-1": 1600, "eu-west-2": 200, "eu-west-3": 200}, preview.text
+            assert all(r["within_after"] for r in preview.json()["spread"]), preview.text
+            planned = len(preview.json()["moves"])
+        code, out = _finished(_fedgate(federation, "rebalance", "--region", "eu-west", "--by", "rows",
+                                       "--parallel", "3"))
+        assert code == 0, out
+        with gw.client() as http:
+            for tenant in crowded + newcomers:
+                assert http.get(f"{FED}/tenants/{tenant}/status").status_code == 200
+            plan = http.get(f"{ADMIN}/plans").json()["items"][0]
+            assert (plan["kind"], plan["state"], plan["moves"], plan["done"]) == ("rebalance", "done", planned, planned)
+    finally:
+        gw.stop()
+    after = {node: sum(_tenant_rows(federation, node).values()) for node in ("eu-west-1", "eu-west-2", "eu-west-3")}
+    assert sum(after.values()) == 2000
+    assert all(abs(rows - 2000 / 3) <= 0.1 * 2000 / 3 for rows in after.values()), after
+    assert federation.catalog("SELECT primary_node_id FROM federation.tenant_federation_map WHERE tenant_id = %s",
+                              (crowded[0],)) == [("eu-west-1",)]  # pinned: stayed
+    moved = federation.catalog("SELECT count(*), sum(rows_copied) FROM federation.federation_moves m "
+                               "JOIN federation.jobs j ON j.move_id = m.move_id WHERE j.parent_id = %s",
+                               (plan["plan_id"],))[0]
+    print(f"rebalance eu-west by rows: before {before}, after {after}; {moved[0]} moves, {moved[1]} rows moved")
