@@ -8,12 +8,15 @@ import os
 import signal
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.api_client import FED, LEGACY, create_tenant
+from shim.actions.jobs import Pace
+from tests.api_client import FED, LEGACY, assert_error, create_tenant
 from tests.federation import Federation, bearer, create_database, make_federation, start_gateway
 from tests.test_moves import Clients
 from tests.waiting import wait_until
@@ -121,6 +124,15 @@ def test_a_region_is_rebalanced_by_rows(federation: Federation, clusters: list[A
                                              "WHERE tenant_id = ANY(%s::uuid[])", (newcomers,))) == \
                 [("eu-west-2",), ("eu-west-3",)]
             assert http.put(f"{ADMIN}/tenants/{crowded[0]}/pin", json={"pinned": True}).json()["pinned"] is True
+            assert http.put(f"{ADMIN}/nodes/eu-west-3/capacity", json={"capacity": 1}).json()["capacity"] == 1
+            assert_error(http.put(f"{ADMIN}/nodes/eu-west-3/capacity", json={"capacity": 0}), 400, "FGW111")
+            assert_error(http.post(f"{ADMIN}/rebalance", json={"by": "disk"}), 400, "FGW111")
+            assert_error(http.post(f"{ADMIN}/legacy/migrate", json={"parallel": 17}), 400, "FGW111")
+            nothing = http.post(f"{ADMIN}/legacy/migrate", json={"dryRun": True})  # no tenant on the default node
+            assert (nothing.status_code, nothing.json()["moves"]) == (200, []), nothing.text
+            wait_until(lambda: federation.catalog("SELECT load_measured_at IS NOT NULL FROM "
+                                                  "federation.federation_node_status WHERE node_id = 'eu-west-1'")
+                       == [(True,)], "the health checker measured eu-west-1's load")
             preview = http.post(f"{ADMIN}/rebalance", json={"region": "eu-west", "by": "rows", "dryRun": True})
             assert preview.status_code == 200, preview.text
             before = {r["node_id"]: r["load_before"] for r in preview.json()["spread"]}
@@ -146,3 +158,15 @@ def test_a_region_is_rebalanced_by_rows(federation: Federation, clusters: list[A
                                "JOIN federation.jobs j ON j.move_id = m.move_id WHERE j.parent_id = %s",
                                (plan["plan_id"],))[0]
     print(f"rebalance eu-west by rows: before {before}, after {after}; {moved[0]} moves, {moved[1]} rows moved")
+
+
+def test_a_pace_spaces_moves_by_their_rows() -> None:
+    stopping = threading.Event()
+    pace = Pace(100, stopping)  # 100 rows a second
+    assert pace.wait(50)  # the first move starts at once
+    started = time.monotonic()
+    assert pace.wait(50)  # the second waits for the first's 50 rows: half a second
+    assert time.monotonic() - started >= 0.45
+    stopping.set()
+    assert not pace.wait(50)  # a driver that stops does not wait out its turn
+    assert Pace(None, threading.Event()).wait(10**9)  # no pace: never waits

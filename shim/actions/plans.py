@@ -52,12 +52,12 @@ class Preview:
         return sum(int(m["cost"] or 0) for m in self.moves)
 
 
-def measure(connector: Connector, kind: str, node: str | None = None, region: str | None = None) -> int:
+def measure(connector: Connector, kind: str, region: str | None = None) -> int:
     """Count every tenant's rows on the nodes a plan reads (the default node for legacy, a region's active
-    nodes for a rebalance, the drained node) and record them in the catalog: the plan's costs. A node that
-    cannot be reached is a 503 naming it (never its URL)."""
+    nodes for a rebalance) and record them in the catalog: the plan's costs. A node that cannot be reached
+    is a 503 naming it (never its URL)."""
     counted = 0
-    for row in connector.rows("plan_nodes", kind, node, region, region):
+    for row in connector.rows("plan_nodes", kind, region, region):
         node_id = str(row["node_id"])
         try:
             with connector.node(node_id, name="fedgate-measure") as conn:

@@ -40,9 +40,8 @@ FROM federation.federation_plan_moves WHERE plan_id = %s ORDER BY position;
 -- name: plan_nodes
 -- The nodes a plan measures before it plans: the default node (legacy), a region's active nodes (rebalance).
 SELECT n.node_id FROM federation.federation_nodes n
-WHERE CASE %s WHEN 'legacy' THEN n.node_id = 'default'
-              WHEN 'drain' THEN n.node_id = %s
-              ELSE n.node_id <> 'default' AND n.status = 'active' AND (%s::text IS NULL OR n.region = %s) END
+WHERE CASE WHEN %s = 'legacy' THEN n.node_id = 'default'
+           ELSE n.node_id <> 'default' AND n.status = 'active' AND (%s::text IS NULL OR n.region = %s) END
 ORDER BY n.node_id;
 
 -- name: tenant_sizes

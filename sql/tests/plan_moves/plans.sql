@@ -1,7 +1,7 @@
 -- The one planner: legacy tenants home, a region evened out by rows within its threshold (fewest moves,
 -- never a pinned tenant), capacity as shares, a plan recorded as a job with its items, resumed where it was.
 BEGIN;
-SELECT plan(20);
+SELECT plan(23);
 SELECT fgtest.node('us-1', 'us-east') \g /dev/null
 SELECT fgtest.node('eu-1', 'eu-west') \g /dev/null
 SELECT fgtest.node('eu-2', 'eu-west') \g /dev/null
@@ -69,6 +69,21 @@ SELECT federation.set_node_capacity('eu-3', 2) \g /dev/null
 SELECT is((SELECT array_agg(load_after ORDER BY node_id) FROM federation.rebalance_spread('eu-west', 'rows', 0.12)),
           '{250,250,500}', 'with capacities 1, 1, 2: 250, 250, 500 rows');
 SELECT throws_ok($$SELECT federation.set_node_capacity('eu-3', 0)$$, 'FG400', NULL, 'a capacity of 0: FG400');
+
+-- By requests: the last hour's, as the gateways report them (30 a tenant: 480, 60, 60).
+SELECT federation.set_node_capacity('eu-3', 1) \g /dev/null
+SELECT federation.report_tenant_stats((SELECT jsonb_agg(jsonb_build_object(
+    'tenant', m.tenant_id, 'node', m.primary_node_id, 'requests', 30, 'errors', 0, 'total_ms', 30, 'max_ms', 1))
+    FROM federation.tenant_federation_map m WHERE m.primary_region = 'eu-west')) \g /dev/null
+SELECT is((SELECT array_agg(load ORDER BY node_id) FROM federation.region_loads('eu-west', 'requests')), '{480,60,60}',
+          'loads by requests');
+SELECT is((SELECT bool_and(within_after) FROM federation.rebalance_spread('eu-west', 'requests', 0.12)), true,
+          'by requests: every node within 12% of its share after');
+
+-- The health checker's measure: rows from the node's statistics; the placements counted since start again.
+SELECT federation.report_node_load(ARRAY['eu-1'], ARRAY[1234::bigint]) \g /dev/null
+SELECT is((SELECT (load_rows, placed_since_measured, load_requests_per_min)::text FROM federation_node_status
+           WHERE node_id = 'eu-1'), '(1234,0,48)', 'a measured load: rows, none placed since, requests a minute');
 
 -- Placement: 300 new tenants onto capacities 1, 1, 2 (ap-south, no load yet).
 SELECT fgtest.node('ap-2', 'ap-south') \g /dev/null
