@@ -112,11 +112,12 @@ class Clients:
         self.lock = threading.Lock()
 
     def run(self, kind: str, headers: dict[str, str], request: Callable[[httpx.Client, int], httpx.Response],
-            limit: int = 1_000_000) -> None:
+            limit: int = 1_000_000, every: float = 0.0) -> None:
+        """A client in a thread: ``request`` again and again (``every`` seconds apart, or at once)."""
         def loop() -> None:
             with httpx.Client(base_url=self.base_url, timeout=30, headers=headers) as client:
                 i = 0
-                while not self.stop.is_set() and i < limit:
+                while not self.stop.wait(every) and i < limit:
                     i += 1
                     started = time.monotonic()
                     resp = request(client, i)

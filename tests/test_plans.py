@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from shim.actions.jobs import Pace
+from shim.cli import main
 from tests.api_client import FED, LEGACY, assert_error, create_tenant
 from tests.federation import Federation, bearer, create_database, make_federation, start_gateway
 from tests.test_moves import Clients
@@ -24,7 +25,7 @@ from tests.waiting import wait_until
 pytestmark = pytest.mark.slow  # a scenario test: make test runs it, make test-fast does not
 
 ADMIN = "/admin/v1"
-FAST_JOBS = {"FEDGATE_JOB_LEASE": "2", "FEDGATE_JOB_POLL": "0.2", "FEDGATE_TENANT_WRITE_RPS": "0"}
+FAST_JOBS = {"FEDGATE_JOB_LEASE": "1", "FEDGATE_JOB_POLL": "0.2", "FEDGATE_TENANT_WRITE_RPS": "0"}
 
 
 def _fedgate(federation: Federation, *args: str) -> subprocess.Popen[str]:
@@ -57,15 +58,14 @@ def test_every_legacy_tenant_goes_home_in_a_plan_killed_halfway(clusters: list[A
         with gw.client() as http:
             regions = ("us-east", "eu-west", "ap-south")
             tenants = {create_tenant(http, regions[i % 3], prefix=LEGACY): regions[i % 3] for i in range(20)}
+            dry = http.post(f"{ADMIN}/legacy/migrate", json={"dryRun": True})
+            assert dry.status_code == 200 and len(dry.json()["moves"]) == 20, dry.text
         called = list(tenants)[:5]
-        for tenant in called:  # writes and reads, through the namespace that follows the tenant
+        for tenant in called:  # a write and a read every 40 ms each, through the namespace that follows the tenant
             clients.run("validations", bearer("tenant", tenant), lambda c, i, t=tenant: c.post(
-                f"{FED}/identity/validate", json={"type": "oidc", "config": {}, "tenantId": t}))
-            clients.run("reads", bearer("tenant", tenant), lambda c, i, t=tenant: c.get(f"{FED}/tenants/{t}/status"))
-
-        dry = _fedgate(federation, "legacy", "migrate", "--dry-run")
-        code, out = _finished(dry)
-        assert code == 0 and "20 moves" in out and "nothing recorded" in out, out
+                f"{FED}/identity/validate", json={"type": "oidc", "config": {}, "tenantId": t}), every=0.04)
+            clients.run("reads", bearer("tenant", tenant), lambda c, i, t=tenant: c.get(f"{FED}/tenants/{t}/status"),
+                        every=0.04)
         first = _fedgate(federation, "legacy", "migrate", "--parallel", "3")
         wait_until(lambda: federation.catalog("SELECT coalesce(max(done), 0) FROM federation.federation_plans "
                                               "WHERE kind = 'legacy'")[0][0] >= 6, "a third of the plan done",
@@ -100,11 +100,17 @@ def test_every_legacy_tenant_goes_home_in_a_plan_killed_halfway(clusters: list[A
                                     "'identity.validated' AND tenant_id = ANY(%s::uuid[])", (called,))[0][0]
                   for n in ("us-east-2", "eu-west-1", "ap-south-1"))
     assert written == acked, (written, acked)
+    [(took, longest, span)] = federation.catalog(
+        "SELECT round(avg(extract(epoch FROM finished_at - started))::numeric, 2), "
+        "round(max(extract(epoch FROM finished_at - started))::numeric, 2), "
+        "round(extract(epoch FROM max(finished_at) - min(started))::numeric, 1) FROM federation.federation_moves")
     print(f"legacy plan: 20 tenants home, {done_before} done when the command was killed, {acked} writes and "
-          f"{clients.acked.get('reads', 0)} reads acknowledged meanwhile, 0 failed")
+          f"{clients.acked.get('reads', 0)} reads acknowledged meanwhile, 0 failed; a move took {took} s on "
+          f"average ({longest} s at most), {span} s from the first move's start to the last one's end")
 
 
-def test_a_region_is_rebalanced_by_rows(federation: Federation, clusters: list[Any], tmp_path: Path) -> None:
+def test_a_region_is_rebalanced_by_rows(federation: Federation, clusters: list[Any], tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
     gw = start_gateway(federation.control_url, tmp_path, env={**FAST_JOBS, "FEDGATE_LOAD_INTERVAL": "3600"})
     try:
         with gw.client() as http:
@@ -139,6 +145,9 @@ def test_a_region_is_rebalanced_by_rows(federation: Federation, clusters: list[A
             assert before == {"eu-west-1": 1600, "eu-west-2": 200, "eu-west-3": 200}, preview.text
             assert all(r["within_after"] for r in preview.json()["spread"]), preview.text
             planned = len(preview.json()["moves"])
+        assert main(["rebalance", "--region", "eu-west", "--dry-run", "--database-url", federation.control_url]) == 0
+        shown = capsys.readouterr().out
+        assert f"{planned} moves" in shown and "load_before" in shown and "nothing recorded" in shown, shown
         code, out = _finished(_fedgate(federation, "rebalance", "--region", "eu-west", "--by", "rows",
                                        "--parallel", "3"))
         assert code == 0, out

@@ -30,7 +30,7 @@ SERVICE_USER = "postgres"
 # copies; PostgreSQL's default of 4 workers made concurrent moves wait 5 s per retry for a free one), and a
 # launcher that starts a new subscription's worker within half a second (a reversible move's next stream).
 LOGICAL_ARGS = ("-c wal_level=logical -c max_worker_processes=32 -c max_logical_replication_workers=16 "
-                "-c max_sync_workers_per_subscription=4 -c wal_retrieve_retry_interval=500ms")
+                "-c max_sync_workers_per_subscription=4 -c wal_retrieve_retry_interval=100ms")
 
 
 def _running_as_root() -> bool:
