@@ -284,13 +284,11 @@ class Driver:
                 self.say(f"{label}: {future.result()}")
         if self.stopping.is_set() or not self.lease.holds(job.job_id):
             return "interrupted"
-        left = int(self.connector.rows("plan_left", job.job_id, job.job_id, job.job_id)[0]["left"])
-        if job.kind == "drain":
-            left += len(self.connector.rows("drain_plan", str(job.node_id)))
-            if left:
-                return self._finish(job, "failed", f"{left} tenants left on {job.node_id}: see federation_plan_moves "
-                                                   "for their moves; drain again once they can move")
-        elif left:
+        left = int(self.connector.rows("plan_left", job.job_id)[0]["left"])
+        if left and job.kind == "drain":
+            return self._finish(job, "failed", f"{left} tenants left on {job.node_id}: see federation_plan_moves "
+                                               "for their moves; drain again once they can move")
+        if left:
             return self._finish(job, "failed", f"{left} of its moves did not finish: see federation_plan_moves; "
                                                "run the command again to plan what is left")
         return self._finish(job, "done")

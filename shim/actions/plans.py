@@ -23,7 +23,6 @@ from shim.nodes.connector import Connector
 from shim.nodes.queries import QUERIES
 from shim.nodes.redact import classify
 
-PLAN_KINDS = ("legacy", "rebalance")
 BY = ("rows", "requests")
 
 
@@ -46,7 +45,6 @@ class PlanSettings:
 class Preview:
     moves: list[dict[str, Any]]        # tenant_id, source_node, target_node, cost, why
     spread: list[dict[str, Any]]       # rebalance: each node's load before and after, against its share
-    measured: int                      # tenants whose rows were counted just now
 
     def rows(self) -> int:
         return sum(int(m["cost"] or 0) for m in self.moves)
@@ -74,11 +72,11 @@ def measure(connector: Connector, kind: str, region: str | None = None) -> int:
 def preview(connector: Connector, settings: PlanSettings) -> Preview:
     """What the plan would do now (nothing recorded): its moves and, for a rebalance, the spread before
     and after."""
-    measured = measure(connector, settings.kind, region=settings.region)
+    measure(connector, settings.kind, region=settings.region)
     moves = connector.rows("plan_moves", settings.kind, *settings.args())
     spread = (connector.rows("rebalance_spread", settings.region, settings.by, settings.threshold, settings.max_moves)
               if settings.kind == "rebalance" else [])
-    return Preview(moves, spread, measured)
+    return Preview(moves, spread)
 
 
 @dataclass
@@ -86,7 +84,6 @@ class Started:
     job_id: int
     subject: str
     moves: list[dict[str, Any]]
-    resumed: bool = False
 
 
 def open_plan(connector: Connector, settings: PlanSettings) -> dict[str, Any] | None:

@@ -471,19 +471,17 @@ async def get_job(request: Request, job_id: str) -> HTTPResponse:
 
 
 # -- plans, capacity, pins ------------------------------------------------------------------------------
-def _plan_answer(request: Request, settings: plans.PlanSettings, dry_run: bool) -> Awaitable[HTTPResponse]:
+async def _plan_answer(request: Request, settings: plans.PlanSettings, dry_run: bool) -> HTTPResponse:
+    """A plan as it would be made now (200, nothing recorded), or made: its job, driven by the fleet (202)."""
     connector = _connector(request)
-
-    async def answer() -> HTTPResponse:
-        if dry_run:
-            shown = await _act(lambda: plans.preview(connector, settings))
-            return _answer({"kind": settings.kind, "dryRun": True, "moves": shown.moves, "rows": shown.rows(),
-                            "spread": shown.spread})
-        started = await _act(lambda: plans.start(connector, settings))
-        _jobs(request).wake()
-        return _answer({"kind": settings.kind, "jobId": started.job_id, "subject": started.subject,
-                        "moves": started.moves}, 202)
-    return answer()
+    if dry_run:
+        shown = await _act(lambda: plans.preview(connector, settings))
+        return _answer({"kind": settings.kind, "dryRun": True, "moves": shown.moves, "rows": shown.rows(),
+                        "spread": shown.spread})
+    started = await _act(lambda: plans.start(connector, settings))
+    _jobs(request).wake()
+    return _answer({"kind": settings.kind, "jobId": started.job_id, "subject": started.subject,
+                    "moves": started.moves}, 202)
 
 
 def _plan_common(body: dict[str, Any]) -> tuple[int, int | None, bool]:

@@ -31,11 +31,7 @@ SELECT job_id, state, owner, lease_until FROM federation.move_job(%s);
 SELECT job_id FROM federation.start_drain(%s, %s);
 
 -- name: plan_left
--- A drain's or plan's moves not done: still to start, open, or ended failed or aborted.
-SELECT (SELECT count(*) FROM federation.plan_job_moves(%s))
-     + (SELECT count(*) FROM federation.jobs j WHERE j.parent_id = %s AND j.state IN ('pending', 'running'))
-     + (SELECT count(*) FROM federation.plan_items i JOIN federation.tenant_moves m ON m.move_id = i.move_id
-        WHERE i.job_id = %s AND m.state IN ('failed', 'aborted')) AS left;
+SELECT federation.plan_left(%s) AS left;
 
 -- name: record_move_object
 SELECT federation.record_move_object(%s, %s, %s, %s);

@@ -8,6 +8,7 @@
 --   start_plan(kind, parallel, max_rows_per_s, region, by, threshold, max_moves)   a plan job and its moves, recorded
 --   record_plan(job, kind, node, ...)  a plan's moves written as the job's items
 --   plan_job_moves(job)               the moves of a plan job still to start (a takeover resumes there)
+--   plan_left(job)                    what keeps it from being done
 --
 -- The default node takes no part in a rebalance: its tenants leave it by the legacy plan.
 
@@ -308,3 +309,18 @@ END
 $$;
 COMMENT ON FUNCTION federation.plan_job_moves(bigint) IS
     'The moves of a drain or plan job still to start, in order: never started, the tenant still on its planned source and not moving. A move started is not repeated; one whose tenant left meanwhile is skipped.';
+
+CREATE OR REPLACE FUNCTION federation.plan_left(p_job bigint)
+RETURNS integer
+LANGUAGE sql
+AS $$
+    SELECT ((SELECT count(*) FROM federation.plan_job_moves(p_job))
+          + (SELECT count(*) FROM federation.jobs j WHERE j.parent_id = p_job AND j.state IN ('pending', 'running'))
+          + (SELECT count(*) FROM federation.plan_items i JOIN federation.tenant_moves m ON m.move_id = i.move_id
+             WHERE i.job_id = p_job AND m.state IN ('failed', 'aborted'))
+          + (SELECT count(*) FROM federation.jobs j, federation.drain_plan(j.node_id) d
+             WHERE j.job_id = p_job AND j.kind = 'drain'
+               AND NOT EXISTS (SELECT 1 FROM federation.plan_items i WHERE i.job_id = p_job AND i.tenant_id = d.tenant_id)))::integer;
+$$;
+COMMENT ON FUNCTION federation.plan_left(bigint) IS
+    'What keeps a drain or plan from being done: its moves still to start, open, failed or aborted, and for a drain the tenants on its node it did not plan (0: done).';
