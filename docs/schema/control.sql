@@ -2729,6 +2729,30 @@ ALTER FUNCTION federation.plan_job_moves(p_job bigint) OWNER TO fedgate_owner;
 COMMENT ON FUNCTION federation.plan_job_moves(p_job bigint) IS 'The moves of a drain or plan job still to start, in order: never started, the tenant still on its planned source and not moving. A move started is not repeated; one whose tenant left meanwhile is skipped.';
 
 --
+-- Name: plan_left(bigint); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
+--
+
+CREATE FUNCTION federation.plan_left(p_job bigint) RETURNS integer
+    LANGUAGE sql
+    AS $$
+    SELECT ((SELECT count(*) FROM federation.plan_job_moves(p_job))
+          + (SELECT count(*) FROM federation.jobs j WHERE j.parent_id = p_job AND j.state IN ('pending', 'running'))
+          + (SELECT count(*) FROM federation.plan_items i JOIN federation.tenant_moves m ON m.move_id = i.move_id
+             WHERE i.job_id = p_job AND m.state IN ('failed', 'aborted'))
+          + (SELECT count(*) FROM federation.jobs j, federation.drain_plan(j.node_id) d
+             WHERE j.job_id = p_job AND j.kind = 'drain'
+               AND NOT EXISTS (SELECT 1 FROM federation.plan_items i WHERE i.job_id = p_job AND i.tenant_id = d.tenant_id)))::integer;
+$$;
+
+ALTER FUNCTION federation.plan_left(p_job bigint) OWNER TO fedgate_owner;
+
+--
+-- Name: FUNCTION plan_left(p_job bigint); Type: COMMENT; Schema: federation; Owner: fedgate_owner
+--
+
+COMMENT ON FUNCTION federation.plan_left(p_job bigint) IS 'What keeps a drain or plan from being done: its moves still to start, open, failed or aborted, and for a drain the tenants on its node it did not plan (0: done).';
+
+--
 -- Name: plan_moves(text, text, text, text, numeric, integer); Type: FUNCTION; Schema: federation; Owner: fedgate_owner
 --
 
@@ -9322,6 +9346,14 @@ GRANT ALL ON FUNCTION federation.placement_load(p_rows double precision, p_rows_
 REVOKE ALL ON FUNCTION federation.plan_job_moves(p_job bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION federation.plan_job_moves(p_job bigint) TO fedgate_catalog;
 GRANT ALL ON FUNCTION federation.plan_job_moves(p_job bigint) TO fedgate_operator;
+
+--
+-- Name: FUNCTION plan_left(p_job bigint); Type: ACL; Schema: federation; Owner: fedgate_owner
+--
+
+REVOKE ALL ON FUNCTION federation.plan_left(p_job bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION federation.plan_left(p_job bigint) TO fedgate_catalog;
+GRANT ALL ON FUNCTION federation.plan_left(p_job bigint) TO fedgate_operator;
 
 --
 -- Name: FUNCTION plan_moves(p_kind text, p_node text, p_region text, p_by text, p_threshold numeric, p_max_moves integer); Type: ACL; Schema: federation; Owner: fedgate_owner
