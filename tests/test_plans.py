@@ -156,6 +156,12 @@ def test_a_region_is_rebalanced_by_rows(federation: Federation, clusters: list[A
                 assert http.get(f"{FED}/tenants/{tenant}/status").status_code == 200
             plan = http.get(f"{ADMIN}/plans").json()["items"][0]
             assert (plan["kind"], plan["state"], plan["moves"], plan["done"]) == ("rebalance", "done", planned, planned)
+        url = ["--database-url", federation.control_url]
+        assert main(["plan", "show", str(plan["plan_id"]), *url]) == 0
+        shown = capsys.readouterr().out
+        assert "state: done" in shown and shown.count(" done ") >= planned, shown
+        assert main(["node", "set-capacity", "eu-west-3", "2", *url]) == 0 and "eu-west-3" in capsys.readouterr().out
+        assert main(["tenant", "pin", crowded[0], "--off", *url]) == 0 and "False" in capsys.readouterr().out
     finally:
         gw.stop()
     after = {node: sum(_tenant_rows(federation, node).values()) for node in ("eu-west-1", "eu-west-2", "eu-west-3")}
