@@ -69,8 +69,9 @@ def run_plan(connector: Connector, args: argparse.Namespace, settings: plans.Pla
             jobs.follow(driver, job_id, claimed[0] if claimed else None,
                         watch=lambda: display.seen(plans.get(connector, job_id)))
     shown = plans.get(connector, job_id)
+    unit = "requests' worth" if settings.kind == "rebalance" and settings.by == "requests" else "rows"
     print(f"plan {job_id}: {shown['state']}: {shown['done']} of {shown['moves']} moves done, "
-          f"{shown['cost_done']} rows moved", flush=True)
+          f"{shown['cost_done']} {unit} moved", flush=True)
     if shown["last_error"] and shown["state"] != "done":
         print(f"plan {job_id}: {shown['last_error']}", file=sys.stderr, flush=True)
     return 0 if shown["state"] == "done" else 1
@@ -119,8 +120,8 @@ def add_parsers(sub: "argparse._SubParsersAction[argparse.ArgumentParser]",
             return 0
         record({k: v for k, v in shown.items() if k != "items"})
         print()
-        table(shown["items"], columns=("position", "tenant_id", "source_node", "target_node", "cost",
-                                               "state", "move_id", "pause_ms", "error"))
+        table(shown["items"], columns=("position", "tenant_id", "source_node", "target_node", "cost", "state",
+                                       "move_id", "pause_ms", "error"))
         return 0
 
     plan = sub.add_parser("plan", help="plans of moves (drains, legacy, rebalance)").add_subparsers(
