@@ -69,7 +69,7 @@ def run_plan(connector: Connector, args: argparse.Namespace, settings: plans.Pla
             jobs.follow(driver, job_id, claimed[0] if claimed else None,
                         watch=lambda: display.seen(plans.get(connector, job_id)))
     shown = plans.get(connector, job_id)
-    unit = "requests' worth" if settings.kind == "rebalance" and settings.by == "requests" else "rows"
+    unit = "requests' worth" if (shown["params"] or {}).get("by") == "requests" else "rows"  # as it was made
     print(f"plan {job_id}: {shown['state']}: {shown['done']} of {shown['moves']} moves done, "
           f"{shown['cost_done']} {unit} moved", flush=True)
     if shown["last_error"] and shown["state"] != "done":
