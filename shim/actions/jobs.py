@@ -321,21 +321,26 @@ class Pace:
     """A plan's pace limit: the moves' rows started by any moment stay within ``rows_per_s`` a second
     since the first (which starts at once); None paces nothing."""
 
-    def __init__(self, rows_per_s: Any, stopping: threading.Event) -> None:
+    def __init__(self, rows_per_s: Any, stopping: threading.Event,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.rate = float(rows_per_s) if rows_per_s else None
-        self.stopping = stopping
+        self.stopping, self.clock = stopping, clock
         self._next = 0.0
         self._lock = threading.Lock()
 
-    def wait(self, rows: int) -> bool:
-        """Wait for this move's turn; False when the driver stops meanwhile."""
+    def turn(self, rows: int) -> float:
+        """Seconds until a move of ``rows`` may start (its rows are counted from then on)."""
         if self.rate is None:
-            return True
+            return 0.0
         with self._lock:
-            now = time.monotonic()
+            now = self.clock()
             at = max(now, self._next)
             self._next = at + rows / self.rate
-        return not self.stopping.wait(max(0.0, at - now))
+        return at - now
+
+    def wait(self, rows: int) -> bool:
+        """Wait for this move's turn; False when the driver stops meanwhile."""
+        return not self.stopping.wait(self.turn(rows))
 
 
 def cli_owner() -> str:
