@@ -24,7 +24,7 @@ from tests.waiting import wait_until
 pytestmark = pytest.mark.slow  # a scenario test: make test runs it, make test-fast does not
 
 ADMIN = "/admin/v1"
-FAST_JOBS = {"FEDGATE_JOB_LEASE": "1", "FEDGATE_JOB_POLL": "0.2", "FEDGATE_TENANT_WRITE_RPS": "0"}
+FAST_JOBS = {"FEDGATE_JOB_LEASE": "2", "FEDGATE_JOB_POLL": "0.2", "FEDGATE_TENANT_WRITE_RPS": "0"}
 
 
 def _fedgate(federation: Federation, *args: str) -> subprocess.Popen[str]:

@@ -263,7 +263,7 @@ class Driver:
         pace = Pace(job.params.get("maxRowsPerS"), self.stopping)
 
         def resume(child: int, move_id: int) -> str:
-            return f"move {move_id}: {self._child(child)}"
+            return f"move {move_id}: {self._child(child, job.job_id)}"
 
         def start(tenant: UUID, target: str, cost: int) -> str:
             if self.stopping.is_set() or not self.lease.holds(job.job_id) or not pace.wait(cost):
@@ -293,12 +293,19 @@ class Driver:
                                                "run the command again to plan what is left")
         return self._finish(job, "done")
 
-    def _child(self, job_id: int) -> str:
-        """A drain's move it opened earlier: claimed and driven on."""
-        try:
-            child = self.lease.claim(job_id)
-        except psycopg.Error as exc:
-            return f"not driven here ({describe(exc)})"
+    def _child(self, job_id: int, parent: int) -> str:
+        """A move the drain or plan opened earlier, claimed and driven on. Only its parent's driver claims
+        it: one its previous driver still holds is waited for (that driver died: its lease lapses; it lives:
+        the move ends in its hands), while this driver holds the parent."""
+        while True:
+            try:
+                child = self.lease.claim(job_id)
+                break
+            except psycopg.Error as exc:
+                if not _held_elsewhere(exc) or not self.lease.holds(parent):
+                    return f"not driven here ({describe(exc)})"
+            if self.stopping.wait(0.2):
+                return "interrupted"
         return self._drive_child(child)
 
     def _drive_child(self, child: Job) -> str:
