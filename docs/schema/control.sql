@@ -1712,7 +1712,9 @@ BEGIN
                   WHERE n.region = coalesce(t.region, v_region) AND n.node_id <> p_node AND n.status = 'active'
                     AND federation.node_serving(n.status, n.unhealthy_checked_at)
                     AND (t.residency IS NULL OR n.region::text = ANY (t.residency))
-                  ORDER BY federation.rendezvous_score(t.id, n.region, n.node_id, n.placement_weight) DESC, n.node_id
+                  ORDER BY federation.rendezvous_score(t.id, n.region, n.node_id,
+                                                       least(n.placement_weight::bigint * n.capacity, 2147483647)::integer) DESC,
+                           n.node_id
                   LIMIT 1)
     FROM (SELECT m.tenant_id AS id, m.primary_region::text AS region, m.residency FROM federation.tenant_federation_map m
           WHERE m.primary_node_id = p_node
@@ -1732,7 +1734,7 @@ ALTER FUNCTION federation.drain_plan(p_node text) OWNER TO fedgate_owner;
 -- Name: FUNCTION drain_plan(p_node text); Type: COMMENT; Schema: federation; Owner: fedgate_owner
 --
 
-COMMENT ON FUNCTION federation.drain_plan(p_node text) IS 'Where each tenant of a node goes when it is drained: an active, serving node of the tenant''s region other than this one, by the same weighted rendezvous as placement, inside the tenant''s residency (NULL: no such node). Tenants with an open move are left out.';
+COMMENT ON FUNCTION federation.drain_plan(p_node text) IS 'Where each tenant of a node goes when it is drained (and each legacy tenant home): an active, serving node of the tenant''s region other than this one, by weighted rendezvous on capacity times placement_weight (the shares placement follows), inside the tenant''s residency (NULL: no such node). Tenants with an open move are left out.';
 
 --
 -- Name: drop_move_object(bigint, text, text); Type: FUNCTION; Schema: federation; Owner: fedgate_owner

@@ -1,7 +1,7 @@
 -- The one planner: legacy tenants home, a region evened out by rows within its threshold (fewest moves,
 -- never a pinned tenant), capacity as shares, a plan recorded as a job with its items, resumed where it was.
 BEGIN;
-SELECT plan(23);
+SELECT plan(24);
 SELECT fgtest.node('us-1', 'us-east') \g /dev/null
 SELECT fgtest.node('eu-1', 'eu-west') \g /dev/null
 SELECT fgtest.node('eu-2', 'eu-west') \g /dev/null
@@ -95,5 +95,10 @@ CREATE TEMP TABLE placed AS
 SELECT p.node_id FROM generate_series(1000, 1299) i, LATERAL federation.place_tenant(fgtest.tid(i), 'ap-south') p;
 SELECT is((SELECT array_agg(n ORDER BY node_id) FROM (SELECT node_id, count(*) n FROM placed GROUP BY 1) c),
           '{75,75,150}', '300 tenants onto capacities 1, 1, 2: 75, 75, 150 (25/25/50%)');
+-- A drain's targets follow capacity too: eu-3 of capacity 1000 against eu-2 of 1 takes eu-1's tenants.
+SELECT federation.set_node_capacity('eu-3', 1000) \g /dev/null
+SELECT is((SELECT count(*) FILTER (WHERE target_node = 'eu-3') FROM federation.plan_moves('drain', 'eu-1')), 16::bigint,
+          'a drain''s targets by rendezvous on capacity times placement_weight');
+
 SELECT * FROM finish();
 ROLLBACK;
