@@ -4,6 +4,7 @@ again once a standby is promoted, and hears the catalog's notifications from the
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from collections.abc import Iterator
@@ -50,6 +51,24 @@ def _status(http: httpx.Client, tenant: str) -> tuple[int, str | None]:
     return answer.status_code, answer.headers.get("X-Federation-Node")
 
 
+def _cache_hits(http: httpx.Client) -> float:
+    found = re.search(r"^fedgate_resolution_cache_hits_total (\S+)$", http.get("/metrics").text, re.MULTILINE)
+    return float(found.group(1)) if found else 0.0
+
+
+def _warm(http: httpx.Client, federation: Federation, tenant: str) -> None:
+    """The tenant's resolution in the gateway's cache for good: after the health checker's first reports
+    (a node's first report flips its health, and the gateway drops what that node's tenants resolved to),
+    a status answered from the cache."""
+    wait_until(lambda: federation.catalog("SELECT count(*) FROM federation.federation_node_health") ==
+               [(len(federation.urls),)], "every node's first health report")
+
+    def cached() -> bool:
+        hits = _cache_hits(http)
+        return _status(http, tenant) == (200, "eu-west-1") and _cache_hits(http) > hits
+    wait_until(cached, "the tenant's resolution cached")
+
+
 def test_the_gateway_rides_a_control_database_failover(clusters: list[Cluster], control_pair: tuple[Cluster, Cluster],
                                                        tmp_path: Path) -> None:
     primary, standby = control_pair
@@ -59,7 +78,7 @@ def test_the_gateway_rides_a_control_database_failover(clusters: list[Cluster], 
     try:
         with gateway.client() as http:
             warm = create_tenant(http, "eu-west")
-            assert _status(http, warm) == (200, "eu-west-1")
+            _warm(http, federation, warm)
             primary.stop_server()
             served = [_status(http, warm) for _ in range(10)]  # the catalog gone: from the resolution cache
             assert served == [(200, "eu-west-1")] * 10, served
