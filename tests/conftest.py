@@ -87,18 +87,3 @@ def gateway(federation: Federation, tmp_path_factory: pytest.TempPathFactory) ->
         yield gw
     finally:
         gw.stop()
-
-
-# The longest modules first (their summed test time in a full run, 2026-11-30: test_moves 76 s, test_fleet 47 s,
-# test_pgtap 44 s, ... down to 12 s): xdist's loadscope hands modules to the workers in collection order, so
-# the long ones start at once and the short ones fill in at the end, instead of one worker starting
-# test_replicas (32 s) when the others are nearly done. A scheduling hint only: a module missing here runs
-# after these, in its usual order, and the order of tests within a module is kept.
-LONGEST_FIRST = ("test_moves", "test_fleet", "test_pgtap", "test_idempotent_creation", "test_control_failover",
-                 "test_failure", "test_replicas", "test_plans", "test_auth", "test_fuzz", "test_cli", "test_contract",
-                 "test_metrics", "test_noisy_tenant", "test_admin", "test_embedded", "test_bad_input")
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
-    items.sort(key=lambda item: rank.get(item.path.stem, len(rank)))  # stable: within a module, as collected
