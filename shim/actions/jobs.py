@@ -109,8 +109,8 @@ class Lease:
             return
         with self.connector.control() as conn:
             still = {int(r[0]) for r in conn.execute(QUERIES["renew_jobs"], (self.owner, self.seconds, held))}
-        lost = set(held) - still  # of those renewed: a job claimed meanwhile was not asked about
-        with self._lock:
+        with self._lock:  # of those renewed and still held: a job claimed, ended or handed back meanwhile is not lost
+            lost = (set(held) - still) & self._held
             self._held -= lost
         for job_id in lost:
             log.warning("job %s: its lease was lost (taken over or ended): this driver stops driving it", job_id)
@@ -205,6 +205,7 @@ class Driver:
     def _finish(self, job: Job, state: str, error: str | None = None) -> str:
         try:
             self.connector.rows("finish_job", job.job_id, self.lease.owner, state, error)
+            self.lease.forget(job.job_id)  # ended: no longer this driver's, before its next renewal asks
         except psycopg.Error as exc:  # taken over meanwhile: its new driver ends it
             log.warning("job %s: not ended here (%s)", job.job_id, describe(exc))
         return state
@@ -220,6 +221,7 @@ class Driver:
                           f"(POST /admin/v1/moves/{job.move_id}/abort), to try again: --resume {job.move_id}")
             rows = self.connector.rows("retry_job", job.job_id, self.lease.owner, step, error,
                                        self.settings.attempts, self.settings.backoff)
+            self.lease.forget(job.job_id)  # handed back (or failed): no longer this driver's
         except psycopg.Error as exc:  # the catalog away, or the job taken over: its lease decides what next
             log.warning("job %s: %s failed (%s), not recorded (%s)", job.job_id, step, error, describe(exc))
             return "interrupted"
@@ -238,6 +240,7 @@ class Driver:
         except Parked as parked:  # switched and reversible: its job waits for the window's end, or a request
             try:
                 self.connector.rows("park_job", job.job_id, self.lease.owner, parked.until)
+                self.lease.forget(job.job_id)
             except psycopg.Error as exc:  # taken over meanwhile: its new driver parks it
                 log.warning("job %s: not parked here (%s)", job.job_id, describe(exc))
             return "parked"
