@@ -12,6 +12,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from shim.actions.jobs import Pace
@@ -44,6 +45,13 @@ def _add_node(federation: Federation, cluster: Any, node_id: str, region: str) -
     federation.urls[node_id] = url
 
 
+def _gauge(http: httpx.Client, series: str) -> float:
+    for line in http.get("/metrics").text.splitlines():
+        if line.startswith(series + " "):
+            return float(line.split()[-1])
+    return 0.0
+
+
 def _tenant_rows(federation: Federation, node: str) -> dict[str, int]:
     return {str(t): int(n) for t, n in federation.sql(node, "SELECT * FROM onboarding.tenant_sizes()")}
 
@@ -69,6 +77,10 @@ def test_every_legacy_tenant_goes_home_in_a_plan_killed_halfway(clusters: list[A
         wait_until(lambda: federation.catalog("SELECT coalesce(max(done), 0) FROM federation.federation_plans "
                                               "WHERE kind = 'legacy'")[0][0] >= 6, "a third of the plan done",
                    timeout=120)
+        with gw.client() as http:  # the health checker's gauges follow the open plan
+            wait_until(lambda: _gauge(http, 'fedgate_plan_moves{kind="legacy",state="done"}') >= 1,
+                       "the plan's moves done in the metrics", every=0.2)
+            assert _gauge(http, 'fedgate_plan_rows{kind="legacy",what="planned"}') >= 20
         first.send_signal(signal.SIGKILL)  # halfway: its moves in flight are left to whoever drives the plan next
         _, killed_out = _finished(first)
         done_before = federation.catalog("SELECT done FROM federation.federation_plans WHERE kind = 'legacy'")[0][0]

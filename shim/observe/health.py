@@ -179,6 +179,7 @@ class HealthMonitor:
         await self._lock_conn.execute(QUERIES["report_health"], (*replica_columns, ids, healthy, latency, errors))
         metrics.observe_health((r[0] for r in rounds), self._settings.health_timeout)
         metrics.observe_moves(await (await self._lock_conn.execute(QUERIES["open_moves"])).fetchall())
+        metrics.observe_plans(await (await self._lock_conn.execute(QUERIES["open_plans"])).fetchall())
         metrics.observe_residency(await (await self._lock_conn.execute(QUERIES["residency_decisions"])).fetchall())
         due = time.monotonic() - self._last_sweep >= self._settings.sweep_interval
         if due and (self._sweeper is None or self._sweeper.done()):

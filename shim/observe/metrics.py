@@ -65,6 +65,12 @@ HEALTH_SECONDS = Histogram("fedgate_health_check_seconds", "Health checks of a n
 MOVES = Gauge("fedgate_moves_in_progress", "Open tenant moves by state", ["state"], multiprocess_mode="livemax")
 MOVE_LAG = Gauge("fedgate_move_lag_bytes_max", "The largest replication lag of an open move (bytes)",
                  multiprocess_mode="livemax")
+PLAN_KINDS = ("drain", "legacy", "rebalance")
+PLAN_MOVES = Gauge("fedgate_plan_moves", "Moves of the open drains and plans by plan kind and state: done, moving, "
+                   "pending (not started), not_done (failed, aborted, skipped)", ["kind", "state"],
+                   multiprocess_mode="livemax")
+PLAN_ROWS = Gauge("fedgate_plan_rows", "Rows of the open drains' and plans' moves: planned, and moved by those done",
+                  ["kind", "what"], multiprocess_mode="livemax")
 MOVE_IDLE = Gauge("fedgate_move_idle_seconds_max",
                   "Seconds since the open move that progressed least recently last progressed",
                   multiprocess_mode="livemax")
@@ -152,6 +158,18 @@ def observe_moves(rows: Iterable[tuple[str, int | None, float | None]]) -> None:
         MOVES.labels(state).set(count)
     MOVE_LAG.set(lag)
     MOVE_IDLE.set(idle)
+
+
+def observe_plans(rows: Iterable[tuple[Any, ...]]) -> None:
+    """The open drains and plans (kind, moves done, moving, pending, not done, rows planned, rows moved), from
+    the health checker: each kind's figures summed, 0 for a kind with none open."""
+    found = {str(row[0]): row[1:] for row in rows}
+    for kind in PLAN_KINDS:
+        done, moving, pending, not_done, planned, moved = (float(v or 0) for v in found.get(kind, (0,) * 6))
+        for state, count in (("done", done), ("moving", moving), ("pending", pending), ("not_done", not_done)):
+            PLAN_MOVES.labels(kind, state).set(count)
+        PLAN_ROWS.labels(kind, "planned").set(planned)
+        PLAN_ROWS.labels(kind, "moved").set(moved)
 
 
 class Sampler:

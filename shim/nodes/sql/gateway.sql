@@ -86,6 +86,11 @@ SELECT federation.report_tenant_stats(%s::jsonb);
 SELECT state, lag, extract(epoch FROM now() - updated_at)::float8
 FROM federation.federation_moves WHERE state NOT IN ('done', 'aborted', 'failed');
 
+-- name: open_plans
+-- The health checker's view of the open drains and plans, summed by kind.
+SELECT kind, sum(done), sum(moving), sum(pending), sum(not_done), sum(cost), sum(cost_done)
+FROM federation.federation_plans WHERE state IN ('pending', 'running') GROUP BY kind;
+
 -- name: residency_decisions
 -- The health checker's count of recorded residency decisions (fedgate_residency_events).
 SELECT action, decision, count(*) FROM federation.residency_events GROUP BY action, decision;
