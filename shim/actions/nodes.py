@@ -1,7 +1,7 @@
 """Node actions: add a node or a replica, set a node's status, drain a node.
 
-Each is the same SQL (federation.add_node, add_replica, set_node_status, drain_plan, the move
-functions) whoever asks: ``fedgate node …``, ``/admin/v1/nodes…``, and later the fleet's jobs.
+Each is the same SQL (federation.add_node, add_replica, set_node_status, start_drain and the moves it
+records, the move functions) whoever asks: ``fedgate node …``, ``/admin/v1/nodes…``, and later the fleet's jobs.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import Any
 from uuid import UUID
 
 import psycopg
+from psycopg.rows import dict_row
 
 from shim.actions.migrate import migrate
 from shim.actions.moves import wal_level_problem
@@ -110,8 +111,8 @@ def _start_drain(connector: Connector, node_id: str, parallel: int,
     with connector.control() as conn, conn.transaction():
         row = conn.execute(QUERIES["start_drain"], (node_id, parallel)).fetchone()
         assert row is not None
-        plan = [PlannedMove(UUID(str(t)), str(target))
-                for t, target in conn.execute(QUERIES["drain_plan"], (node_id,)).fetchall()]
+        recorded = conn.cursor(row_factory=dict_row).execute(QUERIES["plan_moves_of"], (int(row[0]),)).fetchall()
+        plan = [PlannedMove(UUID(str(m["tenant_id"])), str(m["target_node"])) for m in recorded]  # what it drives
         if then is not None:
             then(conn, int(row[0]))
     return int(row[0]), plan

@@ -181,15 +181,14 @@ class HealthMonitor:
         metrics.observe_moves(await (await self._lock_conn.execute(QUERIES["open_moves"])).fetchall())
         metrics.observe_plans(await (await self._lock_conn.execute(QUERIES["open_plans"])).fetchall())
         metrics.observe_residency(await (await self._lock_conn.execute(QUERIES["residency_decisions"])).fetchall())
+        serving = [(node_id, ref) for (node_id, ref), ok in zip(nodes, healthy) if ok]
         due = time.monotonic() - self._last_sweep >= self._settings.sweep_interval
         if due and (self._sweeper is None or self._sweeper.done()):
             self._last_sweep = time.monotonic()
-            serving = [(node_id, ref) for (node_id, ref), ok in zip(nodes, healthy) if ok]
             self._sweeper = asyncio.create_task(self._sweep_all(serving), name="fedgate-sweeper")
         due = time.monotonic() - self._last_load >= self._settings.load_interval
         if due and (self._loader is None or self._loader.done()):
             self._last_load = time.monotonic()
-            serving = [(node_id, ref) for (node_id, ref), ok in zip(nodes, healthy) if ok]
             self._loader = asyncio.create_task(self._measure_load(serving, self._lock_conn), name="fedgate-load")
         if self._reconciler is None or self._reconciler.done():
             self._reconciler = asyncio.create_task(self._reconcile(self._lock_conn), name="fedgate-reconciler")
