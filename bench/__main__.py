@@ -25,7 +25,8 @@ import psycopg
 from shim.config import Settings
 from shim.dev.clusters import LOGICAL_ARGS, PG_BIN, Cluster, start_clusters, start_replica, stop_clusters
 from shim.actions.migrate import migrate
-from tests.federation import ROLES, Gateway, bearer, free_port, make_federation, prepare_template, start_gateway
+from tests.federation import (ROLES, TLS, Gateway, bearer, free_port, http_client, make_federation,
+                              prepare_template, start_gateway)
 
 HERE = Path(__file__).resolve().parent
 FIGURES: list[tuple[str, float, str]] = []
@@ -129,7 +130,7 @@ def wrk(url: str, seconds: int, connections: int = 64, script: str | None = None
 
 
 def metric(gw: Gateway, name: str) -> float:
-    text = httpx.get(f"{gw.base_url}/metrics", headers=bearer()).text
+    text = httpx.get(f"{gw.base_url}/metrics", headers=bearer(), verify=TLS).text
     return float(re.search(rf"^{name} ([0-9.]+)$", text, re.MULTILINE).group(1))
 
 
@@ -145,7 +146,7 @@ def start_floor(dsn: str) -> tuple[subprocess.Popen[bytes], str]:
     base = f"http://127.0.0.1:{port}"
     for _ in range(200):
         try:
-            httpx.get(base + "/", timeout=0.5)
+            httpx.get(base + "/", timeout=0.5, verify=TLS)
             return proc, base
         except httpx.HTTPError:
             time.sleep(0.05)
@@ -331,12 +332,12 @@ FLOOD_CLIENTS = 16
 KIT_FLOOD = """
 import asyncio, json, sys, time
 import httpx
-from tests.federation import bearer
+from tests.federation import async_http_client, bearer
 base, tenant, clients, seconds = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
 statuses = {}
 async def main():
     deadline = time.monotonic() + seconds
-    async with httpx.AsyncClient(base_url=base, timeout=60, headers=bearer("tenant", tenant),
+    async with async_http_client(base_url=base, timeout=60, headers=bearer("tenant", tenant),
                                  limits=httpx.Limits(max_connections=clients)) as client:
         async def one():
             while time.monotonic() < deadline:
@@ -444,7 +445,7 @@ def bench_replica(clusters: list[Cluster], rounds: int, seconds: int, work: Path
             else:
                 fed.catalog("SELECT federation.remove_replica('bench-r1')")
             deadline = time.monotonic() + 15
-            while ("X-Federation-Replica" in httpx.get(url, headers=as_tenant).headers) != wanted:
+            while ("X-Federation-Replica" in httpx.get(url, headers=as_tenant, verify=TLS).headers) != wanted:
                 if time.monotonic() > deadline:
                     raise RuntimeError("reads did not move")
                 time.sleep(0.1)
@@ -493,7 +494,7 @@ def bench_move(clusters: list[Cluster], work: Path, heartbeats: int = 100_000, m
         failed: list[str] = []
 
         def writer() -> None:
-            with httpx.Client(base_url=gw.base_url, timeout=30, headers=bearer("tenant", tenant)) as client:
+            with http_client(base_url=gw.base_url, timeout=30, headers=bearer("tenant", tenant)) as client:
                 while not stop.is_set():
                     started = time.monotonic()
                     answer = client.post("/federation/api/onboarding/identity/validate",
@@ -639,7 +640,7 @@ def bench_takeover(clusters: list[Cluster], work: Path) -> None:
 
         def reader() -> None:
             down: float | None = None
-            with httpx.Client(base_url=second.base_url, timeout=30, headers=bearer("tenant", tenant)) as client:
+            with http_client(base_url=second.base_url, timeout=30, headers=bearer("tenant", tenant)) as client:
                 while not stop.is_set():
                     asked = time.monotonic()
                     try:

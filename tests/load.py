@@ -9,7 +9,7 @@ from typing import Callable
 
 import httpx
 
-from tests.federation import bearer
+from tests.federation import async_http_client, bearer
 
 
 @dataclass
@@ -30,7 +30,7 @@ async def run_load(base_url: str, paths: dict[str, str], seconds: float, concurr
     samples: list[Sample] = []
     deadline = time.monotonic() + seconds
     limits = httpx.Limits(max_keepalive_connections=0 if fresh_connections else concurrency)
-    async with httpx.AsyncClient(base_url=base_url, timeout=timeout, limits=limits, headers=bearer()) as client:
+    async with async_http_client(base_url=base_url, timeout=timeout, limits=limits, headers=bearer()) as client:
         async def worker(offset: int) -> None:
             keys = list(paths)
             i = offset

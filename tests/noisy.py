@@ -8,10 +8,9 @@ import subprocess
 import sys
 import time
 
-import httpx
 
 from tests.api_client import FED
-from tests.federation import Federation, bearer
+from tests.federation import Federation, bearer, http_client
 
 HEARTBEATS = 400_000  # the noisy tenant's 30 days: its 30-day telemetry reads all of them
 NOISY_CLIENTS = 30
@@ -33,7 +32,7 @@ def quiet_latencies(base_url: str, tenant: str, count: int) -> tuple[list[float]
     """One client reading and writing the quiet tenant, request after request: each request's seconds,
     and the statuses of those not answered 200."""
     took, errors = [], []
-    with httpx.Client(base_url=base_url, timeout=30, headers=bearer()) as http:
+    with http_client(base_url=base_url, timeout=30, headers=bearer()) as http:
         for i in range(count):
             start = time.monotonic()
             if i % 4 == 3:
@@ -62,12 +61,12 @@ def start_noisy_load(base_url: str, noisy: str, seconds: float = 5.0) -> subproc
 NOISY_LOAD = """
 import asyncio, json, statistics, sys, time
 import httpx
-from tests.federation import bearer
+from tests.federation import async_http_client, bearer
 base, tenant, clients, seconds = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
 statuses, took = {}, []
 async def main():
     deadline = time.monotonic() + seconds
-    async with httpx.AsyncClient(base_url=base, timeout=60, headers=bearer(),
+    async with async_http_client(base_url=base, timeout=60, headers=bearer(),
                                  limits=httpx.Limits(max_connections=clients)) as client:
         async def one():
             while time.monotonic() < deadline:

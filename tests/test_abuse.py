@@ -19,7 +19,7 @@ import jwt
 import pytest
 
 from tests.api_client import FED, LEGACY, assert_error, create_tenant, log_shipper_kit, verify
-from tests.federation import AUDIENCE, JWT_SECRET, Federation, Gateway, bearer, start_gateway, token
+from tests.federation import AUDIENCE, Federation, Gateway, JWT_SECRET, bearer, http_client, start_gateway, token
 from tests.waiting import wait_until
 
 pytestmark = pytest.mark.slow  # a scenario test: make test runs it, make test-fast does not
@@ -58,7 +58,7 @@ def _audit_rows(federation: Federation, tenant: str) -> int:
 # 1 -----------------------------------------------------------------------------------------------------
 def test_refused_enrollments_count_toward_the_limit_are_aggregated_and_tell_a_stranger_nothing(
         gw: Gateway, federation: Federation) -> None:
-    with gw.client() as op, httpx.Client(base_url=gw.base_url, timeout=15) as anon:
+    with gw.client() as op, http_client(base_url=gw.base_url, timeout=15) as anon:
         tenant = create_tenant(op)
         kit = log_shipper_kit(op, tenant)
         assert op.post(f"{FED}/bootstrap/kit/{kit[0]}/revoke", params={"tenantId": tenant}).status_code == 200
@@ -88,7 +88,7 @@ def test_refused_enrollments_count_toward_the_limit_are_aggregated_and_tell_a_st
 
 # 2 -----------------------------------------------------------------------------------------------------
 def test_an_agent_token_can_be_revoked_and_a_refresh_rotates(gw: Gateway, federation: Federation) -> None:
-    with gw.client() as op, httpx.Client(base_url=gw.base_url, timeout=15) as anon:
+    with gw.client() as op, http_client(base_url=gw.base_url, timeout=15) as anon:
         tenant = create_tenant(op)
         kit = log_shipper_kit(op, tenant)
         enrolled = _verify(anon, tenant, kit, "web-1", headers=_from("198.51.100.10")).json()
@@ -150,12 +150,12 @@ def test_a_tenant_has_a_write_budget_and_its_neighbour_does_not_notice(gw: Gatew
         greedy, neighbour = create_tenant(op), create_tenant(op)
 
     def flood(_: int) -> list[httpx.Response]:
-        with httpx.Client(base_url=gw.base_url, timeout=30, headers=bearer("tenant", greedy)) as http:
+        with http_client(base_url=gw.base_url, timeout=30, headers=bearer("tenant", greedy)) as http:
             return [http.post(f"{FED}/bootstrap/kit", json={"tenantId": greedy, "agents": ["log-shipper"]})
                     for _ in range(12)]
 
     started = time.monotonic()
-    with ThreadPoolExecutor(8) as pool, httpx.Client(base_url=gw.base_url, timeout=30,
+    with ThreadPoolExecutor(8) as pool, http_client(base_url=gw.base_url, timeout=30,
                                                       headers=bearer("tenant", neighbour)) as quiet:
         flooding = [pool.submit(flood, i) for i in range(8)]
         neighbour_answers = [quiet.post(f"{FED}/identity/validate",
@@ -173,7 +173,7 @@ def test_a_tenant_has_a_write_budget_and_its_neighbour_does_not_notice(gw: Gatew
 
 # 5 -----------------------------------------------------------------------------------------------------
 def test_the_status_page_session(gw: Gateway) -> None:
-    with httpx.Client(base_url=gw.base_url, timeout=15, follow_redirects=False) as http:
+    with http_client(base_url=gw.base_url, timeout=15, follow_redirects=False) as http:
         form = {"Content-Type": "application/x-www-form-urlencoded"}
         signed = http.post("/status/login", content=f"token={token('operator', ttl=300)}", headers=form)
         assert signed.status_code == 303
@@ -212,7 +212,7 @@ def test_non_ascii_digits_are_a_400_not_a_500(gw: Gateway) -> None:
 
 # 8 -----------------------------------------------------------------------------------------------------
 def test_enrollment_is_no_oracle_and_no_amplifier(gw: Gateway, federation: Federation, tmp_path: Path) -> None:
-    with gw.client() as op, httpx.Client(base_url=gw.base_url, timeout=15) as anon:
+    with gw.client() as op, http_client(base_url=gw.base_url, timeout=15) as anon:
         real = create_tenant(op)
         guesses = {"real": _verify(anon, real, (str(uuid.uuid4()), "x"), "o-1", headers=_from("198.51.100.50")),
                    "random": _verify(anon, str(uuid.uuid4()), (str(uuid.uuid4()), "x"), "o-1",
@@ -247,8 +247,8 @@ def test_enrollment_is_no_oracle_and_no_amplifier(gw: Gateway, federation: Feder
     # The limit is the fleet's: failures through a second gateway count with the first's.
     second = start_gateway(federation.control_url, tmp_path, env={"FEDGATE_PROXIES_COUNT": "1"})
     try:
-        with httpx.Client(base_url=gw.base_url, timeout=15) as one, \
-                httpx.Client(base_url=second.base_url, timeout=15) as two:
+        with http_client(base_url=gw.base_url, timeout=15) as one, \
+                http_client(base_url=second.base_url, timeout=15) as two:
             spread = [_verify(client, real, (str(uuid.uuid4()), "x"), "f-1", headers=_from("198.51.100.60"))
                       for client in (one, two) * LIMIT]
         codes = [a.status_code for a in spread]
@@ -265,7 +265,7 @@ def test_smaller_holes(gw: Gateway) -> None:
         # Telemetry numbers must be JSON numbers.
         assert_error(op.post(f"{FED}/tenants/{tenant}/telemetry", json={"agentId": agent, "memoryMb": "Infinity"}),
                      400)
-    with httpx.Client(base_url=gw.base_url, timeout=15) as http:
+    with http_client(base_url=gw.base_url, timeout=15) as http:
         # Idempotency-Keys are scoped by the token's issuer and subject: the same subject of another issuer
         # is another operator, whose creation is not a replay of the first's.
         claims = {"role": "operator", "aud": AUDIENCE, "exp": int(time.time()) + 600}

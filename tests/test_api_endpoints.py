@@ -9,7 +9,7 @@ import pytest
 from shim.request.admin import ACTIONS as ADMIN_ACTIONS
 from shim.request.endpoints import ENDPOINTS
 from tests.api_client import FED, LEGACY, VALIDATED, assert_error, validate_response, create_tenant, issue_kit, token_of, unpack
-from tests.federation import Federation, Gateway, bearer
+from tests.federation import Federation, Gateway, bearer, http_client
 
 CALLED: set[tuple[str, str]] = set()  # (namespace, operation) this module exercised
 
@@ -81,7 +81,7 @@ def test_bootstrap_lifecycle(http: httpx.Client, prefix: str, gateway: Gateway) 
 
     body = {"tenantId": tenant, "kitId": kit_id, "token": token_of(files, "log-shipper"),
             "hostname": "web-01.example.com", "agentType": "log-shipper", "version": "2.3.0"}
-    with httpx.Client(base_url=gateway.base_url, timeout=15, event_hooks={"response": [validate_response]}) as anon:
+    with http_client(base_url=gateway.base_url, timeout=15, event_hooks={"response": [validate_response]}) as anon:
         verified = anon.post(f"{prefix}/bootstrap/verify", json=body)  # the kit's token is the credential
         assert verified.status_code == 200, verified.text
         agent_id, agent_token = verified.json()["agentId"], verified.json()["agentToken"]
@@ -114,7 +114,7 @@ def test_bootstrap_lifecycle(http: httpx.Client, prefix: str, gateway: Gateway) 
     assert all(a["actor"]["address"] == "127.0.0.1" for a in audit)
     status = http.get(f"{prefix}/tenants/{tenant}/status", headers=as_tenant).json()
     assert status["agents"] == 1 and status["kits"] == 1
-    with httpx.Client(base_url=gateway.base_url, timeout=15, event_hooks={"response": [validate_response]}) as anon:
+    with http_client(base_url=gateway.base_url, timeout=15, event_hooks={"response": [validate_response]}) as anon:
         gone = anon.delete(f"{prefix}/tenants/{tenant}/agents/{agent_id}", headers=as_tenant)
         assert gone.status_code == 200 and gone.json()["alreadyRevoked"] is False, gone.text
         assert_error(anon.post(f"{prefix}/tenants/{tenant}/telemetry", json={"agentId": agent_id},

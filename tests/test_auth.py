@@ -16,14 +16,13 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
-import httpx
 import jwt
 import psycopg
 import pytest
 
 from shim.request.endpoints import ENDPOINTS, FEDERATED_PREFIX, LEGACY_PREFIX, Endpoint
 from tests.api_client import assert_error, create_tenant, issue_kit, token_of, unpack
-from tests.federation import AUDIENCE, JWT_SECRET, Federation, Gateway, token
+from tests.federation import AUDIENCE, Federation, Gateway, JWT_SECRET, http_client, token
 
 NAMESPACES = {"federated": FEDERATED_PREFIX, "legacy": LEGACY_PREFIX}
 HANDLER_STATEMENTS = """
@@ -70,7 +69,7 @@ def _signed(claims: dict[str, Any], key: str = JWT_SECRET) -> str:
 @pytest.fixture(scope="module")
 def tenancies(gateway: Gateway) -> dict[str, Tenancy]:
     found = {}
-    with gateway.client() as op, httpx.Client(base_url=gateway.base_url, timeout=15) as anon:
+    with gateway.client() as op, http_client(base_url=gateway.base_url, timeout=15) as anon:
         for ns, prefix in NAMESPACES.items():
             a = create_tenant(op, "eu-west", prefix=prefix)
             b = create_tenant(op, "eu-west", prefix=prefix)
@@ -196,7 +195,7 @@ def test_only_the_right_token_passes(endpoint: Endpoint, ns: str, tenancies: dic
                                      gateway: Gateway, node_statements: Callable[[], int]) -> None:
     t = tenancies[ns]
     sent: list[str] = []
-    with httpx.Client(base_url=gateway.base_url, timeout=15) as http:
+    with http_client(base_url=gateway.base_url, timeout=15) as http:
         for name, (headers_of, refused_with) in VARIANTS.items():
             method, url, query, body = _request(endpoint, t)
             headers = headers_of(endpoint, t)
@@ -226,7 +225,7 @@ def test_a_refusal_does_not_say_whether_the_other_tenant_exists(tenancies: dict[
                                                                 gateway: Gateway) -> None:
     t = tenancies["federated"]
     as_b = _bearer(token("tenant", t.b))
-    with httpx.Client(base_url=gateway.base_url, timeout=15) as http:
+    with http_client(base_url=gateway.base_url, timeout=15) as http:
         existing = http.get(f"{t.prefix}/tenants/{t.a}/status", headers=as_b)
         missing = http.get(f"{t.prefix}/tenants/{uuid.uuid4()}/status", headers=as_b)
     assert existing.status_code == missing.status_code == 403
@@ -236,7 +235,7 @@ def test_a_refusal_does_not_say_whether_the_other_tenant_exists(tenancies: dict[
 def test_every_tenant_id_source_is_held_to_the_token(tenancies: dict[str, Tenancy], gateway: Gateway) -> None:
     t = tenancies["federated"]
     as_b = _bearer(token("tenant", t.b))
-    with httpx.Client(base_url=gateway.base_url, timeout=15) as http:
+    with http_client(base_url=gateway.base_url, timeout=15) as http:
         for params, headers, body in (({"tenantId": t.a}, {}, None), ({}, {"X-Tenant-ID": t.a}, None)):
             assert_error(http.get(f"{t.prefix}/bootstrap/scan", params=params, headers={**as_b, **headers}),
                          403, "FGW403")

@@ -14,7 +14,7 @@ import httpx
 
 from shim.dev.clusters import Cluster
 from tests.api_client import FED
-from tests.federation import bearer, make_federation, start_gateway
+from tests.federation import async_http_client, bearer, make_federation, start_gateway
 
 pytestmark = pytest.mark.slow  # a scenario test: make test runs it, make test-fast does not
 
@@ -23,7 +23,7 @@ CREATIONS = 500
 
 async def _create_all(base_url: str, names: list[str]) -> list[tuple[str, int, dict]]:
     limits = httpx.Limits(max_connections=CREATIONS, max_keepalive_connections=50)
-    async with httpx.AsyncClient(base_url=base_url, timeout=60, limits=limits, headers=bearer()) as client:
+    async with async_http_client(base_url=base_url, timeout=60, limits=limits, headers=bearer()) as client:
         regions = ["eu-west", "ap-south", "us-east"]
 
         async def one(i: int, name: str) -> tuple[str, int, dict]:

@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlsplit
 import httpx
 
 from shim.dev.embedded import SECRET_FILE, URL_FILE, usable_data_dir
-from tests.federation import free_port
+from tests.federation import TLS, free_port
 
 pytestmark = pytest.mark.slow  # a scenario test: make test runs it, make test-fast does not
 
@@ -37,7 +37,7 @@ def _serve(data_dir: Path, port: int, log: Path) -> tuple[subprocess.Popen[bytes
         exports = dict(re.findall(r"export (\w+)=(\S+)", text))
         if "TENANT3_TOKEN" in exports:
             try:
-                if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
+                if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1, verify=TLS).status_code == 200:
                     return process, exports
             except httpx.HTTPError:
                 pass
@@ -96,15 +96,15 @@ def test_make_run_prints_credentials_that_work_and_keeps_its_secret(tmp_path: Pa
         base = exports["FEDGATE_URL"]
         # The README's curl line, as printed.
         status = httpx.get(f"{base}/federation/api/onboarding/tenants/{exports['TENANT1']}/status",
-                           headers={"Authorization": f"Bearer {exports['TENANT1_TOKEN']}"}, timeout=10)
+                           headers={"Authorization": f"Bearer {exports['TENANT1_TOKEN']}"}, timeout=10, verify=TLS)
         assert status.status_code == 200 and status.json()["name"] == "Acme Corp"
         other = httpx.get(f"{base}/federation/api/onboarding/tenants/{exports['TENANT2']}/status",
-                          headers={"Authorization": f"Bearer {exports['TENANT1_TOKEN']}"}, timeout=10)
+                          headers={"Authorization": f"Bearer {exports['TENANT1_TOKEN']}"}, timeout=10, verify=TLS)
         assert other.status_code == 403
         created = httpx.post(f"{base}/federation/api/onboarding/tenants", json={"name": "Mine", "region": "eu-west"},
-                             headers={"Authorization": f"Bearer {exports['FEDGATE_TOKEN']}"}, timeout=10)
+                             headers={"Authorization": f"Bearer {exports['FEDGATE_TOKEN']}"}, timeout=10, verify=TLS)
         assert created.status_code == 201, created.text
-        assert httpx.get(f"{base}/federation/api/onboarding/regions", timeout=10).status_code == 401
+        assert httpx.get(f"{base}/federation/api/onboarding/regions", timeout=10, verify=TLS).status_code == 401
         _no_other_account_reaches_the_clusters(exports["FEDGATE_DATABASE_URL"])
         _the_docs_cli_examples_run_as_printed(exports, data_dir)
     finally:
@@ -116,7 +116,7 @@ def test_make_run_prints_credentials_that_work_and_keeps_its_secret(tmp_path: Pa
     process, _ = _serve(data_dir, port, tmp_path / "second.log")
     try:
         again = httpx.get(f"{base}/federation/api/onboarding/tenants/{exports['TENANT1']}/status",
-                          headers={"Authorization": f"Bearer {exports['TENANT1_TOKEN']}"}, timeout=10)
+                          headers={"Authorization": f"Bearer {exports['TENANT1_TOKEN']}"}, timeout=10, verify=TLS)
         assert again.status_code == 200
     finally:
         _stop(process)

@@ -9,12 +9,12 @@ import httpx
 import pytest
 
 from tests.api_client import FED, LEGACY, assert_error, create_tenant, log_shipper_kit, verify
-from tests.federation import Federation, Gateway, bearer, start_gateway
+from tests.federation import Federation, Gateway, bearer, http_client, start_gateway
 
 
 @pytest.fixture()
 def anon(gateway: Gateway) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=gateway.base_url, timeout=15) as client:
+    with http_client(base_url=gateway.base_url, timeout=15) as client:
         yield client
 
 
@@ -85,7 +85,7 @@ def test_guessing_is_throttled_per_address_and_never_revokes_the_kit(federation:
     federation.sql("eu-west-1", f"ALTER DATABASE {federation.name} SET fedgate.enrollment_failure_limit = 5")
     proxied = start_gateway(federation.control_url, tmp_path, env={"FEDGATE_PROXIES_COUNT": "1"})
     try:
-        with httpx.Client(base_url=proxied.base_url, timeout=15) as http:
+        with http_client(base_url=proxied.base_url, timeout=15) as http:
             guesser = {"X-Forwarded-For": "198.51.100.23"}
             for i in range(12):
                 resp = verify(http, tenant, (kit[0], f"guess-{i}"), "g-1", headers=guesser)

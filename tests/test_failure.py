@@ -15,7 +15,8 @@ import pytest
 
 from shim.dev.clusters import Cluster
 from tests.api_client import FED, create_tenant
-from tests.federation import Federation, Gateway, bearer, gateway_on_fresh_federation, make_federation, start_gateway
+from tests.federation import (Federation, Gateway, async_http_client, bearer, gateway_on_fresh_federation, http_client,
+                              make_federation, start_gateway)
 from tests.waiting import wait_until
 from tests.load import run_load
 
@@ -130,7 +131,7 @@ def test_a_catalog_restart_keeps_cached_tenants_served(chaos: tuple[Federation, 
     wait_until(lambda: all(s.status == 200 and s.node == "ap-south-1" for s in asyncio.run(run_load(
         gw.base_url, {moved: f"{FED}/tenants/{moved}/status"}, seconds=0.3, concurrency=4, headers=headers,
         fresh_connections=True))), "every worker routes by the rule made after the restart", every=0)
-    with httpx.Client(base_url=gw.base_url, timeout=5, headers=bearer()) as http:
+    with http_client(base_url=gw.base_url, timeout=5, headers=bearer()) as http:
         for _ in range(40):  # fresh connections: both workers answer
             resp = http.get(f"{FED}/tenants/{moved}/status", headers={**headers, "Connection": "close"})
             assert resp.headers["X-Federation-Node"] == "ap-south-1"
@@ -190,7 +191,7 @@ def test_a_busy_node_is_not_a_down_node(clusters: list[Cluster], tmp_path: Path)
             assert http.get(f"{FED}/tenants/{tenant}/status").status_code == 200  # the pool is open
 
             async def burst() -> list[httpx.Response]:  # four tenants: one holds at most half the pool
-                async with httpx.AsyncClient(base_url=gw.base_url, timeout=15, headers=bearer()) as client:
+                async with async_http_client(base_url=gw.base_url, timeout=15, headers=bearer()) as client:
                     return await asyncio.gather(*(client.get(f"{FED}/tenants/{t}/status") for t in tenants * 2))
 
             with psycopg.connect(fed.urls["eu-west-1"]) as locker:

@@ -18,7 +18,7 @@ import psycopg
 import pytest
 
 from tests.api_client import FED, create_tenant, issue_kit
-from tests.federation import Federation, Gateway, bearer, make_federation, start_gateway
+from tests.federation import Federation, Gateway, TLS, bearer, make_federation, start_gateway
 from tests.waiting import wait_until
 
 pytestmark = pytest.mark.slow  # a scenario test: make test runs it, make test-fast does not
@@ -158,7 +158,7 @@ def test_sigterm_lets_a_write_waiting_on_a_lock_finish(clusters: list, tmp_path:
 
 def _refused(base_url: str) -> bool:
     try:
-        return httpx.get(f"{base_url}/readyz", timeout=2).status_code != 200
+        return httpx.get(f"{base_url}/readyz", timeout=2, verify=TLS).status_code != 200
     except httpx.HTTPError:
         return True
 

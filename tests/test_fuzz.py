@@ -7,14 +7,13 @@ import re
 import uuid
 from typing import Any
 
-import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from shim.request.endpoints import ENDPOINTS, FEDERATED_PREFIX, LEGACY_PREFIX
 from tests.api_client import ERROR_SHAPE, create_tenant, issue_kit
-from tests.federation import Gateway, bearer
+from tests.federation import Gateway, bearer, http_client
 
 pytestmark = pytest.mark.slow  # a scenario test: make test runs it, make test-fast does not
 
@@ -72,7 +71,7 @@ def requests(known: dict[str, str]) -> st.SearchStrategy[tuple[str, str, dict[st
 
 def test_fuzz_every_endpoint(gateway: Gateway, known: dict[str, str]) -> None:
     statuses: dict[int, int] = {}
-    with httpx.Client(base_url=gateway.base_url, timeout=10, headers=bearer()) as http:
+    with http_client(base_url=gateway.base_url, timeout=10, headers=bearer()) as http:
 
         @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
                   suppress_health_check=list(HealthCheck))
@@ -126,7 +125,7 @@ def test_fuzz_the_admin_api(clusters, tmp_path_factory: pytest.TempPathFactory) 
                 kwargs["headers"] = {"Content-Type": "application/json"}
             return action.method, PREFIX + path, kwargs
 
-        with httpx.Client(base_url=gw.base_url, timeout=30, headers=bearer()) as http:
+        with http_client(base_url=gw.base_url, timeout=30, headers=bearer()) as http:
 
             @settings(max_examples=ADMIN_EXAMPLES, deadline=None, database=None, derandomize=True,
                       suppress_health_check=list(HealthCheck))

@@ -19,7 +19,7 @@ import psycopg
 import pytest
 
 from tests.api_client import FED, LEGACY, assert_error
-from tests.federation import Federation, Gateway, bearer, start_gateway
+from tests.federation import Federation, Gateway, TLS, bearer, start_gateway
 
 pytestmark = pytest.mark.slow  # a scenario test: make test runs it, make test-fast does not
 
@@ -67,7 +67,7 @@ def _post_in_background(gateway: Gateway, body: dict[str, Any], key: str) -> dic
     def send() -> None:
         try:
             outcome["response"] = httpx.post(f"{gateway.base_url}{FED}/tenants", json=body, timeout=30,
-                                             headers={**bearer(), "Idempotency-Key": key})
+                                             headers={**bearer(), "Idempotency-Key": key}, verify=TLS)
         except httpx.HTTPError as exc:
             outcome["error"] = exc
     outcome["thread"] = threading.Thread(target=send, daemon=True)

@@ -15,7 +15,6 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-import httpx
 import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -27,7 +26,7 @@ from shim.auth.tokens import TokenVerifier
 from shim.config import ConfigError
 from shim.errors import GatewayError
 from tests.api_client import FED, assert_error, create_tenant
-from tests.federation import AUDIENCE, JWT_SECRET, Federation, bearer, start_gateway
+from tests.federation import AUDIENCE, Federation, JWT_SECRET, bearer, http_client, start_gateway
 
 
 def _keypair(alg: str) -> tuple[Any, dict[str, Any]]:
@@ -72,7 +71,7 @@ def test_a_jwks_gateway_takes_each_algorithm_rotates_and_refuses_confusion(feder
     _write(path, *(jwk for _, jwk in keys.values()))
     gw = start_gateway(federation.control_url, tmp_path, env={"FEDGATE_JWT_KEYS": str(path)})
     try:
-        with httpx.Client(base_url=gw.base_url, timeout=15) as http:
+        with http_client(base_url=gw.base_url, timeout=15) as http:
             def status(token: str) -> int:
                 return http.get(f"{FED}/regions", headers={"Authorization": f"Bearer {token}"}).status_code
 
@@ -133,7 +132,7 @@ def test_token_issue_mints_what_the_gateway_accepts(federation: Federation, tmp_
         assert issued.returncode == 0, issued.stderr
         minted = issued.stdout.strip()
         assert "\n" not in minted and "expires" in issued.stderr
-        with httpx.Client(base_url=gw.base_url, timeout=15) as http:
+        with http_client(base_url=gw.base_url, timeout=15) as http:
             as_alice = {"Authorization": f"Bearer {minted}"}
             assert http.get(f"{FED}/tenants/{tenant}/status", headers=as_alice).status_code == 200
             assert_error(http.post(f"{FED}/tenants", json={"name": "x", "region": "eu-west"}, headers=as_alice),

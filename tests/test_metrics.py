@@ -19,7 +19,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from tests.api_client import FED, create_tenant
 from tests.waiting import wait_until
-from tests.federation import Federation, Gateway, bearer, gateway_on_fresh_federation
+from tests.federation import Federation, Gateway, bearer, gateway_on_fresh_federation, http_client
 
 pytestmark = pytest.mark.slow  # a scenario test: make test runs it, make test-fast does not
 
@@ -53,7 +53,7 @@ def test_one_scrape_shows_every_worker_and_the_figures_move(two_workers: tuple[F
         before = scrape(http)
         # Fresh connections: the two workers answer them in turn.
         for _ in range(40):
-            with httpx.Client(base_url=gw.base_url, headers=bearer(), timeout=10) as one:
+            with http_client(base_url=gw.base_url, headers=bearer(), timeout=10) as one:
                 assert one.get(f"{FED}/tenants/{tenant}/status").status_code == 200
         assert_error_count = 0
         for _ in range(5):
@@ -85,7 +85,7 @@ def test_one_scrape_shows_every_worker_and_the_figures_move(two_workers: tuple[F
     ap = fed.clusters[2]
 
     def hammer() -> None:  # requests in flight as the node goes: they meet it gone before the checker does
-        with httpx.Client(base_url=gw.base_url, headers=bearer(), timeout=10) as one:
+        with http_client(base_url=gw.base_url, headers=bearer(), timeout=10) as one:
             end = time.monotonic() + 3
             while time.monotonic() < end:
                 one.get(f"{FED}/tenants/{far}/status")
@@ -153,7 +153,7 @@ def test_a_request_id_leads_from_the_client_to_pg_stat_activity(gateway: Gateway
         holder = psycopg.connect(federation.urls["eu-west-1"])
         holder.execute("SELECT 1 FROM onboarding.tenants WHERE id = %s FOR UPDATE", (tenant,))
         answer: list[httpx.Response] = []
-        with httpx.Client(base_url=gateway.base_url, headers=bearer(), timeout=15) as blocked:
+        with http_client(base_url=gateway.base_url, headers=bearer(), timeout=15) as blocked:
             thread = threading.Thread(target=lambda: answer.append(blocked.post(
                 f"{FED}/identity/validate", json={"tenantId": tenant, "type": "oidc", "config": {}},
                 headers={"X-Request-ID": "slow-write-42"})))

@@ -23,7 +23,7 @@ from shim.actions.moves import Move, MoveError, Mover
 from shim.config import JobSettings
 from shim.nodes.connector import Connector
 from tests.api_client import FED, LEGACY, create_tenant, issue_kit, token_of, unpack
-from tests.federation import Federation, Gateway, bearer, start_gateway
+from tests.federation import Federation, Gateway, bearer, http_client, start_gateway
 from tests.waiting import wait_until
 
 pytestmark = pytest.mark.slow  # a scenario test: make test runs it, make test-fast does not
@@ -115,7 +115,7 @@ class Clients:
             limit: int = 1_000_000, every: float = 0.0) -> None:
         """A client in a thread: ``request`` again and again (``every`` seconds apart, or at once)."""
         def loop() -> None:
-            with httpx.Client(base_url=self.base_url, timeout=30, headers=headers) as client:
+            with http_client(base_url=self.base_url, timeout=30, headers=headers) as client:
                 i = 0
                 while not self.stop.wait(every) and i < limit:
                     i += 1

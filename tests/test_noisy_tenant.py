@@ -14,7 +14,7 @@ import psycopg
 import pytest
 
 from tests.api_client import FED, create_tenant
-from tests.federation import Federation, bearer, start_gateway
+from tests.federation import Federation, async_http_client, bearer, start_gateway
 from tests.waiting import wait_until
 from tests.noisy import quiet_latencies, seed_noisy, start_noisy_load
 
@@ -34,7 +34,7 @@ def test_a_stuck_tenant_keeps_to_its_slots(federation: Federation, tmp_path: Pat
         holder.execute("SELECT 1 FROM onboarding.tenants WHERE id = %s FOR UPDATE", (noisy,))
 
         async def scenario() -> tuple[list[httpx.Response], list[tuple[int, float]]]:
-            async with httpx.AsyncClient(base_url=gw.base_url, timeout=30, headers=bearer()) as client:
+            async with async_http_client(base_url=gw.base_url, timeout=30, headers=bearer()) as client:
                 writes = [asyncio.create_task(client.post(f"{FED}/identity/validate", json={
                     "type": "oidc", "config": {}, "tenantId": noisy})) for _ in range(12)]
                 await asyncio.sleep(0.3)

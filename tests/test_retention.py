@@ -6,10 +6,9 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import httpx
 
 from tests.api_client import FED, create_tenant, issue_kit, token_of, unpack
-from tests.federation import Federation, start_gateway
+from tests.federation import Federation, http_client, start_gateway
 
 
 def test_the_checker_sweeps_old_heartbeats_and_keeps_new_ones(federation: Federation, tmp_path: Path) -> None:
@@ -18,7 +17,7 @@ def test_the_checker_sweeps_old_heartbeats_and_keeps_new_ones(federation: Federa
         with gw.client() as op:
             tenant = create_tenant(op, "eu-west")
             kit = issue_kit(op, tenant, ["log-shipper"])
-        with httpx.Client(base_url=gw.base_url, timeout=15) as http:
+        with http_client(base_url=gw.base_url, timeout=15) as http:
             agent = http.post(f"{FED}/bootstrap/verify", json={
                 "tenantId": tenant, "kitId": kit.headers["X-Kit-Id"],
                 "token": token_of(unpack(kit.content, "zip"), "log-shipper"), "hostname": "r-1",

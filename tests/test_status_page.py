@@ -9,13 +9,12 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import psycopg
 import pytest
 
 from tests.api_client import create_tenant
 from tests.waiting import wait_until
-from tests.federation import Federation, Gateway, bearer, gateway_on_fresh_federation, token
+from tests.federation import Federation, Gateway, bearer, gateway_on_fresh_federation, http_client, token
 
 pytestmark = pytest.mark.slow  # a scenario test: make test runs it, make test-fast does not
 
@@ -51,7 +50,7 @@ def browser() -> Iterator:
 
 def test_nothing_without_an_operator_credential(watched: tuple[Federation, Gateway]) -> None:
     _fed, gw = watched
-    with httpx.Client(base_url=gw.base_url, timeout=10) as http:
+    with http_client(base_url=gw.base_url, timeout=10) as http:
         for headers in ({}, bearer("tenant", "00000000-0000-0000-0000-000000000001"),
                         {"Authorization": "Bearer nonsense"}, {"Cookie": "fedgate_status=forged"},
                         {"Cookie": f"fedgate_status={token('operator')}"}):  # an API token is not a session

@@ -10,7 +10,7 @@ import sys
 import httpx
 
 from tests.api_client import FED, LEGACY, assert_error, create_tenant, issue_kit, token_of, unpack
-from tests.federation import Federation, Gateway, bearer
+from tests.federation import Federation, Gateway, bearer, http_client
 
 
 def _fedgate(federation: Federation, *args: str) -> subprocess.CompletedProcess[str]:
@@ -24,7 +24,7 @@ def test_a_suspended_tenant_reads_but_does_not_write(gateway: Gateway, federatio
         kit = issue_kit(op, tenant, ["log-shipper"])
         kit_id, token = kit.headers["X-Kit-Id"], token_of(unpack(kit.content, "zip"), "log-shipper")
     as_tenant = bearer("tenant", tenant)
-    with httpx.Client(base_url=gateway.base_url, timeout=15) as http:
+    with http_client(base_url=gateway.base_url, timeout=15) as http:
         def enroll(host: str) -> httpx.Response:
             return http.post(f"{FED}/bootstrap/verify", json={
                 "tenantId": tenant, "kitId": kit_id, "token": token, "hostname": host, "agentType": "log-shipper",

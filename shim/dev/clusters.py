@@ -77,6 +77,8 @@ class Cluster(testing.postgresql.Postgresql):
     default); otherwise it lives in a temporary directory removed on stop.
     """
 
+    _use_tmpdir: bool  # testing.postgresql's: it made base_dir, and removes it
+
     def __init__(self, *, base_dir: str | None = None, port: int | None = None,
                  fsync: bool = False, extra_args: str = "", socket_only: bool = False, **settings: object) -> None:
         # socket_only: no TCP listener, only the Unix socket in base_dir/tmp (mode 0700, the service user's):
@@ -136,6 +138,14 @@ class Cluster(testing.postgresql.Postgresql):
         default's stop overrun its 30 s in a CI run)."""
         super().stop(_signal)
 
+    def cleanup(self) -> None:
+        """The stopped server's directory removed in the background: the databases a test suite made there
+        are tens of thousands of files, seconds to unlink, and nothing waits for them (a detached rm: the
+        shell that starts it exits at once)."""
+        if self.child_process is None and self._use_tmpdir and os.path.exists(self.base_dir):
+            subprocess.run(["sh", "-c", 'rm -rf -- "$1" >/dev/null 2>&1 &', "sh", self.base_dir], check=False)
+            self._use_tmpdir = False
+
     def stop_server(self) -> None:
         """Stop the server but keep its data (for failover tests and restarts)."""
         self.terminate(signal.SIGINT)
@@ -150,8 +160,11 @@ class Cluster(testing.postgresql.Postgresql):
         return os.path.join(self.base_dir, "tmp")
 
     def dsn(self, **kwargs: object) -> dict[str, object]:
-        """pg8000's parameters (testing.postgresql's own readiness check and set-up use them)."""
+        """pg8000's parameters (testing.postgresql's own readiness check and set-up use them). Without TLS:
+        pg8000 otherwise builds a TLS context for every connection, loading the CA bundle, for servers that
+        answer without TLS anyway (its readiness polls were most of a cluster start's CPU)."""
         params = super().dsn(**kwargs)
+        params["ssl_context"] = False
         if self.socket_only:
             params.pop("host", None)
             params["unix_sock"] = os.path.join(self.socket_dir, f".s.PGSQL.{params.pop('port')}")
