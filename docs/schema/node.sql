@@ -306,8 +306,13 @@ BEGIN
         ON CONFLICT (id) DO NOTHING
         RETURNING t.* INTO v_row;
     EXCEPTION WHEN unique_violation THEN
-        RAISE EXCEPTION 'a tenant named "%" already exists', v_name
-            USING ERRCODE = 'unique_violation', DETAIL = jsonb_build_object('field', 'name')::text;
+        -- The name is another tenant's, or this very tenant's: a retry racing its first attempt, both past
+        -- ON CONFLICT's check on the id before either row was there, the other committed first (its name
+        -- then conflicts). That row is answered below, like any retry's.
+        IF NOT EXISTS (SELECT 1 FROM onboarding.tenants t WHERE t.id = p_tenant) THEN
+            RAISE EXCEPTION 'a tenant named "%" already exists', v_name
+                USING ERRCODE = 'unique_violation', DETAIL = jsonb_build_object('field', 'name')::text;
+        END IF;
     END;
     IF v_row.id IS NULL THEN
         -- A retry of a creation whose answer was lost: the same row, never overwritten.
