@@ -65,8 +65,13 @@ BEGIN
             ON CONFLICT (idempotency_caller, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
             RETURNING r.* INTO registration;
         EXCEPTION WHEN unique_violation THEN
-            RAISE EXCEPTION 'a tenant named "%" already exists', v_name
-                USING ERRCODE = 'unique_violation', DETAIL = jsonb_build_object('field', 'name')::text;
+            -- The name is another tenant's, or this key's: a concurrent request with the same key past ON
+            -- CONFLICT's check before either row was there, committed first (its name then conflicts).
+            IF v_key IS NULL OR NOT EXISTS (SELECT 1 FROM federation.tenant_registry r
+                                            WHERE r.idempotency_caller = v_caller AND r.idempotency_key = v_key) THEN
+                RAISE EXCEPTION 'a tenant named "%" already exists', v_name
+                    USING ERRCODE = 'unique_violation', DETAIL = jsonb_build_object('field', 'name')::text;
+            END IF;
         END;
         IF registration.id IS NOT NULL THEN
             IF v_residency IS NOT NULL THEN
