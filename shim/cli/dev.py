@@ -9,12 +9,15 @@ import sys
 from collections.abc import Callable
 
 from shim.config import ConfigError
-from shim.dev import embedded
-from shim.dev.clusters import PG_BIN
 from shim.nodes.connector import Connector
+
+# shim.dev (testing.postgresql, pg8000) is imported by these commands only: every fedgate command,
+# the gateway's too, registers them.
 
 
 def cmd_dev_reset(_args: argparse.Namespace) -> int:
+    from shim.dev import embedded
+
     print("removed the embedded default's data" if embedded.reset() else "nothing to remove")
     return 0
 
@@ -22,6 +25,9 @@ def cmd_dev_reset(_args: argparse.Namespace) -> int:
 def cmd_dev_psql(args: argparse.Namespace) -> int:
     """psql on one of the running embedded default's databases (the control database by default); DBAs
     call resolve_node(...) and explain_route(...) there, unqualified."""
+    from shim.dev import embedded
+    from shim.dev.clusters import PG_BIN
+
     control = args.database_url or os.environ.get("FEDGATE_DATABASE_URL", "") or embedded.running_control_url()
     if not control:
         raise ConfigError("the embedded default is not running: start it with `make run`")

@@ -16,7 +16,6 @@ from uuid import UUID
 
 from shim.actions import jobs, plans
 from shim.cli.render import record, table
-from shim.cli.progress import plan_display
 from shim.config import JobSettings
 from shim.nodes.connector import Connector
 
@@ -63,6 +62,8 @@ def run_plan(connector: Connector, args: argparse.Namespace, settings: plans.Pla
         if args.detach:
             print(f"recorded: the fleet's gateways drive it (fedgate plan show {job_id})", flush=True)
             return 0
+        from shim.cli.progress import plan_display  # rich: imported by the commands that draw
+
         total = int(plans.get(connector, job_id)["moves"])
         with plan_display(sys.stdout.isatty(), total) as display:
             driver = jobs.Driver(connector, lease, job_settings, say=display.say)
