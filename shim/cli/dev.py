@@ -1,4 +1,5 @@
-"""`fedgate dev`: the embedded default, from the outside (``reset``, ``psql``)."""
+"""`fedgate dev`: the embedded default, from the outside (``reset``, ``psql``). Each command imports
+shim.dev (testing.postgresql, pg8000) itself: every fedgate command, the gateway's too, registers them."""
 
 from __future__ import annotations
 
@@ -10,9 +11,6 @@ from collections.abc import Callable
 
 from shim.config import ConfigError
 from shim.nodes.connector import Connector
-
-# shim.dev (testing.postgresql, pg8000) is imported by these commands only: every fedgate command,
-# the gateway's too, registers them.
 
 
 def cmd_dev_reset(_args: argparse.Namespace) -> int:
