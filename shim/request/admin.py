@@ -695,9 +695,10 @@ ACTIONS: tuple[Action, ...] = (
 
 
 def register(app: Sanic) -> None:
+    """Every admin action's route (error_format said: see shim.request.dispatch.register)."""
     for action in ACTIONS:
         async def handle(request: Request, _action: Action = action, **path: str) -> HTTPResponse:
             request.ctx.caller = authenticate(request, ("operator",))
             return await _action.handler(request, **path)
         app.add_route(handle, PREFIX + action.path, methods=[action.method], name=f"admin_{action.name}",
-                      ctx_admin_action=action)
+                      error_format="json", ctx_admin_action=action)
