@@ -30,7 +30,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 import psycopg
@@ -42,6 +42,7 @@ from shim.nodes.connector import Connector
 from shim.nodes.queries import QUERIES
 
 log = logging.getLogger("fedgate.jobs")
+_T = TypeVar("_T")
 ENDED = frozenset({"done", "aborted", "failed"})  # a move's ends, which are its job's too
 
 
@@ -59,14 +60,47 @@ class Job:
 
 
 class Lease:
-    """The jobs one driver holds, renewed together every third of the lease."""
+    """The jobs one driver holds, renewed together every third of the lease. With ``keep`` (a gateway
+    worker's, which looks for jobs every second) its statements share one control connection, kept open
+    and made again when the catalog dropped it, instead of a new connection each."""
 
-    def __init__(self, connector: Connector, owner: str, instance: str | None, seconds: float) -> None:
+    def __init__(self, connector: Connector, owner: str, instance: str | None, seconds: float,
+                 keep: bool = False) -> None:
         self.connector, self.owner, self.instance, self.seconds = connector, owner, instance, seconds
         self._held: set[int] = set()
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._keep = keep
+        self._kept: psycopg.Connection[Any] | None = None
+        self._kept_lock = threading.Lock()
+
+    def _on_control(self, work: Callable[[psycopg.Connection[Any]], _T]) -> _T:
+        """``work`` on a control connection: a new one, or with ``keep`` the kept one, and once more on a
+        new one when the catalog had dropped it (a restart, a failover: its statements are idempotent)."""
+        if not self._keep:
+            with self.connector.control() as conn:
+                return work(conn)
+        conn = self._kept_connection()
+        try:
+            return work(conn)  # psycopg serializes the threads that share it (jobs loop, renewal, drivers)
+        except psycopg.OperationalError:
+            if not conn.broken:
+                raise
+            return work(self._kept_connection())
+
+    def _kept_connection(self) -> psycopg.Connection[Any]:
+        with self._kept_lock:
+            if self._kept is None or self._kept.closed or self._kept.broken:
+                self._kept = self.connector.control()
+            return self._kept
+
+    def close(self) -> None:
+        """The kept connection closed (the worker stops)."""
+        with self._kept_lock:
+            kept, self._kept = self._kept, None
+        if kept is not None:
+            kept.close()
 
     def claim(self, job_id: int, conn: psycopg.Connection[Any] | None = None) -> Job:
         """One job by id (FG409 while another live driver holds it)."""
@@ -74,11 +108,7 @@ class Lease:
             row = c.execute(QUERIES["claim_job"], (job_id, self.owner, self.instance, self.seconds)).fetchone()
             assert row is not None
             return Job.of(row)
-        if conn is not None:
-            job = run(conn)
-        else:
-            with self.connector.control() as c:
-                job = run(c)
+        job = run(conn) if conn is not None else self._on_control(run)
         with self._lock:
             self._held.add(job.job_id)
         return job
@@ -86,8 +116,8 @@ class Lease:
     def claim_some(self, most: int) -> list[Job]:
         """Claimable jobs, so that this driver's instance holds at most ``most``."""
         assert self.instance is not None
-        with self.connector.control() as conn:
-            rows = conn.execute(QUERIES["claim_jobs"], (self.owner, self.instance, most, self.seconds)).fetchall()
+        rows = self._on_control(lambda conn: conn.execute(
+            QUERIES["claim_jobs"], (self.owner, self.instance, most, self.seconds)).fetchall())
         jobs = [Job.of(r) for r in rows]
         with self._lock:
             self._held.update(j.job_id for j in jobs)
@@ -107,8 +137,8 @@ class Lease:
             held = sorted(self._held)
         if not held:
             return
-        with self.connector.control() as conn:
-            still = {int(r[0]) for r in conn.execute(QUERIES["renew_jobs"], (self.owner, self.seconds, held))}
+        still = {int(r[0]) for r in self._on_control(lambda conn: conn.execute(
+            QUERIES["renew_jobs"], (self.owner, self.seconds, held)).fetchall())}
         with self._lock:  # of those renewed and still held: a job claimed, ended or handed back meanwhile is not lost
             lost = (set(held) - still) & self._held
             self._held -= lost
@@ -117,8 +147,7 @@ class Lease:
 
     def release(self) -> None:
         """Every job this driver holds, handed back: claimable at once."""
-        with self.connector.control() as conn:
-            conn.execute(QUERIES["release_jobs"], (self.owner,))
+        self._on_control(lambda conn: conn.execute(QUERIES["release_jobs"], (self.owner,)))
         with self._lock:
             self._held.clear()
 
@@ -486,7 +515,7 @@ class JobRunner:
     def __init__(self, connector: Connector, instance: str, owner: str, settings: JobSettings) -> None:
         self.settings = settings
         self.stopping = threading.Event()
-        self.lease = Lease(connector, owner, instance, settings.lease)
+        self.lease = Lease(connector, owner, instance, settings.lease, keep=True)
         self.driver = Driver(connector, self.lease, settings, stopping=self.stopping)
         self._wake = threading.Event()
         self._threads: set[threading.Thread] = set()  # drivers running (the loop's and the admin API's)
@@ -561,3 +590,4 @@ class JobRunner:
         self.lease.stop()
         if self.enabled:
             self.lease.release()
+        self.lease.close()
